@@ -1,0 +1,502 @@
+"""Load and validate policy folders; look up dated parameters.
+
+A policy is a folder: ``policy.yaml`` (metadata), ``articles/artNN_slug.yaml``
+(text, items, eligibility) and ``interpretations.yaml`` (the registry of
+readings). Every key is checked: an unknown or misplaced key is an error, a
+duplicated YAML key is an error, and every item must carry a citation, a label
+and dated values with units. Nothing here imports the engine.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Literal, Optional, Union
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+POLICIES_DIR = Path(__file__).parent / "policies"
+DEFAULT_POLICY = "kaizhou_2023_27"
+
+
+class PolicyError(ValueError):
+    """The policy data is malformed. The message names the file and the key path."""
+
+
+class NotInForce(ValueError):
+    """A parameter was asked for a date before its first value."""
+
+
+# --------------------------------------------------------------------------- YAML
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicated keys (a repeated key must not silently win)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise PolicyError(
+                f"line {key_node.start_mark.line + 1}: key {key!r} appears twice "
+                f"(first on line {seen[key] + 1}); remove one"
+            )
+        seen[key] = key_node.start_mark.line
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_StrictLoader)
+    except PolicyError as e:
+        raise PolicyError(f"{path}: {e}") from None
+    except yaml.YAMLError as e:
+        raise PolicyError(f"{path}: not valid YAML: {e}") from None
+
+
+# --------------------------------------------------------------------------- models
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Text(_Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Cite(_Strict):
+    article: int = Field(ge=1)
+    clause: int = Field(ge=1)
+    quote: str = Field(min_length=2)
+
+
+Unit = Literal["yuan", "yuan_per_year", "ratio", "ratio_per_working_day", "count"]
+
+
+class Param(_Strict):
+    """A dated parameter: ``values`` maps a start date to the value in force from then on."""
+
+    unit: Unit
+    values: Dict[dt.date, Optional[Union[int, float]]]
+    boundary: Optional[Literal["inclusive", "exclusive"]] = None
+    bound: Optional[Literal["upper"]] = None
+    note: Optional[Text] = None
+
+    @field_validator("values")
+    @classmethod
+    def _values(cls, v):
+        if not v:
+            raise ValueError("needs at least one dated value, e.g. {2023-05-30: 200000}")
+        for d, x in v.items():
+            if isinstance(x, bool):
+                raise ValueError(f"value for {d} is a boolean; give a number or null")
+            if x is not None and x < 0:
+                raise ValueError(f"value for {d} is negative ({x}); amounts and rates are ≥ 0")
+        return dict(sorted(v.items()))
+
+    @model_validator(mode="after")
+    def _units(self):
+        for d, x in self.values.items():
+            if x is None:
+                continue
+            if self.unit in ("yuan", "yuan_per_year", "count") and not float(x).is_integer():
+                raise ValueError(f"value for {d} is {x}, but unit {self.unit} needs a whole number")
+            if self.unit == "ratio" and x > 10:
+                raise ValueError(f"value for {d} is {x}: a ratio is written as 0.05 for 5%")
+        return self
+
+    @property
+    def first_date(self) -> dt.date:
+        return next(iter(self.values))
+
+    def at(self, date: Union[dt.date, str]):
+        """The value in force on ``date``; :class:`NotInForce` before the first value."""
+        if isinstance(date, str):
+            date = dt.date.fromisoformat(date)
+        if isinstance(date, dt.datetime):
+            date = date.date()
+        chosen, found = None, False
+        for start, value in self.values.items():
+            if start <= date:
+                chosen, found = value, True
+        if not found:
+            raise NotInForce(f"no value before {self.first_date} (asked for {date})")
+        return chosen
+
+    def at_many(self, dates: np.ndarray):
+        """Vectorised :meth:`at`: (values as float array with NaN for null, in-force mask)."""
+        starts = np.array(list(self.values), dtype="datetime64[D]")
+        vals = np.array([np.nan if v is None else v for v in self.values.values()], dtype=float)
+        d = np.asarray(dates, dtype="datetime64[D]")
+        pos = np.searchsorted(starts, d, side="right") - 1
+        ok = pos >= 0
+        out = np.where(ok, vals[np.clip(pos, 0, None)], np.nan)
+        return out, ok
+
+
+class Requires(_Strict):
+    industrial: bool = False
+    manufacturing: bool = False
+    independent_legal_person: bool = False
+    existing_firm: bool = False
+
+
+ItemKind = Literal[
+    "event_award", "ladder_award", "revenue_milestone", "investment_subsidy", "rd_subsidy",
+    "listing_share", "working_day_fee", "ranked_award", "budget_line", "reference", "referral",
+]
+
+#: parameters each kind needs (all must be present; no others allowed except the listed optional ones)
+KIND_PARAMS = {
+    "event_award": ({"amount"}, {"places"}),
+    "ladder_award": ({"amount"}, set()),
+    "revenue_milestone": ({"threshold", "amount"}, set()),
+    "investment_subsidy": ({"floor", "min_progress", "rate", "cap"}, set()),
+    "rd_subsidy": ({"ceiling", "stock_rate", "increment_rate"}, set()),
+    "listing_share": ({"share", "cap"}, set()),
+    "working_day_fee": ({"daily_rate"}, set()),
+    "ranked_award": ({"places", "amount"}, set()),
+    "budget_line": ({"amount"}, set()),
+    "reference": (set(), {"previous_rate", "rate"}),
+    "referral": ({"floor"}, set()),
+}
+#: kinds that are triggered by events
+EVENT_KINDS = {"event_award", "ladder_award", "investment_subsidy", "listing_share", "working_day_fee"}
+
+
+class Item(_Strict):
+    kind: ItemKind
+    label: Text
+    cite: Cite
+    parameters: Dict[str, Param] = Field(default_factory=dict)
+    events: List[str] = Field(default_factory=list)
+    requires: Requires = Field(default_factory=Requires)
+    once: Literal["firm", "year", "event"] = "firm"
+    per: Literal["event", "count"] = "event"
+    group: Optional[str] = None
+    rank: Optional[int] = Field(default=None, ge=1)
+    tier: Optional[int] = Field(default=None, ge=1)
+    recipient: Literal["firm", "township", "budget"] = "firm"
+    interpretations: List[str] = Field(default_factory=list)
+    # filled by the loader
+    id: str = ""
+    article: int = 0
+
+    @model_validator(mode="after")
+    def _shape(self):
+        need, optional = KIND_PARAMS[self.kind]
+        have = set(self.parameters)
+        if need - have:
+            raise ValueError(f"kind {self.kind} needs parameters {sorted(need - have)}")
+        if have - need - optional:
+            raise ValueError(
+                f"kind {self.kind} does not use parameters {sorted(have - need - optional)} "
+                f"(allowed: {sorted(need | optional)})"
+            )
+        if self.kind in EVENT_KINDS and not self.events:
+            raise ValueError(f"kind {self.kind} needs 'events' (the event codes that trigger it)")
+        if self.kind not in EVENT_KINDS and self.events:
+            raise ValueError(f"kind {self.kind} is not triggered by events; remove 'events'")
+        if self.kind == "ladder_award" and (self.rank is None or self.group is None):
+            raise ValueError("kind ladder_award needs 'rank' and 'group'")
+        if self.kind == "ranked_award" and self.tier is None:
+            raise ValueError("kind ranked_award needs 'tier' (1 = first prize)")
+        return self
+
+    def param(self, name: str) -> Param:
+        try:
+            return self.parameters[name]
+        except KeyError:
+            raise KeyError(f"{self.id} has no parameter {name!r} (has {sorted(self.parameters)})") from None
+
+    @property
+    def first_date(self) -> dt.date:
+        return min(p.first_date for p in self.parameters.values())
+
+
+class Condition(_Strict):
+    field: Optional[str] = None
+    event: Optional[str] = None
+    zh: str
+    en: str
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.field is None) == (self.event is None):
+            raise ValueError("a condition names exactly one of 'field' (a firm fact) or 'event' (an event code prefix)")
+        return self
+
+
+class Eligibility(_Strict):
+    label: Text
+    cite: Cite
+    mode: Literal["all", "any"]
+    conditions: List[Condition] = Field(min_length=1)
+    benefit: Text
+    id: str = ""
+
+
+class Clause(_Strict):
+    clause: int = Field(ge=1)
+    text_zh: str = Field(min_length=1)
+
+
+class Article(_Strict):
+    article: int = Field(ge=1)
+    slug: str = Field(pattern=r"^[a-z0-9_]+$")
+    chapter: int = Field(ge=1)
+    title: Text
+    responsible: List[str]
+    text_zh: str
+    clauses: List[Clause] = Field(min_length=1)
+    summary_en: str
+    items: Dict[str, Item] = Field(default_factory=dict)
+    eligibility: Dict[str, Eligibility] = Field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"art{self.article:02d}_{self.slug}"
+
+    @property
+    def has_money(self) -> bool:
+        return any(i.kind not in ("reference", "referral") for i in self.items.values())
+
+
+class Chapter(_Strict):
+    chapter: int
+    zh: str
+    en: str
+
+
+class Meta(_Strict):
+    id: str
+    jurisdiction: Text
+    level: Literal["municipal", "prefecture", "district", "county", "county_city"]
+    title: Text
+    doc_no: Optional[str] = None
+    issuer: Optional[Text] = None
+    issued: Optional[dt.date] = None
+    effective: Optional[dt.date] = None
+    approved_by: Optional[Text] = None
+    url: str
+    source_quality: Literal["official", "repost", "summary"]
+    source_text: Optional[str] = None
+    chapters: List[Chapter] = Field(default_factory=list)
+    effective_cite: Optional[Cite] = None
+
+
+class Interpretation(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    articles: List[int]
+    question: Text
+    readings: Dict[str, Text] = Field(min_length=1)
+    default: str
+    why: Text
+
+    @model_validator(mode="after")
+    def _default(self):
+        if self.default not in self.readings:
+            raise ValueError(f"default {self.default!r} is not one of the readings {sorted(self.readings)}")
+        return self
+
+
+# --------------------------------------------------------------------------- policy
+class Policy:
+    """A loaded, validated policy. Cheap to copy; :meth:`with_parameters` returns a new one."""
+
+    def __init__(self, meta: Meta, articles: Dict[int, Article], interpretations: List[Interpretation], folder: Path):
+        self.meta = meta
+        self.articles = dict(sorted(articles.items()))
+        self.interpretations = {i.id: i for i in interpretations}
+        self.folder = folder
+        self._index()
+
+    def _index(self):
+        self._items: Dict[str, Item] = {}
+        self._eligibility: Dict[str, Eligibility] = {}
+        for a in self.articles.values():
+            for key, item in a.items.items():
+                item.id = f"art{a.article:02d}.{key}"
+                item.article = a.article
+                self._items[item.id] = item
+            for key, el in a.eligibility.items():
+                el.id = f"art{a.article:02d}.{key}"
+                self._eligibility[el.id] = el
+        self.__dict__.pop("event_index", None)
+
+    # ---- lookups
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def items(self) -> Iterator[Item]:
+        return iter(self._items.values())
+
+    def item(self, item_id: str) -> Item:
+        try:
+            return self._items[item_id]
+        except KeyError:
+            raise KeyError(f"no item {item_id!r} in {self.id}; items look like 'art05.equipment_subsidy'") from None
+
+    def eligibility(self, rule_id: str) -> Eligibility:
+        try:
+            return self._eligibility[rule_id]
+        except KeyError:
+            raise KeyError(f"no eligibility rule {rule_id!r}; known: {sorted(self._eligibility)}") from None
+
+    def eligibility_rules(self) -> List[Eligibility]:
+        return list(self._eligibility.values())
+
+    def article(self, n: int) -> Article:
+        try:
+            return self.articles[int(n)]
+        except KeyError:
+            raise KeyError(f"{self.id} has no article {n}; articles are {min(self.articles)}–{max(self.articles)}") from None
+
+    def param(self, path: str) -> Param:
+        """``'art05.equipment_subsidy.rate'`` -> the :class:`Param`."""
+        item_id, _, name = path.rpartition(".")
+        return self.item(item_id).param(name)
+
+    @cached_property
+    def event_index(self) -> Dict[str, List[str]]:
+        """event code -> ids of the items it triggers."""
+        idx: Dict[str, List[str]] = {}
+        for it in self.items():
+            for code in it.events:
+                idx.setdefault(code, []).append(it.id)
+        return idx
+
+    @property
+    def event_codes(self) -> List[str]:
+        return sorted(self.event_index)
+
+    def readings(self, overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+        """Default readings, with ``overrides`` checked against the registry."""
+        out = {k: i.default for k, i in self.interpretations.items()}
+        for k, v in (overrides or {}).items():
+            if k not in self.interpretations:
+                raise KeyError(f"unknown interpretation {k!r}; registered: {sorted(self.interpretations)}")
+            if v not in self.interpretations[k].readings:
+                raise ValueError(
+                    f"interpretation {k!r} has no reading {v!r}; choose one of {sorted(self.interpretations[k].readings)}"
+                )
+            out[k] = v
+        return out
+
+    # ---- scenarios
+    def with_parameters(self, changes: Dict[str, Any]) -> "Policy":
+        """A copy with parameters changed, as plain data.
+
+        ``{"art01.above_scale_enter.amount": 300000}`` replaces every dated value;
+        ``{"art05.equipment_subsidy.cap": {"2024-01-01": 2000000}}`` adds a dated value
+        (the way an amendment under article 24 would). Values are validated like the YAML.
+        """
+        new = copy.deepcopy(self)
+        for path, value in changes.items():
+            item_id, _, name = path.rpartition(".")
+            item = new.item(item_id)
+            if name not in item.parameters:
+                raise KeyError(f"{item_id} has no parameter {name!r} (has {sorted(item.parameters)})")
+            old = item.parameters[name]
+            if isinstance(value, dict):
+                vals = dict(old.values)
+                vals.update({dt.date.fromisoformat(str(k)): v for k, v in value.items()})
+            else:
+                vals = {d: value for d in old.values}
+            try:
+                item.parameters[name] = Param(**{**old.model_dump(), "values": vals})
+            except ValidationError as e:
+                raise PolicyError(f"scenario change {path}={value!r}: {_first_error(e)}") from None
+        new._index()
+        return new
+
+    def __repr__(self):
+        return f"<Policy {self.id}: {len(self.articles)} articles, {len(self._items)} items>"
+
+
+def _first_error(e: ValidationError) -> str:
+    err = e.errors()[0]
+    return f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}"
+
+
+def _format_errors(path: Path, e: ValidationError) -> str:
+    lines = []
+    for err in e.errors():
+        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key {err['loc'][-1]!r}: check its spelling and place (misspelt keys are rejected, never ignored)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        else:
+            msg = err["msg"]
+        lines.append(f"{path}: {loc}: {msg}")
+    return "\n".join(lines)
+
+
+def _parse(model, data, path: Path):
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise PolicyError(_format_errors(path, e)) from None
+
+
+def load_policy(name_or_path: Union[str, Path] = DEFAULT_POLICY) -> Policy:
+    """Load a policy folder by id (``kaizhou_2023_27``) or path, validating everything."""
+    folder = Path(name_or_path)
+    if not folder.is_dir():
+        folder = POLICIES_DIR / str(name_or_path)
+    if not folder.is_dir():
+        known = sorted(p.name for p in POLICIES_DIR.iterdir() if p.is_dir())
+        raise PolicyError(f"no policy folder {name_or_path!r}; known policies: {known}")
+    meta = _parse(Meta, load_yaml(folder / "policy.yaml"), folder / "policy.yaml")
+    articles: Dict[int, Article] = {}
+    for f in sorted((folder / "articles").glob("*.yaml")):
+        art = _parse(Article, load_yaml(f), f)
+        if f.stem != art.key:
+            raise PolicyError(f"{f}: file name must be {art.key}.yaml (article {art.article}, slug {art.slug})")
+        if art.article in articles:
+            raise PolicyError(f"{f}: article {art.article} is defined twice")
+        for key, item in art.items.items():
+            if item.cite.article != art.article:
+                raise PolicyError(f"{f}: items.{key}.cite.article is {item.cite.article}, but the file is article {art.article}")
+            if item.cite.clause > len(art.clauses):
+                raise PolicyError(f"{f}: items.{key}.cite.clause {item.cite.clause} does not exist (article has {len(art.clauses)} clauses)")
+        articles[art.article] = art
+    interp_file = folder / "interpretations.yaml"
+    interps = []
+    if interp_file.exists():
+        raw = load_yaml(interp_file) or []
+        if not isinstance(raw, list):
+            raise PolicyError(f"{interp_file}: must be a list of interpretations")
+        for i, entry in enumerate(raw):
+            try:
+                interps.append(Interpretation.model_validate(entry))
+            except ValidationError as e:
+                raise PolicyError(_format_errors(Path(f"{interp_file}[{i}]"), e)) from None
+    policy = Policy(meta, articles, interps, folder)
+    for it in policy.items():
+        for iid in it.interpretations:
+            if iid not in policy.interpretations:
+                raise PolicyError(f"{folder}: item {it.id} names unknown interpretation {iid!r}")
+    return policy
+
+
+_CACHE: Dict[str, Policy] = {}
+
+
+def get_policy(name: Union[str, Policy, None] = None) -> Policy:
+    """A cached, shared policy (do not mutate it; use :meth:`Policy.with_parameters`)."""
+    if isinstance(name, Policy):
+        return name
+    key = str(name or DEFAULT_POLICY)
+    if key not in _CACHE:
+        _CACHE[key] = load_policy(key)
+    return _CACHE[key]
