@@ -1,0 +1,546 @@
+"""Firm facts: the input contract, its validation and its loaders.
+
+Three tables (firms, events, financials) and an optional fourth (townships, for
+article 21). Input may come as DataFrames, a single-firm YAML profile, a folder
+of CSV files or an Excel workbook. Every value is checked; a bad value is an
+error that names the table, the row (as the user sees it: CSV/Excel row number,
+or ``events[2]`` in a profile), the field and what is allowed. Nothing is
+dropped, zeroed or coerced silently.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from .events import EVENT_CODES, EVENT_FIELDS
+
+INDUSTRIES = ("manufacturing", "mining", "utilities", "other")
+INDUSTRIAL = ("manufacturing", "mining", "utilities")
+MIN_DATE = pd.Timestamp("1949-10-01")
+MAX_DATE = pd.Timestamp("2100-12-31")
+MAX_YUAN = 10**15  # one quadrillion yuan: anything larger is a typing error
+
+
+class FactsError(ValueError):
+    """Input facts are invalid. ``problems`` lists one sentence per problem."""
+
+    def __init__(self, problems: List[str]):
+        self.problems = problems
+        shown = problems[:25]
+        more = f"\n… and {len(problems) - 25} more problems" if len(problems) > 25 else ""
+        super().__init__("invalid input:\n  - " + "\n  - ".join(shown) + more)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str            # str | int | yuan | ratio | bool | date | category
+    required: bool
+    zh: str
+    en: str
+    choices: Sequence[str] = ()
+
+
+FIRM_FIELDS = [
+    Field("firm_id", "str", True, "企业编号", "Firm id (unique)"),
+    Field("name", "str", False, "企业名称", "Firm name"),
+    Field("industry", "category", True, "行业", "Industry", INDUSTRIES),
+    Field("independent_legal_person", "bool", False, "独立法人", "Independent legal person"),
+    Field("established", "date", True, "成立日期", "Date of establishment"),
+    Field("township", "str", False, "乡镇（街道）", "Township or street"),
+    Field("rd_reserve_system", "bool", False, "建立研发准备金制度", "Has an R&D reserve system"),
+    Field("registered", "bool", False, "依法注册", "Lawfully registered"),
+    Field("tax_compliant", "bool", False, "诚信纳税", "Pays taxes honestly"),
+    Field("good_credit", "bool", False, "信用良好", "Good credit"),
+    Field("pre_listing_pool", "bool", False, "拟上市储备企业", "In the pre-listing pool"),
+    Field("individual_business", "bool", False, "个体工商户", "Individual business"),
+    Field("new_agri_operator", "bool", False, "新型农业经营主体", "New-type agricultural operator"),
+    Field("shuangbai_private", "bool", False, "“双百”大型民营企业", "Large private firm on the 双百 list"),
+    Field("size_band", "str", False, "规模", "Size band"),
+    Field("sector", "str", False, "细分行业", "Sector"),
+]
+EVENT_TABLE_FIELDS = [
+    Field("firm_id", "str", True, "企业编号", "Firm id"),
+    Field("date", "date", True, "日期", "Date of the event (recognition, listing, investment…)"),
+    Field("code", "category", True, "事项代码", "Event code", tuple(EVENT_CODES)),
+    Field("amount", "yuan", False, "投资额（元）", "Investment amount in yuan"),
+    Field("progress", "ratio", False, "投资进度", "Investment progress, 0–1 (0.85 = 85%)"),
+    Field("count", "int", False, "数量", "Number of products or standards"),
+    Field("municipal_reward", "yuan", False, "市级奖补（元）", "Municipal reward in yuan (article 16)"),
+    Field("principal", "yuan", False, "转贷本金（元）", "Bridge-loan principal in yuan"),
+    Field("start", "date", False, "转贷开始日", "Bridge-loan start date"),
+    Field("end", "date", False, "转贷结束日", "Bridge-loan end date"),
+    Field("project", "str", False, "项目编号", "Investment project id (to detect double claims)"),
+]
+FINANCIAL_FIELDS = [
+    Field("firm_id", "str", True, "企业编号", "Firm id"),
+    Field("year", "int", True, "年度", "Calendar year"),
+    Field("revenue", "yuan", False, "主营业务收入（元）", "Main-business revenue in yuan"),
+    Field("rd_expense", "yuan", False, "研发费用（元）", "Declared R&D expense in yuan"),
+]
+TOWNSHIP_FIELDS = [
+    Field("township", "str", True, "乡镇（街道）", "Township or street"),
+    Field("year", "int", True, "年度", "Year of the selection"),
+    Field("rank", "int", True, "名次", "Rank in the annual selection (1 = best)"),
+]
+TABLES: Dict[str, List[Field]] = {
+    "firms": FIRM_FIELDS, "events": EVENT_TABLE_FIELDS,
+    "financials": FINANCIAL_FIELDS, "townships": TOWNSHIP_FIELDS,
+}
+TABLE_ZH = {"firms": "企业", "events": "事项", "financials": "财务", "townships": "乡镇评选"}
+_TRUE = {"true", "yes", "y", "1", "是", "t"}
+_FALSE = {"false", "no", "n", "0", "否", "f"}
+
+
+# --------------------------------------------------------------------------- row labels
+@dataclass
+class Source:
+    """How to name a row so that the user can find it."""
+
+    kind: str = "frame"      # frame | csv | excel | yaml
+    name: str = ""           # file or sheet name
+    offset: int = 0          # added to the 0-based position
+
+    def row(self, table: str, pos: int, index_label=None) -> str:
+        if self.kind == "csv":
+            return f"{self.name} row {pos + self.offset}"
+        if self.kind == "excel":
+            return f"sheet '{self.name}' row {pos + self.offset}"
+        if self.kind == "yaml":
+            return f"{self.name} {table}[{pos}]" if table != "firms" else f"{self.name} firm"
+        return f"{table} row {index_label if index_label is not None else pos}"
+
+
+@dataclass
+class Facts:
+    """Validated input. Build with :func:`validate` or a loader, never by hand."""
+
+    firms: pd.DataFrame
+    events: pd.DataFrame
+    financials: pd.DataFrame
+    townships: pd.DataFrame
+    sources: Dict[str, Source] = field(default_factory=dict)
+
+    def __len__(self):
+        return len(self.firms)
+
+
+# --------------------------------------------------------------------------- normalisation
+def _empty(fields: List[Field]) -> pd.DataFrame:
+    return pd.DataFrame({f.name: pd.Series([], dtype=_dtype(f)) for f in fields})
+
+
+def _dtype(f: Field):
+    return {"str": "object", "category": "object", "int": "Int64", "yuan": "Int64",
+            "ratio": "float64", "bool": "boolean", "date": "datetime64[ns]"}[f.type]
+
+
+class _Collector:
+    def __init__(self, table: str, df: pd.DataFrame, source: Source):
+        self.table, self.df, self.source = table, df, source
+        self.problems: List[str] = []
+        self.bad: Dict[str, np.ndarray] = {}
+
+    def where(self, pos: int) -> str:
+        label = self.source.row(self.table, pos, self.df.index[pos])
+        extra = []
+        if "firm_id" in self.df.columns and self.table != "firms":
+            v = self.df["firm_id"].iloc[pos]
+            if isinstance(v, str):
+                extra.append(f"firm {v}")
+        if self.table == "events" and "code" in self.df.columns:
+            v = self.df["code"].iloc[pos]
+            if isinstance(v, str):
+                extra.append(f"code {v}")
+        return label + (f" ({', '.join(extra)})" if extra else "")
+
+    def add(self, mask, fld: str, msg, values=None, limit: int = 25):
+        mask = np.asarray(mask, dtype=bool)
+        self.bad[fld] = self.bad.get(fld, np.zeros(len(mask), bool)) | mask
+        pos = np.flatnonzero(mask)
+        for p in pos[:limit]:
+            v = _fmt(values.iloc[p]) if values is not None else None
+            text = msg(v) if callable(msg) else msg
+            self.problems.append(f"{self.where(p)}: field '{fld}': {text}")
+        if len(pos) > limit:
+            self.problems.append(f"{self.table}: field '{fld}': {len(pos) - limit} more rows with the same problem")
+
+
+def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector) -> pd.DataFrame:
+    fields = TABLES[table]
+    names = {f.name for f in fields}
+    zh_map = {f.zh: f.name for f in fields}
+    df = df.rename(columns={c: zh_map[c] for c in df.columns if c in zh_map})
+    unknown = [c for c in df.columns if c not in names]
+    if unknown:
+        col.problems.append(
+            f"{table}: unknown column(s) {unknown}; allowed columns are {[f.name for f in fields]} "
+            f"(or their Chinese headers). Misspelt columns are rejected, not ignored."
+        )
+    out = {}
+    n = len(df)
+    for f in fields:
+        if f.name not in df.columns:
+            if f.required:
+                col.problems.append(f"{table}: missing required column '{f.name}' ({f.zh}: {f.en})")
+            out[f.name] = pd.Series(pd.array([None] * n, dtype=_dtype(f)) if f.type != "str" and f.type != "category" else [None] * n, index=df.index, dtype=_dtype(f))
+            continue
+        out[f.name] = _convert(f, df[f.name], col)
+    res = pd.DataFrame(out, index=df.index)
+    for f in fields:
+        if f.required and f.name in df.columns:
+            already = col.bad.get(f.name, np.zeros(len(res), bool))  # reported once, not twice
+            col.add(res[f.name].isna().to_numpy() & ~already, f.name, f"is required ({f.zh}: {f.en}) but empty")
+    return res
+
+
+def _fmt(v):
+    """Show a user's value as they wrote it (3.0 -> 3)."""
+    if isinstance(v, float) and np.isfinite(v) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _isnull(s: pd.Series) -> np.ndarray:
+    v = s.isna().to_numpy()
+    if s.dtype == object:
+        v = v | s.map(lambda x: isinstance(x, str) and x.strip() == "").to_numpy()
+    return v
+
+
+def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
+    null = _isnull(s)
+    if f.type in ("str", "category"):
+        is_str = s.map(lambda x: isinstance(x, str)).to_numpy() if s.dtype == object or str(s.dtype).startswith("str") else np.zeros(len(s), bool)
+        bad = ~null & ~is_str
+        col.add(bad, f.name, lambda v: f"must be text, got {v!r} ({type(v).__name__}); write it as text (e.g. '{v}')", s)
+        out = s.astype(object).where(~null & ~bad, None)
+        out = out.map(lambda x: x.strip() if isinstance(x, str) else x) if len(out) else out
+        if f.type == "category":
+            ok = out.isin(list(f.choices)).to_numpy() | out.isna().to_numpy()
+            if f.name == "code":
+                col.add(~ok, f.name, lambda v: f"unknown event code {v!r}; see `kzpolicy events` for the list (e.g. above_scale.enter, equipment.investment)", out)
+            else:
+                col.add(~ok, f.name, lambda v: f"{v!r} is not allowed; choose one of {list(f.choices)}", out)
+            out = out.where(ok, None)
+        return out
+    if f.type in ("int", "yuan", "ratio"):
+        if pd.api.types.is_bool_dtype(s.dtype):
+            col.add(~null, f.name, "must be a number, got a true/false value", s)
+            return pd.Series(pd.array([None] * len(s), dtype=_dtype(f)), index=s.index)
+        if pd.api.types.is_numeric_dtype(s.dtype):
+            num = s.astype("float64")
+            text_bad = np.zeros(len(s), bool)
+        else:
+            strs = s.map(lambda x: x.replace(",", "").strip() if isinstance(x, str) else x)
+            num = pd.to_numeric(strs, errors="coerce").astype("float64")
+            isbool = s.map(lambda x: isinstance(x, (bool, np.bool_))).to_numpy()
+            text_bad = (~null & num.isna().to_numpy()) | isbool
+            col.add(text_bad, f.name, lambda v: f"must be a number, got {v!r}", s)
+        v = num.to_numpy()
+        nan = np.isnan(v) & ~text_bad
+        col.add(nan & ~null, f.name, "is NaN (not a number); leave the cell empty if the value is unknown", s)
+        finite = ~np.isnan(v)
+        neg = finite & (v < 0)
+        col.add(neg, f.name, lambda x: f"is negative ({x}); amounts, counts and progress are never negative", s)
+        if f.type == "ratio":
+            over = finite & (v > 1)
+            col.add(over, f.name, lambda x: f"is {x}, over 100%; write progress as a share between 0 and 1 (0.85 for 85%)", s)
+            bad = text_bad | neg | over
+            return pd.Series(np.where(finite & ~bad, v, np.nan), index=s.index, dtype="float64")
+        frac = finite & (np.mod(v, 1) != 0)
+        unit = "whole yuan" if f.type == "yuan" else "a whole number"
+        col.add(frac & ~neg, f.name, lambda x: f"is {x}; must be {unit}", s)
+        big = finite & (np.abs(v) > MAX_YUAN)
+        col.add(big, f.name, lambda x: f"is {x}, implausibly large (over 10^15)", s)
+        if f.name == "year":
+            yb = finite & ((v < 1949) | (v > 2100))
+            col.add(yb, f.name, lambda x: f"year {x} is out of range (1949–2100)", s)
+        else:
+            yb = np.zeros(len(s), bool)
+        bad = text_bad | neg | frac | big | yb
+        ints = np.where(finite & ~bad, v, 0).astype(np.int64)
+        # exact path for integer dtypes (floats lose precision above 2^53)
+        if pd.api.types.is_integer_dtype(s.dtype) and not isinstance(s.dtype, pd.BooleanDtype):
+            ints = np.where(finite & ~bad, s.to_numpy(dtype="int64", na_value=0), 0)
+        return pd.Series(pd.arrays.IntegerArray(ints, ~(finite & ~bad)), index=s.index)
+    if f.type == "bool":
+        if pd.api.types.is_bool_dtype(s.dtype):
+            return s.astype("boolean")
+        def tb(x):
+            if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA:
+                return None
+            if isinstance(x, (bool, np.bool_)):
+                return bool(x)
+            if isinstance(x, (int, np.integer)) and x in (0, 1):
+                return bool(x)
+            if isinstance(x, str):
+                t = x.strip().lower()
+                if t == "":
+                    return None
+                if t in _TRUE:
+                    return True
+                if t in _FALSE:
+                    return False
+            return "BAD"
+        conv = s.map(tb)
+        bad = (conv == "BAD").to_numpy()
+        col.add(bad, f.name, lambda v: f"must be true/false (是/否), got {v!r}", s)
+        return pd.Series(pd.array([None if (b or x is None) else x for x, b in zip(conv, bad)], dtype="boolean"), index=s.index)
+    if f.type == "date":
+        if pd.api.types.is_datetime64_any_dtype(s.dtype):
+            d = s.astype("datetime64[ns]")
+            bad = np.zeros(len(s), bool)
+        else:
+            def td(x):
+                if isinstance(x, (dt.datetime, pd.Timestamp)):
+                    return pd.Timestamp(x).normalize()
+                if isinstance(x, dt.date):
+                    return pd.Timestamp(x)
+                if isinstance(x, str):
+                    try:
+                        return pd.Timestamp(dt.date.fromisoformat(x.strip()))
+                    except ValueError:
+                        return "BAD"
+                if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)):
+                    return None
+                return "BAD"
+            conv = s.map(td)
+            bad = (conv.map(lambda x: isinstance(x, str))).to_numpy() & ~null
+            col.add(bad, f.name, lambda v: f"must be a date written YYYY-MM-DD, got {v!r}", s)
+            d = pd.to_datetime(conv.where(~conv.map(lambda x: isinstance(x, str)), None), errors="raise").astype("datetime64[ns]") if len(conv) else pd.Series([], dtype="datetime64[ns]")
+        oor = (~d.isna().to_numpy()) & ((d < MIN_DATE).to_numpy() | (d > MAX_DATE).to_numpy())
+        col.add(oor, f.name, lambda v: f"date {v} is out of range (1949-10-01 to 2100-12-31)", s)
+        return d.where(~oor, pd.NaT)
+    raise AssertionError(f.type)
+
+
+# --------------------------------------------------------------------------- schemas (pandera)
+def _schemas():
+    firms = pa.DataFrameSchema(
+        {
+            "firm_id": pa.Column(None, nullable=True, unique=True, report_duplicates="all"),
+            "industry": pa.Column(None, pa.Check.isin(list(INDUSTRIES)), nullable=True),
+            "established": pa.Column("datetime64[ns]", nullable=True),
+        },
+        strict=False,
+    )
+    events = pa.DataFrameSchema(
+        {
+            "count": pa.Column("Int64", pa.Check.ge(1), nullable=True),
+            "amount": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+            "municipal_reward": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+            "principal": pa.Column("Int64", pa.Check.gt(0), nullable=True),
+            "progress": pa.Column("float64", pa.Check.in_range(0, 1), nullable=True),
+        },
+        strict=False,
+    )
+    financials = pa.DataFrameSchema(
+        {"year": pa.Column("Int64", nullable=True)},
+        unique=["firm_id", "year"], report_duplicates="all", strict=False,
+    )
+    townships = pa.DataFrameSchema({"rank": pa.Column("Int64", pa.Check.ge(1), nullable=True)},
+                                   unique=["year", "rank"], report_duplicates="all", strict=False)
+    return {"firms": firms, "events": events, "financials": financials, "townships": townships}
+
+
+_SCHEMAS = None
+_CHECK_TEXT = {
+    "field_uniqueness": "appears more than once; each must be unique",
+    "multiple_fields_uniqueness": "the combination appears more than once; each must be unique",
+    "greater_than_or_equal_to(1)": "must be at least 1",
+    "greater_than(0)": "must be more than 0",
+}
+
+
+def _pandera(table: str, df: pd.DataFrame, col: _Collector):
+    global _SCHEMAS
+    if _SCHEMAS is None:
+        _SCHEMAS = _schemas()
+    try:
+        _SCHEMAS[table].validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        fc = err.failure_cases
+        for _, r in fc.head(50).iterrows():  # error path only: at most 50 messages
+            fld = r["column"] if isinstance(r["column"], str) else "/".join(_SCHEMAS[table].unique or [])
+            check = str(r["check"])
+            text = _CHECK_TEXT.get(check, f"fails check {check}")
+            idx = r["index"]
+            if idx is None or (isinstance(idx, float) and np.isnan(idx)):
+                col.problems.append(f"{table}: field '{fld}': {text} (value {r['failure_case']!r})")
+                continue
+            pos = df.index.get_loc(idx)
+            if isinstance(pos, (slice, np.ndarray)):
+                pos = np.arange(len(df))[pos][0]
+            col.problems.append(f"{col.where(int(pos))}: field '{fld}': value {r['failure_case']!r} {text}")
+
+
+# --------------------------------------------------------------------------- event rules
+def _event_fields(ev: pd.DataFrame, col: _Collector):
+    codes = ev["code"]
+    for fld in EVENT_FIELDS:
+        given = ~ev[fld].isna().to_numpy()
+        needed = codes.map(lambda c: c in EVENT_CODES and fld in EVENT_CODES[c].needs).to_numpy()
+        allowed = codes.map(lambda c: c in EVENT_CODES and (fld in EVENT_CODES[c].needs or fld in EVENT_CODES[c].allows)).to_numpy()
+        known = codes.map(lambda c: c in EVENT_CODES).to_numpy()
+        col.add(needed & ~given, fld, lambda c: _need_text(c, fld), codes)
+        col.add(known & given & ~allowed, fld, lambda c: f"is not used by event {c}; remove it (fields for {c}: {list(EVENT_CODES[c].needs + EVENT_CODES[c].allows) or 'none'})", codes)
+    s, e = ev["start"], ev["end"]
+    both = ~s.isna().to_numpy() & ~e.isna().to_numpy()
+    col.add(both & (e <= s).to_numpy(), "end", "must be after 'start'")
+
+
+def _need_text(code, fld):
+    hints = {
+        "amount": "the investment amount in yuan",
+        "progress": "investment progress between 0 and 1 (0.85 = 85%)",
+        "municipal_reward": "the municipal reward in yuan; article 16 pays a share of it and it is never guessed",
+        "principal": "the bridge-loan principal in yuan",
+        "start": "the date the bridge loan starts (YYYY-MM-DD)",
+        "end": "the date the bridge loan is repaid (YYYY-MM-DD)",
+    }
+    return f"event {code} needs '{fld}': {hints.get(fld, fld)}"
+
+
+# --------------------------------------------------------------------------- entry point
+def validate(firms, events=None, financials=None, townships=None, sources: Optional[Dict[str, Source]] = None) -> Facts:
+    """Check and normalise the input tables; raise :class:`FactsError` listing every problem."""
+    sources = dict(sources or {})
+    given = {"firms": firms, "events": events, "financials": financials, "townships": townships}
+    out, problems = {}, []
+    for table, df in given.items():
+        src = sources.setdefault(table, Source())
+        if df is None:
+            out[table] = _empty(TABLES[table])
+            continue
+        if not isinstance(df, pd.DataFrame):
+            raise FactsError([f"{table}: expected a table (pandas DataFrame), got {type(df).__name__}"])
+        col = _Collector(table, df, src)
+        norm = _normalise(table, df, src, col)
+        col.df = norm
+        if not col.problems:
+            _pandera(table, norm, col)
+        if table == "events" and not col.problems:
+            _event_fields(norm, col)
+        problems += col.problems
+        out[table] = norm
+    if not problems:
+        ids = out["firms"]["firm_id"]
+        for table in ("events", "financials"):
+            df = out[table]
+            if len(df):
+                unknown = ~df["firm_id"].isin(ids).to_numpy()
+                c = _Collector(table, df, sources[table])
+                c.add(unknown, "firm_id", lambda v: f"firm {v!r} is not in the firms table", df["firm_id"])
+                problems += c.problems
+    if problems:
+        raise FactsError(problems)
+    return Facts(out["firms"].reset_index(drop=True), out["events"].reset_index(drop=True),
+                 out["financials"].reset_index(drop=True), out["townships"].reset_index(drop=True), sources)
+
+
+def as_facts(firms, events=None, financials=None, townships=None) -> Facts:
+    """Accept a :class:`Facts` as is, or validate tables."""
+    if isinstance(firms, Facts):
+        return firms
+    return validate(firms, events, financials, townships)
+
+
+# --------------------------------------------------------------------------- loaders
+def load_profile(path: Union[str, Path]) -> Facts:
+    """One firm from a YAML profile (see README: firm, financials, events)."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FactsError([f"{path}: file not found"]) from None
+    except yaml.YAMLError as e:
+        raise FactsError([f"{path}: not valid YAML ({e})"]) from None
+    return profile_to_facts(data, name=path.name)
+
+
+def profile_to_facts(data, name: str = "profile") -> Facts:
+    if not isinstance(data, dict):
+        raise FactsError([f"{name}: a profile is a mapping with keys 'firm', 'financials' and 'events'"])
+    extra = set(data) - {"firm", "financials", "events"}
+    if extra:
+        raise FactsError([f"{name}: unknown key(s) {sorted(extra)}; a profile has 'firm', 'financials', 'events'"])
+    firm = data.get("firm")
+    if not isinstance(firm, dict):
+        raise FactsError([f"{name}: 'firm' must be a mapping with at least id, industry and established"])
+    firm = dict(firm)
+    if "id" in firm:
+        firm["firm_id"] = firm.pop("id")
+    fid = firm.get("firm_id")
+    firms = pd.DataFrame([firm])
+    fin_rows = []
+    fin = data.get("financials") or {}
+    if not isinstance(fin, dict):
+        raise FactsError([f"{name}: 'financials' maps a year to {{revenue: …, rd_expense: …}}"])
+    for year, vals in fin.items():
+        if not isinstance(vals, dict):
+            raise FactsError([f"{name}: financials[{year}] must be a mapping like {{revenue: 150000000, rd_expense: 3000000}}"])
+        fin_rows.append({"firm_id": fid, "year": year, **vals})
+    ev = data.get("events") or []
+    if not isinstance(ev, list) or not all(isinstance(e, dict) for e in ev):
+        raise FactsError([f"{name}: 'events' must be a list of mappings like {{date: 2023-08-15, code: above_scale.enter}}"])
+    events = pd.DataFrame([{"firm_id": fid, **e} for e in ev]) if ev else None
+    financials = pd.DataFrame(fin_rows) if fin_rows else None
+    src = {t: Source("yaml", name) for t in TABLES}
+    return validate(firms, events, financials, None, src)
+
+
+def load_tables(path: Union[str, Path]) -> Facts:
+    """Firms, events, financials (and townships) from an .xlsx workbook or a folder of CSV files."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _load_excel(path)
+    if path.is_dir():
+        return _load_csv_dir(path)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return load_profile(path)
+    raise FactsError([f"{path}: give an .xlsx workbook, a folder with firms.csv/events.csv/financials.csv, or a .yaml profile"])
+
+
+def _sheet_name(t):
+    return [t, TABLE_ZH[t]]
+
+
+def _load_excel(path: Path) -> Facts:
+    try:
+        book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
+    except FileNotFoundError:
+        raise FactsError([f"{path}: file not found"]) from None
+    frames, sources = {}, {}
+    for t in TABLES:
+        for name in _sheet_name(t):
+            if name in book:
+                df = book[name].dropna(how="all")  # blank rows at the end of a sheet are not data
+                frames[t] = df
+                sources[t] = Source("excel", name, offset=2)
+                break
+    if "firms" not in frames:
+        raise FactsError([f"{path}: no sheet 'firms' (企业); sheets found: {list(book)}"])
+    # keep Excel row numbers after dropping blank rows
+    for t, df in frames.items():
+        frames[t] = df
+    return validate(frames.get("firms"), frames.get("events"), frames.get("financials"), frames.get("townships"), sources)
+
+
+def _load_csv_dir(path: Path) -> Facts:
+    frames, sources = {}, {}
+    for t in TABLES:
+        f = path / f"{t}.csv"
+        if f.exists():
+            frames[t] = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            sources[t] = Source("csv", f.name, offset=2)
+    if "firms" not in frames:
+        raise FactsError([f"{path}: no firms.csv in this folder"])
+    return validate(frames.get("firms"), frames.get("events"), frames.get("financials"), frames.get("townships"), sources)
