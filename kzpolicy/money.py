@@ -21,8 +21,8 @@ def as_fraction(value: Number) -> Fraction:
     """Exact fraction of a rate as written in the policy (0.05 -> 1/20, 0.0001 -> 1/10000)."""
     if isinstance(value, Fraction):
         return value
-    if isinstance(value, float):
-        return Fraction(repr(value))
+    if isinstance(value, float):  # numpy floats too: repr gives the shortest exact decimal
+        return Fraction(repr(float(value)))
     return Fraction(value)
 
 

@@ -1,0 +1,125 @@
+"""The assessment context: validated facts arranged as arrays for vectorised rules.
+
+Built once per assessment. Firms get a position (0..n-1); events and financials
+refer to firms by that position, so rules join with plain numpy indexing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Dict
+
+import numpy as np
+import pandas as pd
+
+from .facts import INDUSTRIAL, Facts
+from .policy import Item, Policy
+
+
+class Context:
+    def __init__(self, facts: Facts, policy: Policy, year: int, readings: Dict[str, str], near_miss_margin: float):
+        self.facts, self.policy, self.year = facts, policy, int(year)
+        self.readings = readings
+        self.margin = float(near_miss_margin)
+        self.cache: Dict = {}
+        self.firms = facts.firms
+        self.firm_ids = self.firms["firm_id"].to_numpy(dtype=object)
+        self.n = len(self.firms)
+        self.year_start = np.datetime64(f"{self.year}-01-01", "D")
+        self.year_end = np.datetime64(f"{self.year}-12-31", "D")
+        ev = facts.events
+        self.events = ev
+        self.ev_fidx = pd.Index(self.firm_ids).get_indexer(ev["firm_id"]) if len(ev) else np.zeros(0, np.int64)
+        self.ev_date = ev["date"].to_numpy(dtype="datetime64[D]")
+        self.ev_code = ev["code"].to_numpy(dtype=object)
+
+    # ---- readings
+    def reading(self, interp_id: str) -> str:
+        return self.readings[interp_id]
+
+    def item_reading(self, item: Item, value: str) -> bool:
+        """True if one of the item's declared interpretations is currently read as ``value``."""
+        return any(self.readings.get(i) == value for i in item.interpretations)
+
+    # ---- events
+    @cached_property
+    def _code_positions(self) -> Dict[str, np.ndarray]:
+        if not len(self.events):
+            return {}
+        codes = pd.Categorical(self.ev_code)
+        order = np.argsort(codes.codes, kind="stable")
+        sorted_codes = codes.codes[order]
+        bounds = np.searchsorted(sorted_codes, np.arange(len(codes.categories) + 1))
+        return {c: order[bounds[i]:bounds[i + 1]] for i, c in enumerate(codes.categories)}
+
+    def positions(self, codes) -> np.ndarray:
+        """Row positions of the events with any of ``codes`` (all years), in input order."""
+        parts = [self._code_positions.get(c) for c in codes]
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(np.concatenate(parts))
+
+    def window_start(self, item: Item) -> np.datetime64:
+        """First date from which the item's events count (see interpretation publication-date)."""
+        start = item.first_date
+        eff = self.policy.meta.effective
+        if eff is not None and start == eff and self.readings.get("publication-date") == "from_year_start":
+            start = dt.date(start.year, 1, 1)
+        return np.datetime64(start, "D")
+
+    # ---- firm attributes (arrays by firm position)
+    @cached_property
+    def industry(self) -> np.ndarray:
+        return self.firms["industry"].to_numpy(dtype=object)
+
+    @cached_property
+    def is_industrial(self) -> np.ndarray:
+        return np.isin(self.industry, list(INDUSTRIAL))
+
+    @cached_property
+    def is_manufacturing(self) -> np.ndarray:
+        return self.industry == "manufacturing"
+
+    def flag(self, name: str):
+        """(value, known) boolean arrays for an optional yes/no firm field."""
+        s = self.firms[name]
+        known = ~s.isna().to_numpy()
+        val = s.fillna(False).to_numpy(dtype=bool)
+        return val, known
+
+    @cached_property
+    def established(self) -> np.ndarray:
+        return self.firms["established"].to_numpy(dtype="datetime64[D]")
+
+    @cached_property
+    def established_year(self) -> np.ndarray:
+        return self.established.astype("datetime64[Y]").astype(int) + 1970
+
+    # ---- financials as a firm × year matrix
+    @cached_property
+    def _fin(self):
+        fin = self.facts.financials
+        if not len(fin):
+            return None
+        fidx = pd.Index(self.firm_ids).get_indexer(fin["firm_id"])
+        years = fin["year"].to_numpy(dtype=np.int64)
+        y0, y1 = int(years.min()), int(years.max())
+        return fidx, years, y0, y1
+
+    def series(self, column: str) -> Dict[int, np.ndarray]:
+        """{year: float array over firms (NaN where missing)} — exact below 2^53 yuan."""
+        key = f"_series_{column}"
+        if key not in self.__dict__:
+            out = {}
+            if self._fin is not None:
+                fidx, years, y0, y1 = self._fin
+                vals = self.facts.financials[column].to_numpy(dtype="float64", na_value=np.nan)
+                mat = np.full((y1 - y0 + 1, self.n), np.nan)
+                mat[years - y0, fidx] = vals
+                out = {y0 + i: mat[i] for i in range(y1 - y0 + 1)}
+            self.__dict__[key] = out
+        return self.__dict__[key]
+
+    def value(self, column: str, year: int) -> np.ndarray:
+        return self.series(column).get(year, np.full(self.n, np.nan))

@@ -1,0 +1,288 @@
+"""The engine: facts + policy + year -> an award ledger (and what was missed, and why).
+
+One vectorised implementation for one firm or a million: a single firm is a
+population of one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Dict, Optional
+
+import numpy as np
+import pandas as pd
+
+from . import explain as _explain
+from .context import Context
+from .facts import Facts, as_facts
+from .money import wan
+from .policy import Policy, get_policy
+from .rules import NOT_ASSESSED, RULES
+from .rules.common import AWARD_COLUMNS, EXCL_COLUMNS, NEAR_COLUMNS, UNDET_COLUMNS, RuleOutput
+
+#: how close counts as a near-miss (a presentation setting, not a policy amount): within 20% of the requirement
+NEAR_MISS_MARGIN = 0.2
+
+LEDGER_COLUMNS = ["firm_id", "year", "article", "item", "kind", "label_zh", "label_en", "event_code", "event_date",
+                  "amount_yuan", "basis_yuan", "basis2_yuan", "quantity", "share", "cap_applied", "project", "note"]
+
+
+@dataclass
+class Assessment:
+    """The result of :func:`assess`. ``ledger`` has one line per award."""
+
+    year: int
+    policy: Policy
+    readings: Dict[str, str]
+    ledger: pd.DataFrame
+    near_misses: pd.DataFrame
+    undetermined: pd.DataFrame
+    excluded: pd.DataFrame
+    fees: pd.DataFrame
+    township_awards: pd.DataFrame
+
+    @property
+    def total_yuan(self) -> int:
+        return int(self.ledger["amount_yuan"].sum()) if len(self.ledger) else 0
+
+    def by_article(self) -> pd.DataFrame:
+        """Awards and amount per article."""
+        g = self.ledger.groupby("article", sort=True)
+        return pd.DataFrame({"awards": g.size(), "amount_yuan": g["amount_yuan"].sum()}).reset_index()
+
+    def by_firm(self) -> pd.DataFrame:
+        g = self.ledger.groupby("firm_id", sort=True)
+        return pd.DataFrame({"awards": g.size(), "amount_yuan": g["amount_yuan"].sum()}).reset_index()
+
+    def to_dict(self) -> dict:
+        """The documented JSON contract: {"awards": [...], "total_yuan": N, ...}."""
+        def rec(df, cols):
+            out = []
+            for r in df[cols].to_dict("records"):
+                out.append({k: _jsonable(v) for k, v in r.items()})
+            return out
+        aw_cols = ["firm_id", "year", "article", "item", "label_zh", "label_en", "event_code", "event_date",
+                   "amount_yuan", "explanation_zh", "explanation_en"]
+        led = self.ledger if "explanation_zh" in self.ledger else _explain.explain(self.ledger, self.policy, self.year)
+        return {
+            "policy": self.policy.id,
+            "year": self.year,
+            "awards": rec(led, aw_cols),
+            "total_yuan": self.total_yuan,
+            "near_misses": rec(self.near_misses, ["firm_id", "article", "item", "condition", "missing", "worth_yuan", "message_zh", "message_en"]),
+            "undetermined": rec(self.undetermined, ["firm_id", "article", "item", "reason_zh", "reason_en"]),
+            "excluded": rec(self.excluded, ["firm_id", "article", "item", "event_code", "event_date", "reason", "reason_zh", "reason_en"]),
+            "fees": rec(self.fees, ["firm_id", "article", "item", "principal_yuan", "start", "end", "working_days", "fee_yuan", "explanation_zh", "explanation_en"]) if len(self.fees) else [],
+            "readings": dict(self.readings),
+        }
+
+    def __repr__(self):
+        return (f"<Assessment {self.policy.id} {self.year}: {len(self.ledger)} awards, total {wan(self.total_yuan)}, "
+                f"{len(self.near_misses)} near-misses, {len(self.undetermined)} undetermined>")
+
+
+def _jsonable(v):
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return float(v)
+    if isinstance(v, (np.bool_,)):
+        return bool(v)
+    if isinstance(v, (pd.Timestamp, dt.date, np.datetime64)):
+        return str(pd.Timestamp(v).date())
+    return v
+
+
+def assess(firms, events=None, financials=None, townships=None, *, year: int, policy=None,
+           readings: Optional[Dict[str, str]] = None, near_miss_margin: float = NEAR_MISS_MARGIN,
+           explain: bool = True) -> Assessment:
+    """Assess every firm for ``year``.
+
+    ``firms`` may be a validated :class:`~kzpolicy.facts.Facts` (then the other tables
+    are taken from it) or a DataFrame validated here. ``readings`` switches registered
+    interpretations (see ``policy.interpretations``). ``explain=False`` skips the
+    zh/en sentences (for large populations).
+    """
+    pol = get_policy(policy)
+    facts = as_facts(firms, events, financials, townships)
+    year = _check_year(year, pol)
+    rd = pol.readings(readings)
+    ctx = Context(facts, pol, year, rd, near_miss_margin)
+    out = RuleOutput()
+    for item in pol.items():
+        if item.kind in NOT_ASSESSED:
+            continue
+        out.extend(RULES[item.kind](item, ctx))
+    awards = _cat(out.awards, AWARD_COLUMNS)
+    excluded = [_cat(out.excluded, EXCL_COLUMNS)]
+    awards, ex1 = _group_highest(awards, pol, rd)
+    awards, ex2 = _double_claims(awards, pol, rd)
+    excluded += [ex1, ex2]
+    ledger = _finish(awards, ctx, pol)
+    if explain:
+        ledger = _explain.explain(ledger, pol, year)
+    return Assessment(
+        year=year, policy=pol, readings=rd, ledger=ledger,
+        near_misses=_with_firm(_cat(out.near, NEAR_COLUMNS), ctx, pol),
+        undetermined=_with_firm(_cat(out.undetermined, UNDET_COLUMNS), ctx, pol),
+        excluded=_with_firm(_cat([e for e in excluded if len(e)], EXCL_COLUMNS), ctx, pol),
+        fees=_fees(out.fees, ctx, pol, explain),
+        township_awards=_townships(out.townships, pol),
+    )
+
+
+def _check_year(year, pol: Policy) -> int:
+    try:
+        y = int(year)
+    except (TypeError, ValueError):
+        raise ValueError(f"year must be a whole number like 2023, got {year!r}") from None
+    first = min(it.first_date for it in pol.items() if it.parameters)
+    if y < first.year:
+        raise ValueError(f"year {y} is before the policy's first dated value ({first}); nothing in {pol.id} applies to it")
+    if y > 2100:
+        raise ValueError(f"year {y} is out of range")
+    return y
+
+
+def _cat(frames, columns) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _group_highest(awards: pd.DataFrame, pol: Policy, rd) -> tuple:
+    """Collapse item groups to their highest line where a 'highest*' reading is in force."""
+    groups = set()
+    for it in pol.items():
+        if it.group and any(rd.get(i, "").startswith("highest") for i in it.interpretations):
+            groups.add(it.group)
+    if not groups or not len(awards):
+        return awards, awards.iloc[:0]
+    grp = awards["item"].map({it.id: it.group for it in pol.items()})
+    in_g = grp.isin(groups).to_numpy()
+    sub = awards[in_g].assign(_g=grp[in_g].to_numpy())
+    order = sub.sort_values(["fidx", "_g", "amount_yuan"], ascending=[True, True, False], kind="stable")
+    top = ~order.duplicated(["fidx", "_g"], keep="first")
+    lose = order[~top.to_numpy()]
+    ex = pd.DataFrame({
+        "fidx": lose["fidx"].to_numpy(), "item": lose["item"].to_numpy(), "event_code": lose["event_code"].to_numpy(),
+        "event_date": lose["event_date"].to_numpy(), "reason": "superseded",
+        "reason_zh": "同组就高奖励一项（见解释登记）", "reason_en": "only the highest award of the group is paid (see the interpretation registry)",
+    }, columns=EXCL_COLUMNS)
+    keep = pd.concat([awards[~in_g], order[top.to_numpy()].drop(columns="_g")]).sort_index()
+    return keep, ex
+
+
+def _double_claims(awards: pd.DataFrame, pol: Policy, rd) -> tuple:
+    """One investment project subsidised once (interpretation art05-09-double-claim = once)."""
+    items = [it.id for it in pol.items() if it.kind == "investment_subsidy" and any(rd.get(i) == "once" for i in it.interpretations)]
+    if len(items) < 2 or not len(awards):
+        return awards, awards.iloc[:0]
+    m = awards["item"].isin(items).to_numpy() & awards["project"].notna().to_numpy()
+    if not m.any():
+        return awards, awards.iloc[:0]
+    sub = awards[m].copy()
+    sub["_o"] = sub["item"].map({k: i for i, k in enumerate(items)})
+    sub = sub.sort_values(["fidx", "project", "_o"], kind="stable")
+    dup = sub.duplicated(["fidx", "project"], keep="first")
+    lose = sub[dup.to_numpy()]
+    ex = pd.DataFrame({
+        "fidx": lose["fidx"].to_numpy(), "item": lose["item"].to_numpy(), "event_code": lose["event_code"].to_numpy(),
+        "event_date": lose["event_date"].to_numpy(), "reason": "double_claim",
+        "reason_zh": "同一投资项目已按第五条补助，不重复补助（见解释 art05-09-double-claim）",
+        "reason_en": "the same investment project is already subsidised under article 5 (see interpretation art05-09-double-claim)",
+    }, columns=EXCL_COLUMNS)
+    return awards.drop(index=lose.index), ex
+
+
+def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
+    n = len(awards)
+    items = awards["item"].to_numpy(dtype=object)
+    meta = {it.id: it for it in pol.items()}
+    uniq = pd.unique(items) if n else []
+    art = {k: meta[k].article for k in uniq}
+    out = pd.DataFrame({
+        "firm_id": ctx.firm_ids[awards["fidx"].to_numpy(dtype=np.int64)] if n else np.array([], dtype=object),
+        "year": np.full(n, ctx.year, dtype=np.int64),
+        "article": pd.Series(items).map(art).to_numpy(dtype=np.int64) if n else np.array([], dtype=np.int64),
+        "item": items,
+        "kind": pd.Series(items).map({k: meta[k].kind for k in uniq}).to_numpy(dtype=object) if n else np.array([], dtype=object),
+        "label_zh": pd.Series(items).map({k: meta[k].label.zh for k in uniq}).to_numpy(dtype=object) if n else np.array([], dtype=object),
+        "label_en": pd.Series(items).map({k: meta[k].label.en for k in uniq}).to_numpy(dtype=object) if n else np.array([], dtype=object),
+        "event_code": awards["event_code"].to_numpy(dtype=object),
+        "event_date": pd.to_datetime(awards["event_date"].to_numpy()) if n else pd.to_datetime([]),
+        "amount_yuan": awards["amount_yuan"].to_numpy(dtype=np.int64) if n else np.array([], dtype=np.int64),
+    })
+    for c in ("basis_yuan", "basis2_yuan", "quantity"):
+        out[c] = pd.array(pd.to_numeric(awards[c].to_numpy(), errors="raise"), dtype="Int64") if n else pd.array([], dtype="Int64")
+    out["share"] = pd.to_numeric(awards["share"].to_numpy(), errors="raise") if n else np.array([], dtype=float)
+    out["cap_applied"] = awards["cap_applied"].fillna(False).to_numpy(dtype=bool) if n else np.array([], dtype=bool)
+    out["project"] = awards["project"].to_numpy(dtype=object)
+    out["note"] = pd.to_numeric(awards["note"].to_numpy(), errors="raise") if n else np.array([], dtype=float)
+    if n:
+        out = out.sort_values(["firm_id", "article", "item", "event_date"], kind="stable").reset_index(drop=True)
+    return out
+
+
+def _with_firm(df: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
+    df = df.copy()
+    n = len(df)
+    df.insert(0, "firm_id", ctx.firm_ids[df["fidx"].to_numpy(dtype=np.int64)] if n else np.array([], dtype=object))
+    df.insert(1, "year", np.full(n, ctx.year, dtype=np.int64))
+    df.insert(2, "article", df["item"].map({it.id: it.article for it in pol.items()}).to_numpy(dtype=np.int64) if n else np.array([], dtype=np.int64))
+    df = df.drop(columns="fidx")
+    if n and "event_date" in df:
+        df["event_date"] = pd.to_datetime(df["event_date"].to_numpy())
+    return df.reset_index(drop=True)
+
+
+def _fees(frames, ctx, pol, explain) -> pd.DataFrame:
+    cols = ["firm_id", "year", "article", "item", "event_code", "event_date", "principal_yuan", "start", "end",
+            "working_days", "daily_rate", "fee_yuan"]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols + ["explanation_zh", "explanation_en"]})
+    df = pd.concat(frames, ignore_index=True)
+    df["firm_id"] = ctx.firm_ids[df["fidx"].to_numpy(dtype=np.int64)]
+    df["year"] = ctx.year
+    df["article"] = df["item"].map({it.id: it.article for it in pol.items()})
+    df = df[cols]
+    if explain:
+        texts = [_explain.fee_text(r, pol.item(r["item"])) for r in df.to_dict("records")]
+        df["explanation_zh"] = [t[0] for t in texts]
+        df["explanation_en"] = [t[1] for t in texts]
+    return df
+
+
+def _townships(frames, pol) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    cols = ["township", "year", "rank", "item", "amount_yuan"]
+    if not frames:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    df = pd.concat(frames, ignore_index=True).sort_values(["year", "rank"]).reset_index(drop=True)
+    labels = {it.id: it for it in pol.items()}
+    df["explanation_zh"] = [f"依据{_explain.article_zh(labels[i].article)}：{t}排名第{r}，获{labels[i].label.zh}，奖励工作经费{wan(a)}。"
+                            for t, r, i, a in zip(df["township"], df["rank"], df["item"], df["amount_yuan"])]
+    df["explanation_en"] = [f"Article {labels[i].article}: {t} ranked {r}: {labels[i].label.en}, working funds of {int(a):,} yuan."
+                            for t, r, i, a in zip(df["township"], df["rank"], df["item"], df["amount_yuan"])]
+    return df
+
+
+def budget_lines(policy=None, years=(2023,)) -> pd.DataFrame:
+    """Fixed annual budget lines (articles 6 and 22) for fiscal totals; not awards to a firm."""
+    pol = get_policy(policy)
+    rows = []
+    for it in pol.items():
+        if it.kind != "budget_line":
+            continue
+        for y in years:
+            vals, ok = it.param("amount").at_many(np.array([f"{y}-12-31"], dtype="datetime64[D]"))
+            if ok[0] and not np.isnan(vals[0]):
+                rows.append({"year": int(y), "article": it.article, "item": it.id, "label_zh": it.label.zh,
+                             "label_en": it.label.en, "amount_yuan": int(vals[0])})
+    return pd.DataFrame(rows, columns=["year", "article", "item", "label_zh", "label_en", "amount_yuan"])

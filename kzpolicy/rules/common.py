@@ -1,0 +1,196 @@
+"""Shared pieces of the rule kinds: output frames, event selection, eligibility."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+import numpy as np
+import pandas as pd
+
+from ..money import as_fraction, mul_round
+from ..policy import Item, Param
+
+AWARD_COLUMNS = ["fidx", "item", "event_code", "event_date", "amount_yuan", "basis_yuan", "basis2_yuan",
+                 "quantity", "share", "cap_applied", "project", "note"]
+NEAR_COLUMNS = ["fidx", "item", "event_code", "event_date", "condition", "actual", "required", "missing",
+                "worth_yuan", "message_zh", "message_en"]
+UNDET_COLUMNS = ["fidx", "item", "event_code", "event_date", "reason_zh", "reason_en"]
+EXCL_COLUMNS = ["fidx", "item", "event_code", "event_date", "reason", "reason_zh", "reason_en"]
+
+
+def frame(columns, n=0, **cols) -> pd.DataFrame:
+    """A frame with exactly ``columns``; scalars broadcast, missing columns are NA."""
+    data = {}
+    for c in columns:
+        if c in cols:
+            v = cols[c]
+            data[c] = np.repeat(v, n) if np.ndim(v) == 0 else v
+        else:
+            data[c] = np.full(n, None, dtype=object)
+    return pd.DataFrame(data, columns=columns)
+
+
+@dataclass
+class RuleOutput:
+    awards: List[pd.DataFrame] = field(default_factory=list)
+    near: List[pd.DataFrame] = field(default_factory=list)
+    undetermined: List[pd.DataFrame] = field(default_factory=list)
+    excluded: List[pd.DataFrame] = field(default_factory=list)
+    fees: List[pd.DataFrame] = field(default_factory=list)
+    townships: List[pd.DataFrame] = field(default_factory=list)
+
+    def award(self, n, **cols):
+        if n:
+            self.awards.append(frame(AWARD_COLUMNS, n, **cols))
+
+    def near_miss(self, n, **cols):
+        if n:
+            self.near.append(frame(NEAR_COLUMNS, n, **cols))
+
+    def undecided(self, n, **cols):
+        if n:
+            self.undetermined.append(frame(UNDET_COLUMNS, n, **cols))
+
+    def exclude(self, n, reason, **cols):
+        if n:
+            self.excluded.append(frame(EXCL_COLUMNS, n, reason=reason, **cols))
+
+    def extend(self, other: "RuleOutput"):
+        for k in ("awards", "near", "undetermined", "excluded", "fees", "townships"):
+            getattr(self, k).extend(getattr(other, k))
+
+
+def fmt_date(d) -> np.ndarray:
+    return np.datetime_as_string(np.asarray(d, dtype="datetime64[D]"))
+
+
+def param_at(param: Param, dates) -> np.ndarray:
+    """Parameter values on each date (float, NaN where the value is null or not yet in force)."""
+    vals, ok = param.at_many(dates)
+    return np.where(ok, vals, np.nan)
+
+
+def param_at_year_end(param: Param, year: int):
+    """Value in force on 31 December of ``year`` (for year-based clauses); None if not in force or null."""
+    vals, ok = param.at_many(np.array([f"{year}-12-31"], dtype="datetime64[D]"))
+    return None if not ok[0] or np.isnan(vals[0]) else vals[0]
+
+
+def mul_round_by_rate(amounts: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """Half-up rounding of amount × rate where the rate may differ by row (dated values)."""
+    out = np.zeros(len(amounts), dtype=np.int64)
+    for r in np.unique(rates[~np.isnan(rates)]):
+        m = rates == r
+        out[m] = mul_round(amounts[m], as_fraction(float(r)))
+    return out
+
+
+def meets(values: np.ndarray, limit, boundary: Optional[str]) -> np.ndarray:
+    """values ≥ limit (inclusive: 以上/及以上) or values > limit (exclusive: 超过/突破)."""
+    return values > limit if boundary == "exclusive" else values >= limit
+
+
+def select_events(item: Item, ctx, out: RuleOutput):
+    """Events that trigger ``item`` in the assessment year, after the once-rule and the date window.
+
+    Returns positions into ctx.events. Events excluded on the way are recorded with a reason.
+    """
+    pos = ctx.positions(item.events)
+    if not len(pos):
+        return pos
+    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
+    dup = np.zeros(len(pos), dtype=bool)
+    first_date = dates.copy()
+    if item.once in ("firm", "year"):
+        keys = {"f": fidx, "c": codes, "d": dates, "i": np.arange(len(pos))}
+        if item.once == "year":
+            keys["y"] = dates.astype("datetime64[Y]")
+        df = pd.DataFrame(keys)
+        by = ["f", "c"] + (["y"] if item.once == "year" else [])
+        df = df.sort_values(by + ["d", "i"], kind="stable")
+        rank = df.groupby(by, sort=False).cumcount().to_numpy()
+        firsts = df.groupby(by, sort=False)["d"].transform("first").to_numpy()
+        dup[df["i"].to_numpy()] = rank > 0
+        first_date[df["i"].to_numpy()] = firsts
+    in_year = (dates >= ctx.year_start) & (dates <= ctx.year_end)
+    m = in_year & dup
+    if m.any():
+        sel = pos[m]
+        when = fmt_date(first_date[m])
+        scope_zh = "同一年度" if item.once == "year" else ""
+        out.exclude(int(m.sum()), "already_awarded", fidx=ctx.ev_fidx[sel], item=item.id, event_code=ctx.ev_code[sel],
+                    event_date=ctx.ev_date[sel],
+                    reason_zh=np.char.add(np.char.add(f"该奖励{scope_zh}为一次性奖励，已于", when.astype(str)), "取得同一事项"),
+                    reason_en=np.char.add("one-off award: the same event was already recorded on ", when.astype(str)))
+    keep = in_year & ~dup
+    window = ctx.window_start(item)
+    early = keep & (dates < window)
+    if early.any():
+        sel = pos[early]
+        w = str(window)
+        out.exclude(int(early.sum()), "before_effective", fidx=ctx.ev_fidx[sel], item=item.id,
+                    event_code=ctx.ev_code[sel], event_date=ctx.ev_date[sel],
+                    reason_zh=f"事项发生在本条适用日期（{w}）之前（见解释 publication-date）",
+                    reason_en=f"the event is before the date from which this clause applies ({w}; see interpretation publication-date)")
+    return pos[keep & ~early]
+
+
+REQ_TEXT = {
+    "industrial": ("仅适用于工业企业（制造业、采矿业、电力热力燃气及水生产和供应业）", "applies to industrial firms only (manufacturing, mining, utilities)"),
+    "manufacturing": ("仅适用于制造业企业", "applies to manufacturing firms only"),
+    "independent_legal_person": ("须以独立法人计", "the firm must be an independent legal person"),
+    "existing_firm": ("仅适用于存量企业（见解释 art05-existing-firm）", "applies to existing firms only (see interpretation art05-existing-firm)"),
+}
+
+
+def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndarray] = None):
+    """(ok, unknown, reason_zh, reason_en) for rows of firms ``fidx`` against ``item.requires``."""
+    n = len(fidx)
+    fail = np.zeros(n, dtype=bool)
+    unknown = np.zeros(n, dtype=bool)
+    rz = np.full(n, "", dtype=object)
+    re_ = np.full(n, "", dtype=object)
+
+    def mark(bad, key):
+        nonlocal fail
+        new = bad & ~fail
+        rz[new], re_[new] = REQ_TEXT[key]
+        fail = fail | bad
+
+    r = item.requires
+    if r.industrial:
+        mark(~ctx.is_industrial[fidx], "industrial")
+    if r.manufacturing:
+        mark(~ctx.is_manufacturing[fidx], "manufacturing")
+    if r.existing_firm:
+        est = ctx.established[fidx]
+        d = np.asarray(dates if dates is not None else np.repeat(ctx.year_start, n), dtype="datetime64[D]")
+        if ctx.readings.get("art05-existing-firm") == "established_before_event":
+            cut = d
+        else:
+            cut = d.astype("datetime64[Y]").astype("datetime64[D]")
+        mark(~(est < cut), "existing_firm")
+    if r.independent_legal_person:
+        val, known = ctx.flag("independent_legal_person")
+        mark(known[fidx] & ~val[fidx], "independent_legal_person")
+        unknown = ~known[fidx] & ~fail
+    ok = ~fail & ~unknown
+    return ok, unknown, rz, re_
+
+
+def apply_requirements(item, ctx, out: RuleOutput, fidx, dates=None, codes=None, would_get=None):
+    """Filter rows by requirements; record exclusions and unknowns. Returns the ok mask."""
+    ok, unknown, rz, re_ = requirement_masks(item, ctx, fidx, dates)
+    relevant = np.ones(len(fidx), bool) if would_get is None else would_get
+    bad = ~ok & ~unknown & relevant
+    if bad.any():
+        out.exclude(int(bad.sum()), "not_eligible", fidx=fidx[bad], item=item.id,
+                    event_code=None if codes is None else codes[bad],
+                    event_date=None if dates is None else dates[bad], reason_zh=rz[bad], reason_en=re_[bad])
+    u = unknown & relevant
+    if u.any():
+        out.undecided(int(u.sum()), fidx=fidx[u], item=item.id,
+                      event_code=None if codes is None else codes[u], event_date=None if dates is None else dates[u],
+                      reason_zh="无法判断：未提供是否为独立法人（independent_legal_person）",
+                      reason_en="cannot decide: whether the firm is an independent legal person is not given (independent_legal_person)")
+    return ok

@@ -1,0 +1,47 @@
+"""Fixed award per event (or per counted unit): 升规, recognitions, trademarks, standards, listings…
+
+The statute's shape: 对新认定的……，一次性奖励X万元. Amount = the item's ``amount``
+in force on the event date, times the event's ``count`` when the item pays per unit
+(市级新产品 per product, standards per standard).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .common import RuleOutput, apply_requirements, param_at, select_events
+
+
+def assess(item, ctx) -> RuleOutput:
+    out = RuleOutput()
+    pos = select_events(item, ctx, out)
+    if not len(pos):
+        return out
+    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
+    ok = apply_requirements(item, ctx, out, fidx, dates, codes)
+    pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
+    amount = param_at(item.param("amount"), dates)
+    unread = np.isnan(amount)
+    if unread.any():
+        out.undecided(int(unread.sum()), fidx=fidx[unread], item=item.id, event_code=codes[unread],
+                      event_date=dates[unread], reason_zh="原文金额未能读取（缺失，不按0计）",
+                      reason_en="the amount was not read in the source (missing, not zero)")
+        pos, fidx, dates, codes, amount = pos[~unread], fidx[~unread], dates[~unread], codes[~unread], amount[~unread]
+    qty = np.ones(len(pos), dtype=np.int64)
+    if item.per == "count":
+        qty = ctx.events["count"].to_numpy(dtype="float64", na_value=np.nan)[pos]
+        qty = np.where(np.isnan(qty), 1, qty).astype(np.int64)  # an event is one unit unless count says more
+        if ctx.item_reading(item, "per_firm_level"):
+            # one award per firm and level in the year, however many standards
+            df = pd.DataFrame({"f": fidx, "i": np.arange(len(fidx))}).drop_duplicates("f")
+            keep = df["i"].to_numpy()
+            dropped = np.setdiff1d(np.arange(len(fidx)), keep)
+            if len(dropped):
+                out.exclude(len(dropped), "per_firm_level", fidx=fidx[dropped], item=item.id, event_code=codes[dropped],
+                            event_date=dates[dropped], reason_zh="同一企业同年同级别只奖励一次（见解释 art12-standards）",
+                            reason_en="once per firm, level and year (see interpretation art12-standards)")
+            pos, fidx, dates, codes, amount = pos[keep], fidx[keep], dates[keep], codes[keep], amount[keep]
+            qty = np.ones(len(pos), dtype=np.int64)
+    out.award(len(pos), fidx=fidx, item=item.id, event_code=codes, event_date=dates,
+              amount_yuan=amount.astype(np.int64) * qty, quantity=qty, basis_yuan=amount.astype(np.int64))
+    return out

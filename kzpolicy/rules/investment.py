@@ -1,0 +1,64 @@
+"""Investment subsidy with floor, progress, rate and cap (articles 5 and 9).
+
+Statute: 新增设备投资200万元及以上、投资进度80%以上的，按照设备投资额的5%给予补助.
+"及以上" and "以上" include the boundary (民法典第1259条); the item's parameters say
+so with ``boundary: inclusive``. The subsidy is amount × rate rounded half up once,
+then capped where the text sets a cap (``cap: null`` = no cap).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..money import wan
+from .common import RuleOutput, apply_requirements, meets, mul_round_by_rate, param_at, select_events
+
+
+def assess(item, ctx) -> RuleOutput:
+    out = RuleOutput()
+    pos = select_events(item, ctx, out)
+    if not len(pos):
+        return out
+    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
+    amount = ctx.events["amount"].to_numpy(dtype="int64", na_value=0)[pos]
+    progress = ctx.events["progress"].to_numpy(dtype="float64")[pos]
+    project = ctx.events["project"].to_numpy(dtype=object)[pos]
+    pf, pp, pr, pc = (item.param(k) for k in ("floor", "min_progress", "rate", "cap"))
+    floor, minp, rate, cap = (param_at(p, dates) for p in (pf, pp, pr, pc))
+    ok_amt = meets(amount, floor, pf.boundary)
+    ok_prog = meets(progress, minp, pp.boundary)
+    would = ok_amt & ok_prog
+    ok_req = apply_requirements(item, ctx, out, fidx, dates, codes, would_get=would)
+    pay = would & ok_req
+    sub = mul_round_by_rate(amount, rate)
+    capped = ~np.isnan(cap) & (sub > np.nan_to_num(cap, nan=0))
+    sub = np.where(capped, np.nan_to_num(cap, nan=0).astype(np.int64), sub)
+    out.award(int(pay.sum()), fidx=fidx[pay], item=item.id, event_code=codes[pay], event_date=dates[pay],
+              amount_yuan=sub[pay], basis_yuan=amount[pay], basis2_yuan=floor[pay].astype(np.int64),
+              share=rate[pay], cap_applied=capped[pay], project=project[pay], note=progress[pay])
+    # near-misses: exactly one condition missed, and by little
+    m = ctx.margin
+    near_amt = ~ok_amt & ok_prog & (amount >= floor * (1 - m))
+    if near_amt.any():
+        k = near_amt
+        worth = mul_round_by_rate(floor[k].astype(np.int64), rate[k])
+        if (~np.isnan(cap[k])).any():
+            worth = np.where(np.isnan(cap[k]), worth, np.minimum(worth, np.nan_to_num(cap[k]).astype(np.int64)))
+        miss = floor[k].astype(np.int64) - amount[k] + (1 if pf.boundary == "exclusive" else 0)
+        out.near_miss(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
+                      condition="floor", actual=amount[k], required=floor[k].astype(np.int64), missing=miss, worth_yuan=worth,
+                      message_zh=[f"设备投资{wan(a)}，距{wan(f)}的门槛还差{wan(x)}；达到门槛可获补助{wan(w)}"
+                                  for a, f, x, w in zip(amount[k], floor[k], miss, worth)],
+                      message_en=[f"equipment investment of {a:,} yuan is {x:,} yuan short of the {int(f):,} floor; at the floor the subsidy would be {w:,} yuan"
+                                  for a, f, x, w in zip(amount[k], floor[k], miss, worth)])
+    near_prog = ok_amt & ~ok_prog & (progress >= minp * (1 - m))
+    if near_prog.any():
+        k = near_prog
+        worth = sub[k]
+        gap = np.round(minp[k] - progress[k], 6)
+        out.near_miss(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
+                      condition="min_progress", actual=progress[k], required=minp[k], missing=gap, worth_yuan=worth,
+                      message_zh=[f"投资进度{p:.0%}，未达到{q:.0%}（差{g:.0%}）；达到后可获补助{wan(w)}"
+                                  for p, q, g, w in zip(progress[k], minp[k], gap, worth)],
+                      message_en=[f"investment progress is {p:.0%}, below {q:.0%} (short by {g:.0%}); reaching it would be worth {w:,} yuan"
+                                  for p, q, g, w in zip(progress[k], minp[k], gap, worth)])
+    return out

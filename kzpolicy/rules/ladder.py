@@ -1,0 +1,63 @@
+"""Level ladder: first time passing a level (article 7, 两化融合 A…AAAA+).
+
+Statute: 首次通过两化融合管理体系A级认定的企业，区级一次性奖励3万元；…AA级…6万元…
+Each level is "first time at this level" (once per firm and level). Under the
+reading art07-upgrade=difference a firm moving up gets only the difference from
+the highest ladder award it already earned.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .common import RuleOutput, apply_requirements, param_at, select_events
+
+
+def assess(item, ctx) -> RuleOutput:
+    out = RuleOutput()
+    pos = select_events(item, ctx, out)
+    if not len(pos):
+        return out
+    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
+    ok = apply_requirements(item, ctx, out, fidx, dates, codes)
+    pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
+    amount = param_at(item.param("amount"), dates).astype(np.int64)
+    # a higher level passed earlier makes this one not "first"… of a lower rung: not rewarded
+    rungs = [it for it in ctx.policy.items() if it.group == item.group and it.kind == "ladder_award"]
+    higher = [c for it in rungs if it.rank > item.rank for c in it.events]
+    lower = [it for it in rungs if it.rank < item.rank]
+    prior_higher = _earliest(ctx, higher)
+    ph = prior_higher[fidx]
+    stale = ~np.isnat(ph) & (ph < dates)
+    if stale.any():
+        out.exclude(int(stale.sum()), "not_first", fidx=fidx[stale], item=item.id, event_code=codes[stale],
+                    event_date=dates[stale], reason_zh="此前已通过更高等级认定", reason_en="a higher level was already passed earlier")
+    keep = ~stale
+    fidx, dates, codes, amount = fidx[keep], dates[keep], codes[keep], amount[keep]
+    paid_before = np.zeros(len(fidx), dtype=np.int64)
+    if ctx.item_reading(item, "difference") and lower:
+        for low in lower:
+            first_low = _earliest(ctx, low.events)[fidx]
+            had = ~np.isnat(first_low) & (first_low < dates) & (first_low >= ctx.window_start(low))
+            low_amt = np.where(had, np.nan_to_num(param_at(low.param("amount"), np.where(had, first_low, dates))), 0).astype(np.int64)
+            paid_before = np.maximum(paid_before, low_amt)
+    pay = amount - paid_before
+    zero = pay <= 0
+    if zero.any():
+        out.exclude(int(zero.sum()), "difference_zero", fidx=fidx[zero], item=item.id, event_code=codes[zero],
+                    event_date=dates[zero], reason_zh="按差额补足，已无差额（见解释 art07-upgrade）",
+                    reason_en="difference reading: nothing left to top up (see interpretation art07-upgrade)")
+    k = ~zero
+    out.award(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
+              amount_yuan=pay[k], basis_yuan=amount[k], basis2_yuan=paid_before[k])
+    return out
+
+
+def _earliest(ctx, codes) -> np.ndarray:
+    """Earliest date of any of ``codes`` per firm (NaT where none)."""
+    res = np.full(ctx.n, np.datetime64("NaT"), dtype="datetime64[D]")
+    pos = ctx.positions(codes)
+    if len(pos):
+        s = pd.Series(ctx.ev_date[pos]).groupby(ctx.ev_fidx[pos]).min()
+        res[s.index.to_numpy()] = s.to_numpy(dtype="datetime64[D]")
+    return res

@@ -1,0 +1,114 @@
+"""Revenue milestone, first crossing (article 3).
+
+Statute: 对制造业企业（以独立法人计）上年主营业务收入首次突破50亿元、…2亿元的，区级分别给予80万元、…5万元奖励.
+For assessment year Y: revenue of Y−1 crosses the tier's threshold ("突破": strictly
+above by default, see art03-crossing), and no earlier year crossed it ("首次").
+"First" needs the whole history: with a gap the answer is "cannot decide"
+(art03-history). Several tiers crossed at once: see art03-multiple-thresholds
+(applied by the engine on the item group).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..money import wan, yi_or_wan
+from .common import RuleOutput, apply_requirements, param_at_year_end
+
+
+def assess(item, ctx) -> RuleOutput:
+    out = RuleOutput()
+    y = ctx.year
+    threshold = param_at_year_end(item.param("threshold"), y)
+    amount = param_at_year_end(item.param("amount"), y)
+    if threshold is None:
+        return out
+    strict = ctx.reading("art03-crossing") == "strictly_above" if "art03-crossing" in ctx.readings else item.param("threshold").boundary == "exclusive"
+    rev = ctx.value("revenue", y - 1)
+    tiers = sorted((it for it in ctx.policy.items() if it.group == item.group), key=lambda it: it.param("threshold").values[next(iter(it.param("threshold").values))])
+    lowest = tiers[0].id == item.id if tiers else True
+    cand = ctx.is_manufacturing.copy()
+    if lowest:
+        missing = cand & np.isnan(rev)
+        has_any = _history(ctx, y)[2]
+        # firms with some financials but no revenue for Y-1: cannot decide
+        m = missing & has_any
+        if m.any():
+            f = np.flatnonzero(m)
+            out.undecided(len(f), fidx=f, item=item.id,
+                          reason_zh=f"无法判断第三条：缺少{y - 1}年主营业务收入", reason_en=f"cannot decide article 3: revenue for {y - 1} is missing")
+    crossed = (rev > threshold) if strict else (rev >= threshold)
+    crossed &= ~np.isnan(rev)
+    prev_max, complete, has_any = _history(ctx, y)
+    earlier = ~np.isnan(prev_max) & ((prev_max > threshold) if strict else (prev_max >= threshold))
+    complete = complete.copy()
+    if ctx.reading("art03-history") == "supplied_history":
+        complete[:] = True
+    base = crossed & ~earlier
+    f_all = np.flatnonzero(base)
+    if not len(f_all):
+        _near(item, ctx, out, rev, threshold, amount, strict, earlier)
+        return out
+    ok_req = apply_requirements(item, ctx, out, f_all, would_get=np.ones(len(f_all), bool))
+    f = f_all[ok_req]
+    dec = complete[f]
+    und = f[~dec]
+    if len(und):
+        out.undecided(len(und), fidx=und, item=item.id,
+                      reason_zh=f"无法判断是否“首次”突破：缺少成立以来的完整收入记录（见解释 art03-history）",
+                      reason_en="cannot decide whether the crossing is the first: revenue history since establishment is incomplete (see interpretation art03-history)")
+    f = f[dec]
+    if amount is None:
+        out.undecided(len(f), fidx=f, item=item.id, reason_zh="原文金额未能读取（缺失，不按0计）",
+                      reason_en="the amount was not read in the source (missing, not zero)")
+        return out
+    out.award(len(f), fidx=f, item=item.id, amount_yuan=np.int64(amount), basis_yuan=rev[f].astype(np.int64),
+              basis2_yuan=np.int64(threshold), quantity=np.int64(y - 1))
+    # firms that crossed before: not first (only worth reporting for firms that cross now)
+    was = np.flatnonzero(crossed & earlier & ctx.is_manufacturing)
+    if len(was):
+        out.exclude(len(was), "not_first", fidx=was, item=item.id, reason_zh=f"此前年度已突破{yi_or_wan(threshold)}，非首次",
+                    reason_en=f"revenue already exceeded {int(threshold):,} yuan in an earlier year: not the first time")
+    _near(item, ctx, out, rev, threshold, amount, strict, earlier)
+    return out
+
+
+def _near(item, ctx, out, rev, threshold, amount, strict, earlier):
+    if amount is None:
+        return
+    below = ~np.isnan(rev) & ((rev <= threshold) if strict else (rev < threshold))
+    near = below & (rev >= threshold * (1 - ctx.margin)) & ~earlier & ctx.is_manufacturing
+    f = np.flatnonzero(near)
+    if not len(f):
+        return
+    miss = (threshold - rev[f]).astype(np.int64) + (1 if strict else 0)
+    op = "超过" if strict else "达到"
+    out.near_miss(len(f), fidx=f, item=item.id, condition="threshold", actual=rev[f].astype(np.int64),
+                  required=np.int64(threshold), missing=miss, worth_yuan=np.int64(amount),
+                  message_zh=[f"{ctx.year - 1}年主营业务收入{yi_or_wan(r)}，须{op}{yi_or_wan(threshold)}（还差{wan(x)}），可获奖励{wan(amount)}"
+                              for r, x in zip(rev[f], miss)],
+                  message_en=[f"{ctx.year - 1} revenue of {int(r):,} yuan must {'exceed' if strict else 'reach'} {int(threshold):,} yuan ({int(x):,} yuan more), worth {int(amount):,} yuan"
+                              for r, x in zip(rev[f], miss)])
+
+
+def _history(ctx, y):
+    """(highest revenue before Y−1, history complete since establishment, any revenue at all), cached per context."""
+    key = ("art03_history", y)
+    if key in ctx.cache:
+        return ctx.cache[key]
+    series = ctx.series("revenue")
+    prev_max = np.full(ctx.n, np.nan)
+    has_any = np.zeros(ctx.n, bool)
+    for yy, v in series.items():
+        has_any |= ~np.isnan(v)
+        if yy < y - 1:
+            prev_max = np.fmax(prev_max, v)
+    est = ctx.established_year
+    complete = np.ones(ctx.n, bool)
+    first_tracked = min(series) if series else y - 1
+    # years before the first tracked year are missing for any firm established before it
+    complete &= est >= min(first_tracked, y - 1)
+    for yy in range(first_tracked, y - 1):
+        v = ctx.value("revenue", yy)
+        complete &= ~((est <= yy) & np.isnan(v))
+    ctx.cache[key] = (prev_max, complete, has_any)
+    return ctx.cache[key]

@@ -1,0 +1,66 @@
+"""R&D subsidy on stock and increment (article 11, clause 2).
+
+Statute: 对申报研发费用在1000万元以下的企业，区级按存量不高于3%、增量不高于10%的比例给予补助.
+Stock and increment follow interpretation art11-stock-increment (default: R&D declared
+for Y−1 against Y−2; stock = min of the two, increment = growth, never negative).
+Rates are upper bounds (不高于): the result is the maximum; a lower actual rate is a
+parameter change. Firms at or above the ceiling go to the municipal subsidy instead
+(recorded as excluded, reason municipal_route). Rounded once, half up.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..money import as_fraction, sum_mul_round, wan
+from .common import RuleOutput, meets, param_at_year_end
+
+
+def assess(item, ctx) -> RuleOutput:
+    out = RuleOutput()
+    y = ctx.year
+    pc, ps, pi = item.param("ceiling"), item.param("stock_rate"), item.param("increment_rate")
+    ceiling, sr, ir = (param_at_year_end(p, y) for p in (pc, ps, pi))
+    if ceiling is None or sr is None or ir is None:
+        return out
+    base = y - 1 if ctx.reading("art11-stock-increment") == "prior_year_vs_year_before" else y
+    cur, prev = ctx.value("rd_expense", base), ctx.value("rd_expense", base - 1)
+    claim = ~np.isnan(cur) & (cur > 0)
+    # "1000万元以下" for the district branch; the boundary sits with the municipal branch
+    below = ~meets(cur, ceiling, "inclusive") if pc.boundary == "exclusive" else (cur <= ceiling)
+    big = claim & ~below
+    f = np.flatnonzero(big)
+    if len(f):
+        out.exclude(len(f), "municipal_route", fidx=f, item=item.id,
+                    reason_zh=f"{base}年申报研发费用达到{wan(ceiling)}及以上：按第十一条支持申报市级研发费用补助（须建立研发准备金制度），区级不补",
+                    reason_en=f"declared R&D for {base} is {int(ceiling):,} yuan or more: article 11 refers the firm to the municipal R&D subsidy (R&D reserve system required); no district subsidy")
+    cand = claim & below
+    if ctx.reading("art11-reserve-required") == "required":
+        val, known = ctx.flag("rd_reserve_system")
+        u = cand & ~known
+        if u.any():
+            f = np.flatnonzero(u)
+            out.undecided(len(f), fidx=f, item=item.id, reason_zh="无法判断：未提供是否建立研发准备金制度（见解释 art11-reserve-required）",
+                          reason_en="cannot decide: whether the firm has an R&D reserve system is not given (see interpretation art11-reserve-required)")
+        no = cand & known & ~val
+        if no.any():
+            f = np.flatnonzero(no)
+            out.exclude(len(f), "not_eligible", fidx=f, item=item.id, reason_zh="未建立研发准备金制度", reason_en="no R&D reserve system")
+        cand = cand & known & val
+    noprev = cand & np.isnan(prev)
+    if noprev.any():
+        f = np.flatnonzero(noprev)
+        out.undecided(len(f), fidx=f, item=item.id, reason_zh=f"无法计算存量与增量：缺少{base - 1}年研发费用",
+                      reason_en=f"cannot compute stock and increment: R&D expense for {base - 1} is missing")
+    cand &= ~np.isnan(prev)
+    f = np.flatnonzero(cand)
+    if not len(f):
+        return out
+    c = cur[f].astype(np.int64)
+    p = prev[f].astype(np.int64)
+    stock = np.minimum(c, p)
+    inc = np.maximum(c - p, 0)
+    amt = sum_mul_round([(stock, as_fraction(sr)), (inc, as_fraction(ir))])
+    zero = amt == 0
+    out.award(int((~zero).sum()), fidx=f[~zero], item=item.id, amount_yuan=amt[~zero], basis_yuan=stock[~zero],
+              basis2_yuan=inc[~zero], quantity=np.int64(base), share=sr, note=ir)
+    return out

@@ -1,0 +1,86 @@
+"""Per-working-day fee on a bridge loan (article 14).
+
+Statute: 资金使用费按每个工作日0.1‰标准计算收取. Working days come from the official
+calendar with its adjusted working days (调休), via the chinese-calendar package.
+Which ends of the period count: interpretation art14-working-days (default: the
+first day counts, the last does not). The fee is principal × days × rate, rounded
+once, half up. It is a charge paid by the borrower, reported apart from awards.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..facts import FactsError
+from .common import RuleOutput, mul_round_by_rate, param_at, select_events
+
+
+@lru_cache(maxsize=1)
+def _calendar():
+    import chinese_calendar as cc
+
+    # the package's own range; no copy of the holiday table is kept here
+    first, last = dt.date(2004, 1, 1), None
+    year = 2004
+    while True:
+        try:
+            cc.is_workday(dt.date(year, 12, 31))
+            year += 1
+        except NotImplementedError:
+            break
+    last = dt.date(year - 1, 12, 31)
+    days = np.arange(np.datetime64(first), np.datetime64(last) + 1)
+    work = np.fromiter((cc.is_workday(d.astype(dt.date)) for d in days), dtype=bool, count=len(days))
+    cum = np.concatenate([[0], np.cumsum(work)])  # cum[i] = working days before day i
+    return np.datetime64(first), np.datetime64(last), cum
+
+
+def working_days(start, end, both_ends: bool = False) -> np.ndarray:
+    """Working days from ``start`` to ``end`` on the official calendar (vectorised).
+
+    By default the first day counts and the last does not (算头不算尾).
+    """
+    first, last, cum = _calendar()
+    s = np.asarray(start, dtype="datetime64[D]")
+    e = np.asarray(end, dtype="datetime64[D]")
+    if (s < first).any() or (e > last).any():
+        raise ValueError(f"the official working-day calendar covers {first} to {last} (chinese-calendar); dates outside it cannot be counted")
+    i = (s - first).astype(np.int64)
+    j = (e - first).astype(np.int64) + (1 if both_ends else 0)
+    return cum[j] - cum[i]
+
+
+def calendar_range():
+    first, last, _ = _calendar()
+    return first, last
+
+
+def assess(item, ctx) -> RuleOutput:
+    out = RuleOutput()
+    pos = select_events(item, ctx, out)
+    if not len(pos):
+        return out
+    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
+    ev = ctx.events
+    principal = ev["principal"].to_numpy(dtype="int64", na_value=0)[pos]
+    start = ev["start"].to_numpy(dtype="datetime64[D]")[pos]
+    end = ev["end"].to_numpy(dtype="datetime64[D]")[pos]
+    first, last = calendar_range()
+    bad = (start < first) | (end > last)
+    if bad.any():
+        src = ctx.facts.sources.get("events")
+        rows = [src.row("events", int(p)) if src else f"events row {p}" for p in pos[bad][:10]]
+        raise FactsError([f"{r}: bridge loan dates must lie between {first} and {last}, the years the official calendar (chinese-calendar) covers" for r in rows])
+    days = working_days(start, end, both_ends=ctx.reading("art14-working-days") == "both_ends")
+    rate = param_at(item.param("daily_rate"), start)
+    fee = mul_round_by_rate(principal * days, rate)
+    out.fees.append(
+        pd.DataFrame({
+            "fidx": fidx, "item": item.id, "event_code": codes, "event_date": dates, "principal_yuan": principal,
+            "start": start, "end": end, "working_days": days, "daily_rate": rate, "fee_yuan": fee,
+        })
+    )
+    return out
