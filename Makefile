@@ -1,0 +1,45 @@
+# kzpolicy — two commands for a fresh machine (see README):
+#   make guide   set everything up and build the published guide (Jupyter Book, HTML in _build/html)
+#   make test    set everything up and run every test (unit, YAML cases, nbval, browser)
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+BOOK    := jupyter-book build . --config book/_config.yml --toc book/_toc.yml
+
+.PHONY: setup guide test test-unit test-notebooks test-browser browser-deps bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml $(BIN)/python
+	$(BIN)/pip install --upgrade pip >/dev/null
+	$(BIN)/pip install -e '.[notebooks,test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+guide: setup
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/$(BOOK) -W -n --keep-going
+	@echo "The guide is in $(abspath _build/html)/index.html"
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+test-unit: setup
+	$(BIN)/python -m pytest tests -q -m "not browser"
+
+test-notebooks: setup
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/python -m pytest --nbval notebooks -q -p no:cacheprovider
+
+test-browser: setup browser-deps guide
+	$(BIN)/python -m pytest tests -q -m browser
+
+test: setup browser-deps
+	$(MAKE) guide
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/python -m pytest tests --nbval notebooks -q
+
+bench: setup
+	$(BIN)/python benchmarks/bench_engine.py
+
+clean:
+	rm -rf _build .pytest_cache
