@@ -169,3 +169,23 @@ def reading_effects(profile: dict, interp_id: str, year: int = 2023, policy=None
                      "合计 total": wan(a.total_yuan), "total_yuan": a.total_yuan,
                      "无法判断 undetermined": len(a.undetermined)})
     return pd.DataFrame(rows)
+
+
+def profile(*events: dict, financials: Optional[dict] = None, **firm_fields) -> dict:
+    """A one-firm profile for :func:`run`: ``profile({"date": ..., "code": ...}, industry="mining")``.
+
+    Firm fields default as in :func:`firm`; events are the input-contract dicts; financials
+    map a year to ``{"revenue": ..., "rd_expense": ...}``.
+    """
+    p = {"firm": firm(**firm_fields), "events": list(events)}
+    if financials:
+        p["financials"] = financials
+    return p
+
+
+def amounts(a: Assessment) -> Dict[str, int]:
+    """Award per item in yuan, ``{"art05.equipment_subsidy": 100000}``, for asserts in worked examples."""
+    if not len(a.ledger):
+        return {}
+    s = a.ledger.groupby("item", sort=True)["amount_yuan"].sum()
+    return {k: int(v) for k, v in s.items()}
