@@ -70,6 +70,18 @@ def param_at(param: Param, dates) -> np.ndarray:
     return np.where(ok, vals, np.nan)
 
 
+def param_on(item: Item, name: str, dates) -> np.ndarray:
+    """:func:`param_at` for an event-triggered item's parameter on its event dates.
+
+    Events reach a rule only from the item's window start (see :func:`select_events`).
+    Under the publication-date reading ``from_year_start`` that window opens on 1 January,
+    before the first published value: such events take the values published on the
+    item's first date, instead of a missing value (which read as "not read" or 0).
+    """
+    d = np.maximum(np.asarray(dates, dtype="datetime64[D]"), np.datetime64(item.first_date, "D"))
+    return param_at(item.param(name), d)
+
+
 def param_at_year_end(param: Param, year: int):
     """Value in force on 31 December of ``year`` (for year-based clauses); None if not in force or null."""
     vals, ok = param.at_many(np.array([f"{year}-12-31"], dtype="datetime64[D]"))

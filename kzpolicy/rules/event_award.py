@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import RuleOutput, apply_requirements, param_at, select_events
+from .common import RuleOutput, apply_requirements, param_on, select_events
 
 
 def assess(item, ctx) -> RuleOutput:
@@ -20,7 +20,7 @@ def assess(item, ctx) -> RuleOutput:
     fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
     ok = apply_requirements(item, ctx, out, fidx, dates, codes)
     pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
-    amount = param_at(item.param("amount"), dates)
+    amount = param_on(item, "amount", dates)
     unread = np.isnan(amount)
     if unread.any():
         out.undecided(int(unread.sum()), fidx=fidx[unread], item=item.id, event_code=codes[unread],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..money import wan
-from .common import RuleOutput, apply_requirements, meets, mul_round_by_rate, param_at, select_events
+from .common import RuleOutput, apply_requirements, meets, mul_round_by_rate, param_on, select_events
 
 
 def assess(item, ctx) -> RuleOutput:
@@ -23,7 +23,7 @@ def assess(item, ctx) -> RuleOutput:
     progress = ctx.events["progress"].to_numpy(dtype="float64")[pos]
     project = ctx.events["project"].to_numpy(dtype=object)[pos]
     pf, pp, pr, pc = (item.param(k) for k in ("floor", "min_progress", "rate", "cap"))
-    floor, minp, rate, cap = (param_at(p, dates) for p in (pf, pp, pr, pc))
+    floor, minp, rate, cap = (param_on(item, k, dates) for k in ("floor", "min_progress", "rate", "cap"))
     ok_amt = meets(amount, floor, pf.boundary)
     ok_prog = meets(progress, minp, pp.boundary)
     would = ok_amt & ok_prog

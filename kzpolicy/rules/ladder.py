@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import RuleOutput, apply_requirements, param_at, select_events
+from .common import RuleOutput, apply_requirements, param_on, select_events
 
 
 def assess(item, ctx) -> RuleOutput:
@@ -21,7 +21,7 @@ def assess(item, ctx) -> RuleOutput:
     fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
     ok = apply_requirements(item, ctx, out, fidx, dates, codes)
     pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
-    amount = param_at(item.param("amount"), dates).astype(np.int64)
+    amount = param_on(item, "amount", dates).astype(np.int64)
     # a higher level passed earlier makes this one not "first"… of a lower rung: not rewarded
     rungs = [it for it in ctx.policy.items() if it.group == item.group and it.kind == "ladder_award"]
     higher = [c for it in rungs if it.rank > item.rank for c in it.events]
@@ -39,7 +39,7 @@ def assess(item, ctx) -> RuleOutput:
         for low in lower:
             first_low = _earliest(ctx, low.events)[fidx]
             had = ~np.isnat(first_low) & (first_low < dates) & (first_low >= ctx.window_start(low))
-            low_amt = np.where(had, np.nan_to_num(param_at(low.param("amount"), np.where(had, first_low, dates))), 0).astype(np.int64)
+            low_amt = np.where(had, np.nan_to_num(param_on(low, "amount", np.where(had, first_low, dates))), 0).astype(np.int64)
             paid_before = np.maximum(paid_before, low_amt)
     pay = amount - paid_before
     zero = pay <= 0

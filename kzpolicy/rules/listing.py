@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import RuleOutput, apply_requirements, mul_round_by_rate, param_at, select_events
+from .common import RuleOutput, apply_requirements, mul_round_by_rate, param_on, select_events
 
 
 def assess(item, ctx) -> RuleOutput:
@@ -20,8 +20,8 @@ def assess(item, ctx) -> RuleOutput:
     ok = apply_requirements(item, ctx, out, fidx, dates, codes)
     pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
     reward = ctx.events["municipal_reward"].to_numpy(dtype="int64", na_value=0)[pos]
-    share = param_at(item.param("share"), dates)
-    cap = param_at(item.param("cap"), dates)
+    share = param_on(item, "share", dates)
+    cap = param_on(item, "cap", dates)
     amt = mul_round_by_rate(reward, share)
     capped = ~np.isnan(cap) & (amt > np.nan_to_num(cap))
     amt = np.where(capped, np.nan_to_num(cap).astype(np.int64), amt)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..facts import FactsError
-from .common import RuleOutput, mul_round_by_rate, param_at, select_events
+from .common import RuleOutput, mul_round_by_rate, param_on, select_events
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +75,7 @@ def assess(item, ctx) -> RuleOutput:
         rows = [src.row("events", int(p)) if src else f"events row {p}" for p in pos[bad][:10]]
         raise FactsError([f"{r}: bridge loan dates must lie between {first} and {last}, the years the official calendar (chinese-calendar) covers" for r in rows])
     days = working_days(start, end, both_ends=ctx.reading("art14-working-days") == "both_ends")
-    rate = param_at(item.param("daily_rate"), start)
+    rate = param_on(item, "daily_rate", start)
     fee = mul_round_by_rate(principal * days, rate)
     out.fees.append(
         pd.DataFrame({
