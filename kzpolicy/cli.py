@@ -1,0 +1,481 @@
+"""The ``kzpolicy`` command: assess a firm profile, read the policy, list the vocabulary.
+
+命令行工具：测算企业可获奖补、查阅政策条文、列出事项代码与解释登记。
+
+Subcommands (``kzpolicy --help``): ``assess``, ``articles``, ``show``, ``events``,
+``readings``. Every help string is Chinese first, English after.
+
+JSON contract of ``kzpolicy assess --format json`` (stable; other programs rely on it)::
+
+    {
+      "policy": "kaizhou_2023_27",       # policy id
+      "year": 2023,                      # assessment year
+      "awards": [                        # one object per award line, sorted by firm, article, item, date
+        {"firm_id": str, "year": int, "article": int, "item": str,   # item id, e.g. "art05.equipment_subsidy"
+         "label_zh": str, "label_en": str, "event_code": str|null, "event_date": "YYYY-MM-DD"|null,
+         "amount_yuan": int,             # integer yuan, rounded once, half up
+         "explanation_zh": str, "explanation_en": str}
+      ],
+      "total_yuan": int,                 # exact sum of awards[].amount_yuan
+      "near_misses": [{"firm_id", "article", "item", "condition", "missing", "worth_yuan", "message_zh", "message_en"}],
+      "undetermined": [{"firm_id", "article", "item", "reason_zh", "reason_en"}],
+      "excluded": [{"firm_id", "article", "item", "event_code", "event_date", "reason", "reason_zh", "reason_en"}],
+      "fees": [{"firm_id", "article", "item", "principal_yuan", "start", "end", "working_days", "fee_yuan",
+                "explanation_zh", "explanation_en"}],
+      "readings": {interpretation id: reading in force}
+    }
+
+Keys may be added; none is renamed or removed without a new major version. Money is
+always integer yuan; dates are ISO strings; a value that is not known is ``null``
+(never 0). ``--format csv`` writes the ``awards`` list as CSV with the same columns.
+
+Exit codes: 0 success; 2 bad arguments or bad input (one message on stderr naming the
+file, row and field; never a traceback).
+
+Adding a subcommand (e.g. ``simulate``, ``template``): write one function
+``def cmd_NAME(args) -> int`` and register it with the decorator, giving its
+arguments as :func:`arg` specs::
+
+    @subcommand("template", "生成Excel模板 / write an Excel input template",
+                arg("path", help="输出文件 / output .xlsx file"))
+    def cmd_template(args):
+        ...           # print to stdout, raise FactsError/ValueError for bad input
+        return 0
+
+Every subcommand gets ``--lang zh|en`` (``args.lang``) and ``--policy``
+(``args.policy``); :func:`say` picks the language. A subcommand that lives in another
+module registers itself the same way; list that module in ``PLUGIN_MODULES`` so
+that it is imported when the parser is built.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import json
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence
+
+from .events import EVENT_CODES
+from .facts import FactsError, load_tables
+from .money import wan
+from .policy import PolicyError, get_policy
+
+#: modules that register more subcommands with :func:`subcommand` (imported lazily; missing ones are skipped)
+PLUGIN_MODULES: List[str] = []
+
+
+# --------------------------------------------------------------------------- registry
+@dataclass
+class Arg:
+    flags: tuple
+    kwargs: dict
+
+
+def arg(*flags, **kwargs) -> Arg:
+    """An argparse argument spec: ``arg("--year", type=int, help="…")``."""
+    return Arg(flags, kwargs)
+
+
+@dataclass
+class Command:
+    name: str
+    help: str
+    run: Callable
+    args: List[Arg] = field(default_factory=list)
+    description: str = ""
+
+
+COMMANDS: Dict[str, Command] = {}
+
+
+def subcommand(name: str, help: str, *args: Arg, description: str = ""):
+    """Register ``fn(args) -> int`` as ``kzpolicy NAME``."""
+    def deco(fn):
+        COMMANDS[name] = Command(name, help, fn, list(args), description or fn.__doc__ or help)
+        return fn
+    return deco
+
+
+def say(args, zh: str, en: str) -> str:
+    """The text in the language asked for with ``--lang``."""
+    return en if getattr(args, "lang", "zh") == "en" else zh
+
+
+# --------------------------------------------------------------------------- text tables
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _pad(s: str, w: int, right: bool = False) -> str:
+    gap = " " * max(0, w - _width(s))
+    return gap + s if right else s + gap
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence], right: Sequence[int] = ()) -> str:
+    """A plain text table that lines up Chinese (double-width) characters; the last column is not padded."""
+    rows = [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+
+    def line(cells):
+        out = [_pad(c, widths[i], i in right) if i < len(cells) - 1 else c for i, c in enumerate(cells)]
+        return "  ".join(out).rstrip()
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([line(list(headers)), sep] + [line(r) for r in rows])
+
+
+def _section(title: str, body: str) -> str:
+    return f"\n{title}\n{body}"
+
+
+def _article_label(args, n) -> str:
+    from .explain import article_zh
+    return article_zh(int(n)) if getattr(args, "lang", "zh") != "en" else f"Art. {int(n)}"
+
+
+def _wan_num(yuan) -> str:
+    """万元 figure without the unit (the column header carries it)."""
+    return wan(int(yuan))[:-2]
+
+
+# --------------------------------------------------------------------------- assess
+def _readings(pairs: Optional[List[str]]) -> Dict[str, str]:
+    out = {}
+    for p in pairs or []:
+        key, sep, val = p.partition("=")
+        if not sep or not key.strip() or not val.strip():
+            raise ValueError(f"--reading takes ID=VALUE (e.g. art03-multiple-thresholds=each), got {p!r}; "
+                             f"see `kzpolicy readings` for the ids and values")
+        out[key.strip()] = val.strip()
+    return out
+
+
+def _awards_rows(a, args, multi: bool):
+    led = a.ledger
+    lang_en = args.lang == "en"
+    rows = []
+    for r in led.to_dict("records"):
+        row = [_article_label(args, r["article"]), r["label_en"] if lang_en else r["label_zh"], _wan_num(r["amount_yuan"]),
+               r["explanation_en"] if lang_en else r["explanation_zh"]]
+        rows.append(([r["firm_id"]] if multi else []) + row)
+    return rows
+
+
+@subcommand(
+    "assess", "测算企业可获奖补 / assess a firm profile (YAML, .xlsx or a folder of CSVs)",
+    arg("profile", metavar="PROFILE",
+        help="企业资料：YAML文件、Excel工作簿(.xlsx)或含firms.csv/events.csv/financials.csv的文件夹 / "
+             "firm facts: a YAML profile, an .xlsx workbook or a folder with firms.csv, events.csv, financials.csv"),
+    arg("--year", type=int, required=True, help="测算年度，如2023 / assessment year, e.g. 2023"),
+    arg("--format", choices=["table", "json", "csv"], default="table",
+        help="输出格式：table（表格，默认）、json（见模块说明中的JSON约定）、csv（奖补明细） / "
+             "output: table (default), json (the documented contract), csv (award lines)"),
+    arg("--reading", action="append", metavar="ID=VALUE",
+        help="切换解释（可重复），如 art03-multiple-thresholds=each；见 `kzpolicy readings` / "
+             "switch an interpretation (repeatable); see `kzpolicy readings`"),
+    description=(
+        "测算企业在某年度可获的奖补，并列出差一点达到的条件、无法判断的情形、被排除的事项及应急转贷费用。\n"
+        "Assess the awards a firm gets in a year, with near-misses, undetermined cases, excluded events and fees.\n\n"
+        "JSON 约定 / JSON contract (--format json): {\"policy\", \"year\", \"awards\": [{\"firm_id\", \"year\", \"article\", "
+        "\"item\", \"label_zh\", \"label_en\", \"event_code\", \"event_date\", \"amount_yuan\", \"explanation_zh\", "
+        "\"explanation_en\"}], \"total_yuan\", \"near_misses\", \"undetermined\", \"excluded\", \"fees\", \"readings\"}. "
+        "金额为整数元；未知值为 null（不是0）。Money is integer yuan; unknown values are null, never 0. "
+        "Keys may be added, never renamed or removed.\n"
+        "CSV (--format csv): one row per award with the award keys above."),
+)
+def cmd_assess(args) -> int:
+    """测算 / assess."""
+    from .engine import assess
+
+    facts = load_tables(args.profile)
+    a = assess(facts, year=args.year, policy=args.policy, readings=_readings(args.reading))
+    if args.format == "json":
+        print(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    d = a.to_dict()
+    if args.format == "csv":
+        cols = ["firm_id", "year", "article", "item", "label_zh", "label_en", "event_code", "event_date",
+                "amount_yuan", "explanation_zh", "explanation_en"]
+        w = csv.DictWriter(sys.stdout, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        for r in d["awards"]:
+            w.writerow({k: r.get(k) for k in cols})
+        return 0
+    print(_assess_table(a, d, args))
+    return 0
+
+
+def _assess_table(a, d, args) -> str:
+    en = args.lang == "en"
+    multi = len(a.ledger["firm_id"].unique()) > 1 if len(a.ledger) else False
+    firm_h = [say(args, "企业", "Firm")] if multi else []
+    pol = a.policy
+    out = [say(args, f"{pol.meta.doc_no or pol.id}　{a.year}年度测算", f"{pol.meta.doc_no or pol.id}: assessment for {a.year}")]
+    non_default = {k: v for k, v in a.readings.items() if pol.interpretations[k].default != v}
+    if non_default:
+        out.append(say(args, "采用的非默认解释：", "Non-default readings: ") + ", ".join(f"{k}={v}" for k, v in sorted(non_default.items())))
+    if len(a.ledger):
+        heads = firm_h + [say(args, "条款", "Article"), say(args, "项目", "Item"), say(args, "金额（万元）", "Amount (10k yuan)"),
+                          say(args, "说明", "Explanation")]
+        out.append(_section(say(args, "奖补明细", "Awards"), table(heads, _awards_rows(a, args, multi), right=(len(firm_h) + 2,))))
+    else:
+        out.append(_section(say(args, "奖补明细", "Awards"), say(args, "（无）", "(none)")))
+    out.append("\n" + say(args, f"合计：{wan(a.total_yuan)}（{a.total_yuan:,}元）", f"Total: {a.total_yuan:,} yuan ({wan(a.total_yuan)})"))
+    msg = "message_en" if en else "message_zh"
+
+    def lab(item_id):
+        it = pol.item(item_id)
+        return it.label.en if en else it.label.zh
+
+    rsn = "reason_en" if en else "reason_zh"
+    if d["near_misses"]:
+        rows = [([r["firm_id"]] if multi else []) + [_article_label(args, r["article"]), lab(r["item"]), r[msg]] for r in d["near_misses"]]
+        out.append(_section(say(args, "差一点达到", "Near misses"),
+                            table(firm_h + [say(args, "条款", "Article"), say(args, "项目", "Item"), say(args, "说明", "What is missing")], rows)))
+    if d["undetermined"]:
+        rows = [([r["firm_id"]] if multi else []) + [_article_label(args, r["article"]), lab(r["item"]), r[rsn]] for r in d["undetermined"]]
+        out.append(_section(say(args, "无法判断", "Cannot decide"),
+                            table(firm_h + [say(args, "条款", "Article"), say(args, "项目", "Item"), say(args, "原因", "Reason")], rows)))
+    if d["excluded"]:
+        rows = [([r["firm_id"]] if multi else []) + [_article_label(args, r["article"]), lab(r["item"]), r["event_code"] or "", r["event_date"] or "", r[rsn]]
+                for r in d["excluded"]]
+        out.append(_section(say(args, "不予奖补的事项", "Excluded events"),
+                            table(firm_h + [say(args, "条款", "Article"), say(args, "项目", "Item"), say(args, "事项", "Event"),
+                                            say(args, "日期", "Date"), say(args, "原因", "Reason")], rows)))
+    if d["fees"]:
+        ex = "explanation_en" if en else "explanation_zh"
+        rows = [([r["firm_id"]] if multi else []) + [_article_label(args, r["article"]), _wan_num(r["fee_yuan"]), r[ex]] for r in d["fees"]]
+        out.append(_section(say(args, "应急转贷资金使用费（企业支付）", "Bridge-loan fees (paid by the firm)"),
+                            table(firm_h + [say(args, "条款", "Article"), say(args, "费用（万元）", "Fee (10k yuan)"), say(args, "说明", "Explanation")],
+                                  rows, right=(len(firm_h) + 1,))))
+    if len(a.township_awards):
+        ex = "explanation_en" if en else "explanation_zh"
+        rows = [[r["township"], r["rank"], _wan_num(r["amount_yuan"]), r[ex]] for r in a.township_awards.to_dict("records")]
+        out.append(_section(say(args, "乡镇（街道）奖励", "Township awards"),
+                            table([say(args, "乡镇（街道）", "Township"), say(args, "名次", "Rank"), say(args, "金额（万元）", "Amount (10k yuan)"),
+                                   say(args, "说明", "Explanation")], rows, right=(1, 2))))
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------- policy reading
+@subcommand("articles", "列出全部条款 / list the policy's articles")
+def cmd_articles(args) -> int:
+    """列出条款：序号、章、中英文标题、是否涉及资金 / list the articles: number, chapter, titles, whether money is paid."""
+    pol = get_policy(args.policy)
+    chapters = {c.chapter: c for c in pol.meta.chapters}
+    rows = []
+    for n, a in pol.articles.items():
+        ch = chapters.get(a.chapter)
+        ch_txt = (f"{a.chapter} {ch.en if args.lang == 'en' else ch.zh}" if ch else str(a.chapter))
+        money = say(args, "是", "yes") if a.has_money else say(args, "否", "no")
+        rows.append([_article_label(args, n), ch_txt, a.title.zh, a.title.en, money])
+    print(say(args, f"{pol.meta.doc_no or pol.id}：共{len(rows)}条", f"{pol.meta.doc_no or pol.id}: {len(rows)} articles"))
+    print(table([say(args, "条款", "Article"), say(args, "章", "Chapter"), say(args, "标题", "Title (zh)"),
+                 say(args, "英文标题", "Title (en)"), say(args, "资金", "Money")], rows))
+    return 0
+
+
+_UNIT = {
+    "yuan": ("元", "yuan"), "yuan_per_year": ("元/年", "yuan a year"), "ratio": ("比例", "ratio"),
+    "ratio_per_working_day": ("每工作日比例", "ratio per working day"), "count": ("个", "count"),
+}
+
+
+def fmt_value(v, unit: str) -> str:
+    """A parameter value for display, exactly as stored (null is 'not set', never 0)."""
+    if v is None:
+        return "null（未设定 / not set）"
+    if unit in ("yuan", "yuan_per_year"):
+        return f"{wan(int(v))}（{int(v):,} yuan）" + ("/年" if unit == "yuan_per_year" else "")
+    if unit == "ratio":
+        return f"{float(v) * 100:g}%"
+    if unit == "ratio_per_working_day":
+        return f"{float(v) * 1000:g}‰"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+_BOUNDARY = {"inclusive": ("含本数（如“以上”“及以上”“不超过”）", "the stated figure itself qualifies"),
+             "exclusive": ("不含本数（如“超过”“突破”“不满”）", "the stated figure itself does not qualify")}
+
+
+@subcommand("show", "显示一条条款：原文、参数、解释 / show one article: text, parameters, interpretations",
+            arg("article", type=int, metavar="N", help="条款序号，如5 / article number, e.g. 5"))
+def cmd_show(args) -> int:
+    """显示条款原文（逐款）、参数（含日期、单位、边界、引文）及相关解释 / one article: verbatim clauses, dated parameters, interpretations."""
+    pol = get_policy(args.policy)
+    a = pol.article(args.article)
+    m = pol.meta
+    lines = [f"{_article_label(args, a.article)}　{a.title.zh} / {a.title.en}"]
+    ch = {c.chapter: c for c in m.chapters}.get(a.chapter)
+    from .explain import article_zh
+    cite = (f"{m.doc_no or m.id}《{m.title.zh}》{article_zh(a.article)}" if args.lang != "en"
+            else f"{m.doc_no or m.id} ({m.title.en}), article {a.article}")
+    lines.append(say(args, "出处：", "Source: ") + cite)
+    if m.issuer and m.issued:
+        lines.append(say(args, f"发布：{m.issuer.zh}，{m.issued}；施行：{m.effective}",
+                         f"Issued by {m.issuer.en} on {m.issued}; in force from {m.effective}"))
+    if ch:
+        lines.append(say(args, f"第{ch.chapter}章：{ch.zh}", f"Chapter {ch.chapter}: {ch.en}"))
+    lines.append(say(args, "责任单位：", "Responsible units: ") + "、".join(a.responsible))
+    lines.append("")
+    lines.append(say(args, "原文（逐款）", "Text (verbatim, clause by clause)"))
+    for c in a.clauses:
+        lines.append(f"  [{c.clause}] {c.text_zh}")
+    lines.append("")
+    lines.append(say(args, "英文概要", "Summary") + f": {a.summary_en}")
+    if a.items:
+        lines.append("")
+        lines.append(say(args, "参数", "Parameters"))
+        for key, it in a.items.items():
+            lines.append(f"  {it.id}  {it.label.zh} / {it.label.en}  [{it.kind}]")
+            lines.append("    " + say(args, "引文", "Quote") + f"（第{it.cite.clause}款 / clause {it.cite.clause}）：{it.cite.quote}")
+            if it.events:
+                lines.append("    " + say(args, "事项代码", "Event codes") + ": " + ", ".join(it.events))
+            for pname, p in it.parameters.items():
+                uz, ue = _UNIT[p.unit]
+                vals = "; ".join(f"{d}: {fmt_value(v, p.unit)}" for d, v in p.values.items())
+                extra = []
+                if p.boundary:
+                    bz, be = _BOUNDARY[p.boundary]
+                    extra.append(say(args, f"边界：{bz}", f"boundary: {p.boundary} ({be})"))
+                if p.bound == "upper":
+                    extra.append(say(args, "上限值（不高于/不超过）", "upper bound"))
+                if p.note:
+                    extra.append(say(args, p.note.zh, p.note.en))
+                lines.append(f"    - {pname} [{say(args, uz, ue)}] {vals}" + (f"  ({'; '.join(extra)})" if extra else ""))
+            if it.interpretations:
+                lines.append("    " + say(args, "相关解释", "Interpretations") + ": " + ", ".join(it.interpretations))
+    if a.eligibility:
+        lines.append("")
+        lines.append(say(args, "资格条件", "Eligibility rules"))
+        for key, el in a.eligibility.items():
+            lines.append(f"  {el.id}  {el.label.zh} / {el.label.en}  ({say(args, '全部满足', 'all of') if el.mode == 'all' else say(args, '满足其一', 'any of')})")
+            for c in el.conditions:
+                lines.append(f"    - {say(args, c.zh, c.en)}")
+    interps = [i for i in pol.interpretations.values() if a.article in i.articles]
+    if interps:
+        lines.append("")
+        lines.append(say(args, "解释登记", "Interpretations"))
+        for i in interps:
+            lines += _interp_lines(args, i)
+    print("\n".join(lines))
+    return 0
+
+
+def _interp_lines(args, i) -> List[str]:
+    out = [f"  {i.id}  ({say(args, '条款', 'articles')} {', '.join(str(x) for x in i.articles)})",
+           f"    {i.question.zh}", f"    {i.question.en}"]
+    for k, t in i.readings.items():
+        mark = say(args, "（默认）", " (default)") if k == i.default else ""
+        out.append(f"    - {k}{mark}: {t.zh} / {t.en}")
+    out.append("    " + say(args, "理由", "Why") + ": " + say(args, i.why.zh, i.why.en))
+    return out
+
+
+@subcommand("events", "列出事项代码 / list the event codes")
+def cmd_events(args) -> int:
+    """列出事项代码及其含义和所需字段 / the event codes, their meaning and the fields they need."""
+    pol = get_policy(args.policy)
+    used = pol.event_index
+    rows = []
+    for code, e in EVENT_CODES.items():
+        fields = ", ".join(list(e.needs) + [f"[{x}]" for x in e.allows])
+        items = ", ".join(used.get(code, [])) or "—"
+        rows.append([code, e.zh, e.en, fields, items])
+    print(say(args, "字段：必填；[可选]。“条款项目”为本政策中使用该代码的项目。",
+              "Fields: required; [optional]. 'Items' are this policy's items triggered by the code."))
+    print(table(["code", say(args, "含义", "Meaning (zh)"), say(args, "英文", "Meaning (en)"), say(args, "字段", "Fields"),
+                 say(args, "条款项目", "Items")], rows))
+    return 0
+
+
+@subcommand("readings", "列出解释登记 / list the interpretation registry")
+def cmd_readings(args) -> int:
+    """列出解释登记：编号、条款、问题、可选解释（标注默认）、理由 / the interpretation registry."""
+    pol = get_policy(args.policy)
+    print(say(args, "用 --reading ID=VALUE 切换解释，例如：", "Switch with --reading ID=VALUE, e.g.:")
+          + " kzpolicy assess firm.yaml --year 2023 --reading art03-multiple-thresholds=each\n")
+    for i in pol.interpretations.values():
+        print("\n".join(_interp_lines(args, i)))
+    return 0
+
+
+# --------------------------------------------------------------------------- parser and main
+def _load_plugins():
+    for mod in PLUGIN_MODULES:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as e:
+            if e.name != mod:
+                raise
+
+
+def build_parser() -> argparse.ArgumentParser:
+    _load_plugins()
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=["zh", "en"], default="zh",
+                        help="表格和提示的语言（默认zh） / language of tables and messages (default zh)")
+    common.add_argument("--policy", default=None,
+                        help="政策编号或文件夹（默认 kaizhou_2023_27） / policy id or folder (default kaizhou_2023_27)")
+    p = argparse.ArgumentParser(
+        prog="kzpolicy",
+        description="开州府办发〔2023〕27号政策计算与查阅工具。\n"
+                    "Calculator and reader for Kaizhou's industrial-incentive policy 开州府办发〔2023〕27号.",
+        epilog="示例 / examples:\n  kzpolicy assess firm.yaml --year 2023\n  kzpolicy assess firms.xlsx --year 2023 --format json\n"
+               "  kzpolicy show 5 --lang en\n  kzpolicy readings",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=_version())
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", title="子命令 / commands")
+    for c in COMMANDS.values():
+        sp = sub.add_parser(c.name, help=c.help, description=c.description, parents=[common],
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+        for a in c.args:
+            sp.add_argument(*a.flags, **a.kwargs)
+        sp.set_defaults(_run=c.run)
+    return p
+
+
+def _version() -> str:
+    from . import __version__
+    return f"kzpolicy {__version__}"
+
+
+def _message(e: BaseException) -> str:
+    if isinstance(e, KeyError) and e.args:
+        return str(e.args[0])
+    return str(e)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the command; returns the exit code (0 ok, 2 bad arguments or input)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version, or an argparse error (already printed)
+        return int(e.code or 0) if not isinstance(e.code, str) else 2
+    if not getattr(args, "_run", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except BrokenPipeError:  # `kzpolicy … | head`: the reader went away; not an error
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except (FactsError, PolicyError, ValueError, KeyError, OSError) as e:
+        head = "输入有误 / invalid input" if isinstance(e, FactsError) else "错误 / error"
+        text = _message(e)
+        if isinstance(e, FactsError):
+            text = e.problems[0] if len(e.problems) == 1 else "\n".join("  - " + p for p in e.problems[:25])
+            if len(e.problems) > 25:
+                text += f"\n  … and {len(e.problems) - 25} more problems"
+        print(f"kzpolicy {args.command}: {head}:\n{text}" if "\n" in text else f"kzpolicy {args.command}: {head}: {text}",
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
