@@ -43,6 +43,11 @@ def assess(item, ctx) -> RuleOutput:
     complete = complete.copy()
     if ctx.reading("art03-history") == "supplied_history":
         complete[:] = True
+    # firms that crossed before: not first (reported whether or not another firm crosses now: a firm's result must not depend on the population)
+    was = np.flatnonzero(crossed & earlier & ctx.is_manufacturing)
+    if len(was):
+        out.exclude(len(was), "not_first", fidx=was, item=item.id, reason_zh=f"此前年度已突破{yi_or_wan(threshold)}，非首次",
+                    reason_en=f"revenue already exceeded {int(threshold):,} yuan in an earlier year: not the first time")
     base = crossed & ~earlier
     f_all = np.flatnonzero(base)
     if not len(f_all):
@@ -63,11 +68,6 @@ def assess(item, ctx) -> RuleOutput:
         return out
     out.award(len(f), fidx=f, item=item.id, amount_yuan=np.int64(amount), basis_yuan=rev[f].astype(np.int64),
               basis2_yuan=np.int64(threshold), quantity=np.int64(y - 1))
-    # firms that crossed before: not first (only worth reporting for firms that cross now)
-    was = np.flatnonzero(crossed & earlier & ctx.is_manufacturing)
-    if len(was):
-        out.exclude(len(was), "not_first", fidx=was, item=item.id, reason_zh=f"此前年度已突破{yi_or_wan(threshold)}，非首次",
-                    reason_en=f"revenue already exceeded {int(threshold):,} yuan in an earlier year: not the first time")
     _near(item, ctx, out, rev, threshold, amount, strict, earlier)
     return out
 
