@@ -141,6 +141,26 @@ class Param(_Strict):
         return out, ok
 
 
+Quality = Literal["official", "repost", "summary"]
+
+
+class Source(_Strict):
+    """Where a compared jurisdiction's figure was read: its own URL, excerpt and quality.
+
+    Kaizhou's items cite its own verbatim text (``cite``); a peer's item also needs this,
+    because peers are read from stored copies of varying quality, often cut off.
+    """
+
+    url: str = Field(pattern=r"^https?://\S+$")
+    excerpt: str = Field(min_length=2)
+    quality: Quality
+    doc_title: Optional[str] = None
+    doc_no: Optional[str] = None
+    date: Optional[str] = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    amount_text: Optional[str] = None
+    condition: Optional[str] = None
+
+
 class Requires(_Strict):
     industrial: bool = False
     manufacturing: bool = False
@@ -155,7 +175,7 @@ ItemKind = Literal[
 
 #: parameters each kind needs (all must be present; no others allowed except the listed optional ones)
 KIND_PARAMS = {
-    "event_award": ({"amount"}, {"places"}),
+    "event_award": ({"amount"}, {"places", "cap"}),
     "ladder_award": ({"amount"}, set()),
     "revenue_milestone": ({"threshold", "amount"}, set()),
     "investment_subsidy": ({"floor", "min_progress", "rate", "cap"}, set()),
@@ -185,6 +205,10 @@ class Item(_Strict):
     tier: Optional[int] = Field(default=None, ge=1)
     recipient: Literal["firm", "township", "budget"] = "firm"
     interpretations: List[str] = Field(default_factory=list)
+    # compared jurisdictions: where the figure was read, what it matches in Kaizhou, whether it was read
+    source: Optional[Source] = None
+    kaizhou_match: Optional[str] = Field(default=None, pattern=r"^(art\d{2}\.[a-z0-9_]+|none)$")
+    status: Literal["read", "not_read", "cut_off"] = "read"
     # filled by the loader
     id: str = ""
     article: int = 0
@@ -208,6 +232,12 @@ class Item(_Strict):
             raise ValueError("kind ladder_award needs 'rank' and 'group'")
         if self.kind == "ranked_award" and self.tier is None:
             raise ValueError("kind ranked_award needs 'tier' (1 = first prize)")
+        nulls = sorted(k for k, p in self.parameters.items() if any(v is None for v in p.values.values()))
+        if self.status != "read" and not nulls:
+            raise ValueError(f"status {self.status}: the figure that was not read must be null (missing, never 0) in a parameter")
+        if self.status == "read" and self.source is not None and set(nulls) - {"cap"}:
+            raise ValueError(f"parameters {sorted(set(nulls) - {'cap'})} are null but status is 'read'; "
+                             "set status to not_read or cut_off (only a cap may be null, meaning no cap)")
         return self
 
     def param(self, name: str) -> Param:
@@ -286,10 +316,19 @@ class Meta(_Strict):
     effective: Optional[dt.date] = None
     approved_by: Optional[Text] = None
     url: str
-    source_quality: Literal["official", "repost", "summary"]
+    source_quality: Literal["official", "repost", "summary", "mixed"]
     source_text: Optional[str] = None
+    composite: bool = False                 # several documents; each item carries its own source
+    compared_with: Optional[str] = None     # a peer policy: the policy id its items are mapped to
+    note: Optional[Text] = None
     chapters: List[Chapter] = Field(default_factory=list)
     effective_cite: Optional[Cite] = None
+
+    @model_validator(mode="after")
+    def _composite(self):
+        if self.composite != (self.source_quality == "mixed"):
+            raise ValueError("source_quality 'mixed' goes with composite: true, and only with it")
+        return self
 
 
 class Interpretation(_Strict):
@@ -482,6 +521,12 @@ def load_policy(name_or_path: Union[str, Path] = DEFAULT_POLICY) -> Policy:
             except ValidationError as e:
                 raise PolicyError(_format_errors(Path(f"{interp_file}[{i}]"), e)) from None
     policy = Policy(meta, articles, interps, folder)
+    if meta.compared_with or meta.composite:
+        for it in policy.items():
+            if it.source is None or (meta.compared_with and it.kaizhou_match is None):
+                raise PolicyError(f"{folder}: item {it.id} needs 'source' (url, excerpt, quality)"
+                                  + (" and 'kaizhou_match' (a Kaizhou item id, or none)" if meta.compared_with else "")
+                                  + " in a compared or composite policy")
     for it in policy.items():
         for iid in it.interpretations:
             if iid not in policy.interpretations:

@@ -42,6 +42,12 @@ def assess(item, ctx) -> RuleOutput:
                             reason_en="once per firm, level and year (see interpretation art12-standards)")
             pos, fidx, dates, codes, amount = pos[keep], fidx[keep], dates[keep], codes[keep], amount[keep]
             qty = np.ones(len(pos), dtype=np.int64)
+    total = amount.astype(np.int64) * qty
+    capped = np.zeros(len(pos), dtype=bool)
+    if "cap" in item.parameters:  # 每个企业最高不超过… (a peer's per-firm cap; null = no cap)
+        cap = param_at(item.param("cap"), dates)
+        capped = ~np.isnan(cap) & (total > np.nan_to_num(cap))
+        total = np.where(capped, np.nan_to_num(cap).astype(np.int64), total)
     out.award(len(pos), fidx=fidx, item=item.id, event_code=codes, event_date=dates,
-              amount_yuan=amount.astype(np.int64) * qty, quantity=qty, basis_yuan=amount.astype(np.int64))
+              amount_yuan=total, quantity=qty, basis_yuan=amount.astype(np.int64), cap_applied=capped)
     return out

@@ -22,7 +22,11 @@ def assess(item, ctx) -> RuleOutput:
     amount = param_at_year_end(item.param("amount"), y)
     if threshold is None:
         return out
-    strict = ctx.reading("art03-crossing") == "strictly_above" if "art03-crossing" in ctx.readings else item.param("threshold").boundary == "exclusive"
+    # the item's own interpretations decide (Kaizhou: art03-crossing); otherwise the parameter's boundary
+    if ctx.item_reading(item, "at_least") or ctx.item_reading(item, "strictly_above"):
+        strict = ctx.item_reading(item, "strictly_above")
+    else:
+        strict = item.param("threshold").boundary == "exclusive"
     rev = ctx.value("revenue", y - 1)
     tiers = sorted((it for it in ctx.policy.items() if it.group == item.group), key=lambda it: it.param("threshold").values[next(iter(it.param("threshold").values))])
     lowest = tiers[0].id == item.id if tiers else True
@@ -41,7 +45,7 @@ def assess(item, ctx) -> RuleOutput:
     prev_max, complete, has_any = _history(ctx, y)
     earlier = ~np.isnan(prev_max) & ((prev_max > threshold) if strict else (prev_max >= threshold))
     complete = complete.copy()
-    if ctx.reading("art03-history") == "supplied_history":
+    if ctx.item_reading(item, "supplied_history"):
         complete[:] = True
     # firms that crossed before: not first (reported whether or not another firm crosses now: a firm's result must not depend on the population)
     was = np.flatnonzero(crossed & earlier & ctx.is_manufacturing)
