@@ -85,6 +85,8 @@ _CODES = [
     _E("single_champion.national", "国家级制造业单项冠军", "National manufacturing single champion"),
     _E("single_champion.provincial", "省级制造业单项冠军", "Provincial manufacturing single champion"),
     _E("listing.neeq.innovation", "“新三板”创新层挂牌", "NEEQ innovation-layer listing"),
+    _E("listing.neeq.select", "“新三板”精选层挂牌", "NEEQ select-layer listing (精选层, before the BSE)"),
+    _E("srdi.specialized.provincial", "新认定省级专精特新中小企业", "Newly recognised provincial SRDI SME"),
     _E("future_factory.provincial", "省级未来工厂", "Provincial future factory"),
     _E("smart_factory.provincial", "省级智能工厂", "Provincial smart factory"),
     _E("digital_workshop.provincial", "省级数字化车间", "Provincial digital workshop"),
