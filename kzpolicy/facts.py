@@ -107,12 +107,16 @@ class Source:
     kind: str = "frame"      # frame | csv | excel | yaml
     name: str = ""           # file or sheet name
     offset: int = 0          # added to the 0-based position
+    columns: Dict[str, str] = field(default_factory=dict)  # excel: field name -> "D (投资额（元）)"
 
-    def row(self, table: str, pos: int, index_label=None) -> str:
+    def row(self, table: str, pos: int, index_label=None, fld: Optional[str] = None) -> str:
         if self.kind == "csv":
             return f"{self.name} row {pos + self.offset}"
         if self.kind == "excel":
-            return f"sheet '{self.name}' row {pos + self.offset}"
+            # the index label is the sheet's own data-row number (blank rows dropped keep their numbers)
+            r = index_label if isinstance(index_label, (int, np.integer)) else pos
+            col = f", column {self.columns[fld]}" if fld in self.columns else ""
+            return f"sheet '{self.name}' row {int(r) + self.offset}{col}"
         if self.kind == "yaml":
             return f"{self.name} {table}[{pos}]" if table != "firms" else f"{self.name} firm"
         return f"{table} row {index_label if index_label is not None else pos}"
@@ -148,8 +152,8 @@ class _Collector:
         self.problems: List[str] = []
         self.bad: Dict[str, np.ndarray] = {}
 
-    def where(self, pos: int) -> str:
-        label = self.source.row(self.table, pos, self.df.index[pos])
+    def where(self, pos: int, fld: Optional[str] = None) -> str:
+        label = self.source.row(self.table, pos, self.df.index[pos], fld)
         extra = []
         if "firm_id" in self.df.columns and self.table != "firms":
             v = self.df["firm_id"].iloc[pos]
@@ -168,7 +172,7 @@ class _Collector:
         for p in pos[:limit]:
             v = _fmt(values.iloc[p]) if values is not None else None
             text = msg(v) if callable(msg) else msg
-            self.problems.append(f"{self.where(p)}: field '{fld}': {text}")
+            self.problems.append(f"{self.where(p, fld)}: field '{fld}': {text}")
         if len(pos) > limit:
             self.problems.append(f"{self.table}: field '{fld}': {len(pos) - limit} more rows with the same problem")
 
@@ -211,14 +215,14 @@ def _fmt(v):
 def _isnull(s: pd.Series) -> np.ndarray:
     v = s.isna().to_numpy()
     if s.dtype == object:
-        v = v | s.map(lambda x: isinstance(x, str) and x.strip() == "").to_numpy()
+        v = v | s.map(lambda x: isinstance(x, str) and x.strip() == "").to_numpy(dtype=bool)
     return v
 
 
 def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
     null = _isnull(s)
     if f.type in ("str", "category"):
-        is_str = s.map(lambda x: isinstance(x, str)).to_numpy() if s.dtype == object or str(s.dtype).startswith("str") else np.zeros(len(s), bool)
+        is_str = s.map(lambda x: isinstance(x, str)).to_numpy(dtype=bool) if s.dtype == object or str(s.dtype).startswith("str") else np.zeros(len(s), bool)
         bad = ~null & ~is_str
         col.add(bad, f.name, lambda v: f"must be text, got {v!r} ({type(v).__name__}); write it as text (e.g. '{v}')", s)
         out = s.astype(object).where(~null & ~bad, None)
@@ -241,7 +245,7 @@ def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
         else:
             strs = s.map(lambda x: x.replace(",", "").strip() if isinstance(x, str) else x)
             num = pd.to_numeric(strs, errors="coerce").astype("float64")
-            isbool = s.map(lambda x: isinstance(x, (bool, np.bool_))).to_numpy()
+            isbool = s.map(lambda x: isinstance(x, (bool, np.bool_))).to_numpy(dtype=bool)
             text_bad = (~null & num.isna().to_numpy()) | isbool
             col.add(text_bad, f.name, lambda v: f"must be a number, got {v!r}", s)
         v = num.to_numpy()
@@ -379,7 +383,7 @@ def _pandera(table: str, df: pd.DataFrame, col: _Collector):
             pos = df.index.get_loc(idx)
             if isinstance(pos, (slice, np.ndarray)):
                 pos = np.arange(len(df))[pos][0]
-            col.problems.append(f"{col.where(int(pos))}: field '{fld}': value {r['failure_case']!r} {text}")
+            col.problems.append(f"{col.where(int(pos), fld)}: field '{fld}': value {r['failure_case']!r} {text}")
 
 
 # --------------------------------------------------------------------------- event rules
@@ -513,6 +517,13 @@ def _sheet_name(t):
     return [t, TABLE_ZH[t]]
 
 
+def _excel_columns(table: str, headers) -> Dict[str, str]:
+    """Field name -> "D (投资额（元）)": the column letter and header the user sees."""
+    from openpyxl.utils import get_column_letter
+    zh_map = {f.zh: f.name for f in TABLES[table]}
+    return {zh_map.get(h, h): f"{get_column_letter(i + 1)} ({h})" for i, h in enumerate(headers) if isinstance(h, str)}
+
+
 def _load_excel(path: Path) -> Facts:
     try:
         book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
@@ -522,15 +533,12 @@ def _load_excel(path: Path) -> Facts:
     for t in TABLES:
         for name in _sheet_name(t):
             if name in book:
-                df = book[name].dropna(how="all")  # blank rows at the end of a sheet are not data
+                df = book[name].dropna(how="all")  # blank rows are not data; the index keeps Excel row numbers
                 frames[t] = df
-                sources[t] = Source("excel", name, offset=2)
+                sources[t] = Source("excel", name, offset=2, columns=_excel_columns(t, book[name].columns))
                 break
     if "firms" not in frames:
         raise FactsError([f"{path}: no sheet 'firms' (企业); sheets found: {list(book)}"])
-    # keep Excel row numbers after dropping blank rows
-    for t, df in frames.items():
-        frames[t] = df
     return validate(frames.get("firms"), frames.get("events"), frames.get("financials"), frames.get("townships"), sources)
 
 
