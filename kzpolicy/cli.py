@@ -175,6 +175,9 @@ def _awards_rows(a, args, multi: bool):
     arg("--reading", action="append", metavar="ID=VALUE",
         help="切换解释（可重复），如 art03-multiple-thresholds=each；见 `kzpolicy readings` / "
              "switch an interpretation (repeatable); see `kzpolicy readings`"),
+    arg("--out", metavar="RESULT.xlsx",
+        help="另存Excel结果（明细、企业汇总、分条汇总等，金额为万元和元） / also write an Excel workbook of the results "
+             "(ledger, per-firm and per-article sums, near-misses…; amounts in 万元 and yuan)"),
     description=(
         "测算企业在某年度可获的奖补，并列出差一点达到的条件、无法判断的情形、被排除的事项及应急转贷费用。\n"
         "Assess the awards a firm gets in a year, with near-misses, undetermined cases, excluded events and fees.\n\n"
@@ -191,6 +194,9 @@ def cmd_assess(args) -> int:
 
     facts = load_tables(args.profile)
     a = assess(facts, year=args.year, policy=args.policy, readings=_readings(args.reading))
+    if args.out:  # the Excel results workbook (kzpolicy.excel); stdout keeps its format
+        from .excel import write_results
+        print(say(args, f"已写入 {write_results(a, args.out, facts)}", f"wrote {args.out}"), file=sys.stderr)
     if args.format == "json":
         print(json.dumps(a.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -257,6 +263,17 @@ def _assess_table(a, d, args) -> str:
                             table([say(args, "乡镇（街道）", "Township"), say(args, "名次", "Rank"), say(args, "金额（万元）", "Amount (10k yuan)"),
                                    say(args, "说明", "Explanation")], rows, right=(1, 2))))
     return "\n".join(out).rstrip() + "\n"
+
+
+@subcommand("template", "生成Excel填报模板 / write the Excel input template",
+            arg("path", metavar="OUT.xlsx", help="输出文件 / output .xlsx file"),
+            description="生成填报模板（说明、企业、事项、财务、乡镇评选），填好后用 kzpolicy assess 测算。\n"
+                        "Write the input workbook (说明, 企业, 事项, 财务, 乡镇评选); fill it in and run kzpolicy assess on it.")
+def cmd_template(args) -> int:
+    """生成模板 / write the template (kzpolicy.excel.write_template)."""
+    from .excel import write_template
+    print(say(args, f"已写入 {write_template(args.path)}", f"wrote {args.path}"))
+    return 0
 
 
 # --------------------------------------------------------------------------- policy reading

@@ -203,3 +203,28 @@ def test_bad_firm_row_in_english_sheet_keeps_format(tmp_path):
     with pytest.raises(k.FactsError) as err:
         k.load_tables(path)
     assert "sheet 'firms' row 3, column B (industry): field 'industry': 'farming' is not allowed" in str(err.value)
+
+
+def test_cli_template_then_assess_with_excel_out(tmp_path, capsys):
+    from kzpolicy.cli import main
+    t = tmp_path / "模板.xlsx"
+    assert main(["template", str(t)]) == 0
+    filled = _fill(t, tmp_path / "filled.xlsx")
+    out = tmp_path / "结果.xlsx"
+    capsys.readouterr()
+    assert main(["assess", str(filled), "--year", "2023", "--format", "json", "--out", str(out)]) == 0
+    import json
+    d = json.loads(capsys.readouterr().out)  # stdout stays pure JSON
+    led = pd.read_excel(out, sheet_name="明细")
+    assert list(led["金额（元）"]) == [a["amount_yuan"] for a in d["awards"]]
+    assert int(pd.read_excel(out, sheet_name="分条汇总").iloc[-1]["金额（元）"]) == d["total_yuan"]
+
+
+def test_cli_reports_bad_excel_cell(template, tmp_path, capsys):
+    from kzpolicy.cli import main
+    path = _fill(template, tmp_path / "filled.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["财务"]["B2"] = "二〇二二"
+    wb.save(path)
+    assert main(["assess", str(path), "--year", "2023"]) == 2
+    assert "sheet '财务' row 2, column B (年度): field 'year': must be a number" in capsys.readouterr().err
