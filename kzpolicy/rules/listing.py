@@ -25,6 +25,12 @@ def assess(item, ctx) -> RuleOutput:
     amt = mul_round_by_rate(reward, share)
     capped = ~np.isnan(cap) & (amt > np.nan_to_num(cap))
     amt = np.where(capped, np.nan_to_num(cap).astype(np.int64), amt)
-    out.award(len(pos), fidx=fidx, item=item.id, event_code=codes, event_date=dates, amount_yuan=amt,
-              basis_yuan=reward, basis2_yuan=np.where(np.isnan(cap), 0, cap).astype(np.int64), share=share, cap_applied=capped)
+    zero = amt == 0  # a municipal reward of 0: nothing to share, and no award line of 0 yuan
+    if zero.any():
+        out.exclude(int(zero.sum()), "zero_amount", fidx=fidx[zero], item=item.id, event_code=codes[zero], event_date=dates[zero],
+                    reason_zh="市级奖补为0，区级按其比例奖励亦为0", reason_en="the municipal reward is 0, so the district share is 0")
+    k = ~zero
+    out.award(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k], amount_yuan=amt[k],
+              basis_yuan=reward[k], basis2_yuan=np.where(np.isnan(cap[k]), 0, cap[k]).astype(np.int64), share=share[k],
+              cap_applied=capped[k])
     return out
