@@ -1,0 +1,235 @@
+"""YAML test cases per article (OpenFisca style): tests/cases/artNN_slug.yaml.
+
+Each case names a situation, gives a firm profile (or township ranks, or only a
+year for budget lines) and states what the statute's arithmetic gives. The runner
+turns the profile into facts with :func:`kzpolicy.profile_to_facts`, assesses it
+with :func:`kzpolicy.assess` and compares:
+
+``expect``           {item: yuan}   exact set of items in the ledger, lines summed per item ({} = no award;
+                                    ``item: 0`` says "no line for this item" and ties the case to its article)
+``near_miss``        {item: {field: value}}  exact set of near-miss items; listed fields must match one row
+``undetermined``     [item]         exact set of items that cannot be decided
+``excluded``         {item: reason or [reasons]}  every listed exclusion must be present (others may exist)
+``fees``             {item: yuan or {fee_yuan: …, working_days: …}}  exact set of fee items (article 14)
+``township_awards``  {township: {item: yuan}}  exact set (article 21)
+``budget``           {item: yuan}   :func:`kzpolicy.budget_lines` for ``year`` (articles 6 and 22)
+``raises``           text           assessing must raise ValueError containing the text
+``readings``         {interpretation: reading}
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import kzpolicy
+from kzpolicy.policy import load_yaml
+
+CASES_DIR = Path(__file__).parent / "cases"
+POLICY = kzpolicy.get_policy()
+CASE_KEYS = {"name", "year", "profile", "readings", "expect", "near_miss", "undetermined", "excluded", "fees",
+             "township_awards", "budget", "raises", "note"}
+#: articles that carry money and therefore need a case file
+MONETARY_ARTICLES = [a.article for a in POLICY.articles.values() if a.has_money]
+#: kinds whose every item must be exercised with a non-zero amount
+AWARD_KINDS = {"event_award", "ladder_award", "revenue_milestone", "investment_subsidy", "rd_subsidy",
+               "listing_share", "working_day_fee", "ranked_award"}
+
+
+def _load_all():
+    out = []
+    for f in sorted(CASES_DIR.glob("*.yaml")):
+        data = load_yaml(f)  # the policy loader's strict YAML: a duplicated key is an error
+        assert isinstance(data, list), f"{f.name}: a case file is a list of cases"
+        for i, case in enumerate(data):
+            out.append((f, i, case))
+    return out
+
+
+ALL = _load_all()
+
+
+def _item_ids(case) -> set:
+    ids = set()
+    for key in ("expect", "near_miss", "excluded", "fees", "budget"):
+        ids |= set(case.get(key) or {})
+    ids |= set(case.get("undetermined") or [])
+    for v in (case.get("township_awards") or {}).values():
+        ids |= set(v)
+    return ids
+
+
+def _triggered(case) -> set:
+    """Items that the case's events can trigger."""
+    codes = {e.get("code") for e in ((case.get("profile") or {}).get("events") or [])}
+    return {iid for c in codes for iid in POLICY.event_index.get(c, [])}
+
+
+def _facts(profile):
+    profile = dict(profile or {})
+    townships = profile.pop("townships", None)
+    if "firm" in profile:
+        facts = kzpolicy.profile_to_facts(profile)
+    else:
+        assert not profile, f"a profile without 'firm' may only hold 'townships', got {sorted(profile)}"
+        facts = kzpolicy.validate(pd.DataFrame(columns=["firm_id", "industry", "established"]))
+    if townships is not None:
+        facts = kzpolicy.validate(facts.firms, facts.events, facts.financials, pd.DataFrame(townships))
+    return facts
+
+
+def _sum_by(df, key, value):
+    if not len(df):
+        return {}
+    return {k: int(v) for k, v in df.groupby(key)[value].sum().items()}
+
+
+@pytest.mark.parametrize("path, index, case", ALL, ids=[c.get("name", f"{f.stem}[{i}]") for f, i, c in ALL])
+def test_case(path, index, case):
+    year = case["year"]
+    if "budget" in case:
+        got = _sum_by(kzpolicy.budget_lines(POLICY, years=[year]), "item", "amount_yuan")
+        got = {k: v for k, v in got.items() if k.startswith(path.stem[:5] + ".")}
+        assert got == {k: v for k, v in (case["budget"] or {}).items() if v != 0}
+        if "profile" not in case:
+            return
+    facts = _facts(case.get("profile"))
+    if "raises" in case:
+        with pytest.raises(ValueError, match=re.escape(case["raises"])):
+            kzpolicy.assess(facts, year=year, readings=case.get("readings"))
+        return
+    a = kzpolicy.assess(facts, year=year, readings=case.get("readings"))
+
+    if "expect" in case:
+        want = {k: v for k, v in (case["expect"] or {}).items() if v != 0}
+        assert _sum_by(a.ledger, "item", "amount_yuan") == want, \
+            "\n" + a.ledger[["item", "event_code", "amount_yuan", "explanation_en"]].to_string()
+
+    if "near_miss" in case:
+        want = case["near_miss"] or {}
+        assert set(a.near_misses["item"]) == set(want), a.near_misses[["item", "condition", "missing"]].to_string()
+        for item, fields in want.items():
+            rows = a.near_misses[a.near_misses["item"] == item].to_dict("records")
+            assert any(all(r[k] == pytest.approx(v) if isinstance(v, float) else r[k] == v for k, v in (fields or {}).items())
+                       for r in rows), f"{item}: no near-miss row with {fields}; rows: {rows}"
+
+    if "undetermined" in case:
+        assert sorted(set(a.undetermined["item"])) == sorted(case["undetermined"] or []), a.undetermined.to_string()
+
+    for item, reasons in (case.get("excluded") or {}).items():
+        reasons = [reasons] if isinstance(reasons, str) else reasons
+        got = set(a.excluded.loc[a.excluded["item"] == item, "reason"])
+        assert set(reasons) <= got, f"{item}: expected exclusion(s) {reasons}, got {sorted(got)}\n{a.excluded.to_string()}"
+
+    if "fees" in case:
+        want = case["fees"] or {}
+        assert set(a.fees["item"]) == set(want)
+        for item, v in want.items():
+            rows = a.fees[a.fees["item"] == item]
+            v = v if isinstance(v, dict) else {"fee_yuan": v}
+            for k, x in v.items():
+                assert int(rows[k].sum()) == x, f"{item}.{k}: {rows[k].tolist()} != {x}"
+
+    if "township_awards" in case:
+        t = a.township_awards
+        got = {}
+        for town, item, amt in zip(t["township"], t["item"], t["amount_yuan"]):
+            got.setdefault(town, {})
+            got[town][item] = got[town].get(item, 0) + int(amt)
+        assert got == (case["township_awards"] or {})
+
+    # the ledger total is the sum of its lines, and the JSON contract says the same
+    d = a.to_dict()
+    assert d["total_yuan"] == sum(x["amount_yuan"] for x in d["awards"]) == a.total_yuan
+
+
+# --------------------------------------------------------------------------- consistency
+def test_case_files_are_well_formed():
+    problems = []
+    names = {}
+    for f, i, case in ALL:
+        where = f"{f.name}[{i}]"
+        if not isinstance(case, dict):
+            problems.append(f"{where}: a case is a mapping")
+            continue
+        extra = set(case) - CASE_KEYS
+        if extra:
+            problems.append(f"{where}: unknown key(s) {sorted(extra)} (allowed: {sorted(CASE_KEYS)})")
+        for req in ("name", "year"):
+            if req not in case:
+                problems.append(f"{where}: missing '{req}'")
+        if not any(k in case for k in ("expect", "budget", "raises", "township_awards", "fees")):
+            problems.append(f"{where}: states no expectation")
+        name = case.get("name", "")
+        if name in names:
+            problems.append(f"{where}: name {name!r} already used in {names[name]}")
+        names[name] = where
+    assert not problems, "\n".join(problems)
+
+
+def test_case_file_names_match_articles():
+    keys = {a.key for a in POLICY.articles.values()}
+    bad = [f.name for f in CASES_DIR.glob("*.yaml") if f.stem not in keys]
+    assert not bad, f"case files must be named like the article YAML (artNN_slug.yaml): {bad}"
+
+
+def test_each_case_is_about_its_file_article():
+    problems = []
+    for f, i, case in ALL:
+        n = int(f.stem[3:5])
+        ids = _item_ids(case)
+        for iid in ids:
+            try:
+                POLICY.item(iid)
+            except KeyError:
+                problems.append(f"{f.name}: case {case.get('name')!r} names unknown item {iid!r}")
+        mine = {iid for iid in ids | _triggered(case) if iid.startswith(f"art{n:02d}.")}
+        if not mine and "raises" not in case:
+            problems.append(f"{f.name}: case {case.get('name')!r} does not name any item of article {n}: {sorted(ids)}")
+        for r in case.get("readings") or {}:
+            interp = POLICY.interpretations.get(r)
+            if interp is None:
+                problems.append(f"{f.name}: case {case.get('name')!r} uses unknown interpretation {r!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_monetary_article_has_a_case_file():
+    have = {int(f.stem[3:5]) for f in CASES_DIR.glob("art*.yaml")}
+    missing = [POLICY.article(n).key for n in MONETARY_ARTICLES if n not in have]
+    assert not missing, f"no case file for {missing}"
+    assert set(MONETARY_ARTICLES) >= {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 21, 22}
+
+
+def _nonzero_items() -> set:
+    seen = set()
+    for _, _, case in ALL:
+        for key in ("expect", "budget"):
+            seen |= {k for k, v in (case.get(key) or {}).items() if v}
+        for k, v in (case.get("fees") or {}).items():
+            if (v.get("fee_yuan") if isinstance(v, dict) else v):
+                seen.add(k)
+        for v in (case.get("township_awards") or {}).values():
+            seen |= {k for k, x in v.items() if x}
+    return seen
+
+
+def test_every_award_item_is_exercised_with_a_nonzero_amount():
+    seen = _nonzero_items()
+    missing = sorted(it.id for it in POLICY.items() if it.kind in AWARD_KINDS and it.id not in seen)
+    assert not missing, f"no case expects a non-zero amount for {missing}"
+
+
+def test_every_budget_line_is_exercised():
+    seen = _nonzero_items()
+    missing = sorted(it.id for it in POLICY.items() if it.kind == "budget_line" and it.id not in seen)
+    assert not missing, f"no case expects the budget line {missing}"
+
+
+def test_every_reading_is_exercised():
+    used = {(k, v) for _, _, c in ALL for k, v in (c.get("readings") or {}).items()}
+    missing = sorted(f"{i.id}={r}" for i in POLICY.interpretations.values() for r in i.readings
+                     if r != i.default and (i.id, r) not in used)
+    assert not missing, f"no case runs the non-default reading(s) {missing}"
