@@ -1,0 +1,518 @@
+"""Build the article notebooks for articles 1–12 (notebooks/artNN_slug.ipynb) with nbformat.
+
+Each page follows DESIGN.md "Notebook page for one article": title and citation box,
+the verbatim text clause by clause with the code for that clause, a plain explanation
+(zh first, en beside), the parameter table, worked examples with asserts derived from
+the parameters, the registered interpretations with their effect, and exercises with
+hidden solutions. Titles come from the policy YAML and clause texts are rendered from it; no
+amount is typed here. The script executes each notebook (nbclient) so the outputs nbval
+checks are committed with it.
+
+    .venv/bin/python tools/build_notebooks_art01_12.py [N ...] [--no-exec]
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from textwrap import dedent
+
+import nbformat
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from kzpolicy import get_policy
+from kzpolicy.explain import article_zh
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "notebooks"
+POL = get_policy()
+
+SETUP = """\
+import datetime as dt
+
+import pandas as pd
+
+from kzpolicy import budget_lines, get_policy, guide
+from kzpolicy.money import mul_round, sum_mul_round, wan, yi_or_wan
+
+pd.set_option("display.max_colwidth", 200)
+pd.set_option("display.width", 200)
+pol = get_policy()
+EFFECTIVE = pol.meta.effective                   # 自公布之日起执行 (article 24)
+DAY_BEFORE = EFFECTIVE - dt.timedelta(days=1)"""
+
+
+def md(text: str):
+    return new_markdown_cell(dedent(text).strip())
+
+
+def code(src: str, *tags: str):
+    c = new_code_cell(dedent(src).strip())
+    if tags:
+        c.metadata["tags"] = list(tags)
+    return c
+
+
+def head(n: int):
+    a = POL.article(n)
+    return [
+        md(f"# {article_zh(n)}　{a.title.zh}\n\n*Article {n} — {a.title.en}*"),
+        code(SETUP, "hide-cell"),
+        code(f"guide.citation_box({n})", "remove-input"),
+        md("## 原文与代码 Text and code\n\n"
+           "原文逐句引用，每句之后是实现这一句的代码：参数取自政策数据（YAML），再用引擎算一个最小的例子。\n\n"
+           "*The text, sentence by sentence, each followed by the code that implements exactly that sentence: "
+           "the parameters come from the policy data (YAML), then the engine computes a minimal case.*"),
+    ]
+
+
+def clause(n: int, k: int):
+    return code(f"guide.clause({n}, {k})", "remove-input")
+
+
+def explain(zh: str, en: str):
+    return [md("## 解读 Plain explanation\n\n" + dedent(zh).strip() + "\n\n" + dedent(en).strip())]
+
+
+def params(n: int, eligibility: bool = False):
+    fn = "eligibility_table" if eligibility else "parameter_table"
+    return [md("## 参数表 Parameters\n\n下表由政策数据生成，金额、门槛、比例均以此为准。"
+               "*Generated from the policy data: every amount, threshold and rate on this page comes from here.*"),
+            code(f"guide.{fn}({n})")]
+
+
+def examples(intro_zh: str, intro_en: str, cases):
+    cells = [md("## 算例 Worked examples\n\n" + dedent(intro_zh).strip() + "\n\n*" + dedent(intro_en).strip() + "*")]
+    for i, (title, src) in enumerate(cases, 1):
+        cells.append(md(f"### 例{i}　{title}"))
+        cells.append(code(src))
+    return cells
+
+
+def interps(n: int, notes):
+    """notes: list of (markdown, code) pairs, one per interpretation."""
+    cells = [md("## 解释口径 Interpretations\n\n"
+                "原文有歧义之处登记在解释登记表中，可切换；下表列出与本条有关的口径，✓ 为默认。\n\n"
+                "*Where the text is ambiguous the reading is registered and switchable; ✓ marks the default.*"),
+             code(f"guide.interpretations({n})")]
+    for text, src in notes:
+        cells.append(md(text))
+        cells.append(code(src))
+    return cells
+
+
+def exercises(items):
+    cells = [md("## 练习 Exercises\n\n答案默认隐藏，点击展开。*Solutions are hidden; click to show.*")]
+    for i, (q, sol) in enumerate(items, 1):
+        cells.append(md(f"**练习{i}** {dedent(q).strip()}"))
+        cells.append(code(sol, "hide-cell"))
+    return cells
+
+
+def pubdate_note(n: int, event_code: str, item_id: str, extra: str = ""):
+    """The publication-date interpretation on a recognition dated a few weeks before publication."""
+    return (
+        "**publication-date**：政策公布（2023-05-30）前发生的事项是否计入。下例中的事项发生在公布前；"
+        "默认口径（自公布之日起）不计，若按“当年1月1日起”口径则计入。\n\n"
+        "*An event a few weeks before publication: not counted by default (from publication), counted if events "
+        "from 1 January of the publication year count.*",
+        f"""\
+        p = guide.profile({{"date": "2023-04-10", "code": "{event_code}"{extra}}})
+        eff = guide.reading_effects(p, "publication-date").set_index("口径 reading")
+        assert eff.loc["from_publication", "total_yuan"] == 0
+        assert eff.loc["from_year_start", "total_yuan"] == guide.run(p, readings={{"publication-date": "from_year_start"}}).total_yuan > 0
+        eff""",
+    )
+
+
+def write(n: int, cells, execute: bool = True) -> Path:
+    """Write notebooks/artNN_slug.ipynb and (by default) execute it in place, so outputs are committed."""
+    a = POL.article(n)
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata["language"] = "zh"
+    path = OUT / f"art{n:02d}_{a.slug}.ipynb"
+    OUT.mkdir(exist_ok=True)
+    if execute:
+        # the kernelspec runs "python" from PATH: make it this environment's python
+        os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+        NotebookClient(nb, kernel_name="python3", timeout=120, record_timing=False, resources={"metadata": {"path": str(OUT)}}).execute()
+    nbformat.write(nb, path)
+    return path
+
+
+# --------------------------------------------------------------------------- article 1
+def art01():
+    n = 1
+    return head(n) + [
+        clause(n, 1),
+        code("""\
+        amount = guide.param("art01.above_scale_enter.amount")   # 20万元/户, 2023-05-30 起
+        print("每户一次性奖励 one-off award per firm:", wan(amount))
+        a = guide.run(guide.profile({"date": "2023-08-15", "code": "above_scale.enter"}))
+        assert guide.amounts(a) == {"art01.above_scale_enter": amount}
+        guide.awards(a)"""),
+    ] + explain(
+        """\
+        **中文**　一家工业企业新进入规模以上工业企业统计库（俗称“升规入库”），区里给一笔一次性奖励，按户计，
+        金额见下方参数表。要点：
+        - 对象是“规模以上工业企业”，即制造业、采矿业以及电力、热力、燃气及水生产和供应业企业；其他行业的企业不适用。
+        - “一次性”：同一企业只奖一次，以后再次入库不再奖励。
+        - 入库日期须在政策公布之日（2023-05-30）或以后（见解释 publication-date）。""",
+        """\
+        **English**　An industrial firm that newly enters the statistical register of above-scale industrial firms
+        (升规入库) receives a one-off district award per firm; the amount is in the parameter table below.
+        Only industrial firms (manufacturing, mining, utilities) qualify; the award is paid once per firm, however
+        often it re-enters the register; and the entry must be on or after publication (2023-05-30) under the
+        default reading of interpretation *publication-date*.""",
+    ) + params(n) + examples(
+        "每个例子只给出必要的事实；期望金额一律由参数推出。", "Each example gives only the facts it needs; expected amounts are derived from the parameters.",
+        [
+            ("制造业企业 2023 年升规入库 / A manufacturer enters the register in 2023", """\
+            a = guide.run(guide.profile({"date": "2023-08-15", "code": "above_scale.enter"}))
+            assert a.total_yuan == amount
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("工业与非工业 / Industrial or not: a mining firm qualifies, an 'other' firm does not", """\
+            mining = guide.run(guide.profile({"date": "2023-08-15", "code": "above_scale.enter"}, industry="mining"))
+            other = guide.run(guide.profile({"date": "2023-08-15", "code": "above_scale.enter"}, industry="other"))
+            assert mining.total_yuan == amount
+            assert other.total_yuan == 0 and other.excluded["reason"].tolist() == ["not_eligible"]
+            display(guide.awards(mining)); display(guide.outcome(mining)); guide.outcome(other)"""),
+            ("公布日前一天与公布当日 / The day before publication and the day of publication", """\
+            before = guide.run(guide.profile({"date": str(DAY_BEFORE), "code": "above_scale.enter"}))
+            on_day = guide.run(guide.profile({"date": str(EFFECTIVE), "code": "above_scale.enter"}))
+            assert before.total_yuan == 0 and before.excluded["reason"].tolist() == ["before_effective"]
+            assert on_day.total_yuan == amount
+            display(guide.outcome(before)); display(guide.awards(on_day)); guide.outcome(on_day)"""),
+            ("一次性：次年再次入库不再奖励 / One-off: entering again the next year earns nothing", """\
+            p = guide.profile({"date": "2023-08-15", "code": "above_scale.enter"}, {"date": "2024-09-01", "code": "above_scale.enter"})
+            y2023, y2024 = guide.run(p, year=2023), guide.run(p, year=2024)
+            assert y2023.total_yuan == amount and y2024.total_yuan == 0
+            assert y2024.excluded["reason"].tolist() == ["already_awarded"]
+            display(guide.awards(y2023)); guide.outcome(y2024)"""),
+        ],
+    ) + interps(n, [pubdate_note(n, "above_scale.enter", "art01.above_scale_enter")]) + exercises([
+        ("一家电力企业（utilities）于 2023-11-02 升规入库，2023 年可获多少奖励？\n\n"
+         "*A utility enters the register on 2023-11-02. What is its 2023 award?*", """\
+        a = guide.run(guide.profile({"date": "2023-11-02", "code": "above_scale.enter"}, industry="utilities"))
+        assert a.total_yuan == guide.param("art01.above_scale_enter.amount")
+        guide.outcome(a)"""),
+        ("三家制造业企业分别于 2023-03-15、2023-06-01、2023-12-31 升规入库。2023 年第一条共需多少资金？"
+         "若采用“当年1月1日起”口径呢？\n\n"
+         "*Three manufacturers enter the register on 2023-03-15, 2023-06-01 and 2023-12-31. What does article 1 cost "
+         "in 2023, under the default reading and under 'from the start of the year'?*", """\
+        from kzpolicy import assess
+        firms = pd.DataFrame({"firm_id": ["A", "B", "C"], "industry": "manufacturing", "established": "2010-01-01"})
+        events = pd.DataFrame({"firm_id": ["A", "B", "C"], "date": ["2023-03-15", "2023-06-01", "2023-12-31"],
+                               "code": "above_scale.enter"})
+        amount = guide.param("art01.above_scale_enter.amount")
+        default = assess(firms, events, year=2023)
+        wide = assess(firms, events, year=2023, readings={"publication-date": "from_year_start"})
+        assert default.total_yuan == 2 * amount and wide.total_yuan == 3 * amount
+        print("默认 default:", wan(default.total_yuan), "｜ 当年1月1日起 from 1 January:", wan(wide.total_yuan))"""),
+    ])
+
+
+# --------------------------------------------------------------------------- article 2
+def art02():
+    n = 2
+    return head(n) + [
+        clause(n, 1),
+        code("""\
+        lists = {"composite": "综合十强", "innovation": "创新十强", "growth": "成长十强"}
+        amt = {k: guide.param(f"art02.top10_{k}.amount") for k in lists}
+        places = {k: guide.param(f"art02.top10_{k}.places") for k in lists}
+        display(pd.DataFrame({"榜单 list": list(lists.values()), "名额 places": list(places.values()),
+                              "每户奖励 award": [wan(amt[k]) for k in lists]}, index=list(lists)))
+        a = guide.run(guide.profile({"date": "2023-12-20", "code": "ranking.top10.composite"}))
+        assert guide.amounts(a) == {"art02.top10_composite": amt["composite"]}
+        guide.awards(a)"""),
+    ] + explain(
+        """\
+        **中文**　区里每年评选三张榜单：“综合十强”“创新十强”“成长十强”，依据企业营业收入、用工、创新、用电等情况。
+        入选企业每户获一次性奖励，各榜单的名额和金额见参数表。要点：
+        - 原文只列出评选依据，没有给出权重或计分办法。本工具**不替区里排名**：入选结果是输入（事件 `ranking.top10.*`），
+          见解释 art02-ranking。
+        - 三张榜单各自奖励：同一企业同年入选两张榜单，两项奖励都计（原文未禁止兼得）。
+        - 同一榜单同一年只奖一次；“年度”评选每年进行，下一年再次入选可再获奖励。""",
+        """\
+        **English**　Each year the district selects three lists of ten firms — composite, innovation and growth —
+        on revenue, employment, innovation and electricity use. Each selected firm gets a one-off award per list
+        (places and amounts in the parameter table). The text names the criteria but gives no weights, so the
+        toolkit does not rank firms: the selection is an input (events `ranking.top10.*`, interpretation
+        *art02-ranking*). A firm on two lists gets both awards; one list pays once per firm and year, and a firm
+        selected again next year is rewarded again.""",
+    ) + params(n) + examples(
+        "入选事件的日期即公布评选结果的日期。", "The event date is the date the selection is announced.",
+        [
+            ("入选“综合十强” / Selected for the composite top ten", """\
+            a = guide.run(guide.profile({"date": "2023-12-20", "code": "ranking.top10.composite"}))
+            assert a.total_yuan == amt["composite"]
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("同年入选三张榜单 / On all three lists in one year", """\
+            a = guide.run(guide.profile(*[{"date": "2023-12-20", "code": f"ranking.top10.{k}"} for k in lists]))
+            assert a.total_yuan == sum(amt.values())
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("同一榜单同一年重复登记 / The same list recorded twice in one year", """\
+            a = guide.run(guide.profile({"date": "2023-12-20", "code": "ranking.top10.growth"},
+                                        {"date": "2023-12-28", "code": "ranking.top10.growth"}))
+            assert a.total_yuan == amt["growth"] and a.excluded["reason"].tolist() == ["already_awarded"]
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("连续两年入选 / Selected two years running", """\
+            p = guide.profile({"date": "2023-12-20", "code": "ranking.top10.innovation"},
+                              {"date": "2024-12-20", "code": "ranking.top10.innovation"})
+            y23, y24 = guide.run(p, year=2023), guide.run(p, year=2024)
+            assert y23.total_yuan == y24.total_yuan == amt["innovation"]
+            display(guide.awards(y24)); guide.outcome(y24)"""),
+        ],
+    ) + interps(n, [
+        ("**art02-ranking**：评选只列指标、不设权重，因此只有一种口径——入选结果为输入。换算法或加权重都不是原文的规定；"
+         "若要模拟排名，须明示权重并标注为假设。\n\n"
+         "*Only one reading: the selection is an input. Any computed ranking would be an illustration with explicit, "
+         "labelled weights, not the text.*",
+         """\
+         p = guide.profile({"date": "2023-12-20", "code": "ranking.top10.composite"})
+         eff = guide.reading_effects(p, "art02-ranking")
+         assert eff["total_yuan"].tolist() == [amt["composite"]]
+         eff"""),
+        pubdate_note(n, "ranking.top10.composite", "art02.top10_composite"),
+    ]) + exercises([
+        ("一家企业 2023 年入选“创新十强”和“成长十强”，可获多少？\n\n"
+         "*A firm is on the innovation and growth lists in 2023. How much does it get?*", """\
+        a = guide.run(guide.profile({"date": "2023-12-20", "code": "ranking.top10.innovation"},
+                                    {"date": "2023-12-20", "code": "ranking.top10.growth"}))
+        expected = guide.param("art02.top10_innovation.amount") + guide.param("art02.top10_growth.amount")
+        assert a.total_yuan == expected
+        guide.outcome(a)"""),
+        ("三张榜单名额全部评满时，第二条每年最多需要多少资金？\n\n"
+         "*With every place on the three lists filled, what is article 2's maximum annual cost?*", """\
+        ks = ["composite", "innovation", "growth"]
+        cost = sum(guide.param(f"art02.top10_{k}.places") * guide.param(f"art02.top10_{k}.amount") for k in ks)
+        assert cost == sum(places[k] * amt[k] for k in ks) > 0
+        print("每年最多 at most per year:", wan(cost))"""),
+    ])
+
+
+# --------------------------------------------------------------------------- article 3
+ART03_SETUP = """\
+tiers = ["50yi", "30yi", "20yi", "10yi", "5yi", "2yi"]
+T = {t: guide.param(f"art03.milestone_{t}.threshold") for t in tiers}
+A = {t: guide.param(f"art03.milestone_{t}.amount") for t in tiers}
+display(pd.DataFrame({"上年主营业务收入首次突破 first above": [yi_or_wan(T[t]) for t in tiers],
+                      "奖励 award": [wan(A[t]) for t in tiers]}, index=tiers))
+
+def maker(rev_2021, rev_2022, **firm):
+    \"\"\"A manufacturer (independent legal person, founded 2021) with revenue for 2021 and 2022.\"\"\"
+    fields = {"established": "2021-03-01", "independent_legal_person": True, **firm}
+    return guide.profile(financials={2021: {"revenue": rev_2021}, 2022: {"revenue": rev_2022}}, **fields)
+
+a = guide.run(maker(T["2yi"] // 2, T["2yi"] + 1), year=2023)   # 2023 年评估看 2022 年收入
+assert guide.amounts(a) == {"art03.milestone_2yi": A["2yi"]}
+guide.awards(a)"""
+
+
+def art03():
+    n = 3
+    return head(n) + [clause(n, 1), code(ART03_SETUP)] + explain(
+        """\
+        **中文**　制造业企业（以独立法人计）**上年**主营业务收入**首次突破**某一档门槛，区里给该档的一次性奖励；
+        共六档，门槛和金额见参数表。要点：
+        - 评估 2023 年时看 2022 年的主营业务收入。
+        - “突破”按“超过”理解：恰好等于门槛不算（解释 art03-crossing）。
+        - “首次”是对企业全部历史的判断：须有自成立以来的完整收入记录，否则答案是“无法判断”而不是“符合”（解释 art03-history）。
+        - 同一年首次跨过几档时，默认就高奖励一档（解释 art03-multiple-thresholds）。
+        - 只适用于制造业；是否为独立法人未提供时，答案是“无法判断”。""",
+        """\
+        **English**　A manufacturing firm (counted as an independent legal person) whose main-business revenue of the
+        **previous year** **first exceeds** one of six thresholds gets the one-off award of that tier (parameter table).
+        Assessing 2023 looks at 2022 revenue. "突破" is read as strictly above (*art03-crossing*); "first" needs the
+        revenue history since establishment, otherwise the answer is "cannot decide" (*art03-history*); when several
+        tiers are first crossed in one year only the highest is paid by default (*art03-multiple-thresholds*).
+        Manufacturing only; an unknown legal-person status means "cannot decide".""",
+    ) + params(n) + examples(
+        "企业 2021 年成立，提供 2021、2022 两年收入（历史完整），评估 2023 年。",
+        "The firm was founded in 2021 and supplies 2021 and 2022 revenue (a complete history); the year assessed is 2023.",
+        [
+            ("恰好等于门槛与多 1 元 / Exactly at the threshold, and one yuan above", """\
+            at = guide.run(maker(T["2yi"] // 2, T["2yi"]), year=2023)
+            above = guide.run(maker(T["2yi"] // 2, T["2yi"] + 1), year=2023)
+            assert at.total_yuan == 0 and at.near_misses["missing"].tolist() == [1]
+            assert guide.amounts(above) == {"art03.milestone_2yi": A["2yi"]}
+            display(guide.outcome(at)); display(guide.awards(above)); guide.outcome(above)"""),
+            ("一年跨过两档：就高 / Two tiers crossed in one year: the highest only", """\
+            a = guide.run(maker(T["2yi"] // 2, T["5yi"] + 1), year=2023)
+            assert guide.amounts(a) == {"art03.milestone_5yi": A["5yi"]}
+            assert a.excluded["item"].tolist() == ["art03.milestone_2yi"]
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("此前已突破：非首次 / Crossed before: not the first time", """\
+            a = guide.run(maker(T["2yi"] + 1, T["2yi"] * 2), year=2023)   # 2021 已超过 2亿
+            assert a.total_yuan == 0 and "not_first" in a.excluded["reason"].tolist()
+            guide.outcome(a)"""),
+            ("历史不完整：无法判断 / Incomplete history: cannot decide", """\
+            p = guide.profile(financials={2022: {"revenue": T["2yi"] + 1}}, established="2015-04-01", independent_legal_person=True)
+            a = guide.run(p, year=2023)
+            assert a.total_yuan == 0 and a.undetermined["item"].tolist() == ["art03.milestone_2yi"]
+            guide.outcome(a)"""),
+            ("非制造业与法人身份未知 / Not manufacturing; legal-person status unknown", """\
+            mining = guide.run(maker(T["2yi"] // 2, T["2yi"] + 1, industry="mining"), year=2023)
+            unknown = guide.run(maker(T["2yi"] // 2, T["2yi"] + 1, independent_legal_person=None), year=2023)
+            assert mining.total_yuan == 0 and len(mining.undetermined) == 0
+            assert unknown.total_yuan == 0 and unknown.undetermined["item"].tolist() == ["art03.milestone_2yi"]
+            display(guide.outcome(mining)); guide.outcome(unknown)"""),
+        ],
+    ) + interps(n, [
+        ("**art03-multiple-thresholds**：同一年从 2 亿以下直接超过 5 亿。默认就高，只奖 5 亿档；若每档分别奖励，则两档相加。\n\n"
+         "*Jumping past two tiers in one year: the highest tier by default, both tiers added under 'each'.*",
+         """\
+         eff = guide.reading_effects(maker(T["2yi"] // 2, T["5yi"] + 1), "art03-multiple-thresholds").set_index("口径 reading")
+         assert eff.loc["highest_only", "total_yuan"] == A["5yi"]
+         assert eff.loc["each", "total_yuan"] == A["5yi"] + A["2yi"]
+         eff"""),
+        ("**art03-crossing**：收入恰好等于门槛。默认“突破”为超过，不奖；若按“大于或等于”，则奖励该档。\n\n"
+         "*Revenue exactly at the threshold: nothing when 突破 means strictly above (default), the tier's award when it means at least.*",
+         """\
+         eff = guide.reading_effects(maker(T["2yi"] // 2, T["2yi"]), "art03-crossing").set_index("口径 reading")
+         assert eff.loc["strictly_above", "total_yuan"] == 0 and eff.loc["at_least", "total_yuan"] == A["2yi"]
+         eff"""),
+        ("**art03-history**：2015 年成立的企业只提供了 2022 年收入。默认“无法判断”；若把所提供的年份视为完整历史，则认定为首次突破。\n\n"
+         "*Only 2022 revenue for a firm founded in 2015: 'cannot decide' by default; the award if the supplied years are taken as the whole history.*",
+         """\
+         p = guide.profile(financials={2022: {"revenue": T["2yi"] + 1}}, established="2015-04-01", independent_legal_person=True)
+         eff = guide.reading_effects(p, "art03-history").set_index("口径 reading")
+         assert eff.loc["complete_history_required", "total_yuan"] == 0 and eff.loc["complete_history_required", "无法判断 undetermined"] == 1
+         assert eff.loc["supplied_history", "total_yuan"] == A["2yi"]
+         eff"""),
+        ("**publication-date**：第三条按年度收入判断，没有事项日期，所以两种口径结果相同。\n\n"
+         "*Article 3 works on a year's revenue, not on a dated event, so both readings give the same result.*",
+         """\
+         eff = guide.reading_effects(maker(T["2yi"] // 2, T["2yi"] + 1), "publication-date")
+         assert eff["total_yuan"].nunique() == 1
+         eff"""),
+    ]) + exercises([
+        ("一家 2021 年成立的制造业企业（独立法人），2021 年收入 9 亿元，2022 年收入 12 亿元。2023 年可获多少？"
+         "若每档分别奖励呢？\n\n*Founded 2021, revenue 900 million in 2021 and 1.2 billion in 2022. What is the 2023 award, "
+         "and under the 'each' reading?*", """\
+        p = maker(900_000_000, 1_200_000_000)
+        default = guide.run(p, year=2023)
+        each = guide.run(p, year=2023, readings={"art03-multiple-thresholds": "each"})
+        assert guide.amounts(default) == {"art03.milestone_10yi": A["10yi"]}   # 5亿、2亿档在 2021 年已突破
+        assert each.total_yuan == A["10yi"]
+        display(guide.awards(default)); guide.outcome(default)"""),
+        ("同一企业 2022 年收入比 5 亿元门槛少 1 000 万元。2023 年的结果是什么？工具会提示什么？\n\n"
+         "*2022 revenue is 10 million short of the 500-million threshold (2021 below the lowest tier). What happens in 2023, "
+         "and what does the toolkit point out?*", """\
+        a = guide.run(maker(T["2yi"] // 2, T["5yi"] - 10_000_000), year=2023)
+        assert guide.amounts(a) == {"art03.milestone_2yi": A["2yi"]}
+        assert a.near_misses["item"].tolist() == ["art03.milestone_5yi"]
+        assert a.near_misses["missing"].tolist() == [10_000_000 + 1]          # 须“超过”门槛
+        display(guide.awards(a)); guide.outcome(a)"""),
+    ])
+
+
+# --------------------------------------------------------------------------- article 4
+def art04():
+    n = 4
+    return head(n) + [
+        clause(n, 1),
+        code("""\
+        lg = guide.param("art04.little_giant_national.amount")
+        spec = guide.param("art04.specialized_municipal.amount")
+        innov = guide.param("art04.innovative_sme_municipal.amount")
+        window = pol.param("art04.little_giant_national.amount").first_date   # “2022年以来”
+        print("小巨人 little giant:", wan(lg), "｜ 市级专精特新:", wan(spec), "｜ 市级创新型:", wan(innov), "｜ 自 from", window)
+        a = guide.run(guide.profile({"date": "2022-03-01", "code": "srdi.little_giant.national"}), year=2022)
+        assert guide.amounts(a) == {"art04.little_giant_national": lg}
+        guide.awards(a)"""),
+        clause(n, 2),
+        code("""\
+        review = guide.param("art04.srdi_review.amount")
+        print("到期复核通过 passing re-review:", wan(review))
+        a = guide.run(guide.profile({"date": "2023-09-01", "code": "srdi.specialized.municipal.review"}))
+        assert guide.amounts(a) == {"art04.srdi_review": review}
+        guide.awards(a)"""),
+    ] + explain(
+        """\
+        **中文**　“专精特新”梯度培育：企业新获国家专精特新“小巨人”、市级专精特新中小企业、市级创新型中小企业认定，
+        区里分别给一次性奖励；“小巨人”和市级专精特新称号到期后复核通过的，再给一笔一次性奖励。金额见参数表。要点：
+        - 本条自设时间窗口“2022年以来”：2022 年 1 月 1 日及以后的新认定都算，**不受**政策公布日（2023-05-30）的限制。
+        - 复核奖励只针对“小巨人”和市级专精特新两类；市级创新型中小企业没有复核奖励。""",
+        """\
+        **English**　The SRDI ladder (专精特新): a firm newly recognised as a national "little giant", a municipal SRDI
+        SME or a municipal innovative SME gets a one-off award; little giants and municipal SRDI SMEs that pass
+        re-review when the title expires get a further one-off award (amounts in the parameter table). The article
+        sets its own window, "since 2022": recognitions from 1 January 2022 count, regardless of the publication date.
+        There is no re-review award for municipal innovative SMEs.""",
+    ) + params(n) + examples(
+        "本条的窗口从 2022 年开始，所以例子会评估 2022 和 2023 两个年度。",
+        "The window opens in 2022, so the examples assess both 2022 and 2023.",
+        [
+            ("2022 年新认定“小巨人” / A national little giant recognised in 2022", """\
+            a = guide.run(guide.profile({"date": "2022-03-01", "code": "srdi.little_giant.national"}), year=2022)
+            assert a.total_yuan == lg
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("窗口之前：2021 年没有可适用的规定 / Before the window: nothing applies to 2021", """\
+            try:
+                guide.run(guide.profile({"date": "2021-12-31", "code": "srdi.little_giant.national"}), year=2021)
+                raise AssertionError("2021 should be outside the policy")
+            except ValueError as e:
+                print(e)
+            a = guide.run(guide.profile({"date": str(window), "code": "srdi.little_giant.national"}), year=2022)
+            assert a.total_yuan == lg   # 窗口首日即计入
+            guide.outcome(a)"""),
+            ("公布日前的 2023 年认定也计入 / A 2023 recognition before publication still counts", """\
+            p = guide.profile({"date": str(DAY_BEFORE), "code": "srdi.specialized.municipal"},
+                              {"date": str(DAY_BEFORE), "code": "above_scale.enter"})
+            a = guide.run(p)
+            assert guide.amounts(a) == {"art04.specialized_municipal": spec}       # 第四条：2022年以来
+            assert a.excluded["item"].tolist() == ["art01.above_scale_enter"]      # 第一条：自公布之日起
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("新认定加两类复核 / A new title and two re-reviews in one year", """\
+            a = guide.run(guide.profile({"date": "2023-06-15", "code": "sme.innovative.municipal"},
+                                        {"date": "2023-07-01", "code": "srdi.little_giant.national.review"},
+                                        {"date": "2023-09-01", "code": "srdi.specialized.municipal.review"}))
+            assert guide.amounts(a) == {"art04.innovative_sme_municipal": innov, "art04.srdi_review": 2 * review}
+            display(guide.awards(a)); guide.outcome(a)"""),
+        ],
+    ) + interps(n, [
+        ("本条没有专门登记的解释口径（上表为空）。publication-date 口径不涉及第四条，因为本条自设“2022年以来”窗口："
+         "公布前的 2023 年认定在两种口径下结果相同。\n\n"
+         "*No registered reading concerns article 4 (the table is empty). The publication-date reading does not touch it, "
+         "because the article sets its own window: a 2023 recognition before publication counts under both readings.*",
+         """\
+         p = guide.profile({"date": "2023-04-10", "code": "srdi.specialized.municipal"})
+         eff = guide.reading_effects(p, "publication-date")
+         assert eff["total_yuan"].tolist() == [spec, spec]
+         eff"""),
+    ]) + exercises([
+        ("一家企业 2022-11-20 获市级专精特新认定，2023-12-01 升为国家“小巨人”。两年各得多少？\n\n"
+         "*Municipal SRDI on 2022-11-20, national little giant on 2023-12-01. What is paid in each year?*", """\
+        p = guide.profile({"date": "2022-11-20", "code": "srdi.specialized.municipal"},
+                          {"date": "2023-12-01", "code": "srdi.little_giant.national"})
+        y22, y23 = guide.run(p, year=2022), guide.run(p, year=2023)
+        assert y22.total_yuan == guide.param("art04.specialized_municipal.amount")
+        assert y23.total_yuan == guide.param("art04.little_giant_national.amount")
+        display(guide.awards(y22)); guide.awards(y23)"""),
+        ("市级创新型中小企业到期复核通过，能得到复核奖励吗？\n\n"
+         "*Does a municipal innovative SME that passes re-review get the re-review award?*", """\
+        review_codes = pol.item("art04.srdi_review").events
+        print("复核奖励适用的事项 re-review events:", review_codes)
+        assert not any(c.startswith("sme.innovative") for c in review_codes)   # 原文只列“小巨人”和市级专精特新
+        print("不能：原文的复核奖励只针对国家“小巨人”和市级专精特新中小企业。 No: the text limits it to the two SRDI titles.")"""),
+    ])
+
+
+ARTICLES = {1: art01, 2: art02, 3: art03, 4: art04}
+
+
+def main(argv):
+    """Build (and execute) the notebooks for the article numbers given, or all; ``--no-exec`` skips execution."""
+    execute = "--no-exec" not in argv
+    wanted = [int(x) for x in argv if not x.startswith("--")] or sorted(ARTICLES)
+    for n in wanted:
+        print(write(n, ARTICLES[n](), execute=execute))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
