@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Literal, Optional, Union
@@ -51,10 +52,35 @@ def _construct_mapping(loader, node, deep=False):
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+def _duplicates(node, path=()):
+    """Refuse a repeated key anywhere in a composed YAML tree, naming its key path."""
+    if isinstance(node, yaml.MappingNode):
+        seen = {}
+        for k, v in node.value:
+            key = k.value if isinstance(k, yaml.ScalarNode) else str(k.value)
+            if key in seen:
+                where = _path_text(path + (key,))
+                raise PolicyError(f"{where}: key {key!r} appears twice (lines {seen[key] + 1} and {k.start_mark.line + 1}); remove one")
+            seen[key] = k.start_mark.line
+            _duplicates(v, path + (key,))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            _duplicates(v, path + (i,))
+
+
+def _path_text(path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
 def load_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_StrictLoader)
+            text = fh.read()
+        _duplicates(yaml.compose(text, Loader=yaml.SafeLoader))
+        return yaml.load(text, Loader=_StrictLoader)
     except PolicyError as e:
         raise PolicyError(f"{path}: {e}") from None
     except yaml.YAMLError as e:
@@ -466,17 +492,30 @@ def _first_error(e: ValidationError) -> str:
     return f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}"
 
 
+def _date_key(x):
+    """Dated-value keys as written in the YAML (2023-05-30), not as pydantic's repr of a date."""
+    if isinstance(x, dt.date):
+        return x.isoformat()
+    m = re.fullmatch(r"datetime\.date\((\d+), (\d+), (\d+)\)", str(x))
+    return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}" if m else x
+
+
 def _format_errors(path: Path, e: ValidationError) -> str:
     lines = []
     for err in e.errors():
-        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
+        parts = [_date_key(x) for x in err["loc"]]
         if err["type"] == "extra_forbidden":
             msg = f"unknown key {err['loc'][-1]!r}: check its spelling and place (misspelt keys are rejected, never ignored)"
         elif err["type"] == "missing":
             msg = "required key is missing"
+        elif parts and parts[-1] in ("int", "float") and err["type"].startswith(("int_", "float_")):
+            parts = parts[:-1]  # one message for the int|float union, not one per branch
+            msg = f"must be a number (or null), got {err.get('input')!r}"
         else:
             msg = err["msg"]
-        lines.append(f"{path}: {loc}: {msg}")
+        line = f"{path}: {'.'.join(str(x) for x in parts) or '(top level)'}: {msg}"
+        if line not in lines:
+            lines.append(line)
     return "\n".join(lines)
 
 
