@@ -79,7 +79,7 @@ def load_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
-        _duplicates(yaml.compose(text, Loader=yaml.SafeLoader))
+        _duplicates(yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
         return yaml.load(text, Loader=_StrictLoader)
     except PolicyError as e:
         raise PolicyError(f"{path}: {e}") from None

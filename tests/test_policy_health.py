@@ -1,0 +1,285 @@
+"""Code health of the policy data (PolicyEngine style): read the YAML, fail on anything misplaced.
+
+Every item is cited, labelled, has units and dated values; every quote is the
+statute's own words; every event code and interpretation it names exists; and a
+malformed file is refused with a message naming the file and the key path.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from kzpolicy.events import EVENT_CODES
+from kzpolicy.policy import POLICIES_DIR, PolicyError, get_policy, load_policy
+
+KAIZHOU = "kaizhou_2023_27"
+POLICY_IDS = sorted(p.name for p in POLICIES_DIR.iterdir() if (p / "policy.yaml").exists())
+SOURCE_MD = POLICIES_DIR / KAIZHOU / "source.zh.md"
+GAP = "……"
+
+
+@cache
+def _loaded(policy_id):
+    return load_policy(policy_id)
+
+
+@pytest.fixture(scope="module")
+def kz():
+    return load_policy(KAIZHOU)
+
+
+def _norm(text: str) -> str:
+    """The source is one paragraph per article; compare without line breaks."""
+    return re.sub(r"\s+", "", text)
+
+
+# --------------------------------------------------------------------------- every policy folder
+@pytest.mark.parametrize("policy_id", POLICY_IDS)
+def test_policy_folder_loads(policy_id):
+    pol = _loaded(policy_id)
+    assert list(pol.items()) or pol.eligibility_rules() or pol.articles, f"{policy_id} has nothing in it"
+
+
+@pytest.mark.parametrize("policy_id", POLICY_IDS)
+def test_every_item_has_citation_label_units_and_dated_values(policy_id):
+    pol = _loaded(policy_id)
+    problems = []
+    for it in pol.items():
+        if not (it.cite and it.cite.quote.strip() and it.cite.article >= 1 and it.cite.clause >= 1):
+            problems.append(f"{it.id}: citation incomplete")
+        if not (it.label.zh.strip() and it.label.en.strip()):
+            problems.append(f"{it.id}: label needs zh and en")
+        if it.kind not in ("reference",) and not it.parameters:
+            problems.append(f"{it.id}: kind {it.kind} has no parameters")
+        for name, p in it.parameters.items():
+            if not p.unit:
+                problems.append(f"{it.id}.{name}: no unit")
+            if not p.values:
+                problems.append(f"{it.id}.{name}: no dated value")
+            if list(p.values) != sorted(p.values):
+                problems.append(f"{it.id}.{name}: dated values out of order")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("policy_id", POLICY_IDS)
+def test_every_event_code_exists(policy_id):
+    pol = _loaded(policy_id)
+    unknown = sorted({f"{it.id}: {c}" for it in pol.items() for c in it.events if c not in EVENT_CODES})
+    assert not unknown, f"event codes not in kzpolicy.events.EVENT_CODES: {unknown}"
+    prefixes = [(el.id, c.event) for el in pol.eligibility_rules() for c in el.conditions if c.event]
+    bad = [f"{rid}: {p}" for rid, p in prefixes if not any(code == p or code.startswith(p + ".") for code in EVENT_CODES)]
+    assert not bad, f"eligibility conditions name event prefixes that match no event code: {bad}"
+
+
+@pytest.mark.parametrize("policy_id", POLICY_IDS)
+def test_every_named_interpretation_exists(policy_id):
+    pol = _loaded(policy_id)
+    missing = sorted({f"{it.id}: {i}" for it in pol.items() for i in it.interpretations if i not in pol.interpretations})
+    assert not missing
+    for interp in pol.interpretations.values():
+        assert interp.default in interp.readings
+        assert all(a in pol.articles for a in interp.articles) or not pol.articles, \
+            f"{interp.id} is about articles {interp.articles}, not all in the policy"
+
+
+# --------------------------------------------------------------------------- Kaizhou: the statute's words
+def test_all_24_articles_present(kz):
+    assert sorted(kz.articles) == list(range(1, 25))
+    for n, a in kz.articles.items():
+        assert a.key == f"art{n:02d}_{a.slug}"
+        assert (POLICIES_DIR / KAIZHOU / "articles" / f"{a.key}.yaml").exists()
+    chapters = {c.chapter for c in kz.meta.chapters}
+    assert {a.chapter for a in kz.articles.values()} <= chapters
+
+
+def test_monetary_articles_are_the_ones_design_lists(kz):
+    money = sorted(n for n, a in kz.articles.items() if a.has_money)
+    assert money == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 16, 21, 22]
+
+
+def _in_order(quote: str, text: str) -> bool:
+    pos = 0
+    for part in quote.split(GAP):
+        if not part:
+            continue
+        i = text.find(part, pos)
+        if i < 0:
+            return False
+        pos = i + len(part)
+    return True
+
+
+def test_every_quote_is_verbatim_in_its_clause(kz):
+    problems = []
+    for it in kz.items():
+        art = kz.article(it.cite.article)
+        clause = next((c for c in art.clauses if c.clause == it.cite.clause), None)
+        if clause is None:
+            problems.append(f"{it.id}: clause {it.cite.clause} does not exist")
+        elif not _in_order(it.cite.quote, clause.text_zh):
+            problems.append(f"{it.id}: quote {it.cite.quote!r} is not in article {art.article} clause {clause.clause}")
+    for el in kz.eligibility_rules():
+        art = kz.article(el.cite.article)
+        clause = next(c for c in art.clauses if c.clause == el.cite.clause)
+        if not _in_order(el.cite.quote, clause.text_zh):
+            problems.append(f"{el.id}: quote {el.cite.quote!r} is not in its clause")
+    assert not problems, "\n".join(problems)
+
+
+def test_quote_check_would_catch_a_changed_word():
+    text = "对新认定的市级智能工厂、市级数字化车间，分别一次性奖励20万元、10万元。"
+    assert _in_order("对新认定的市级智能工厂……一次性奖励20万元", text)
+    assert not _in_order("对新认定的市级智能工厂……一次性奖励30万元", text)
+    assert not _in_order("一次性奖励20万元……对新认定的市级智能工厂", text)  # order matters
+
+
+def test_article_text_and_clauses_are_verbatim_in_the_source(kz):
+    source = _norm(SOURCE_MD.read_text(encoding="utf-8"))
+    problems = []
+    for a in kz.articles.values():
+        if _norm(a.text_zh) not in source:
+            problems.append(f"article {a.article}: text_zh is not verbatim in source.zh.md")
+        if _norm("".join(c.text_zh for c in a.clauses)) != _norm(a.text_zh):
+            problems.append(f"article {a.article}: the clauses do not add up to text_zh")
+        if [c.clause for c in a.clauses] != list(range(1, len(a.clauses) + 1)):
+            problems.append(f"article {a.article}: clauses are not numbered 1..n")
+    assert not problems, "\n".join(problems)
+
+
+def test_source_is_the_published_document(kz):
+    text = SOURCE_MD.read_text(encoding="utf-8")
+    assert kz.meta.doc_no and kz.meta.doc_no in text
+    assert str(kz.meta.issued) == "2023-05-30"
+    assert "2023年5月30日" in text
+    assert kz.meta.title.zh.replace("《", "").replace("》", "")[:10] in _norm(text)
+
+
+def test_kaizhou_items_start_no_earlier_than_their_window(kz):
+    """Values start on publication, except article 4's own window (2022年以来)."""
+    for it in kz.items():
+        for name, p in it.parameters.items():
+            first = p.first_date
+            if it.article == 4:
+                assert str(first) == "2022-01-01", f"{it.id}.{name}: article 4 applies to recognitions since 2022"
+            else:
+                assert first == kz.meta.effective, f"{it.id}.{name}: first value {first}, policy effective {kz.meta.effective}"
+
+
+def test_quoted_amounts_match_parameters(kz):
+    """Single-amount items whose quote names exactly one 万元 figure carry that figure."""
+    problems = []
+    for it in kz.items():
+        if it.kind not in ("event_award", "ladder_award") or "amount" not in it.parameters:
+            continue
+        figures = re.findall(r"(\d+)万元", it.cite.quote)
+        if len(figures) != 1:
+            continue
+        want = int(figures[0]) * 10_000
+        got = it.param("amount").at(kz.meta.effective if it.article != 4 else "2022-01-01")
+        if got != want:
+            problems.append(f"{it.id}: quote says {figures[0]}万元, parameter is {got}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_reading_names_registered_articles(kz):
+    for interp in kz.interpretations.values():
+        assert interp.why.zh and interp.why.en
+        assert len(interp.readings) >= 1
+        for a in interp.articles:
+            assert a in kz.articles
+
+
+# --------------------------------------------------------------------------- malformed YAML is refused
+def _copy(tmp_path) -> Path:
+    dst = tmp_path / KAIZHOU
+    shutil.copytree(POLICIES_DIR / KAIZHOU, dst)
+    return dst
+
+
+def _edit(folder: Path, name: str, old: str, new: str):
+    f = folder / "articles" / name
+    text = f.read_text(encoding="utf-8")
+    assert old in text, f"fixture out of date: {old!r} not in {name}"
+    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+AMOUNT = "      amount: {unit: yuan, values: {2023-05-30: 200000}}"
+MALFORMED = {
+    "misspelt key": (
+        "    cite: {article: 5, clause: 1", "    cyte: {article: 5, clause: 1",
+        ["items.smart_factory_municipal.cyte", "unknown key 'cyte'"]),
+    "duplicated key": (
+        AMOUNT, AMOUNT + "\n      amount: {unit: yuan, values: {2023-05-30: 300000}}",
+        ["items.smart_factory_municipal.parameters.amount", "appears twice"]),
+    "missing citation": (
+        '    cite: {article: 5, clause: 1, quote: "对新认定的市级智能工厂、市级数字化车间，分别一次性奖励20万元、10万元"}\n', "",
+        ["items.smart_factory_municipal.cite", "required key is missing"]),
+    "negative amount": (
+        AMOUNT, "      amount: {unit: yuan, values: {2023-05-30: -200000}}",
+        ["items.smart_factory_municipal.parameters.amount.values", "negative"]),
+    "parameter in the wrong item kind": (
+        AMOUNT, AMOUNT + "\n      rate: {unit: ratio, values: {2023-05-30: 0.05}}",
+        ["items.smart_factory_municipal", "does not use parameters ['rate']"]),
+    "string where a number belongs": (
+        AMOUNT, '      amount: {unit: yuan, values: {2023-05-30: "20万"}}',
+        ["items.smart_factory_municipal.parameters.amount.values.2023-05-30", "must be a number"]),
+    "fraction in a yuan amount": (
+        AMOUNT, "      amount: {unit: yuan, values: {2023-05-30: 200000.5}}",
+        ["items.smart_factory_municipal.parameters.amount", "whole number"]),
+    "unknown kind": (
+        "    kind: investment_subsidy", "    kind: investment_subsidi",
+        ["items.equipment_subsidy.kind"]),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_malformed_policy_is_rejected_naming_file_and_key(tmp_path, case):
+    old, new, must = MALFORMED[case]
+    folder = _copy(tmp_path)
+    _edit(folder, "art05_smart_upgrade.yaml", old, new)
+    with pytest.raises(PolicyError) as e:
+        load_policy(folder)
+    msg = str(e.value)
+    assert "art05_smart_upgrade.yaml" in msg, msg
+    for m in must:
+        assert m in msg, f"{m!r} not in the message:\n{msg}"
+
+
+def test_unmodified_copy_loads(tmp_path):
+    """The malformed cases fail because of the edit, not because of the copy."""
+    folder = _copy(tmp_path)
+    pol = load_policy(folder)
+    assert len(list(pol.items())) == len(list(get_policy(KAIZHOU).items()))
+
+
+def test_unknown_event_code_in_policy_is_caught(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder, "art01_new_above_scale.yaml", "events: [above_scale.enter]", "events: [above_scale.entre]")
+    pol = load_policy(folder)  # the loader accepts any string; the health test is what catches it
+    unknown = [c for it in pol.items() for c in it.events if c not in EVENT_CODES]
+    assert unknown == ["above_scale.entre"]
+
+
+def test_unknown_interpretation_is_rejected(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder, "art07_lianghua_integration.yaml", "interpretations: [art07-upgrade]", "interpretations: [art07-upgrades]")
+    with pytest.raises(PolicyError, match=r"art07\.level_a names unknown interpretation 'art07-upgrades'"):
+        load_policy(folder)
+
+
+def test_file_name_must_match_article(tmp_path):
+    folder = _copy(tmp_path)
+    (folder / "articles" / "art01_new_above_scale.yaml").rename(folder / "articles" / "art01_new_firms.yaml")
+    with pytest.raises(PolicyError, match="art01_new_firms.yaml: file name must be art01_new_above_scale.yaml"):
+        load_policy(folder)
+
+
+def test_quote_citing_a_clause_that_does_not_exist_is_rejected(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder, "art01_new_above_scale.yaml", "cite: {article: 1, clause: 1,", "cite: {article: 1, clause: 2,")
+    with pytest.raises(PolicyError, match=r"art01_new_above_scale.yaml: items.above_scale_enter.cite.clause 2 does not exist"):
+        load_policy(folder)
