@@ -214,7 +214,7 @@ def _fmt(v):
 
 def _isnull(s: pd.Series) -> np.ndarray:
     v = s.isna().to_numpy()
-    if s.dtype == object:
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):  # pandas 3 reads CSV text as dtype str
         v = v | s.map(lambda x: isinstance(x, str) and x.strip() == "").to_numpy(dtype=bool)
     return v
 
