@@ -72,8 +72,13 @@ def assess(item, ctx) -> RuleOutput:
     bad = (start < first) | (end > last)
     if bad.any():
         src = ctx.facts.sources.get("events")
-        rows = [src.row("events", int(p)) if src else f"events row {p}" for p in pos[bad][:10]]
-        raise FactsError([f"{r}: bridge loan dates must lie between {first} and {last}, the years the official calendar (chinese-calendar) covers" for r in rows])
+        problems = []
+        for p, s_, e_ in zip(pos[bad][:10], start[bad][:10], end[bad][:10]):
+            where = src.row("events", int(p)) if src else f"events row {p}"
+            fld, val = ("start", s_) if s_ < first else ("end", e_)
+            problems.append(f"{where}: field '{fld}': bridge loan date {val} is outside {first} to {last}, "
+                            f"the years the official calendar (chinese-calendar) covers")
+        raise FactsError(problems)
     days = working_days(start, end, both_ends=ctx.reading("art14-working-days") == "both_ends")
     rate = param_on(item, "daily_rate", start)
     fee = mul_round_by_rate(principal * days, rate)
