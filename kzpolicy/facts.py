@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import yaml
+from pandas._libs import lib as _lib
 
 from .events import EVENT_CODES, EVENT_FIELDS
 
@@ -131,9 +132,27 @@ class Facts:
     financials: pd.DataFrame
     townships: pd.DataFrame
     sources: Dict[str, Source] = field(default_factory=dict)
+    #: table -> (frame, firms frame, row positions in ``firms``), filled by :func:`validate`
+    _firm_pos: Dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self):
         return len(self.firms)
+
+    def firm_positions(self, table: str) -> np.ndarray:
+        """Row position in ``firms`` of each row's firm in ``table`` (events, financials).
+
+        Validation already matched every firm id (to check that it exists); the
+        positions are kept so that the engine does not hash a million ids again.
+        Recomputed if a table was replaced after validation.
+        """
+        df = getattr(self, table)
+        hit = self._firm_pos.get(table)
+        if hit is not None and hit[0] is df and hit[1] is self.firms and len(hit[2]) == len(df):
+            return hit[2]
+        pos = (pd.Index(self.firms["firm_id"].to_numpy(dtype=object)).get_indexer(df["firm_id"].to_numpy(dtype=object))
+               if len(df) else np.zeros(0, dtype=np.intp))
+        self._firm_pos[table] = (df, self.firms, pos)
+        return pos
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -212,6 +231,62 @@ def _fmt(v):
     return v
 
 
+def _text_fast(s: pd.Series):
+    """Vectorised reading of a text column: (null-or-blank mask, stripped values with None for null).
+
+    Only when every non-missing value is a ``str`` (the usual case: CSV text, pandas
+    str columns); returns None otherwise, and the caller takes the row-by-row path,
+    which words the errors. Same results as ``_isnull`` and ``str.strip``.
+    """
+    if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
+        return None
+    na = s.isna().to_numpy()
+    arr = s.to_numpy(dtype=object, copy=True)
+    at = np.flatnonzero(~na)
+    vals = arr[at]
+    if len(vals) and not _lib.is_string_array(vals, skipna=False):
+        return None
+    null = na.copy()
+    if len(vals):
+        if max(map(len, vals)) <= 256:
+            u = vals.astype(str)
+            l0, l1 = np.strings.str_len(u), np.strings.str_len(np.strings.strip(u))
+        else:  # long texts: no fixed-width copy
+            l0 = np.fromiter(map(len, vals), np.int64, len(vals))
+            l1 = np.fromiter((len(x.strip()) for x in vals), np.int64, len(vals))
+        blank = l1 == 0
+        null[at[blank]] = True
+        ch = np.flatnonzero((l1 != l0) & ~blank)
+        if len(ch):
+            arr[at[ch]] = [x.strip() for x in vals[ch]]
+    arr[null] = None
+    return null, arr
+
+
+def _dates_fast(s: pd.Series, text) -> Optional[pd.Series]:
+    """Vectorised YYYY-MM-DD parsing when every text is such a date within range; None otherwise."""
+    null, arr = text
+    vals = arr[~null]
+    if not len(vals):
+        return None
+    u = vals.astype(str)
+    if u.dtype.itemsize != 40:  # every value has 10 characters
+        return None
+    c = u.view(np.uint32).reshape(len(u), 10)
+    digits = c[:, [0, 1, 2, 3, 5, 6, 8, 9]]
+    if not (((digits >= 48) & (digits <= 57)).all() and (c[:, [4, 7]] == 45).all()):
+        return None
+    try:
+        d = u.astype("datetime64[D]")
+    except ValueError:  # e.g. 2023-02-30: the row-by-row path says which row
+        return None
+    if (d < np.datetime64(MIN_DATE.date())).any() or (d > np.datetime64(MAX_DATE.date())).any():
+        return None
+    full = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[ns]")
+    full[~null] = d
+    return pd.Series(full, index=s.index)
+
+
 def _isnull(s: pd.Series) -> np.ndarray:
     v = s.isna().to_numpy()
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):  # pandas 3 reads CSV text as dtype str
@@ -220,7 +295,23 @@ def _isnull(s: pd.Series) -> np.ndarray:
 
 
 def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
-    null = _isnull(s)
+    text = _text_fast(s)
+    null = text[0] if text is not None else _isnull(s)
+    if f.type in ("str", "category") and text is not None:
+        out = pd.Series(text[1], index=s.index)  # the dtype pandas infers, as on the row-by-row path
+        if f.type == "category":
+            ok = out.isin(list(f.choices)).to_numpy() | null
+            if f.name == "code":
+                col.add(~ok, f.name, lambda v: f"unknown event code {v!r}; see `kzpolicy events` for the list (e.g. above_scale.enter, equipment.investment)", out)
+            else:
+                col.add(~ok, f.name, lambda v: f"{v!r} is not allowed; choose one of {list(f.choices)}", out)
+            if not ok.all():
+                out = out.where(ok, None)
+        return out
+    if f.type == "date" and text is not None:
+        fast = _dates_fast(s, text)
+        if fast is not None:
+            return fast
     if f.type in ("str", "category"):
         is_str = s.map(lambda x: isinstance(x, str)).to_numpy(dtype=bool) if s.dtype == object or str(s.dtype).startswith("str") else np.zeros(len(s), bool)
         bad = ~null & ~is_str
@@ -259,7 +350,8 @@ def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
             col.add(over, f.name, lambda x: f"is {x}, over 100%; write progress as a share between 0 and 1 (0.85 for 85%)", s)
             bad = text_bad | neg | over
             return pd.Series(np.where(finite & ~bad, v, np.nan), index=s.index, dtype="float64")
-        frac = finite & (np.mod(v, 1) != 0)
+        inf = np.isinf(v)
+        frac = finite & ~inf & (np.mod(np.where(inf, 0, v), 1) != 0)
         unit = "whole yuan" if f.type == "yuan" else "a whole number"
         col.add(frac & ~neg, f.name, lambda x: f"is {x}; must be {unit}", s)
         big = finite & (np.abs(v) > MAX_YUAN)
@@ -327,10 +419,10 @@ def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- schemas (pandera)
-def _schemas():
+def _schemas(unique: bool = True):
     firms = pa.DataFrameSchema(
         {
-            "firm_id": pa.Column(None, nullable=True, unique=True, report_duplicates="all"),
+            "firm_id": pa.Column(None, nullable=True, unique=unique, report_duplicates="all"),
             "industry": pa.Column(None, pa.Check.isin(list(INDUSTRIES)), nullable=True),
             "established": pa.Column("datetime64[ns]", nullable=True),
         },
@@ -348,7 +440,7 @@ def _schemas():
     )
     financials = pa.DataFrameSchema(
         {"year": pa.Column("Int64", nullable=True)},
-        unique=["firm_id", "year"], report_duplicates="all", strict=False,
+        unique=["firm_id", "year"] if unique else None, report_duplicates="all", strict=False,
     )
     townships = pa.DataFrameSchema({"rank": pa.Column("Int64", pa.Check.ge(1), nullable=True)},
                                    unique=["year", "rank"], report_duplicates="all", strict=False)
@@ -356,6 +448,16 @@ def _schemas():
 
 
 _SCHEMAS = None
+_NOUNIQUE: Dict[str, pa.DataFrameSchema] = {}
+
+
+def _schema_without_unique(table: str) -> pa.DataFrameSchema:
+    """The table's schema without its uniqueness rules (already shown to hold)."""
+    if not _NOUNIQUE:
+        _NOUNIQUE.update(_schemas(unique=False))
+    return _NOUNIQUE[table]
+
+
 _CHECK_TEXT = {
     "field_uniqueness": "appears more than once; each must be unique",
     "multiple_fields_uniqueness": "the combination appears more than once; each must be unique",
@@ -364,12 +466,44 @@ _CHECK_TEXT = {
 }
 
 
-def _pandera(table: str, df: pd.DataFrame, col: _Collector):
+def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
+    """True when the table's uniqueness rule provably holds (checked with integer keys).
+
+    The firm-id index built here is reused to match events and financials to firms.
+    False means "not shown": pandera then runs the full check and words any error.
+    """
+    if table == "firms":
+        ids = df["firm_id"]
+        if ids.isna().any():
+            return False
+        idx = pd.Index(ids.to_numpy(dtype=object))
+        if not idx.is_unique:
+            return False
+        shared["firm_index"] = idx
+        return True
+    if table == "financials" and "firm_index" in shared and len(df):
+        pos = shared["firm_index"].get_indexer(df["firm_id"].to_numpy(dtype=object))
+        shared["pos_financials"] = pos
+        year = df["year"]
+        if (pos < 0).any() or year.isna().any():
+            return False
+        key = pos.astype(np.int64) * 4096 + year.to_numpy(dtype=np.int64)
+        if len(key) > 1 and not (np.diff(key) > 0).all():
+            key = np.sort(key)
+            return bool((np.diff(key) != 0).all())
+        return True
+    return False
+
+
+def _pandera(table: str, df: pd.DataFrame, col: _Collector, shared: Optional[dict] = None):
     global _SCHEMAS
     if _SCHEMAS is None:
         _SCHEMAS = _schemas()
+    schema = _SCHEMAS[table]
+    if shared is not None and table in ("firms", "financials") and _unique_fast(table, df, shared):
+        schema = _schema_without_unique(table)
     try:
-        _SCHEMAS[table].validate(df, lazy=True)
+        schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
         fc = err.failure_cases
         for _, r in fc.head(50).iterrows():  # error path only: at most 50 messages
@@ -389,11 +523,17 @@ def _pandera(table: str, df: pd.DataFrame, col: _Collector):
 # --------------------------------------------------------------------------- event rules
 def _event_fields(ev: pd.DataFrame, col: _Collector):
     codes = ev["code"]
+    inv, uniq = pd.factorize(codes.to_numpy(dtype=object))  # the few distinct codes, not every row
+    has = inv >= 0
+
+    def per_code(test):
+        u = np.array([c in EVENT_CODES and test(EVENT_CODES[c]) for c in uniq] + [False], dtype=bool)
+        return u[np.where(has, inv, len(uniq))]
+    known = per_code(lambda e: True)
     for fld in EVENT_FIELDS:
         given = ~ev[fld].isna().to_numpy()
-        needed = codes.map(lambda c: c in EVENT_CODES and fld in EVENT_CODES[c].needs).to_numpy()
-        allowed = codes.map(lambda c: c in EVENT_CODES and (fld in EVENT_CODES[c].needs or fld in EVENT_CODES[c].allows)).to_numpy()
-        known = codes.map(lambda c: c in EVENT_CODES).to_numpy()
+        needed = per_code(lambda e: fld in e.needs)
+        allowed = per_code(lambda e: fld in e.needs or fld in e.allows)
         col.add(needed & ~given, fld, lambda c: _need_text(c, fld), codes)
         col.add(known & given & ~allowed, fld, lambda c: f"is not used by event {c}; remove it (fields for {c}: {list(EVENT_CODES[c].needs + EVENT_CODES[c].allows) or 'none'})", codes)
     s, e = ev["start"], ev["end"]
@@ -419,6 +559,7 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
     sources = dict(sources or {})
     given = {"firms": firms, "events": events, "financials": financials, "townships": townships}
     out, problems = {}, []
+    shared: dict = {}
     for table, df in given.items():
         src = sources.setdefault(table, Source())
         if df is None:
@@ -430,24 +571,35 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
         norm = _normalise(table, df, src, col)
         col.df = norm
         if not col.problems:
-            _pandera(table, norm, col)
+            _pandera(table, norm, col, shared)
         if table == "events" and not col.problems:
             _event_fields(norm, col)
         problems += col.problems
         out[table] = norm
+    positions = {}
     if not problems:
-        ids = out["firms"]["firm_id"]
+        index = shared.get("firm_index")
+        if index is None:
+            index = pd.Index(out["firms"]["firm_id"].to_numpy(dtype=object))
         for table in ("events", "financials"):
             df = out[table]
             if len(df):
-                unknown = ~df["firm_id"].isin(ids).to_numpy()
+                pos = shared.get(f"pos_{table}")
+                if pos is None:
+                    pos = index.get_indexer(df["firm_id"].to_numpy(dtype=object)) if index.is_unique else None
+                unknown = pos < 0 if pos is not None else ~df["firm_id"].isin(out["firms"]["firm_id"]).to_numpy()
+                positions[table] = pos
                 c = _Collector(table, df, sources[table])
                 c.add(unknown, "firm_id", lambda v: f"firm {v!r} is not in the firms table", df["firm_id"])
                 problems += c.problems
     if problems:
         raise FactsError(problems)
-    return Facts(out["firms"].reset_index(drop=True), out["events"].reset_index(drop=True),
-                 out["financials"].reset_index(drop=True), out["townships"].reset_index(drop=True), sources)
+    facts = Facts(out["firms"].reset_index(drop=True), out["events"].reset_index(drop=True),
+                  out["financials"].reset_index(drop=True), out["townships"].reset_index(drop=True), sources)
+    for table, pos in positions.items():
+        if pos is not None:
+            facts._firm_pos[table] = (getattr(facts, table), facts.firms, pos)
+    return facts
 
 
 def as_facts(firms, events=None, financials=None, townships=None) -> Facts:
