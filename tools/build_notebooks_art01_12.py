@@ -30,6 +30,7 @@ POL = get_policy()
 
 SETUP = """\
 import datetime as dt
+from fractions import Fraction
 
 import pandas as pd
 
@@ -130,6 +131,8 @@ def write(n: int, cells, execute: bool = True) -> Path:
     """Write notebooks/artNN_slug.ipynb and (by default) execute it in place, so outputs are committed."""
     a = POL.article(n)
     nb = new_notebook(cells=cells)
+    for i, c in enumerate(nb.cells):
+        c.id = f"art{n:02d}-{i:03d}"   # stable ids: rebuilding does not churn the diff
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["language"] = "zh"
@@ -503,7 +506,343 @@ def art04():
     ])
 
 
-ARTICLES = {1: art01, 2: art02, 3: art03, 4: art04}
+# --------------------------------------------------------------------------- article 5
+def art05():
+    n = 5
+    inv = '{"date": "2023-09-01", "code": "equipment.investment", "amount": %s, "progress": %s}'
+    return head(n) + [
+        clause(n, 1),
+        code("""\
+        factory = guide.param("art05.smart_factory_municipal.amount")
+        workshop = guide.param("art05.digital_workshop_municipal.amount")
+        print("市级智能工厂 smart factory:", wan(factory), "｜ 市级数字化车间 digital workshop:", wan(workshop))
+        a = guide.run(guide.profile({"date": "2023-07-01", "code": "smart_factory.municipal"},
+                                    {"date": "2023-10-01", "code": "digital_workshop.municipal"}))
+        assert guide.amounts(a) == {"art05.smart_factory_municipal": factory, "art05.digital_workshop_municipal": workshop}
+        guide.awards(a)"""),
+        clause(n, 2),
+        code("""\
+        floor = guide.param("art05.equipment_subsidy.floor")             # 200万元及以上（含本数）
+        min_progress = guide.param("art05.equipment_subsidy.min_progress")  # 80%以上（含本数）
+        rate = guide.param("art05.equipment_subsidy.rate")
+        cap = guide.param("art05.equipment_subsidy.cap")                 # None：原文未设上限
+        print("门槛 floor:", wan(floor), "｜ 进度 progress ≥", f"{min_progress:.0%}", "｜ 比例 rate:", f"{rate:.0%}", "｜ 上限 cap:", "不设 none" if cap is None else wan(cap))
+        a = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """))
+        assert guide.amounts(a) == {"art05.equipment_subsidy": int(mul_round(floor, rate))}
+        guide.awards(a)"""),
+    ] + explain(
+        """\
+        **中文**　两句话，两类支持：
+        1. 新认定为市级智能工厂或市级数字化车间的企业，各得一次性奖励（金额见参数表）。
+        2. **存量企业**新增设备（含软件）投资，投资额达到门槛**及以上**、投资进度达到规定比例**以上**的，按设备投资额的一定比例给予补助。
+           按《民法典》第一千二百五十九条，“以上”包含本数：投资额恰好等于门槛、进度恰好等于规定比例都符合。原文没有设补助上限。
+           补助额 = 投资额 × 比例，只在最后四舍五入到元一次。
+        - “存量企业”默认指投资年度1月1日前已成立的企业（解释 art05-existing-firm）。
+        - 同一笔投资若同时符合第九条的节能节水等设备补助，默认只按第五条补一次（解释 art05-09-double-claim）。""",
+        """\
+        **English**　Two sentences, two kinds of support. (1) A firm newly recognised as a municipal smart factory or
+        digital workshop gets a one-off award. (2) An **existing firm** investing in new equipment (software included)
+        of at least the floor, with investment progress of at least the threshold, gets a subsidy of a share of the
+        equipment investment. "以上" includes the stated number (Civil Code art. 1259), so exactly the floor and
+        exactly the threshold qualify; the text sets no cap. The subsidy is investment × rate, rounded once, half up,
+        to the yuan. "Existing" means founded before 1 January of the investment year by default
+        (*art05-existing-firm*); one investment claimed under both this article and article 9 is paid once, under
+        article 5 (*art05-09-double-claim*).""",
+    ) + params(n) + examples(
+        "投资额和进度的边界都从参数推出：门槛、门槛减 1 元、规定进度、低一个百分点。",
+        "Boundaries come from the parameters: the floor, the floor minus one yuan, the required progress and one point below it.",
+        [
+            ("恰好在门槛与少 1 元 / Exactly at the floor, and one yuan short", """\
+            at = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """))
+            short = guide.run(guide.profile(""" + inv % ("floor - 1", "min_progress") + """))
+            assert at.total_yuan == mul_round(floor, rate)
+            assert short.total_yuan == 0 and short.near_misses["missing"].tolist() == [1]
+            display(guide.awards(at)); display(guide.outcome(at)); guide.outcome(short)"""),
+            ("进度差一个百分点 / Progress one point short", """\
+            low = round(min_progress - 0.01, 4)
+            a = guide.run(guide.profile(""" + inv % ("floor * 3", "low") + """))
+            assert a.total_yuan == 0 and a.near_misses["condition"].tolist() == ["min_progress"]
+            assert a.near_misses["worth_yuan"].tolist() == [mul_round(floor * 3, rate)]
+            guide.outcome(a)"""),
+            ("没有上限，舍入只一次 / No cap, and rounding once, half up", """\
+            big = guide.run(guide.profile(""" + inv % ("floor * 25", "1.0") + """))
+            odd = guide.run(guide.profile(""" + inv % ("floor + 10", "min_progress") + """))   # 投资额 × 比例 恰有半元
+            assert cap is None and big.total_yuan == mul_round(floor * 25, rate) and not big.ledger["cap_applied"].any()
+            exact = (floor + 10) * Fraction(str(rate))                 # 精确值带半元 the exact value ends in half a yuan
+            assert exact.denominator == 2 and odd.total_yuan == exact + Fraction(1, 2)   # 半元进位 rounds half up
+            display(guide.awards(big)); guide.awards(odd)"""),
+            ("当年新设企业不是存量企业 / A firm founded this year is not an existing firm", """\
+            a = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """, established="2023-02-01"))
+            assert a.total_yuan == 0 and a.excluded["reason"].tolist() == ["not_eligible"]
+            guide.outcome(a)"""),
+        ],
+    ) + interps(n, [
+        ("**art05-existing-firm**：2023-02-01 成立的企业于 2023-09-01 投资。默认（年度1月1日前成立）不是存量企业；"
+         "若按“投资日期前已成立”，则可获补助。\n\n"
+         "*Founded 2023-02-01, investing 2023-09-01: not an existing firm by default, subsidised if 'existing' means founded before the investment date.*",
+         """\
+         p = guide.profile(""" + inv % ("floor", "min_progress") + """, established="2023-02-01")
+         eff = guide.reading_effects(p, "art05-existing-firm").set_index("口径 reading")
+         assert eff.loc["established_before_year", "total_yuan"] == 0
+         assert eff.loc["established_before_event", "total_yuan"] == mul_round(floor, rate)
+         eff"""),
+        ("**art05-09-double-claim**：同一投资项目（project X1）同时登记为第五条设备投资和第九条节能设备投资。"
+         "默认只按第五条补一次；若两条分别补助，金额翻倍。\n\n"
+         "*One project recorded under both articles: paid once under article 5 by default, twice under 'both'.*",
+         """\
+         p = guide.profile({"date": "2023-09-01", "code": "equipment.investment", "amount": floor, "progress": min_progress, "project": "X1"},
+                           {"date": "2023-09-01", "code": "green_equipment.investment", "amount": floor, "progress": min_progress, "project": "X1"})
+         eff = guide.reading_effects(p, "art05-09-double-claim").set_index("口径 reading")
+         assert eff.loc["once", "total_yuan"] == mul_round(floor, rate)
+         assert eff.loc["both", "total_yuan"] == 2 * mul_round(floor, rate)
+         eff"""),
+        pubdate_note(n, "smart_factory.municipal", "art05.smart_factory_municipal"),
+    ]) + exercises([
+        ("一家 2018 年成立的企业 2023 年新增设备投资 350 万元，进度 85%，同年获市级数字化车间认定。2023 年共得多少？\n\n"
+         "*Founded 2018; in 2023 it invests 3.5 million in equipment (85% progress) and becomes a municipal digital workshop. Total for 2023?*", """\
+        p = guide.profile({"date": "2023-08-01", "code": "equipment.investment", "amount": 3_500_000, "progress": 0.85},
+                          {"date": "2023-11-01", "code": "digital_workshop.municipal"}, established="2018-05-01")
+        a = guide.run(p)
+        assert a.total_yuan == mul_round(3_500_000, rate) + workshop
+        display(guide.awards(a)); guide.outcome(a)"""),
+        ("投资 190 万元、进度 100% 的企业差多少才能获补助？达到后能得多少？\n\n"
+         "*An investment of 1.9 million at 100% progress: how far from the subsidy, and what would it be worth?*", """\
+        a = guide.run(guide.profile({"date": "2023-08-01", "code": "equipment.investment", "amount": 1_900_000, "progress": 1.0}))
+        nm = a.near_misses.iloc[0]
+        assert nm["missing"] == floor - 1_900_000 and nm["worth_yuan"] == mul_round(floor, rate)
+        guide.outcome(a)"""),
+    ])
+
+
+# --------------------------------------------------------------------------- article 6
+def art06():
+    n = 6
+    return head(n) + [
+        clause(n, 1),
+        code("""\
+        national = guide.param("art06.digital_pilot_national.amount")
+        municipal = guide.param("art06.digital_pilot_municipal.amount")
+        print("国家级 national:", wan(national), "｜ 市级 municipal:", wan(municipal))
+        print("触发事项 events:", pol.item("art06.digital_pilot_national").events, pol.item("art06.digital_pilot_municipal").events)
+        a = guide.run(guide.profile({"date": "2023-07-01", "code": "digital_pilot.national"}))
+        assert guide.amounts(a) == {"art06.digital_pilot_national": national}
+        guide.awards(a)"""),
+        clause(n, 2),
+        code("""\
+        cloud = guide.param("art06.cloud_fund.amount")
+        lines = budget_lines(years=[2023, 2024, 2025])
+        lines = lines[lines["article"] == 6]
+        assert (lines["amount_yuan"] == cloud).all() and len(lines) == 3
+        print("企业上云专项激励资金 cloud fund:", wan(cloud), "/年 per year — 预算额度，不是对单个企业的奖励 (a budget line, not an award to a firm)")
+        lines"""),
+    ] + explain(
+        """\
+        **中文**　
+        1. 获得国家级或市级数字化转型领域试点示范，或举办数字化转型促进活动的单位，区里分别给予一次性奖励（国家级高于市级，金额见参数表）。
+           对象是“单位”，不限于工业企业。
+        2. 区里每年设立企业上云专项激励资金（金额见参数表）。这是一条**年度预算额度**：具体怎么奖补由责任单位另行制定，
+           原文没有给出对单个企业的计算规则，所以本工具只把它计入财政总额（`budget_lines`），不给单个企业算金额。
+        - 政策数据把每一项试点示范或每一次促进活动各算一次（once: event）；原文没有说明同一单位多次举办活动是否每次都奖，
+          这一点尚未登记为解释口径，使用时请留意。""",
+        """\
+        **English**　(1) A unit that obtains a national or municipal digital-transformation pilot/demonstration, or holds
+        a digital-transformation promotion event, gets a one-off award (national higher than municipal; see the table).
+        The text says "unit", not only industrial firms. (2) An annual enterprise cloud-adoption fund is set up; how it
+        is paid out is left to the responsible units, so the text gives no per-firm rule. The toolkit counts it as a
+        **budget line** in fiscal totals (`budget_lines`) and never as an award to a firm. The policy data pays each
+        pilot or each event once (once: event); the text does not say whether a unit holding several events is paid
+        for each — a reading not yet in the registry.""",
+    ) + params(n) + examples(
+        "试点示范与促进活动各用一个事项代码。", "Pilots and promotion events each have their own event code.",
+        [
+            ("国家级试点示范 / A national pilot", """\
+            a = guide.run(guide.profile({"date": "2023-07-01", "code": "digital_pilot.national"}))
+            assert a.total_yuan == national
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("市级试点示范加举办市级促进活动 / A municipal pilot and a municipal promotion event", """\
+            a = guide.run(guide.profile({"date": "2023-07-01", "code": "digital_pilot.municipal"},
+                                        {"date": "2023-09-20", "code": "digital_event.municipal"}))
+            assert a.total_yuan == 2 * municipal
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("公布日前一天与公布当日 / The day before publication and the day of publication", """\
+            before = guide.run(guide.profile({"date": str(DAY_BEFORE), "code": "digital_pilot.national"}))
+            on_day = guide.run(guide.profile({"date": str(EFFECTIVE), "code": "digital_pilot.national"}))
+            assert before.total_yuan == 0 and on_day.total_yuan == national
+            display(guide.outcome(before)); guide.outcome(on_day)"""),
+            ("上云资金不进入企业台账 / The cloud fund never appears in a firm's ledger", """\
+            a = guide.run(guide.profile({"date": "2023-07-01", "code": "digital_pilot.national"}))
+            assert "art06.cloud_fund" not in set(a.ledger["item"])
+            total_2023 = a.total_yuan + int(lines.loc[lines["year"] == 2023, "amount_yuan"].sum())
+            print("该企业奖励 firm award:", wan(a.total_yuan), "｜ 加上上云资金的第六条财政总额 with the cloud fund:", wan(total_2023))"""),
+        ],
+    ) + interps(n, [pubdate_note(n, "digital_pilot.municipal", "art06.digital_pilot_municipal")]) + exercises([
+        ("一家企业 2023 年获市级试点示范，2024 年获国家级试点示范。两年各得多少？\n\n"
+         "*Municipal pilot in 2023, national pilot in 2024. What is paid in each year?*", """\
+        p = guide.profile({"date": "2023-08-01", "code": "digital_pilot.municipal"}, {"date": "2024-06-01", "code": "digital_pilot.national"})
+        y23, y24 = guide.run(p, year=2023), guide.run(p, year=2024)
+        assert (y23.total_yuan, y24.total_yuan) == (municipal, national)
+        display(guide.awards(y23)); guide.awards(y24)"""),
+        ("2023—2025 三年，第六条的上云资金预算合计多少？\n\n*What does the cloud fund add up to over 2023–2025?*", """\
+        total = int(lines["amount_yuan"].sum())
+        assert total == 3 * guide.param("art06.cloud_fund.amount")
+        print(wan(total))"""),
+    ])
+
+
+# --------------------------------------------------------------------------- article 7
+def art07():
+    n = 7
+    return head(n) + [
+        clause(n, 1),
+        code("""\
+        levels = {"A": "level_a", "AA": "level_aa", "AAA": "level_aaa", "AAAA": "level_aaaa"}
+        L = {k: guide.param(f"art07.{v}.amount") for k, v in levels.items()}
+        display(pd.DataFrame({"等级 level": [k if k != "AAAA" else "AAAA及以上" for k in levels], "奖励 award": [wan(L[k]) for k in levels]}))
+        a = guide.run(guide.profile({"date": "2023-07-01", "code": "lianghua.A"}))
+        assert guide.amounts(a) == {"art07.level_a": L["A"]}
+        guide.awards(a)"""),
+    ] + explain(
+        """\
+        **中文**　企业**首次**通过两化融合管理体系某一级认定（A、AA、AAA、AAAA 及以上），区里给予该级的一次性奖励，级别越高金额越高（见参数表）。要点：
+        - 每一级各自是“首次通过该级”：同一级只奖一次。
+        - 已获较低一级奖励的企业升到更高一级，默认按新等级**全额**奖励（解释 art07-upgrade；另一口径为只补差额）。
+        - 已经通过更高一级之后再通过较低一级，不算“首次通过”较低一级，不予奖励。
+        - AAAA 级及以上（含更高等级）按同一档奖励。""",
+        """\
+        **English**　A firm passing the 两化融合 management-system assessment at a level (A, AA, AAA, AAAA or above) for
+        the **first time** gets that level's one-off award; higher levels pay more (table below). Each level pays once.
+        A firm moving up from a lower level gets the **full** award of the new level by default (*art07-upgrade*; the
+        alternative pays only the difference). Passing a lower level after a higher one is not a "first" at that
+        level. AAAA and anything above it share one award.""",
+    ) + params(n) + examples(
+        "事项代码 `lianghua.A` … `lianghua.AAAA`。", "Event codes `lianghua.A` … `lianghua.AAAA`.",
+        [
+            ("首次通过 AAAA 级 / First time at AAAA", """\
+            a = guide.run(guide.profile({"date": "2023-07-01", "code": "lianghua.AAAA"}))
+            assert a.total_yuan == L["AAAA"]
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("同年先 A 后 AA：默认全额 / A then AA in one year: full award by default", """\
+            a = guide.run(guide.profile({"date": "2023-06-10", "code": "lianghua.A"}, {"date": "2023-11-10", "code": "lianghua.AA"}))
+            assert guide.amounts(a) == {"art07.level_a": L["A"], "art07.level_aa": L["AA"]}
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("先 AA 后 A：A 级不是首次 / AA first, then A: not a first at A", """\
+            a = guide.run(guide.profile({"date": "2023-07-01", "code": "lianghua.AA"}, {"date": "2023-09-01", "code": "lianghua.A"}))
+            assert guide.amounts(a) == {"art07.level_aa": L["AA"]} and a.excluded["reason"].tolist() == ["not_first"]
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("同一级再次通过 / The same level passed again", """\
+            p = guide.profile({"date": "2023-07-01", "code": "lianghua.A"}, {"date": "2024-07-01", "code": "lianghua.A"})
+            y24 = guide.run(p, year=2024)
+            assert y24.total_yuan == 0 and y24.excluded["reason"].tolist() == ["already_awarded"]
+            guide.outcome(y24)"""),
+        ],
+    ) + interps(n, [
+        ("**art07-upgrade**：同年先通过 A 级、再通过 AA 级。默认每级全额；按“补差额”口径，AA 级只补与 A 级奖励的差额，两级合计等于 AA 级的金额。\n\n"
+         "*A then AA: full awards by default; under 'difference' AA pays only the top-up, so the two add up to the AA award.*",
+         """\
+         p = guide.profile({"date": "2023-06-10", "code": "lianghua.A"}, {"date": "2023-11-10", "code": "lianghua.AA"})
+         eff = guide.reading_effects(p, "art07-upgrade").set_index("口径 reading")
+         assert eff.loc["full", "total_yuan"] == L["A"] + L["AA"]
+         assert eff.loc["difference", "total_yuan"] == L["AA"]
+         eff"""),
+        pubdate_note(n, "lianghua.A", "art07.level_a"),
+    ]) + exercises([
+        ("一家企业 2023 年 8 月首次通过 AAA 级（此前未通过任何等级），可得多少？若此前（2023 年 6 月）已通过 AA 级，按两种口径 2023 年共得多少？\n\n"
+         "*First AAA in August 2023 with no earlier level; and if it had passed AA in June 2023, what is the 2023 total under each reading?*", """\
+        alone = guide.run(guide.profile({"date": "2023-08-01", "code": "lianghua.AAA"}))
+        assert alone.total_yuan == L["AAA"]
+        p = guide.profile({"date": "2023-06-01", "code": "lianghua.AA"}, {"date": "2023-08-01", "code": "lianghua.AAA"})
+        eff = guide.reading_effects(p, "art07-upgrade").set_index("口径 reading")
+        assert eff.loc["full", "total_yuan"] == L["AA"] + L["AAA"] and eff.loc["difference", "total_yuan"] == L["AAA"]
+        eff"""),
+        ("2022 年通过 A 级（在公布日前），2023 年 9 月通过 AA 级。2023 年在“补差额”口径下得多少？\n\n"
+         "*A in 2022 (before publication), AA in September 2023. What does 2023 pay under 'difference'?*", """\
+        p = guide.profile({"date": "2022-09-01", "code": "lianghua.A"}, {"date": "2023-09-01", "code": "lianghua.AA"})
+        a = guide.run(p, readings={"art07-upgrade": "difference"})
+        # 2022 年的 A 级早于政策适用日，未按本条奖励过，所以没有可扣减的已得奖励
+        assert a.total_yuan == L["AA"]
+        display(guide.awards(a)); guide.outcome(a)"""),
+    ])
+
+
+# --------------------------------------------------------------------------- article 8
+def art08():
+    n = 8
+    return head(n) + [
+        clause(n, 1),
+        code("""\
+        national = guide.param("art08.green_national.amount")
+        municipal = guide.param("art08.green_municipal.amount")
+        print("国家级 national:", wan(national), "｜ 市级 municipal:", wan(municipal))
+        print("触发事项 events:", pol.item("art08.green_national").events, pol.item("art08.green_municipal").events)
+        a = guide.run(guide.profile({"date": "2023-07-01", "code": "green_factory.national"}))
+        assert guide.amounts(a) == {"art08.green_national": national}
+        guide.awards(a)"""),
+    ] + explain(
+        """\
+        **中文**　企业新认定为国家级或市级绿色工厂，或国家级、市级绿色供应链试点示范，区里分别给予一次性奖励（国家级高于市级，金额见参数表）。要点：
+        - 绿色工厂和绿色供应链是两项不同的认定，各自奖励。
+        - 同一企业同一年获得本条多项认定，默认每项分别奖励（解释 art08-09-several-titles；另一口径为同条同年就高一项）。
+        - 每项认定对同一企业只奖一次；市级之后再获国家级，是新的认定，另行奖励。""",
+        """\
+        **English**　A firm newly recognised as a national or municipal green factory, or a national or municipal
+        green-supply-chain pilot/demonstration, gets a one-off award (national higher than municipal; table below).
+        Factory and supply chain are separate titles, each rewarded. Several titles under this article in one year
+        are each paid by default (*art08-09-several-titles*; the alternative pays only the highest). Each title pays a
+        firm once; a national title after a municipal one is a new recognition and is paid again.""",
+    ) + params(n) + examples(
+        "事项代码：`green_factory.{national,municipal}`、`green_supply_chain.{national,municipal}`。",
+        "Event codes: `green_factory.{national,municipal}`, `green_supply_chain.{national,municipal}`.",
+        [
+            ("市级绿色供应链 / A municipal green supply chain", """\
+            a = guide.run(guide.profile({"date": "2023-08-01", "code": "green_supply_chain.municipal"}))
+            assert a.total_yuan == municipal
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("同年国家级绿色工厂加国家级绿色供应链 / National green factory and national supply chain in one year", """\
+            a = guide.run(guide.profile({"date": "2023-07-01", "code": "green_factory.national"},
+                                        {"date": "2023-09-01", "code": "green_supply_chain.national"}))
+            assert a.total_yuan == 2 * national
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("先市级后国家级 / Municipal first, national the next year", """\
+            p = guide.profile({"date": "2023-07-01", "code": "green_factory.municipal"}, {"date": "2024-10-01", "code": "green_factory.national"})
+            y23, y24 = guide.run(p, year=2023), guide.run(p, year=2024)
+            assert (y23.total_yuan, y24.total_yuan) == (municipal, national)
+            display(guide.awards(y23)); guide.awards(y24)"""),
+            ("公布日前一天与公布当日 / The day before publication and the day of publication", """\
+            before = guide.run(guide.profile({"date": str(DAY_BEFORE), "code": "green_factory.national"}))
+            on_day = guide.run(guide.profile({"date": str(EFFECTIVE), "code": "green_factory.national"}))
+            assert before.total_yuan == 0 and on_day.total_yuan == national
+            display(guide.outcome(before)); guide.outcome(on_day)"""),
+        ],
+    ) + interps(n, [
+        ("**art08-09-several-titles**：同一年获国家级绿色工厂、国家级绿色供应链和市级绿色工厂三项认定。默认三项都奖；"
+         "按“就高”口径只奖最高的一项。\n\n"
+         "*Three titles in one year: all three paid by default, only the highest under 'highest'.*",
+         """\
+         p = guide.profile({"date": "2023-07-01", "code": "green_factory.national"},
+                           {"date": "2023-09-01", "code": "green_supply_chain.national"},
+                           {"date": "2023-09-01", "code": "green_factory.municipal"})
+         eff = guide.reading_effects(p, "art08-09-several-titles").set_index("口径 reading")
+         assert eff.loc["each", "total_yuan"] == 2 * national + municipal
+         assert eff.loc["highest", "total_yuan"] == national
+         eff"""),
+        pubdate_note(n, "green_factory.municipal", "art08.green_municipal"),
+    ]) + exercises([
+        ("2023 年一家企业获市级绿色工厂和市级绿色供应链两项认定，两种口径下各得多少？\n\n"
+         "*Municipal green factory and municipal supply chain in 2023: the award under each reading?*", """\
+        p = guide.profile({"date": "2023-07-01", "code": "green_factory.municipal"}, {"date": "2023-08-01", "code": "green_supply_chain.municipal"})
+        eff = guide.reading_effects(p, "art08-09-several-titles").set_index("口径 reading")
+        assert eff.loc["each", "total_yuan"] == 2 * municipal and eff.loc["highest", "total_yuan"] == municipal
+        eff"""),
+        ("同一项市级绿色工厂认定被登记了两次（2023 年和 2024 年），2024 年还能再奖吗？\n\n"
+         "*The same municipal green-factory title is recorded in 2023 and again in 2024. Is 2024 paid?*", """\
+        p = guide.profile({"date": "2023-07-01", "code": "green_factory.municipal"}, {"date": "2024-07-01", "code": "green_factory.municipal"})
+        y24 = guide.run(p, year=2024)
+        assert y24.total_yuan == 0 and y24.excluded["reason"].tolist() == ["already_awarded"]
+        guide.outcome(y24)"""),
+    ])
+
+
+ARTICLES = {1: art01, 2: art02, 3: art03, 4: art04, 5: art05, 6: art06, 7: art07, 8: art08}
 
 
 def main(argv):
