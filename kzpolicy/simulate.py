@@ -469,3 +469,45 @@ def interpretation_effects(facts: Facts, years=(2023, 2025), *, policy=None, syn
 
 def scenario_files(folder: Union[str, Path] = "scenarios") -> List[Path]:
     return sorted(Path(folder).glob("*.yaml"))
+
+
+# --------------------------------------------------------------------------- output files
+def result_tables(sim: Simulation, facts: Optional[Facts] = None) -> Dict[str, pd.DataFrame]:
+    """The result tables by name (sheet names), each with its ``basis`` label."""
+    out = {
+        "by_article": sim.cost_by_article(),
+        "by_chapter": sim.cost_by_chapter(),
+        "by_year": sim.cost_by_year(),
+        "budget_lines": sim._label(sim.budget),
+        "township_funds": sim._label(sim.township_awards),
+        "by_size_band": sim.distribution("size_band"),
+        "by_sector": sim.distribution("sector"),
+        "by_township": sim.distribution("township"),
+        "concentration": sim.concentration(),
+        "undetermined": sim.undetermined_summary(),
+        "ledger": sim._label(sim.ledger.drop(columns="run")),
+    }
+    if facts is not None:
+        out["not_simulated"] = sim.coverage(facts)
+    return out
+
+
+def write_results(sim: Simulation, path: Union[str, Path], facts: Optional[Facts] = None) -> List[Path]:
+    """Write the result tables: one .xlsx workbook (a sheet per table) or CSV files (RESULT.csv = by_article,
+    RESULT_<table>.csv for the others). Amounts are integer yuan; returns the files written."""
+    path = Path(path)
+    tabs = result_tables(sim, facts)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            for name, df in tabs.items():
+                df.to_excel(xw, sheet_name=name, index=False)
+        return [path]
+    if suffix == ".csv":
+        files = []
+        for name, df in tabs.items():
+            f = path if name == "by_article" else path.with_name(f"{path.stem}_{name}.csv")
+            df.to_csv(f, index=False, encoding="utf-8-sig")
+            files.append(f)
+        return files
+    raise ValueError(f"--out must end in .xlsx or .csv, got {path.name!r}")

@@ -1,0 +1,105 @@
+"""Benchmark the fiscal simulation (issue 4 targets) and write benchmarks/results_simulate.md.
+
+Targets: one simulated year of 1,000,000 firms in ≤ 1 s (engine part: ``assess`` with
+explain=False on an already generated population); 1,000 Monte Carlo runs of a
+Kaizhou-sized population (2,234 firms, 2023–2025, generation included) in ≤ 60 s;
+peak memory ≤ 2 GB. Each part runs in its own process so that its peak RSS is its own.
+
+    .venv/bin/python benchmarks/bench_simulate.py [--runs 1000] [--firms 1000000]
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+
+OUT = Path(__file__).parent / "results_simulate.md"
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def part_engine(firms: int, q):
+    from kzpolicy import assess
+    from kzpolicy.population import generate, load_calibration
+    n = int(load_calibration()["industrial_units_2023"]["value"])
+    runs = -(-firms // n)
+    t0 = time.perf_counter()
+    facts = generate(seed=7, years=(2023, 2023), runs=runs)
+    gen = time.perf_counter() - t0
+    assess(facts, year=2023, explain=False)  # warm-up (imports, caches)
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        a = assess(facts, year=2023, explain=False)
+        times.append(time.perf_counter() - t0)
+    q.put({"firms": len(facts.firms), "events": len(facts.events), "financial_rows": len(facts.financials),
+           "generate_s": gen, "assess_s": min(times), "assess_all_s": times, "awards": len(a.ledger),
+           "total_yuan": a.total_yuan, "peak_mb": _peak_mb()})
+
+
+def part_mc(runs: int, q):
+    from kzpolicy.simulate import monte_carlo
+    t0 = time.perf_counter()
+    mc = monte_carlo(runs=runs, seed=0, years=(2023, 2025))
+    el = time.perf_counter() - t0
+    b = mc.bands()
+    tot = b[b["year"] == "total"].iloc[0]
+    q.put({"runs": runs, "seconds": el, "p5": int(tot["p5_yuan"]), "p50": int(tot["p50_yuan"]), "p95": int(tot["p95_yuan"]),
+           "peak_mb": _peak_mb()})
+
+
+def _run(target, *args):
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    p = ctx.Process(target=target, args=(*args, q))
+    p.start()
+    res = q.get()
+    p.join()
+    return res
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=1000)
+    ap.add_argument("--firms", type=int, default=1_000_000)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args(argv)
+    e = _run(part_engine, args.firms)
+    print(f"engine: {e['firms']:,} firms, one year: {e['assess_s']:.2f} s (runs {', '.join(f'{t:.2f}' for t in e['assess_all_s'])}); "
+          f"generation {e['generate_s']:.1f} s; peak {e['peak_mb']:.0f} MB")
+    m = _run(part_mc, args.runs)
+    print(f"Monte Carlo: {m['runs']} runs × 2,234 firms × 3 years: {m['seconds']:.1f} s; peak {m['peak_mb']:.0f} MB; "
+          f"total 2023–2025 p5/p50/p95 = {m['p5'] / 1e4:,.0f} / {m['p50'] / 1e4:,.0f} / {m['p95'] / 1e4:,.0f} 万元")
+    ok = lambda c: "✅" if c else "❌"  # noqa: E731
+    lines = [
+        "# Simulation benchmark (issue 4) / 测算性能基准",
+        "",
+        "Written by `benchmarks/bench_simulate.py`; numbers from the last run on this machine "
+        f"({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}). The machine is shared, so",
+        "timings vary by run; each part runs in its own process and reports that process's peak RSS.",
+        "",
+        "| Target | Measured | Met |",
+        "|---|---|---|",
+        f"| One simulated year of 1,000,000 firms ≤ 1 s (engine: `assess(..., explain=False)`) | {e['assess_s']:.2f} s for {e['firms']:,} firms "
+        f"({e['events']:,} events, {e['financial_rows']:,} financial rows; best of 3: {', '.join(f'{t:.2f}' for t in e['assess_all_s'])} s) | {ok(e['assess_s'] <= 1)} |",
+        f"| 1,000 Monte Carlo runs of a Kaizhou-sized population (2,234 firms, 2023–2025, generation included) ≤ 60 s | {m['seconds']:.1f} s for {m['runs']} runs | {ok(m['seconds'] <= 60 and m['runs'] >= 1000)} |",
+        f"| Peak memory ≤ 2 GB | engine part {e['peak_mb']:.0f} MB (generating 1M firms included); Monte Carlo {m['peak_mb']:.0f} MB | {ok(max(e['peak_mb'], m['peak_mb']) <= 2048)} |",
+        "",
+        f"Generating the 1,000,000-firm population (not part of the engine target) took {e['generate_s']:.1f} s.",
+        f"Monte Carlo result (firm awards 2023–2025, uses assumptions 含假设参数): p5 {m['p5'] / 1e4:,.0f} 万元, "
+        f"p50 {m['p50'] / 1e4:,.0f} 万元, p95 {m['p95'] / 1e4:,.0f} 万元.",
+        "",
+    ]
+    if not args.no_write:
+        OUT.write_text("\n".join(lines), encoding="utf-8")
+        print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()
