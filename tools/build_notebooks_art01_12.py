@@ -842,7 +842,411 @@ def art08():
     ])
 
 
-ARTICLES = {1: art01, 2: art02, 3: art03, 4: art04, 5: art05, 6: art06, 7: art07, 8: art08}
+# --------------------------------------------------------------------------- article 9
+def art09():
+    n = 9
+    inv = '{"date": "2023-09-01", "code": "green_equipment.investment", "amount": %s, "progress": %s}'
+    return head(n) + [
+        clause(n, 1),
+        code("""\
+        national = guide.param("art09.efficiency_national.amount")
+        municipal = guide.param("art09.efficiency_municipal.amount")
+        district = guide.param("art09.water_saving_district.amount")
+        print("国家级 national:", wan(national), "｜ 市级 municipal:", wan(municipal), "｜ 区级节水型企业 district water-saving:", wan(district))
+        a = guide.run(guide.profile({"date": "2023-07-01", "code": "water_leader.national"}))
+        assert guide.amounts(a) == {"art09.efficiency_national": national}
+        guide.awards(a)"""),
+        clause(n, 2),
+        code("""\
+        floor = guide.param("art09.green_equipment_subsidy.floor")              # 200万元及以上（含本数）
+        min_progress = guide.param("art09.green_equipment_subsidy.min_progress")  # 达到80%以上（含本数）
+        rate = guide.param("art09.green_equipment_subsidy.rate")
+        cap = guide.param("art09.green_equipment_subsidy.cap")
+        print("门槛 floor:", wan(floor), "｜ 进度 progress ≥", f"{min_progress:.0%}", "｜ 比例 rate:", f"{rate:.0%}", "｜ 上限 cap:", "不设 none" if cap is None else wan(cap))
+        a = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """))
+        assert guide.amounts(a) == {"art09.green_equipment_subsidy": int(mul_round(floor, rate))}
+        guide.awards(a)"""),
+    ] + explain(
+        """\
+        **中文**　
+        1. 新认定的能效领跑者、水效领跑者、节水型企业，按国家级、市级、区级（区级只有节水型企业）分三档给予一次性奖励（金额见参数表）。
+        2. 工业企业用于节能节水、清洁化改造、工业废物综合利用的新增设备投资，投资额达到门槛**及以上**、投资进度**达到**规定比例**以上**的，
+           按设备投资额的一定比例给予补助；两个边界都含本数，原文没有设上限。
+        - 与第五条不同，本句没有“存量企业”的限制，但限于工业企业（制造业、采矿业、公用事业）。
+        - 同一笔投资若已按第五条补助，默认不再按本条补助（解释 art05-09-double-claim）。
+        - 同一企业同一年获得本条多项认定，默认分别奖励（解释 art08-09-several-titles）。""",
+        """\
+        **English**　(1) New energy-efficiency leaders, water-efficiency leaders and water-saving firms get one-off
+        awards in three tiers: national, municipal and district (district: water-saving firms only). (2) An industrial
+        firm's new equipment for energy or water saving, cleaner production or industrial-waste use, at or above the
+        floor and with progress at or above the threshold, gets a subsidy of a share of the investment; both
+        boundaries are inclusive and the text sets no cap. Unlike article 5 there is no "existing firm" condition, but
+        the firm must be industrial. One investment already subsidised under article 5 is not paid again by default
+        (*art05-09-double-claim*); several titles in one year are each paid by default (*art08-09-several-titles*).""",
+    ) + params(n) + examples(
+        "认定和设备投资的边界都从参数推出。", "Boundaries come from the parameters.",
+        [
+            ("国家级能效领跑者加区级节水型企业 / National energy leader and district water-saving firm", """\
+            a = guide.run(guide.profile({"date": "2023-07-01", "code": "energy_leader.national"},
+                                        {"date": "2023-09-01", "code": "water_saving.district"}))
+            assert guide.amounts(a) == {"art09.efficiency_national": national, "art09.water_saving_district": district}
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("设备投资：门槛与少 1 元 / Equipment at the floor and one yuan short", """\
+            at = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """))
+            short = guide.run(guide.profile(""" + inv % ("floor - 1", "min_progress") + """))
+            assert at.total_yuan == mul_round(floor, rate)
+            assert short.total_yuan == 0 and short.near_misses["missing"].tolist() == [1]
+            display(guide.awards(at)); guide.outcome(short)"""),
+            ("进度差一个百分点 / Progress one point short", """\
+            low = round(min_progress - 0.01, 4)
+            a = guide.run(guide.profile(""" + inv % ("floor * 2", "low") + """))
+            assert a.total_yuan == 0 and a.near_misses["condition"].tolist() == ["min_progress"]
+            guide.outcome(a)"""),
+            ("当年新设工业企业可以，非工业企业不行 / A new industrial firm qualifies, a non-industrial one does not", """\
+            new = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """, established="2023-03-01"))
+            other = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """, industry="other"))
+            assert new.total_yuan == mul_round(floor, rate)                     # 本句不要求“存量企业”
+            assert other.total_yuan == 0 and other.excluded["reason"].tolist() == ["not_eligible"]
+            display(guide.awards(new)); guide.outcome(other)"""),
+        ],
+    ) + interps(n, [
+        ("**art08-09-several-titles**：同一年获国家级水效领跑者和市级节水型企业。默认两项都奖；按“就高”只奖国家级一项。\n\n"
+         "*Two titles in one year: both by default, only the national one under 'highest'.*",
+         """\
+         p = guide.profile({"date": "2023-07-01", "code": "water_leader.national"}, {"date": "2023-08-01", "code": "water_saving.municipal"})
+         eff = guide.reading_effects(p, "art08-09-several-titles").set_index("口径 reading")
+         assert eff.loc["each", "total_yuan"] == national + municipal and eff.loc["highest", "total_yuan"] == national
+         eff"""),
+        ("**art05-09-double-claim**：同一项目（X1）既登记为第五条设备投资、又登记为本条节能设备投资。默认只按第五条补一次，"
+         "本条那一笔列为“不予计算”；按“两条分别补助”则两笔都计。\n\n"
+         "*One project under both articles: article 9's line is excluded by default, both paid under 'both'.*",
+         """\
+         p = guide.profile({"date": "2023-09-01", "code": "equipment.investment", "amount": floor, "progress": min_progress, "project": "X1"},
+                           {"date": "2023-09-01", "code": "green_equipment.investment", "amount": floor, "progress": min_progress, "project": "X1"})
+         eff = guide.reading_effects(p, "art05-09-double-claim").set_index("口径 reading")
+         assert eff.loc["once", "total_yuan"] == mul_round(floor, rate) and eff.loc["both", "total_yuan"] == 2 * mul_round(floor, rate)
+         display(guide.outcome(guide.run(p))); eff"""),
+        pubdate_note(n, "energy_leader.municipal", "art09.efficiency_municipal"),
+    ]) + exercises([
+        ("一家 2023 年 3 月新设的制造业企业，2023 年 10 月新增清洁化改造设备投资 420 万元，进度 90%。可得多少？若它按第五条申请呢？\n\n"
+         "*Founded March 2023; in October 2023 it invests 4.2 million in clean-production equipment at 90% progress. "
+         "What does article 9 pay, and would article 5 pay?*", """\
+        p9 = guide.profile({"date": "2023-10-01", "code": "green_equipment.investment", "amount": 4_200_000, "progress": 0.9}, established="2023-03-01")
+        p5 = guide.profile({"date": "2023-10-01", "code": "equipment.investment", "amount": 4_200_000, "progress": 0.9}, established="2023-03-01")
+        a9, a5 = guide.run(p9), guide.run(p5)
+        assert a9.total_yuan == mul_round(4_200_000, rate)
+        assert a5.total_yuan == 0      # 第五条只补存量企业 article 5 is for existing firms only
+        display(guide.awards(a9)); guide.outcome(a5)"""),
+        ("市级能效领跑者、市级水效领跑者、区级节水型企业同年三项认定，两种口径下各得多少？\n\n"
+         "*Municipal energy leader, municipal water leader and district water-saving firm in one year: each reading?*", """\
+        p = guide.profile({"date": "2023-07-01", "code": "energy_leader.municipal"}, {"date": "2023-07-01", "code": "water_leader.municipal"},
+                          {"date": "2023-08-01", "code": "water_saving.district"})
+        eff = guide.reading_effects(p, "art08-09-several-titles").set_index("口径 reading")
+        assert eff.loc["each", "total_yuan"] == 2 * municipal + district and eff.loc["highest", "total_yuan"] == municipal
+        eff"""),
+    ])
+
+
+# --------------------------------------------------------------------------- article 10
+def art10():
+    n = 10
+    return head(n) + [
+        clause(n, 1),
+        code("""\
+        nat, nat_rev = guide.param("art10.tech_center_national.amount"), guide.param("art10.tech_center_national_review.amount")
+        print("国家企业技术中心 national centre:", wan(nat), "｜ 复核通过 re-review:", wan(nat_rev))
+        a = guide.run(guide.profile({"date": "2023-07-01", "code": "tech_center.national"}, {"date": "2023-09-01", "code": "tech_center.national.review"}))
+        assert guide.amounts(a) == {"art10.tech_center_national": nat, "art10.tech_center_national_review": nat_rev}
+        guide.awards(a)"""),
+        clause(n, 2),
+        code("""\
+        mun, mun_rev = guide.param("art10.municipal_centers.amount"), guide.param("art10.municipal_centers_review.amount")
+        print("市级技术中心、制造业创新中心、工业设计中心 municipal centres:", wan(mun), "｜ 复核通过 re-review:", wan(mun_rev))
+        print("触发事项 events:", pol.item("art10.municipal_centers").events)
+        a = guide.run(guide.profile({"date": "2023-07-01", "code": "industrial_design_center.municipal"}))
+        assert guide.amounts(a) == {"art10.municipal_centers": mun}
+        guide.awards(a)"""),
+        clause(n, 3),
+        code("""\
+        sme, sme_rev = guide.param("art10.sme_rd_center_municipal.amount"), guide.param("art10.sme_rd_center_review.amount")
+        print("市级中小企业技术研发中心 SME R&D centre:", wan(sme), "｜ 复核通过 re-review:", wan(sme_rev))
+        a = guide.run(guide.profile({"date": "2023-07-01", "code": "sme_rd_center.municipal"}))
+        assert guide.amounts(a) == {"art10.sme_rd_center_municipal": sme}
+        guide.awards(a)"""),
+    ] + explain(
+        """\
+        **中文**　研发平台分三档：国家企业技术中心；市级企业技术中心、市级制造业创新中心、市级工业设计中心；市级中小企业技术研发中心。
+        每档新认定时给一次性奖励，到期后复核通过再给一笔较小的一次性奖励（金额见参数表）。要点：
+        - 第二档的三类中心金额相同，但属于不同认定，同一企业获得两类中心各自奖励。
+        - 新认定奖励对同一企业同一类平台只奖一次；复核奖励按每次复核通过计。
+        - 认定或复核日期须在政策公布之日或以后（解释 publication-date）。""",
+        """\
+        **English**　Three tiers of R&D platforms: national enterprise technology centres; municipal technology,
+        manufacturing-innovation and industrial-design centres; municipal SME R&D centres. A new recognition earns a
+        one-off award and passing re-review on expiry a smaller one (table below). The three municipal centres share
+        one amount but are separate titles, so a firm with two of them gets two awards. A new recognition pays a firm
+        once per kind of platform; each passed re-review pays. Dates must be on or after publication by default.""",
+    ) + params(n) + examples(
+        "每类平台有“新认定”和“复核通过”两个事项代码。", "Each platform has a 'new recognition' and a 're-review' event code.",
+        [
+            ("国家企业技术中心 / A national enterprise technology centre", """\
+            a = guide.run(guide.profile({"date": "2023-11-01", "code": "tech_center.national"}))
+            assert a.total_yuan == nat
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("同年两类市级中心 / Two kinds of municipal centre in one year", """\
+            a = guide.run(guide.profile({"date": "2023-07-01", "code": "mfg_innovation_center.municipal"},
+                                        {"date": "2023-10-01", "code": "industrial_design_center.municipal"}))
+            assert a.total_yuan == 2 * mun
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("复核每次都奖，新认定只奖一次 / Each re-review pays; a new recognition pays once", """\
+            p = guide.profile({"date": "2023-07-01", "code": "tech_center.municipal"}, {"date": "2024-07-01", "code": "tech_center.municipal"},
+                              {"date": "2024-09-01", "code": "tech_center.municipal.review"})
+            y24 = guide.run(p, year=2024)
+            assert guide.amounts(y24) == {"art10.municipal_centers_review": mun_rev}
+            assert y24.excluded["reason"].tolist() == ["already_awarded"]
+            display(guide.awards(y24)); guide.outcome(y24)"""),
+            ("公布日前一天的复核 / A re-review the day before publication", """\
+            before = guide.run(guide.profile({"date": str(DAY_BEFORE), "code": "sme_rd_center.municipal.review"}))
+            on_day = guide.run(guide.profile({"date": str(EFFECTIVE), "code": "sme_rd_center.municipal.review"}))
+            assert before.total_yuan == 0 and on_day.total_yuan == sme_rev
+            display(guide.outcome(before)); guide.outcome(on_day)"""),
+        ],
+    ) + interps(n, [pubdate_note(n, "tech_center.national", "art10.tech_center_national")]) + exercises([
+        ("一家企业 2023 年新认定市级中小企业技术研发中心，2024 年又新认定市级企业技术中心。两年各得多少？\n\n"
+         "*Municipal SME R&D centre in 2023, municipal technology centre in 2024: what is paid each year?*", """\
+        p = guide.profile({"date": "2023-08-01", "code": "sme_rd_center.municipal"}, {"date": "2024-08-01", "code": "tech_center.municipal"})
+        y23, y24 = guide.run(p, year=2023), guide.run(p, year=2024)
+        assert (y23.total_yuan, y24.total_yuan) == (sme, mun)
+        display(guide.awards(y23)); guide.awards(y24)"""),
+        ("三类市级中心同年到期复核全部通过，共得多少？\n\n*All three municipal centres pass re-review in the same year. Total?*", """\
+        codes = ["tech_center.municipal.review", "mfg_innovation_center.municipal.review", "industrial_design_center.municipal.review"]
+        a = guide.run(guide.profile(*[{"date": "2023-09-01", "code": c} for c in codes]))
+        assert a.total_yuan == 3 * mun_rev
+        guide.awards(a)"""),
+    ])
+
+
+# --------------------------------------------------------------------------- article 11
+def art11():
+    n = 11
+    return head(n) + [
+        clause(n, 1),
+        code("""\
+        before, now = guide.param("art11.super_deduction.previous_rate"), guide.param("art11.super_deduction.rate")
+        print(f"加计扣除比例 super-deduction: {before:.0%} → {now:.0%}（国家税收政策，由税务部门落实，不是区级奖补 a national tax measure, not a district award）")
+        assert pol.item("art11.super_deduction").kind == "reference"
+        a = guide.run(guide.profile())                 # 引擎不为这一句计算区级金额
+        assert a.total_yuan == 0 and len(a.ledger) == 0"""),
+        clause(n, 2),
+        code("""\
+        ceiling = guide.param("art11.rd_subsidy.ceiling")            # “1000万元以下”：不含本数
+        municipal_floor = guide.param("art11.municipal_route.floor")   # “1000万元及以上”：含本数
+        sr, ir = guide.param("art11.rd_subsidy.stock_rate"), guide.param("art11.rd_subsidy.increment_rate")   # 均为“不高于”
+        assert ceiling == municipal_floor                             # 两支以同一数额为界，本数归市级一支
+        print("区级一支 district branch: <", wan(ceiling), "｜ 存量 stock ≤", f"{sr:.0%}", "｜ 增量 increment ≤", f"{ir:.0%}")
+
+        def rd(prev2, prev1, **firm):
+            \"\"\"A firm with declared R&D expenses for 2021 and 2022 (assessed in 2023).\"\"\"
+            return guide.profile(financials={2021: {"rd_expense": prev2}, 2022: {"rd_expense": prev1}}, **firm)
+
+        a = guide.run(rd(3_000_000, 4_000_000))
+        stock, inc = min(3_000_000, 4_000_000), max(4_000_000 - 3_000_000, 0)
+        assert guide.amounts(a) == {"art11.rd_subsidy": int(sum_mul_round([(stock, sr), (inc, ir)]))}
+        guide.awards(a)"""),
+    ] + explain(
+        """\
+        **中文**　
+        1. 第一句重申国家政策：制造业企业研发费用加计扣除比例提高（见参数表）。这是税收政策，由税务部门落实，本工具不把它算作区级奖补。
+        2. 第二句按申报研发费用分两支：
+           - 建立研发准备金制度、申报研发费用**达到**界线**及以上**的企业，支持其申报**市级**研发费用补助（区级不补）；
+           - 申报研发费用在界线**以下**的企业，区级按“存量”和“增量”给予补助，存量比例、增量比例都是“不高于”的上限。
+        - 按法定用语，“以下”本应包含本数；但本条两支以同一数额为界，“及以上”已把恰好等于界线的企业归入市级一支，所以区级一支不含本数。
+        - “存量”“增量”怎样算、用哪一年的数据，原文没有写明：默认以上年申报的研发费用与前年比较，存量 = 两年中较小者，增量 = 增长额（不为负），
+          见解释 art11-stock-increment。
+        - 比例是上限，本工具算的是**最多可得**金额；主管部门实际采用较低比例时，可作为参数设置（解释 art11-rates）。
+        - 区级一支是否也要求研发准备金制度，默认不要求（解释 art11-reserve-required）。
+        - 补助 = 存量 × 存量比例 + 增量 × 增量比例，合计后只四舍五入一次。""",
+        """\
+        **English**　(1) The first sentence restates a national tax measure — the R&D super-deduction for
+        manufacturers rises (table below). It is applied by the tax authority; the toolkit does not count it as a
+        district award. (2) The second sentence splits firms by declared R&D: firms with an R&D reserve system
+        declaring R&D **at or above** the line are referred to the **municipal** subsidy; firms **below** the line get a
+        district subsidy of at most one rate on the "stock" and at most another on the "increment". Although 以下
+        normally includes the stated number, both branches share one line and "及以上" puts exactly that amount in the
+        municipal branch, so the district branch excludes it. How stock and increment are measured is not written: by
+        default the R&D declared for the previous year is compared with the year before (stock = the smaller,
+        increment = the growth, never negative; *art11-stock-increment*). The rates are upper bounds, so the result is
+        the **maximum**; a lower actual rate is a parameter (*art11-rates*). The district branch does not require a
+        reserve system by default (*art11-reserve-required*). The parts are added and rounded once, half up.""",
+    ) + params(n) + examples(
+        "评估 2023 年，默认口径下看 2022 年与 2021 年申报的研发费用。",
+        "Assessing 2023, the default reading compares R&D declared for 2022 with 2021.",
+        [
+            ("增长的企业 / A firm whose R&D grew", """\
+            a = guide.run(rd(3_000_000, 4_000_000))
+            assert a.total_yuan == sum_mul_round([(3_000_000, sr), (1_000_000, ir)])
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("界线少 1 元与恰好等于界线 / One yuan below the line, and exactly at it", """\
+            below = guide.run(rd(ceiling - 1, ceiling - 1))
+            at = guide.run(rd(ceiling - 1, ceiling))
+            assert below.total_yuan == sum_mul_round([(ceiling - 1, sr), (0, ir)])
+            assert at.total_yuan == 0 and at.excluded["reason"].tolist() == ["municipal_route"]
+            display(guide.awards(below)); guide.outcome(at)"""),
+            ("研发费用下降：没有增量 / R&D fell: no increment", """\
+            a = guide.run(rd(5_000_000, 4_000_000))
+            assert a.total_yuan == sum_mul_round([(4_000_000, sr), (0, ir)])
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("合计后只舍入一次 / Rounded once, after adding", """\
+            a = guide.run(rd(3_000_000, 3_333_335))
+            exact = 3_000_000 * Fraction(str(sr)) + 333_335 * Fraction(str(ir))   # 90000 + 33333.5
+            assert exact.denominator == 2 and a.total_yuan == exact + Fraction(1, 2)
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("缺少前年数据：无法计算 / The year before is missing: cannot compute", """\
+            a = guide.run(guide.profile(financials={2022: {"rd_expense": 4_000_000}}))
+            assert a.total_yuan == 0 and a.undetermined["item"].tolist() == ["art11.rd_subsidy"]
+            guide.outcome(a)"""),
+        ],
+    ) + interps(n, [
+        ("**art11-stock-increment**：研发费用 2021、2022、2023 年逐年增长。默认用 2022 年对 2021 年；"
+         "按“当年”口径用 2023 年对 2022 年，存量和增量都变了。\n\n"
+         "*R&D rising 2021–2023: the default compares 2022 with 2021; 'same_year' compares 2023 with 2022, changing both stock and increment.*",
+         """\
+         p = guide.profile(financials={2021: {"rd_expense": 2_000_000}, 2022: {"rd_expense": 3_000_000}, 2023: {"rd_expense": 5_000_000}})
+         eff = guide.reading_effects(p, "art11-stock-increment").set_index("口径 reading")
+         assert eff.loc["prior_year_vs_year_before", "total_yuan"] == sum_mul_round([(2_000_000, sr), (1_000_000, ir)])
+         assert eff.loc["same_year", "total_yuan"] == sum_mul_round([(3_000_000, sr), (2_000_000, ir)])
+         eff"""),
+        ("**art11-reserve-required**：企业未说明是否建立研发准备金制度。默认不要求，照常补助；若要求，则答案变为“无法判断”（而不是 0 或符合）。\n\n"
+         "*Reserve system not stated: paid by default; 'cannot decide' if the system is required.*",
+         """\
+         eff = guide.reading_effects(rd(3_000_000, 4_000_000), "art11-reserve-required").set_index("口径 reading")
+         assert eff.loc["not_required", "total_yuan"] == sum_mul_round([(3_000_000, sr), (1_000_000, ir)])
+         assert eff.loc["required", "total_yuan"] == 0 and eff.loc["required", "无法判断 undetermined"] == 1
+         eff"""),
+        ("**art11-rates**：只有一个口径（按上限计算最多可得金额）。主管部门实际采用较低比例时，用 `with_parameters` 设置，"
+         "下例是一个**假设**：存量比例取上限的一半。\n\n"
+         "*One reading: the maximum. A department's lower actual rate is set with `with_parameters`; below, a "
+         "**hypothetical** stock rate of half the cap.*",
+         """\
+         actual = pol.with_parameters({"art11.rd_subsidy.stock_rate": sr / 2})     # 假设 hypothetical
+         low = guide.run(rd(3_000_000, 4_000_000), policy=actual)
+         high = guide.run(rd(3_000_000, 4_000_000))
+         assert low.total_yuan == sum_mul_round([(3_000_000, sr / 2), (1_000_000, ir)]) < high.total_yuan
+         display(guide.reading_effects(rd(3_000_000, 4_000_000), "art11-rates"))
+         print("上限 maximum:", wan(high.total_yuan), "｜ 假设比例 hypothetical rate:", wan(low.total_yuan))"""),
+        ("**publication-date**：研发补助按年度申报数据计算，没有事项日期，两种口径结果相同。\n\n"
+         "*The subsidy works on a year's declared R&D, not a dated event: both readings agree.*",
+         """\
+         eff = guide.reading_effects(rd(3_000_000, 4_000_000), "publication-date")
+         assert eff["total_yuan"].nunique() == 1
+         eff"""),
+    ]) + exercises([
+        ("2021 年申报研发费用 600 万元，2022 年 800 万元。2023 年区级最多补助多少？\n\n"
+         "*Declared R&D of 6 million for 2021 and 8 million for 2022. The maximum district subsidy in 2023?*", """\
+        a = guide.run(rd(6_000_000, 8_000_000))
+        assert a.total_yuan == sum_mul_round([(6_000_000, sr), (2_000_000, ir)])
+        display(guide.awards(a)); guide.outcome(a)"""),
+        ("2022 年申报研发费用恰好等于界线、且已建立研发准备金制度的企业，区级补助多少？它该走哪条路？\n\n"
+         "*R&D for 2022 exactly at the line, with a reserve system: what does the district pay, and where does the firm go?*", """\
+        a = guide.run(rd(ceiling // 2, ceiling, rd_reserve_system=True))
+        assert a.total_yuan == 0 and a.excluded["reason"].tolist() == ["municipal_route"]
+        guide.outcome(a)"""),
+    ])
+
+
+# --------------------------------------------------------------------------- article 12
+def art12():
+    n = 12
+    return head(n) + [
+        clause(n, 1),
+        code("""\
+        product = guide.param("art12.new_product_municipal.amount")
+        print("每个市级新产品 per municipal new product:", wan(product))
+        a = guide.run(guide.profile({"date": "2023-08-01", "code": "new_product.municipal", "count": 2}))
+        assert guide.amounts(a) == {"art12.new_product_municipal": 2 * product}
+        guide.awards(a)"""),
+        clause(n, 2),
+        code("""\
+        levels = {"local": "地方", "industry": "行业", "national": "国家", "international": "国际"}
+        S = {k: guide.param(f"art12.standard_{k}.amount") for k in levels}
+        display(pd.DataFrame({"标准 standard": list(levels.values()), "每项奖励 award": [wan(S[k]) for k in levels]}, index=list(levels)))
+        a = guide.run(guide.profile({"date": "2023-08-01", "code": "standard.industry"}))
+        assert guide.amounts(a) == {"art12.standard_industry": S["industry"]}
+        guide.awards(a)"""),
+        clause(n, 3),
+        code("""\
+        well_known, gi = guide.param("art12.trademark_well_known.amount"), guide.param("art12.trademark_gi.amount")
+        print("驰名商标 well-known:", wan(well_known), "｜ 地理标志商标 geographical indication:", wan(gi))
+        a = guide.run(guide.profile({"date": "2023-08-01", "code": "trademark.geographical_indication"}))
+        assert guide.amounts(a) == {"art12.trademark_gi": gi}
+        guide.awards(a)"""),
+    ] + explain(
+        """\
+        **中文**　三句话，三类奖励（金额见参数表）：
+        1. **市级新产品**：按“单个产品”计，一家企业有几个产品获认定就奖几份。
+        2. **标准**：直接参与地方、行业、国家、国际标准制定**并成为主要起草单位**的企业，按标准级别给予一次性奖励；
+           默认每项标准分别奖励（解释 art12-standards；另一口径为同一企业同年同级别只奖一次）。只是参与、不是主要起草单位的，不适用。
+        3. **商标**：获得驰名商标或地理标志商标，分别给予一次性奖励。""",
+        """\
+        **English**　Three sentences, three kinds of award (amounts in the table). (1) Each product recognised as a
+        municipal new product earns an award — two products, two awards. (2) A firm directly taking part in drafting a
+        local, industry, national or international standard **as a main drafting unit** gets a one-off award by level;
+        each standard counts by default (*art12-standards*; the alternative pays once per firm, level and year).
+        Taking part without being a main drafter does not qualify. (3) A well-known trademark or a geographical-
+        indication trademark earns a one-off award.""",
+    ) + params(n) + examples(
+        "新产品和标准的事项可带 `count`（项数）。", "New-product and standard events may carry a `count`.",
+        [
+            ("三个市级新产品 / Three municipal new products", """\
+            a = guide.run(guide.profile({"date": "2023-08-01", "code": "new_product.municipal", "count": 3}))
+            assert a.total_yuan == 3 * product
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("两项国家标准加一项地方标准 / Two national standards and one local standard", """\
+            a = guide.run(guide.profile({"date": "2023-07-10", "code": "standard.national", "count": 2},
+                                        {"date": "2023-09-10", "code": "standard.local"}))
+            assert guide.amounts(a) == {"art12.standard_national": 2 * S["national"], "art12.standard_local": S["local"]}
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("驰名商标加地理标志商标 / A well-known and a geographical-indication trademark", """\
+            a = guide.run(guide.profile({"date": "2023-08-01", "code": "trademark.well_known"},
+                                        {"date": "2023-10-01", "code": "trademark.geographical_indication"}))
+            assert a.total_yuan == well_known + gi
+            display(guide.awards(a)); guide.outcome(a)"""),
+            ("公布日前一天与公布当日 / The day before publication and the day of publication", """\
+            before = guide.run(guide.profile({"date": str(DAY_BEFORE), "code": "standard.international"}))
+            on_day = guide.run(guide.profile({"date": str(EFFECTIVE), "code": "standard.international"}))
+            assert before.total_yuan == 0 and on_day.total_yuan == S["international"]
+            display(guide.outcome(before)); guide.outcome(on_day)"""),
+        ],
+    ) + interps(n, [
+        ("**art12-standards**：同一年主导制定三项国家标准（分两次登记）。默认每项都奖；按“同级别一次”口径只奖一份。\n\n"
+         "*Three national standards in one year: each paid by default, one award under 'per_firm_level'.*",
+         """\
+         p = guide.profile({"date": "2023-07-10", "code": "standard.national", "count": 2}, {"date": "2023-10-10", "code": "standard.national"})
+         eff = guide.reading_effects(p, "art12-standards").set_index("口径 reading")
+         assert eff.loc["per_standard", "total_yuan"] == 3 * S["national"]
+         assert eff.loc["per_firm_level", "total_yuan"] == S["national"]
+         eff"""),
+        pubdate_note(n, "trademark.well_known", "art12.trademark_well_known"),
+    ]) + exercises([
+        ("一家企业 2023 年有 2 个产品获市级新产品认定，主导制定 1 项行业标准和 1 项国际标准。共得多少？\n\n"
+         "*Two municipal new products, one industry standard and one international standard in 2023. Total?*", """\
+        a = guide.run(guide.profile({"date": "2023-06-15", "code": "new_product.municipal", "count": 2},
+                                    {"date": "2023-08-01", "code": "standard.industry"},
+                                    {"date": "2023-11-01", "code": "standard.international"}))
+        assert a.total_yuan == 2 * product + S["industry"] + S["international"]
+        display(guide.awards(a)); guide.outcome(a)"""),
+        ("同一年主导制定 2 项地方标准和 2 项行业标准，两种口径下各得多少？\n\n"
+         "*Two local and two industry standards in one year: the award under each reading?*", """\
+        p = guide.profile({"date": "2023-07-01", "code": "standard.local", "count": 2}, {"date": "2023-09-01", "code": "standard.industry", "count": 2})
+        eff = guide.reading_effects(p, "art12-standards").set_index("口径 reading")
+        assert eff.loc["per_standard", "total_yuan"] == 2 * (S["local"] + S["industry"])
+        assert eff.loc["per_firm_level", "total_yuan"] == S["local"] + S["industry"]
+        eff"""),
+    ])
+
+
+ARTICLES = {1: art01, 2: art02, 3: art03, 4: art04, 5: art05, 6: art06, 7: art07, 8: art08,
+            9: art09, 10: art10, 11: art11, 12: art12}
 
 
 def main(argv):
