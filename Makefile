@@ -19,11 +19,15 @@ $(VENV)/.installed: pyproject.toml $(BIN)/python
 setup: $(VENV)/.installed
 
 guide: setup
+	$(BIN)/python book/make_toc.py
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/$(BOOK) -W -n --keep-going
 	@echo "The guide is in $(abspath _build/html)/index.html"
 
+# Debian's Chromium (driven by Python playwright with executable_path; never `playwright install`)
+# and a CJK font so the screenshots show Chinese.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+	@test -x /usr/bin/chromium && test -d /usr/share/fonts/opentype/noto || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
 test-unit: setup
 	$(BIN)/python -m pytest tests -q -m "not browser"

@@ -1,0 +1,165 @@
+"""The guide's configuration, table of contents and built HTML (no browser needed).
+
+The built-HTML checks use _build/html (`make test` builds it first with `make
+guide`; run alone, the fixture builds it with the same command).
+"""
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from _bookbuild import HTML, ROOT, article_notebooks, ensure_built
+from kzpolicy.policy import get_policy
+
+BOOK = ROOT / "book"
+
+
+def _toc_files(toc: dict) -> list[str]:
+    return [toc["root"]] + [ch["file"] for part in toc.get("parts", []) for ch in part["chapters"]]
+
+
+def _exists(page: str) -> bool:
+    return any((ROOT / f"{page}{suffix}").is_file() for suffix in (".md", ".ipynb"))
+
+
+# ----------------------------------------------------------------------------- configuration
+def test_config_sets_the_language_where_sphinx_reads_it_and_builds_offline():
+    cfg = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
+    assert "language" not in cfg, "a top-level `language:` is ignored by Jupyter Book; use sphinx.config.language"
+    sphinx = cfg["sphinx"]["config"]
+    assert sphinx["language"] == "zh_CN"
+    assert cfg["only_build_toc_files"] is True
+    assert cfg["execute"]["execute_notebooks"] == "off"
+    assert sphinx["html_theme_options"]["use_download_button"] is True
+    for pattern in (".venv", "_build", "tests", "benchmarks"):
+        assert pattern in cfg["exclude_patterns"]
+    assert "sphinx_thebe" not in sphinx["extensions"]          # would need a remote kernel and a CDN
+    assert "dollarmath" not in cfg["parse"]["myst_enable_extensions"]   # no MathJax needed
+
+
+def test_jieba_is_installed_so_the_search_index_splits_chinese():
+    import jieba  # noqa: F401
+    from sphinx.search import zh
+
+    assert zh.JIEBA is True
+
+
+# ----------------------------------------------------------------------------- table of contents
+def test_committed_toc_is_what_make_toc_writes():
+    done = subprocess.run([sys.executable, str(BOOK / "make_toc.py"), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_toc_lists_only_existing_pages_in_the_fixed_order():
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
+    files = _toc_files(toc)
+    missing = [f for f in files if not _exists(f)]
+    assert missing == []
+    assert len(files) == len(set(files))
+    captions = [p["caption"] for p in toc["parts"]]
+    order = ["从这里开始 Start here", "条文逐条 Article by article", "分析 Analysis", "比较 Comparison",
+             "教学 Teaching", "参考 Reference", "更多 More"]
+    assert captions == [c for c in order if c in captions]
+    assert captions[0] == order[0] and "参考 Reference" in captions
+
+
+def test_every_article_notebook_is_in_the_toc_in_article_order():
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
+    listed = [f for f in _toc_files(toc) if re.fullmatch(r"notebooks/art\d\d_[a-z0-9_]+", f)]
+    expected = [f"notebooks/{p.stem}" for p in article_notebooks()]
+    assert listed == expected
+
+
+def test_every_notebook_is_published():
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
+    listed = set(_toc_files(toc))
+    unpublished = [p.name for p in (ROOT / "notebooks").glob("*.ipynb") if f"notebooks/{p.stem}" not in listed]
+    assert unpublished == []
+
+
+def test_glossary_defines_the_terms_the_policy_uses():
+    text = (BOOK / "glossary.md").read_text(encoding="utf-8")
+    block = text[text.index("```{glossary}"):]
+    terms = [line for line in block.splitlines() if line and not line.startswith((" ", "`"))]
+    for term in ["规上", "升规", "专精特新", "小巨人", "创新型中小企业", "两化融合", "绿色工厂", "绿色供应链",
+                 "能效领跑者", "水效领跑者", "节水型企业", "企业技术中心", "研发费用加计扣除", "研发准备金",
+                 "应急转贷", "工作日", "调休", "新三板", "北交所", "科创板", "创业板", "重庆股份转让中心",
+                 "助工贷", "一企一策", "乡镇（街道）"]:
+        assert any(term in t for t in terms), f"glossary has no entry for {term}"
+    policy_text = get_policy().folder.joinpath("source.zh.md").read_text(encoding="utf-8")
+    for t in terms:
+        head = re.split(r"[（、]", t)[0]
+        assert head in policy_text or head in {"规上", "工作日", "存量", "万元", "主板"} or "领跑者" in head, \
+            f"glossary term {t!r} does not occur in the policy text"
+
+
+def test_encoding_page_includes_a_real_item_file():
+    text = (BOOK / "encoding.md").read_text(encoding="utf-8")
+    m = re.search(r"```\{literalinclude\} (\S+)\n(?:.*\n)*?:start-at: \"([^\"]+)\"", text)
+    assert m, "the encoding page has no literalinclude of a policy file"
+    target = (BOOK / m.group(1)).resolve()
+    assert target.is_file() and m.group(2) in target.read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- built HTML
+@pytest.fixture(scope="module")
+def html():
+    return ensure_built()
+
+
+def test_pages_are_chinese_and_need_no_mathjax(html):
+    pages = [p for p in html.rglob("*.html") if "_static" not in p.parts]
+    assert len(pages) >= 8
+    for p in pages:
+        head = p.read_text(encoding="utf-8")[:4000]
+        if 'http-equiv="refresh"' in head.lower():     # index.html is a redirect to the root page
+            continue
+        assert '<html lang="zh-CN"' in head, p
+        assert "mathjax" not in p.read_text(encoding="utf-8").lower(), f"{p} loads MathJax"
+
+
+def test_search_index_holds_chinese_words(html):
+    raw = (html / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(raw[raw.index("(") + 1: raw.rindex(")")])
+    for word in ["专精特新", "升规", "小巨人", "两化融合", "应急转贷", "重庆股份转让中心"]:
+        assert word in index["terms"], f"{word} is not in the search index"
+    assert "量子纠缠" not in index["terms"]
+
+
+def test_intro_shows_the_metadata_read_from_the_policy_yaml(html):
+    meta = get_policy().meta
+    page = (html / "book" / "intro.html").read_text(encoding="utf-8")
+    for fact in (meta.doc_no, meta.title.zh, meta.issued.isoformat(), meta.url):
+        assert fact in page
+    assert "{{" not in page, "an unresolved MyST substitution is on the intro page"
+    for a in get_policy().articles.values():
+        assert a.title.zh in page
+
+
+def test_each_notebook_in_the_toc_has_a_page_and_a_downloadable_ipynb(html):
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
+    for f in _toc_files(toc):
+        if not f.startswith("notebooks/"):
+            continue
+        page = html / f"{f}.html"
+        assert page.is_file(), page
+        assert f"_sources/{f}.ipynb" in page.read_text(encoding="utf-8"), f"{page} has no .ipynb download link"
+        assert (html / "_sources" / f"{f}.ipynb").is_file()
+
+
+def test_article_pages_carry_their_title_and_clauses(html):
+    if not article_notebooks():
+        pytest.skip("no article notebook exists yet")
+    for nb in article_notebooks():
+        art = get_policy().article(int(nb.stem[3:5]))
+        raw = (html / "notebooks" / f"{nb.stem}.html").read_text(encoding="utf-8")
+        text = re.sub(r"\s+", "", htmllib.unescape(re.sub(r"<[^>]+>", "", raw)))
+        assert art.title.zh in text, nb.stem
+        for clause in art.clauses:
+            assert re.sub(r"\s+", "", clause.text_zh) in text, f"{nb.stem}: clause {clause.clause} not on the page"
