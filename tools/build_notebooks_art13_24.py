@@ -85,7 +85,8 @@ def interp_head(n: int):
                     "原文不明确之处登记在解释登记表中（kzpolicy/policies/kaizhou_2023_27/interpretations.yaml），"
                     "可以切换口径；下表列出与本条有关的登记项。"
                     "Where the text is ambiguous the reading is registered, switchable, and listed here."),
-            code(f"guide.interpretations({n})")]
+            code(f"t = guide.interpretations({n})\n"
+                 "t if len(t) else guide.Markdown(\"（本条没有登记的解释项 / no interpretation is registered for this article）\")")]
 
 
 def exercise(q: str, solution: str):
@@ -580,7 +581,8 @@ def no_money(n: int, explanation: str, decides: list, open_: list, examples: lis
         section("参数表", "Parameters",
                "本条**没有可计算的金额**，政策数据中没有参数；下表为空是如实的结果，而不是遗漏。"
                "This article has **no computable amount**: the policy data holds no parameter for it, and the empty table is the honest result."),
-        code(f"assert guide.parameter_table({n}).empty and guide.eligibility_table({n}).empty\nguide.parameter_table({n})"),
+        code(f"assert guide.parameter_table({n}).empty and guide.eligibility_table({n}).empty\n"
+             "guide.Markdown(\"（参数表为空：本条没有金额参数，也没有资格条件 / empty: no amount parameter and no eligibility condition）\")"),
         section("算例", "Worked examples"),
         *examples,
         *interp_head(n),
@@ -1045,6 +1047,13 @@ except ValueError as e:
 check(firm13, "art13.zhugongdai", on=str(policy.meta.effective))[["firm_id", "on", "status_zh"]]
 """),
         *interp_head(n),
+        md("第二十四条本身就是解释项 **publication-date** 所解释的条文（该项列在受影响的金额条款下），这里单独列出。Article 24 is the very text that **publication-date** interprets (the entry is filed under the money articles it affects), so it is shown here on its own."),
+        code("""
+i = policy.interpretations["publication-date"]
+display(pd.DataFrame([{"id": i.id, "口径 reading": k, "说明": r.zh, "reading (en)": r.en, "默认 default": "✓" if k == i.default else ""}
+                      for k, r in i.readings.items()]))
+guide.Markdown(f"**为什么 Why**：{i.why.zh} / {i.why.en}")
+"""),
         md("**publication-date**：同一家企业2023-03-01新升规入库，按默认口径（仅公布后）不奖励，按“公布当年1月1日起”口径奖励。The same firm entering the register on 1 March 2023: nothing under the default, the award under “from 1 January of the publication year”."),
         code("""
 eff = guide.reading_effects(entry("2023-03-01"), "publication-date").set_index("口径 reading")
