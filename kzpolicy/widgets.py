@@ -153,10 +153,10 @@ class Calculator:
         self.output = W.HTML()
         self.result: Optional[Assessment] = None
         self.errors: List[str] = []
-        for w in (self.year, self.name, self.industry, self.established, self.independent):
+        for w in (self.name, self.industry, self.independent):
             w.observe(lambda _: self.refresh(), "value")
-        self.year.observe(lambda _: self._build_history(), "value")
-        self.established.observe(lambda _: self._build_history(), "value")
+        for w in (self.year, self.established):  # these change the years shown; the rebuild re-assesses
+            w.observe(lambda _: self._build_history(), "value")
         self._build_history()
         if profile:
             self.load(profile)

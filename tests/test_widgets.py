@@ -82,6 +82,10 @@ def test_history_follows_establishment_and_feeds_article_3():
     assert aw[low.id] == low.param("amount").at("2023-12-31")
     with pytest.raises(ValueError):
         c.set_financials(2010, 1)
+    # moving the establishment date earlier adds the missing years (blank = unknown), keeping what was typed
+    c.established.value = dt.date(2015, 1, 1)
+    assert c.errors == [] and c.revenue[2022].value == str(thr + 1)
+    assert low.id in set(c.result.undetermined["item"])
 
 
 def test_remove_event_and_load_profile():
