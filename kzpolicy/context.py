@@ -29,7 +29,7 @@ class Context:
         self.year_end = np.datetime64(f"{self.year}-12-31", "D")
         ev = facts.events
         self.events = ev
-        self.ev_fidx = pd.Index(self.firm_ids).get_indexer(ev["firm_id"]) if len(ev) else np.zeros(0, np.int64)
+        self.ev_fidx = facts.firm_positions("events") if len(ev) else np.zeros(0, np.int64)
         self.ev_date = ev["date"].to_numpy(dtype="datetime64[D]")
         self.ev_code = ev["code"].to_numpy(dtype=object)
 
@@ -43,10 +43,29 @@ class Context:
 
     # ---- events
     @cached_property
+    def _codes(self) -> pd.Categorical:
+        return pd.Categorical(self.ev_code)
+
+    @cached_property
+    def ev_code_id(self) -> np.ndarray:
+        """Event code as a small integer per event (same code, same number)."""
+        return self._codes.codes.astype(np.int64)
+
+    @cached_property
+    def firm_order(self) -> np.ndarray:
+        """Rank of each firm's id in sorted order (for sorting output by firm id without comparing strings)."""
+        idx = pd.Index(self.firm_ids)
+        if idx.is_monotonic_increasing:
+            return np.arange(self.n, dtype=np.int64)
+        rank = np.empty(self.n, dtype=np.int64)
+        rank[np.argsort(self.firm_ids, kind="stable")] = np.arange(self.n)
+        return rank
+
+    @cached_property
     def _code_positions(self) -> Dict[str, np.ndarray]:
         if not len(self.events):
             return {}
-        codes = pd.Categorical(self.ev_code)
+        codes = self._codes
         order = np.argsort(codes.codes, kind="stable")
         sorted_codes = codes.codes[order]
         bounds = np.searchsorted(sorted_codes, np.arange(len(codes.categories) + 1))
@@ -102,7 +121,7 @@ class Context:
         fin = self.facts.financials
         if not len(fin):
             return None
-        fidx = pd.Index(self.firm_ids).get_indexer(fin["firm_id"])
+        fidx = self.facts.firm_positions("financials")
         years = fin["year"].to_numpy(dtype=np.int64)
         y0, y1 = int(years.min()), int(years.max())
         return fidx, years, y0, y1

@@ -163,7 +163,9 @@ def _group_highest(awards: pd.DataFrame, pol: Policy, rd) -> tuple:
             groups.add(it.group)
     if not groups or not len(awards):
         return awards, awards.iloc[:0]
-    grp = awards["item"].map({it.id: it.group for it in pol.items()})
+    code, uniq = pd.factorize(awards["item"].to_numpy(dtype=object))
+    grp = pd.Series(np.array([pol.item(k).group for k in uniq] + [None], dtype=object)[np.where(code >= 0, code, len(uniq))],
+                    index=awards.index)
     in_g = grp.isin(groups).to_numpy()
     sub = awards[in_g].assign(_g=grp[in_g].to_numpy())
     order = sub.sort_values(["fidx", "_g", "amount_yuan"], ascending=[True, True, False], kind="stable")
@@ -202,30 +204,57 @@ def _double_claims(awards: pd.DataFrame, pol: Policy, rd) -> tuple:
 
 def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     n = len(awards)
-    items = awards["item"].to_numpy(dtype=object)
-    meta = {it.id: it for it in pol.items()}
-    uniq = pd.unique(items) if n else []
-    art = {k: meta[k].article for k in uniq}
+    if not n:
+        return _finish_empty(awards, ctx)
+    # item facts per distinct item, then taken for every line (a handful of items, many lines)
+    code, uniq = pd.factorize(awards["item"].to_numpy(dtype=object))
+    meta = [pol.item(k) for k in uniq]
+    take = lambda vals, dtype: np.array(vals, dtype=dtype)[code]
+    fidx = awards["fidx"].to_numpy(dtype=np.int64)
+    dates = pd.to_datetime(awards["event_date"].to_numpy())
+    article = take([m.article for m in meta], np.int64)
+    # the ledger's order: firm id, article, item id, event date (no date last), stable
+    item_rank = np.empty(len(uniq), dtype=np.int64)
+    item_rank[np.argsort(np.asarray(uniq, dtype=object), kind="stable")] = np.arange(len(uniq))
+    d = dates.asi8.copy()
+    d[dates.isna()] = np.iinfo(np.int64).max
+    order = np.lexsort((d, item_rank[code], article, ctx.firm_order[fidx]))
+    o = lambda a: a[order]
     out = pd.DataFrame({
-        "firm_id": ctx.firm_ids[awards["fidx"].to_numpy(dtype=np.int64)] if n else np.array([], dtype=object),
+        "firm_id": o(ctx.firm_ids[fidx]),
         "year": np.full(n, ctx.year, dtype=np.int64),
-        "article": pd.Series(items).map(art).to_numpy(dtype=np.int64) if n else np.array([], dtype=np.int64),
-        "item": items,
-        "kind": pd.Series(items).map({k: meta[k].kind for k in uniq}).to_numpy(dtype=object) if n else np.array([], dtype=object),
-        "label_zh": pd.Series(items).map({k: meta[k].label.zh for k in uniq}).to_numpy(dtype=object) if n else np.array([], dtype=object),
-        "label_en": pd.Series(items).map({k: meta[k].label.en for k in uniq}).to_numpy(dtype=object) if n else np.array([], dtype=object),
-        "event_code": awards["event_code"].to_numpy(dtype=object),
-        "event_date": pd.to_datetime(awards["event_date"].to_numpy()) if n else pd.to_datetime([]),
-        "amount_yuan": awards["amount_yuan"].to_numpy(dtype=np.int64) if n else np.array([], dtype=np.int64),
+        "article": o(article),
+        "item": o(np.asarray(uniq, dtype=object)[code]),
+        "kind": o(take([m.kind for m in meta], object)),
+        "label_zh": o(take([m.label.zh for m in meta], object)),
+        "label_en": o(take([m.label.en for m in meta], object)),
+        "event_code": o(awards["event_code"].to_numpy(dtype=object)),
+        "event_date": dates[order],
+        "amount_yuan": o(awards["amount_yuan"].to_numpy(dtype=np.int64)),
     })
     for c in ("basis_yuan", "basis2_yuan", "quantity"):
-        out[c] = pd.array(pd.to_numeric(awards[c].to_numpy(), errors="raise"), dtype="Int64") if n else pd.array([], dtype="Int64")
-    out["share"] = pd.to_numeric(awards["share"].to_numpy(), errors="raise") if n else np.array([], dtype=float)
-    out["cap_applied"] = awards["cap_applied"].fillna(False).to_numpy(dtype=bool) if n else np.array([], dtype=bool)
+        out[c] = pd.array(o(pd.to_numeric(awards[c].to_numpy(), errors="raise")), dtype="Int64")
+    out["share"] = o(np.asarray(pd.to_numeric(awards["share"].to_numpy(), errors="raise")))
+    out["cap_applied"] = o(awards["cap_applied"].fillna(False).to_numpy(dtype=bool))
+    out["project"] = o(awards["project"].to_numpy(dtype=object))
+    out["note"] = o(np.asarray(pd.to_numeric(awards["note"].to_numpy(), errors="raise")))
+    return out
+
+
+def _finish_empty(awards: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "firm_id": np.array([], dtype=object), "year": np.array([], dtype=np.int64), "article": np.array([], dtype=np.int64),
+        "item": awards["item"].to_numpy(dtype=object), "kind": np.array([], dtype=object),
+        "label_zh": np.array([], dtype=object), "label_en": np.array([], dtype=object),
+        "event_code": awards["event_code"].to_numpy(dtype=object), "event_date": pd.to_datetime([]),
+        "amount_yuan": np.array([], dtype=np.int64),
+    })
+    for c in ("basis_yuan", "basis2_yuan", "quantity"):
+        out[c] = pd.array([], dtype="Int64")
+    out["share"] = np.array([], dtype=float)
+    out["cap_applied"] = np.array([], dtype=bool)
     out["project"] = awards["project"].to_numpy(dtype=object)
-    out["note"] = pd.to_numeric(awards["note"].to_numpy(), errors="raise") if n else np.array([], dtype=float)
-    if n:
-        out = out.sort_values(["firm_id", "article", "item", "event_date"], kind="stable").reset_index(drop=True)
+    out["note"] = np.array([], dtype=float)
     return out
 
 

@@ -24,9 +24,14 @@ def frame(columns, n=0, **cols) -> pd.DataFrame:
     for c in columns:
         if c in cols:
             v = cols[c]
-            data[c] = np.repeat(v, n) if np.ndim(v) == 0 else v
+            if np.ndim(v) == 0 and (v is None or isinstance(v, str)):
+                a = np.empty(n, dtype=object)  # filled with None; np.full/np.repeat are slow for text
+                a[:] = v
+                data[c] = a
+            else:
+                data[c] = np.repeat(v, n) if np.ndim(v) == 0 else v
         else:
-            data[c] = np.full(n, None, dtype=object)
+            data[c] = np.empty(n, dtype=object)  # None
     return pd.DataFrame(data, columns=columns)
 
 
@@ -114,16 +119,19 @@ def select_events(item: Item, ctx, out: RuleOutput):
     dup = np.zeros(len(pos), dtype=bool)
     first_date = dates.copy()
     if item.once in ("firm", "year"):
-        keys = {"f": fidx, "c": codes, "d": dates, "i": np.arange(len(pos))}
-        if item.once == "year":
-            keys["y"] = dates.astype("datetime64[Y]")
-        df = pd.DataFrame(keys)
-        by = ["f", "c"] + (["y"] if item.once == "year" else [])
-        df = df.sort_values(by + ["d", "i"], kind="stable")
-        rank = df.groupby(by, sort=False).cumcount().to_numpy()
-        firsts = df.groupby(by, sort=False)["d"].transform("first").to_numpy()
-        dup[df["i"].to_numpy()] = rank > 0
-        first_date[df["i"].to_numpy()] = firsts
+        # one award per firm and code (and year): order by firm, code, [year], date, input order
+        cid = ctx.ev_code_id[pos]
+        keys = [fidx, cid] + ([dates.astype("datetime64[Y]").astype(np.int64)] if item.once == "year" else [])
+        order = np.lexsort([np.arange(len(pos)), dates.astype(np.int64)] + keys[::-1])
+        start = np.ones(len(pos), dtype=bool)
+        for k in keys:
+            ks = k[order]
+            start[1:] &= ks[1:] == ks[:-1]
+        start = ~start
+        start[0] = True
+        first_at = np.flatnonzero(start)[np.cumsum(start) - 1]
+        dup[order] = ~start
+        first_date[order] = dates[order][first_at]
     in_year = (dates >= ctx.year_start) & (dates <= ctx.year_end)
     m = in_year & dup
     if m.any():
