@@ -86,12 +86,15 @@ def _near(item, ctx, out, rev, threshold, amount, strict, earlier):
         return
     miss = (threshold - rev[f]).astype(np.int64) + (1 if strict else 0)
     op = "超过" if strict else "达到"
+    # the parts that do not change from firm to firm are formatted once
+    zh_a, zh_b, zh_c = f"{ctx.year - 1}年主营业务收入", f"，须{op}{yi_or_wan(threshold)}（还差", f"），可获奖励{wan(amount)}"
+    en_a, en_b = f"{ctx.year - 1} revenue of ", f" yuan must {'exceed' if strict else 'reach'} {int(threshold):,} yuan ("
+    en_c = f" yuan more), worth {int(amount):,} yuan"
+    revs, misses = rev[f].astype(np.int64).tolist(), miss.tolist()
     out.near_miss(len(f), fidx=f, item=item.id, condition="threshold", actual=rev[f].astype(np.int64),
                   required=np.int64(threshold), missing=miss, worth_yuan=np.int64(amount),
-                  message_zh=[f"{ctx.year - 1}年主营业务收入{yi_or_wan(r)}，须{op}{yi_or_wan(threshold)}（还差{wan(x)}），可获奖励{wan(amount)}"
-                              for r, x in zip(rev[f], miss)],
-                  message_en=[f"{ctx.year - 1} revenue of {int(r):,} yuan must {'exceed' if strict else 'reach'} {int(threshold):,} yuan ({int(x):,} yuan more), worth {int(amount):,} yuan"
-                              for r, x in zip(rev[f], miss)])
+                  message_zh=[f"{zh_a}{yi_or_wan(r)}{zh_b}{wan(x)}{zh_c}" for r, x in zip(revs, misses)],
+                  message_en=[f"{en_a}{r:,}{en_b}{x:,}{en_c}" for r, x in zip(revs, misses)])
 
 
 def _history(ctx, y):
