@@ -35,7 +35,8 @@ def assess(item, ctx) -> RuleOutput:
         missing = cand & np.isnan(rev)
         has_any = _history(ctx, y)[2]
         # firms with some financials but no revenue for Y-1: cannot decide
-        m = missing & has_any
+        # (a firm established after Y-1 had no Y-1 revenue to miss: nothing to decide)
+        m = missing & has_any & (ctx.established_year <= y - 1)
         if m.any():
             f = np.flatnonzero(m)
             out.undecided(len(f), fidx=f, item=item.id,
