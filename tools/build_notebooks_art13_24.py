@@ -6,17 +6,19 @@ explanation (zh/en), the parameter table, worked examples with asserts derived
 from the parameters, interpretation notes and exercises with hidden solutions.
 Every amount shown comes from the policy data through ``kzpolicy.guide``.
 
-Usage::
+Usage (writes and executes; ``--no-execute`` writes only)::
 
-    .venv/bin/python tools/build_notebooks_art13_24.py [13 14 ...]
-    PATH=.venv/bin:$PATH .venv/bin/jupyter nbconvert --to notebook --execute --inplace notebooks/art13_*.ipynb
+    .venv/bin/python tools/build_notebooks_art13_24.py [13 14 ...] [--no-execute]
+    PATH=.venv/bin:$PATH .venv/bin/python -m pytest --nbval notebooks/art1[3-9]_*.ipynb notebooks/art2[0-4]_*.ipynb
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -1084,18 +1086,29 @@ BUILDERS = {13: art13, 14: art14, 15: art15, 16: art16, 17: art17, 18: art18, 19
             21: art21, 22: art22, 23: art23, 24: art24}
 
 
-def build(n: int) -> Path:
+def build(n: int, execute: bool = True) -> Path:
+    """Write notebooks/artNN_slug.ipynb and (by default) execute it, so the outputs are committed."""
     nb = new_notebook(cells=BUILDERS[n]())
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for i, c in enumerate(nb.cells):
+        c.id = f"art{n:02d}-{i:03d}"   # stable ids: a rebuild does not churn the diff
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata["language"] = "zh"
-    path = ROOT / "notebooks" / f"{POLICY.article(n).key}.ipynb"
-    path.parent.mkdir(exist_ok=True)
+    out = ROOT / "notebooks"
+    out.mkdir(exist_ok=True)
+    if execute:
+        # the kernelspec runs "python" from PATH: make it this environment's python
+        os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+        NotebookClient(nb, kernel_name="python3", timeout=120, record_timing=False,
+                       resources={"metadata": {"path": str(out)}}).execute()
+    path = out / f"{POLICY.article(n).key}.ipynb"
     nbformat.write(nb, path)
     return path
 
 
 if __name__ == "__main__":
-    wanted = [int(x) for x in sys.argv[1:]] or sorted(BUILDERS)
+    args = sys.argv[1:]
+    execute = "--no-execute" not in args
+    wanted = [int(x) for x in args if x != "--no-execute"] or sorted(BUILDERS)
     for n in wanted:
-        print(build(n).relative_to(ROOT))
+        print(build(n, execute).relative_to(ROOT))
