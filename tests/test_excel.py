@@ -228,3 +228,14 @@ def test_cli_reports_bad_excel_cell(template, tmp_path, capsys):
     wb.save(path)
     assert main(["assess", str(path), "--year", "2023"]) == 2
     assert "sheet '财务' row 2, column B (年度): field 'year': must be a number" in capsys.readouterr().err
+
+
+def test_cli_simulate_reads_the_filled_template(template, tmp_path, capsys):
+    from kzpolicy.cli import main
+    filled = _fill(template, tmp_path / "filled.xlsx")
+    a = k.assess(k.load_tables(filled), year=2023)
+    capsys.readouterr()
+    assert main(["simulate", str(filled), "--years", "2023-2023"]) == 0
+    out = capsys.readouterr().out
+    row = [line.split() for line in out.splitlines() if line.startswith("2023")][0]
+    assert row[1] == k.wan(a.total_yuan)[:-2]  # firm awards column, in 万元
