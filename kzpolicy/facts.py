@@ -213,7 +213,7 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector) ->
         if f.name not in df.columns:
             if f.required:
                 col.problems.append(f"{table}: missing required column '{f.name}' ({f.zh}: {f.en})")
-            out[f.name] = pd.Series(pd.array([None] * n, dtype=_dtype(f)) if f.type != "str" and f.type != "category" else [None] * n, index=df.index, dtype=_dtype(f))
+            out[f.name] = _missing_column(f, n, df.index)
             continue
         out[f.name] = _convert(f, df[f.name], col)
     res = pd.DataFrame(out, index=df.index)
@@ -222,6 +222,19 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector) ->
             already = col.bad.get(f.name, np.zeros(len(res), bool))  # reported once, not twice
             col.add(res[f.name].isna().to_numpy() & ~already, f.name, f"is required ({f.zh}: {f.en}) but empty")
     return res
+
+
+def _missing_column(f: Field, n: int, index) -> pd.Series:
+    """An all-empty column of the field's dtype (for an optional column the input does not have)."""
+    if f.type in ("str", "category"):
+        return pd.Series(np.empty(n, dtype=object), index=index, dtype="object")  # None
+    if f.type in ("int", "yuan"):
+        return pd.Series(pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool)), index=index)
+    if f.type == "bool":
+        return pd.Series(pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool)), index=index)
+    if f.type == "ratio":
+        return pd.Series(np.full(n, np.nan), index=index, dtype="float64")
+    return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"), index=index)
 
 
 def _fmt(v):
@@ -241,12 +254,13 @@ def _text_fast(s: pd.Series):
     if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
         return None
     na = s.isna().to_numpy()
-    arr = s.to_numpy(dtype=object, copy=True)
-    at = np.flatnonzero(~na)
-    vals = arr[at]
+    arr = s.to_numpy(dtype=object)
+    at = np.flatnonzero(~na) if na.any() else None
+    vals = arr[at] if at is not None else arr
     if len(vals) and not _lib.is_string_array(vals, skipna=False):
         return None
     null = na.copy()
+    changed = False
     if len(vals):
         if max(map(len, vals)) <= 256:
             u = vals.astype(str)
@@ -255,11 +269,18 @@ def _text_fast(s: pd.Series):
             l0 = np.fromiter(map(len, vals), np.int64, len(vals))
             l1 = np.fromiter((len(x.strip()) for x in vals), np.int64, len(vals))
         blank = l1 == 0
-        null[at[blank]] = True
         ch = np.flatnonzero((l1 != l0) & ~blank)
-        if len(ch):
-            arr[at[ch]] = [x.strip() for x in vals[ch]]
-    arr[null] = None
+        if at is None:
+            at = np.arange(len(arr))
+        if blank.any() or len(ch):
+            arr, changed = arr.copy(), True
+            null[at[blank]] = True
+            if len(ch):
+                arr[at[ch]] = [x.strip() for x in vals[ch]]
+    if null.any():
+        if not changed:
+            arr = arr.copy()
+        arr[null] = None
     return null, arr
 
 
@@ -487,11 +508,13 @@ def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
         year = df["year"]
         if (pos < 0).any() or year.isna().any():
             return False
-        key = pos.astype(np.int64) * 4096 + year.to_numpy(dtype=np.int64)
-        if len(key) > 1 and not (np.diff(key) > 0).all():
-            key = np.sort(key)
-            return bool((np.diff(key) != 0).all())
-        return True
+        yr = year.to_numpy(dtype=np.int64)
+        y0, span = int(yr.min()), int(yr.max() - yr.min()) + 1
+        key = pos.astype(np.int64) * span + (yr - y0)
+        if len(shared["firm_index"]) * span <= 64_000_000:  # a count per firm and year fits in memory
+            return bool(np.bincount(key, minlength=1).max() <= 1)
+        key = np.sort(key)
+        return bool((np.diff(key) != 0).all())
     return False
 
 
