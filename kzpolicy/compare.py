@@ -31,7 +31,7 @@ import pandas as pd
 
 from .engine import assess
 from .facts import profile_to_facts
-from .money import wan
+from .money import wan, yi_or_wan
 from .policy import Item, Policy, PolicyError, get_policy, load_yaml
 
 DATA = Path(__file__).parent / "data"
@@ -136,7 +136,7 @@ def jurisdictions() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _short(pol: Policy) -> str:
+def short_name(pol: Policy) -> str:
     """Display name: the jurisdiction without its province prefix."""
     zh = pol.meta.jurisdiction.zh
     for prefix in ("重庆市", "四川省", "浙江省", "安徽省"):
@@ -149,7 +149,7 @@ def _short(pol: Policy) -> str:
 
 def names() -> Dict[str, str]:
     """policy id -> short zh name (for table columns)."""
-    return {pid: _short(get_policy(pid)) for pid in [baseline().id] + [p.id for p in peers()]}
+    return {pid: short_name(get_policy(pid)) for pid in [baseline().id] + [p.id for p in peers()]}
 
 
 # --------------------------------------------------------------------------- item descriptions
@@ -167,7 +167,7 @@ def _value(item: Item, name: str, date) -> Optional[float]:
 def describe_item(item: Item, date) -> Dict[str, object]:
     """Amount, rate, floor and cap of an item on ``date`` as read (None = not read or not set)."""
     out = {"amount_yuan": None, "rate": None, "floor_yuan": None, "cap_yuan": None}
-    if item.kind in ("event_award", "ranked_award", "budget_line"):
+    if item.kind in ("event_award", "ladder_award", "ranked_award", "budget_line"):
         out["amount_yuan"] = _value(item, "amount", date)
         out["cap_yuan"] = _value(item, "cap", date)
     elif item.kind == "investment_subsidy":
@@ -186,13 +186,18 @@ def amount_text_zh(item: Item, date) -> str:
     if item.source is not None and item.source.amount_text:
         return item.source.amount_text
     d = describe_item(item, date)
-    if item.kind in ("event_award", "ranked_award", "budget_line", "revenue_milestone"):
+    if item.kind in ("event_award", "ladder_award", "ranked_award", "budget_line", "revenue_milestone"):
         if d["amount_yuan"] is None:
             return "未读取"
         txt = wan(int(d["amount_yuan"])) + ("/个" if item.per == "count" else "")
         if item.kind == "revenue_milestone" and d["floor_yuan"] is not None:
-            txt = f"突破{wan(int(d['floor_yuan']))}：{txt}"
+            txt = f"突破{yi_or_wan(int(d['floor_yuan']))}：{txt}"
         return txt
+    if item.kind == "rd_subsidy":
+        st, inc = _value(item, "stock_rate", date), _value(item, "increment_rate", date)
+        if st is None or inc is None:
+            return "未读取"
+        return f"研发费用{wan(int(d['floor_yuan']))}以下：存量≤{st:.0%}、增量≤{inc:.0%}"
     if item.kind in ("investment_subsidy", "listing_share"):
         if d["rate"] is None:
             return "未读取"
@@ -222,7 +227,7 @@ def _peer_rows(pol: Policy, group: str, items, date) -> list:
         d = describe_item(it, date)
         s = it.source
         rows.append({
-            "policy": pol.id, "jurisdiction_zh": _short(pol), "group": group, "peer_item": it.id,
+            "policy": pol.id, "jurisdiction_zh": short_name(pol), "group": group, "peer_item": it.id,
             "peer_label_zh": it.label.zh, "amount_text": s.amount_text or amount_text_zh(it, date),
             "amount_yuan": d["amount_yuan"], "rate": d["rate"], "cap_yuan": d["cap_yuan"], "status": it.status,
             "computable": it.kind != "reference", "condition": s.condition, "excerpt": s.excerpt, "url": s.url,
@@ -293,7 +298,7 @@ def item_status_counts() -> pd.DataFrame:
     rows = []
     for p in peers():
         items = list(p.policy.items())
-        rows.append({"policy": p.id, "jurisdiction_zh": _short(p.policy), "group": p.group, "items": len(items),
+        rows.append({"policy": p.id, "jurisdiction_zh": short_name(p.policy), "group": p.group, "items": len(items),
                      "read": sum(i.status == "read" for i in items), "cut_off": sum(i.status == "cut_off" for i in items),
                      "not_read": sum(i.status == "not_read" for i in items),
                      "not_computable": sum(i.kind == "reference" for i in items),
@@ -357,7 +362,7 @@ def _not_in_force(pol: Policy, year: int) -> bool:
 
 def _cells(firm: Firm, pol: Policy, peer_group: str, equivalents: Dict[str, str], is_base: bool) -> list:
     """Cells for one firm under one policy: one per Kaizhou item of the firm, plus peer-only awards."""
-    base = dict(firm=firm.id, group=firm.group, policy=pol.id, jurisdiction_zh=_short(pol), peer_group=peer_group)
+    base = dict(firm=firm.id, group=firm.group, policy=pol.id, jurisdiction_zh=short_name(pol), peer_group=peer_group)
     if _not_in_force(pol, firm.year):
         first = min(it.first_date for it in pol.items() if it.parameters)
         return [{**base, "kaizhou_item": k, "peer_items": "", "amount_yuan": pd.NA, "read_part_yuan": pd.NA,
@@ -552,7 +557,7 @@ def sources() -> pd.DataFrame:
     for p in peers():
         for it in p.policy.items():
             s = it.source
-            rows.append({"policy": p.id, "jurisdiction_zh": _short(p.policy), "url": s.url, "quality": s.quality,
+            rows.append({"policy": p.id, "jurisdiction_zh": short_name(p.policy), "url": s.url, "quality": s.quality,
                          "doc_title": s.doc_title, "doc_no": s.doc_no, "date": s.date, "item": it.id})
     df = pd.DataFrame(rows)
     g = df.groupby(["policy", "jurisdiction_zh", "url", "quality"], sort=False, dropna=False)
@@ -564,3 +569,57 @@ def sources() -> pd.DataFrame:
 def research_sources() -> pd.DataFrame:
     """The research table the peer policies were encoded from (``data/comparison-sources.csv``)."""
     return pd.read_csv(SOURCES_CSV, dtype=str, keep_default_na=False)
+
+
+# --------------------------------------------------------------------------- display tables (bilingual headers)
+READ_LABEL = {"read": "已读取 read", "cut_off": "截断，未读取 cut off, not read", "not_read": "未读取 not read"}
+
+
+def source_cell(quality, url) -> str:
+    if quality is None or pd.isna(quality):
+        return "—"
+    return f"{QUALITY[quality][0]} {QUALITY[quality][1]}: {url}"
+
+
+def article_view(article: int, table: Optional[pd.DataFrame] = None) -> pd.DataFrame:
+    """One Kaizhou article's items beside their counterparts elsewhere, for a guide page."""
+    t = item_table() if table is None else table
+    t = t[t["article"] == int(article)]
+    none = "—（所读文本无对应条款 none in the texts read）"
+    has = t["peer_item"].notna()
+    amount = [(wan(int(a)) if not pd.isna(a) else ("未读取 not read" if s != "read" else txt)) if h else none
+              for a, s, txt, h in zip(t["amount_yuan"], t["status"], t["amount_text"], has)]
+    return pd.DataFrame({
+        "开州项目 Kaizhou item": t["kaizhou_label_zh"].to_numpy(),
+        "开州标准 Kaizhou": t["kaizhou_amount_text"].to_numpy(),
+        "地区 Jurisdiction": t["jurisdiction_zh"].fillna("—").to_numpy(),
+        "对方条款 Item there": t["peer_label_zh"].fillna("—").to_numpy(),
+        "原文金额 As printed": t["amount_text"].fillna("—").to_numpy(),
+        "读取金额 As read": amount,
+        "读取状态 Status": [READ_LABEL[s] if h else "—" for s, h in zip(t["status"].fillna("read"), has)],
+        "条件 Condition": t["condition"].fillna("—").to_numpy(),
+        "来源 Source": [source_cell(q, u) for q, u in zip(t["quality"], t["url"])],
+    })
+
+
+def peer_view(policy_id: str) -> pd.DataFrame:
+    """Every item of one compared policy: what it matches in Kaizhou, the figure as printed and as read."""
+    pol = get_policy(policy_id)
+    base = baseline()
+    rows = []
+    date = _as_of(pol, config()["year"])
+    for it in pol.items():
+        d = describe_item(it, date)
+        k = it.kaizhou_match
+        rows.append({
+            "条款 Item": it.label.zh,
+            "原文摘录 Excerpt": it.source.excerpt,
+            "原文金额 As printed": it.source.amount_text or "—",
+            "读取金额 As read": (wan(int(d["amount_yuan"])) if d["amount_yuan"] is not None
+                                 else ("未读取 not read" if it.status != "read" else
+                                       ("不可计算 not computable" if it.kind == "reference" else amount_text_zh(it, date)))),
+            "读取状态 Status": READ_LABEL[it.status],
+            "对应开州 Kaizhou item": "开州无此项 none in Kaizhou" if k == "none" else f"{base.item(k).label.zh}（第{base.item(k).article}条）",
+            "来源 Source": source_cell(it.source.quality, it.source.url),
+        })
+    return pd.DataFrame(rows)
