@@ -597,6 +597,9 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
             _pandera(table, norm, col, shared)
         if table == "events" and not col.problems:
             _event_fields(norm, col)
+        if table == "townships" and not col.problems:  # one rank per township and year (article 21 pays per rank)
+            dup = norm.duplicated(["township", "year"], keep=False).to_numpy()
+            col.add(dup, "township", lambda v: f"{v!r} appears more than once in the same year; a township has one rank per year", norm["township"])
         problems += col.problems
         out[table] = norm
     positions = {}

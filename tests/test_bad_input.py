@@ -259,3 +259,12 @@ def test_csv_unknown_industry_and_missing_column(csv_dir):
 def test_csv_folder_without_firms(tmp_path):
     msg = _one(kzpolicy.load_tables, tmp_path)
     assert "firms.csv" in msg
+
+
+def test_township_ranked_twice_in_a_year():
+    """Otherwise it would collect two prizes under article 21."""
+    tw = pd.DataFrame({"township": ["汉丰街道", "汉丰街道", "汉丰街道"], "year": [2023, 2023, 2024], "rank": [1, 2, 1]})
+    problems, _ = _problems(kzpolicy.validate, _firms(), townships=tw)
+    assert len(problems) == 2, problems
+    assert any("townships row 0" in p and "'township'" in p and "same year" in p for p in problems)
+    assert any("townships row 1" in p for p in problems)
