@@ -242,6 +242,10 @@ a.fees[["item", "principal_yuan", "start", "end", "working_days", "daily_rate", 
 
 **English**: The district bridge-loan fund lets a borrower repay a maturing bank loan before the bank re-lends. This article opens it beyond industrial firms to individual businesses, new-type agricultural operators, large private firms of the “双百” list and other eligible entities (any one is enough). The user pays a **fee** per **working day** the money is used, a fixed share of the principal per day (0.1‰, see the parameter table). Working days follow the official calendar: public holidays do not count, weekend days made working days (调休) do. The text does not say which ends of the period count; by default the first day counts and the last does not (interpretation art14-working-days). The fee is a charge the borrower pays, reported apart from awards.
 """),
+        code("""
+# 上文说明中写到的费率须与政策数据一致 / the rate stated in the prose above must match the policy data
+assert as_fraction(guide.param("art14.bridge_loan_fee.daily_rate")) == Fraction(1, 10000)   # 万分之一 = 0.1‰
+""", tags=("remove-cell",)),
         section("参数表", "Parameters"),
         code("guide.parameter_table(14)"),
         code("guide.eligibility_table(14)"),
@@ -943,8 +947,8 @@ per_year.map(wan)
         section("练习", "Exercises"),
         *exercise("**练习1 / Exercise 1** — 假设某年有6个平台被择优奖励、平均分配，每个平台多少？（这是假设，原文没有规定分配方式。）Suppose 6 platforms share the sum equally in a year (an assumption; the text sets no split): how much each?", """
 n_platforms = 6                          # 假设 / assumption
-each = platform // n_platforms
-assert each * n_platforms == platform    # 能整除时才有意义 / meaningful only if it divides evenly
+each = int(mul_round(platform, Fraction(1, n_platforms)))   # 取整只经 kzpolicy.money（四舍五入一次）/ rounded once, half up
+assert abs(each * n_platforms - platform) < n_platforms
 wan(each)
 """),
         *exercise("**练习2 / Exercise 2** — 若将来修订把第二十二条改为每年更多（假设从2025年起翻倍），2024和2025年的预算线各是多少？A hypothetical amendment doubling the sum from 2025: the lines for 2024 and 2025?", """
@@ -998,6 +1002,10 @@ pd.DataFrame({"date": ["2024-12-31", "2025-01-01"],
 
 In the toolkit every amount has a start date, the publication date; events before it do not count by default (interpretation publication-date; article 4 keeps its own “since 2022” window). A policy change is a **new dated value** — the old value before a date, the new one from it — so one computation serves events on both sides. The amended amount on this page is **made up**, only to show the mechanism.
 """),
+        code("""
+# 上文说明中写到的公布日须与政策数据一致 / the publication date stated in the prose must match the policy data
+assert str(policy.meta.effective) == str(policy.meta.issued) == "2023-05-30"   # 2023年5月30日
+""", tags=("remove-cell",)),
         section("参数表", "Parameters", "本条本身没有金额；它决定参数的生效日（第四条按原文“2022年以来”另设起始日）。下表列出各参数的起始日期。No amount of its own; it dates the parameters (article 4 keeps its own “since 2022” start). Start dates of all parameters:"),
         code("""
 starts = pd.DataFrame([{"item": it.id, "parameter": name, "起始 from": str(p.first_date), "取值个数 values": len(p.values)}
