@@ -196,7 +196,7 @@ class _Collector:
             self.problems.append(f"{self.table}: field '{fld}': {len(pos) - limit} more rows with the same problem")
 
 
-def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector) -> pd.DataFrame:
+def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, shared: Optional[dict] = None) -> pd.DataFrame:
     fields = TABLES[table]
     names = {f.name for f in fields}
     zh_map = {f.zh: f.name for f in fields}
@@ -215,7 +215,8 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector) ->
                 col.problems.append(f"{table}: missing required column '{f.name}' ({f.zh}: {f.en})")
             out[f.name] = _missing_column(f, n, df.index)
             continue
-        out[f.name] = _convert(f, df[f.name], col)
+        known = _known_firm_ids(table, f, df[f.name], shared)
+        out[f.name] = known if known is not None else _convert(f, df[f.name], col)
     res = pd.DataFrame(out, index=df.index)
     for f in fields:
         if f.required and f.name in df.columns:
@@ -313,6 +314,27 @@ def _isnull(s: pd.Series) -> np.ndarray:
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):  # pandas 3 reads CSV text as dtype str
         v = v | s.map(lambda x: isinstance(x, str) and x.strip() == "").to_numpy(dtype=bool)
     return v
+
+
+def _known_firm_ids(table: str, f: Field, s: pd.Series, shared: Optional[dict]) -> Optional[pd.Series]:
+    """Events' and financials' firm ids when every one is exactly a validated firm id (the usual case).
+
+    Such a value is text, not blank and has no surrounding spaces (the firms table's
+    ids were checked for that), so one lookup both converts the column and matches
+    it to firms; the positions are kept for the engine. None: take the full path.
+    """
+    if not shared or "firm_index" not in shared or f.name != "firm_id" or table not in ("events", "financials"):
+        return None
+    if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)) or s.isna().any():
+        return None
+    arr = s.to_numpy(dtype=object)
+    if len(arr) and not _lib.is_string_array(arr, skipna=False):
+        return None
+    pos = shared["firm_index"].get_indexer(arr)
+    if (pos < 0).any():
+        return None
+    shared[f"pos_{table}"] = pos
+    return pd.Series(arr, index=s.index)
 
 
 def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
@@ -503,8 +525,10 @@ def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
         shared["firm_index"] = idx
         return True
     if table == "financials" and "firm_index" in shared and len(df):
-        pos = shared["firm_index"].get_indexer(df["firm_id"].to_numpy(dtype=object))
-        shared["pos_financials"] = pos
+        pos = shared.get("pos_financials")
+        if pos is None or len(pos) != len(df):
+            pos = shared["firm_index"].get_indexer(df["firm_id"].to_numpy(dtype=object))
+            shared["pos_financials"] = pos
         year = df["year"]
         if (pos < 0).any() or year.isna().any():
             return False
@@ -591,7 +615,7 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
         if not isinstance(df, pd.DataFrame):
             raise FactsError([f"{table}: expected a table (pandas DataFrame), got {type(df).__name__}"])
         col = _Collector(table, df, src)
-        norm = _normalise(table, df, src, col)
+        norm = _normalise(table, df, src, col, shared)
         col.df = norm
         if not col.problems:
             _pandera(table, norm, col, shared)
