@@ -13,6 +13,7 @@ checks are committed with it.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from textwrap import dedent
@@ -48,8 +49,23 @@ def md(text: str):
     return new_markdown_cell(dedent(text).strip())
 
 
+WIDTH = 110
+
+
+def _wrap(line: str) -> str:
+    """Put each event of a long ``guide.profile(...)`` call on its own line, aligned, so pages need no side-scrolling."""
+    if len(line) <= WIDTH or "}, {" not in line:
+        return line
+    for opener in ("guide.profile(", "invest("):
+        if opener in line:
+            col = line.index(opener) + len(opener)
+            return ("},\n" + " " * col + "{").join(line.split("}, {"))
+    return line
+
+
 def code(src: str, *tags: str):
-    c = new_code_cell(dedent(src).strip())
+    src = "\n".join(_wrap(x) for x in dedent(src).strip().splitlines())
+    c = new_code_cell(src)
     if tags:
         c.metadata["tags"] = list(tags)
     return c
@@ -72,8 +88,20 @@ def clause(n: int, k: int):
     return code(f"guide.clause({n}, {k})", "remove-input")
 
 
+def _zh(text: str) -> str:
+    """Join wrapped Chinese lines: a line break between CJK characters would render as a stray space."""
+    out = []
+    for line in dedent(text).strip().splitlines():
+        st = line.strip()
+        if out and out[-1].strip() and st and not re.match(r"(- |\d+\. |\*\*[^*]+\*\*　)", st):
+            out[-1] = out[-1].rstrip() + st
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def explain(zh: str, en: str):
-    return [md("## 解读 Plain explanation\n\n" + dedent(zh).strip() + "\n\n" + dedent(en).strip())]
+    return [md("## 解读 Plain explanation\n\n" + _zh(zh) + "\n\n" + dedent(en).strip())]
 
 
 def params(n: int, eligibility: bool = False):
@@ -122,7 +150,8 @@ def pubdate_note(n: int, event_code: str, item_id: str, extra: str = ""):
         p = guide.profile({{"date": "2023-04-10", "code": "{event_code}"{extra}}})
         eff = guide.reading_effects(p, "publication-date").set_index("口径 reading")
         assert eff.loc["from_publication", "total_yuan"] == 0
-        assert eff.loc["from_year_start", "total_yuan"] == guide.run(p, readings={{"publication-date": "from_year_start"}}).total_yuan > 0
+        wide = guide.run(p, readings={{"publication-date": "from_year_start"}})
+        assert eff.loc["from_year_start", "total_yuan"] == wide.total_yuan > 0
         eff""",
     )
 
@@ -152,7 +181,7 @@ def art01():
     return head(n) + [
         clause(n, 1),
         code("""\
-        amount = guide.param("art01.above_scale_enter.amount")   # 20万元/户, 2023-05-30 起
+        amount = guide.param("art01.above_scale_enter.amount")   # 每户一次 per firm, once
         print("每户一次性奖励 one-off award per firm:", wan(amount))
         a = guide.run(guide.profile({"date": "2023-08-15", "code": "above_scale.enter"}))
         assert guide.amounts(a) == {"art01.above_scale_enter": amount}
@@ -354,7 +383,8 @@ def art03():
             assert a.total_yuan == 0 and "not_first" in a.excluded["reason"].tolist()
             guide.outcome(a)"""),
             ("历史不完整：无法判断 / Incomplete history: cannot decide", """\
-            p = guide.profile(financials={2022: {"revenue": T["2yi"] + 1}}, established="2015-04-01", independent_legal_person=True)
+            p = guide.profile(financials={2022: {"revenue": T["2yi"] + 1}},
+                              established="2015-04-01", independent_legal_person=True)
             a = guide.run(p, year=2023)
             assert a.total_yuan == 0 and a.undetermined["item"].tolist() == ["art03.milestone_2yi"]
             guide.outcome(a)"""),
@@ -369,7 +399,8 @@ def art03():
         ("**art03-multiple-thresholds**：同一年从 2 亿以下直接超过 5 亿。默认就高，只奖 5 亿档；若每档分别奖励，则两档相加。\n\n"
          "*Jumping past two tiers in one year: the highest tier by default, both tiers added under 'each'.*",
          """\
-         eff = guide.reading_effects(maker(T["2yi"] // 2, T["5yi"] + 1), "art03-multiple-thresholds").set_index("口径 reading")
+         eff = guide.reading_effects(maker(T["2yi"] // 2, T["5yi"] + 1), "art03-multiple-thresholds")
+         eff = eff.set_index("口径 reading")
          assert eff.loc["highest_only", "total_yuan"] == A["5yi"]
          assert eff.loc["each", "total_yuan"] == A["5yi"] + A["2yi"]
          eff"""),
@@ -382,9 +413,11 @@ def art03():
         ("**art03-history**：2015 年成立的企业只提供了 2022 年收入。默认“无法判断”；若把所提供的年份视为完整历史，则认定为首次突破。\n\n"
          "*Only 2022 revenue for a firm founded in 2015: 'cannot decide' by default; the award if the supplied years are taken as the whole history.*",
          """\
-         p = guide.profile(financials={2022: {"revenue": T["2yi"] + 1}}, established="2015-04-01", independent_legal_person=True)
+         p = guide.profile(financials={2022: {"revenue": T["2yi"] + 1}},
+                           established="2015-04-01", independent_legal_person=True)
          eff = guide.reading_effects(p, "art03-history").set_index("口径 reading")
-         assert eff.loc["complete_history_required", "total_yuan"] == 0 and eff.loc["complete_history_required", "无法判断 undetermined"] == 1
+         assert eff.loc["complete_history_required", "total_yuan"] == 0
+         assert eff.loc["complete_history_required", "无法判断 undetermined"] == 1
          assert eff.loc["supplied_history", "total_yuan"] == A["2yi"]
          eff"""),
         ("**publication-date**：第三条按年度收入判断，没有事项日期，所以两种口径结果相同。\n\n"
@@ -509,7 +542,6 @@ def art04():
 # --------------------------------------------------------------------------- article 5
 def art05():
     n = 5
-    inv = '{"date": "2023-09-01", "code": "equipment.investment", "amount": %s, "progress": %s}'
     return head(n) + [
         clause(n, 1),
         code("""\
@@ -518,16 +550,24 @@ def art05():
         print("市级智能工厂 smart factory:", wan(factory), "｜ 市级数字化车间 digital workshop:", wan(workshop))
         a = guide.run(guide.profile({"date": "2023-07-01", "code": "smart_factory.municipal"},
                                     {"date": "2023-10-01", "code": "digital_workshop.municipal"}))
-        assert guide.amounts(a) == {"art05.smart_factory_municipal": factory, "art05.digital_workshop_municipal": workshop}
+        assert guide.amounts(a) == {"art05.smart_factory_municipal": factory,
+                                    "art05.digital_workshop_municipal": workshop}
         guide.awards(a)"""),
         clause(n, 2),
         code("""\
-        floor = guide.param("art05.equipment_subsidy.floor")             # 200万元及以上（含本数）
+        floor = guide.param("art05.equipment_subsidy.floor")             # “及以上”：含本数 inclusive
         min_progress = guide.param("art05.equipment_subsidy.min_progress")  # 80%以上（含本数）
         rate = guide.param("art05.equipment_subsidy.rate")
         cap = guide.param("art05.equipment_subsidy.cap")                 # None：原文未设上限
-        print("门槛 floor:", wan(floor), "｜ 进度 progress ≥", f"{min_progress:.0%}", "｜ 比例 rate:", f"{rate:.0%}", "｜ 上限 cap:", "不设 none" if cap is None else wan(cap))
-        a = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """))
+
+        def invest(amount, progress, date="2023-09-01", **firm):
+            \"\"\"A firm with one new-equipment investment (event equipment.investment).\"\"\"
+            ev = {"date": date, "code": "equipment.investment", "amount": amount, "progress": progress}
+            return guide.profile(ev, **firm)
+
+        print("门槛 floor:", wan(floor), "｜ 进度 progress ≥", f"{min_progress:.0%}", "｜ 比例 rate:", f"{rate:.0%}",
+              "｜ 上限 cap:", "不设 none" if cap is None else wan(cap))
+        a = guide.run(invest(floor, min_progress))
         assert guide.amounts(a) == {"art05.equipment_subsidy": int(mul_round(floor, rate))}
         guide.awards(a)"""),
     ] + explain(
@@ -553,26 +593,26 @@ def art05():
         "Boundaries come from the parameters: the floor, the floor minus one yuan, the required progress and one point below it.",
         [
             ("恰好在门槛与少 1 元 / Exactly at the floor, and one yuan short", """\
-            at = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """))
-            short = guide.run(guide.profile(""" + inv % ("floor - 1", "min_progress") + """))
+            at = guide.run(invest(floor, min_progress))
+            short = guide.run(invest(floor - 1, min_progress))
             assert at.total_yuan == mul_round(floor, rate)
             assert short.total_yuan == 0 and short.near_misses["missing"].tolist() == [1]
             display(guide.awards(at)); display(guide.outcome(at)); guide.outcome(short)"""),
             ("进度差一个百分点 / Progress one point short", """\
             low = round(min_progress - 0.01, 4)
-            a = guide.run(guide.profile(""" + inv % ("floor * 3", "low") + """))
+            a = guide.run(invest(floor * 3, low))
             assert a.total_yuan == 0 and a.near_misses["condition"].tolist() == ["min_progress"]
             assert a.near_misses["worth_yuan"].tolist() == [mul_round(floor * 3, rate)]
             guide.outcome(a)"""),
             ("没有上限，舍入只一次 / No cap, and rounding once, half up", """\
-            big = guide.run(guide.profile(""" + inv % ("floor * 25", "1.0") + """))
-            odd = guide.run(guide.profile(""" + inv % ("floor + 10", "min_progress") + """))   # 投资额 × 比例 恰有半元
+            big = guide.run(invest(floor * 25, 1.0))
+            odd = guide.run(invest(floor + 10, min_progress))   # 投资额 × 比例 恰有半元
             assert cap is None and big.total_yuan == mul_round(floor * 25, rate) and not big.ledger["cap_applied"].any()
             exact = (floor + 10) * Fraction(str(rate))                 # 精确值带半元 the exact value ends in half a yuan
             assert exact.denominator == 2 and odd.total_yuan == exact + Fraction(1, 2)   # 半元进位 rounds half up
             display(guide.awards(big)); guide.awards(odd)"""),
             ("当年新设企业不是存量企业 / A firm founded this year is not an existing firm", """\
-            a = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """, established="2023-02-01"))
+            a = guide.run(invest(floor, min_progress, established="2023-02-01"))
             assert a.total_yuan == 0 and a.excluded["reason"].tolist() == ["not_eligible"]
             guide.outcome(a)"""),
         ],
@@ -581,7 +621,7 @@ def art05():
          "若按“投资日期前已成立”，则可获补助。\n\n"
          "*Founded 2023-02-01, investing 2023-09-01: not an existing firm by default, subsidised if 'existing' means founded before the investment date.*",
          """\
-         p = guide.profile(""" + inv % ("floor", "min_progress") + """, established="2023-02-01")
+         p = invest(floor, min_progress, established="2023-02-01")
          eff = guide.reading_effects(p, "art05-existing-firm").set_index("口径 reading")
          assert eff.loc["established_before_year", "total_yuan"] == 0
          assert eff.loc["established_before_event", "total_yuan"] == mul_round(floor, rate)
@@ -590,8 +630,8 @@ def art05():
          "默认只按第五条补一次；若两条分别补助，金额翻倍。\n\n"
          "*One project recorded under both articles: paid once under article 5 by default, twice under 'both'.*",
          """\
-         p = guide.profile({"date": "2023-09-01", "code": "equipment.investment", "amount": floor, "progress": min_progress, "project": "X1"},
-                           {"date": "2023-09-01", "code": "green_equipment.investment", "amount": floor, "progress": min_progress, "project": "X1"})
+         same = {"date": "2023-09-01", "amount": floor, "progress": min_progress, "project": "X1"}   # 同一项目 one project
+         p = guide.profile({**same, "code": "equipment.investment"}, {**same, "code": "green_equipment.investment"})
          eff = guide.reading_effects(p, "art05-09-double-claim").set_index("口径 reading")
          assert eff.loc["once", "total_yuan"] == mul_round(floor, rate)
          assert eff.loc["both", "total_yuan"] == 2 * mul_round(floor, rate)
@@ -600,14 +640,14 @@ def art05():
     ]) + exercises([
         ("一家 2018 年成立的企业 2023 年新增设备投资 350 万元，进度 85%，同年获市级数字化车间认定。2023 年共得多少？\n\n"
          "*Founded 2018; in 2023 it invests 3.5 million in equipment (85% progress) and becomes a municipal digital workshop. Total for 2023?*", """\
-        p = guide.profile({"date": "2023-08-01", "code": "equipment.investment", "amount": 3_500_000, "progress": 0.85},
-                          {"date": "2023-11-01", "code": "digital_workshop.municipal"}, established="2018-05-01")
+        p = invest(3_500_000, 0.85, date="2023-08-01", established="2018-05-01")
+        p["events"].append({"date": "2023-11-01", "code": "digital_workshop.municipal"})
         a = guide.run(p)
         assert a.total_yuan == mul_round(3_500_000, rate) + workshop
         display(guide.awards(a)); guide.outcome(a)"""),
         ("投资 190 万元、进度 100% 的企业差多少才能获补助？达到后能得多少？\n\n"
          "*An investment of 1.9 million at 100% progress: how far from the subsidy, and what would it be worth?*", """\
-        a = guide.run(guide.profile({"date": "2023-08-01", "code": "equipment.investment", "amount": 1_900_000, "progress": 1.0}))
+        a = guide.run(invest(1_900_000, 1.0))
         nm = a.near_misses.iloc[0]
         assert nm["missing"] == floor - 1_900_000 and nm["worth_yuan"] == mul_round(floor, rate)
         guide.outcome(a)"""),
@@ -623,7 +663,8 @@ def art06():
         national = guide.param("art06.digital_pilot_national.amount")
         municipal = guide.param("art06.digital_pilot_municipal.amount")
         print("国家级 national:", wan(national), "｜ 市级 municipal:", wan(municipal))
-        print("触发事项 events:", pol.item("art06.digital_pilot_national").events, pol.item("art06.digital_pilot_municipal").events)
+        print("触发事项 events:", pol.item("art06.digital_pilot_national").events,
+              pol.item("art06.digital_pilot_municipal").events)
         a = guide.run(guide.profile({"date": "2023-07-01", "code": "digital_pilot.national"}))
         assert guide.amounts(a) == {"art06.digital_pilot_national": national}
         guide.awards(a)"""),
@@ -633,7 +674,8 @@ def art06():
         lines = budget_lines(years=[2023, 2024, 2025])
         lines = lines[lines["article"] == 6]
         assert (lines["amount_yuan"] == cloud).all() and len(lines) == 3
-        print("企业上云专项激励资金 cloud fund:", wan(cloud), "/年 per year — 预算额度，不是对单个企业的奖励 (a budget line, not an award to a firm)")
+        print("企业上云专项激励资金 cloud fund:", wan(cloud), "/年 per year")
+        print("预算额度，不是对单个企业的奖励 (a budget line, not an award to a firm)")
         lines"""),
     ] + explain(
         """\
@@ -697,7 +739,8 @@ def art07():
         code("""\
         levels = {"A": "level_a", "AA": "level_aa", "AAA": "level_aaa", "AAAA": "level_aaaa"}
         L = {k: guide.param(f"art07.{v}.amount") for k, v in levels.items()}
-        display(pd.DataFrame({"等级 level": [k if k != "AAAA" else "AAAA及以上" for k in levels], "奖励 award": [wan(L[k]) for k in levels]}))
+        display(pd.DataFrame({"等级 level": [k if k != "AAAA" else "AAAA及以上" for k in levels],
+                              "奖励 award": [wan(L[k]) for k in levels]}))
         a = guide.run(guide.profile({"date": "2023-07-01", "code": "lianghua.A"}))
         assert guide.amounts(a) == {"art07.level_a": L["A"]}
         guide.awards(a)"""),
@@ -845,25 +888,32 @@ def art08():
 # --------------------------------------------------------------------------- article 9
 def art09():
     n = 9
-    inv = '{"date": "2023-09-01", "code": "green_equipment.investment", "amount": %s, "progress": %s}'
     return head(n) + [
         clause(n, 1),
         code("""\
         national = guide.param("art09.efficiency_national.amount")
         municipal = guide.param("art09.efficiency_municipal.amount")
         district = guide.param("art09.water_saving_district.amount")
-        print("国家级 national:", wan(national), "｜ 市级 municipal:", wan(municipal), "｜ 区级节水型企业 district water-saving:", wan(district))
+        print("国家级 national:", wan(national), "｜ 市级 municipal:", wan(municipal),
+              "｜ 区级节水型企业 district water-saving:", wan(district))
         a = guide.run(guide.profile({"date": "2023-07-01", "code": "water_leader.national"}))
         assert guide.amounts(a) == {"art09.efficiency_national": national}
         guide.awards(a)"""),
         clause(n, 2),
         code("""\
-        floor = guide.param("art09.green_equipment_subsidy.floor")              # 200万元及以上（含本数）
+        floor = guide.param("art09.green_equipment_subsidy.floor")              # “及以上”：含本数 inclusive
         min_progress = guide.param("art09.green_equipment_subsidy.min_progress")  # 达到80%以上（含本数）
         rate = guide.param("art09.green_equipment_subsidy.rate")
         cap = guide.param("art09.green_equipment_subsidy.cap")
-        print("门槛 floor:", wan(floor), "｜ 进度 progress ≥", f"{min_progress:.0%}", "｜ 比例 rate:", f"{rate:.0%}", "｜ 上限 cap:", "不设 none" if cap is None else wan(cap))
-        a = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """))
+
+        def invest(amount, progress, date="2023-09-01", **firm):
+            \"\"\"A firm with one energy/water-saving, clean-production or waste-use equipment investment.\"\"\"
+            ev = {"date": date, "code": "green_equipment.investment", "amount": amount, "progress": progress}
+            return guide.profile(ev, **firm)
+
+        print("门槛 floor:", wan(floor), "｜ 进度 progress ≥", f"{min_progress:.0%}", "｜ 比例 rate:", f"{rate:.0%}",
+              "｜ 上限 cap:", "不设 none" if cap is None else wan(cap))
+        a = guide.run(invest(floor, min_progress))
         assert guide.amounts(a) == {"art09.green_equipment_subsidy": int(mul_round(floor, rate))}
         guide.awards(a)"""),
     ] + explain(
@@ -892,19 +942,19 @@ def art09():
             assert guide.amounts(a) == {"art09.efficiency_national": national, "art09.water_saving_district": district}
             display(guide.awards(a)); guide.outcome(a)"""),
             ("设备投资：门槛与少 1 元 / Equipment at the floor and one yuan short", """\
-            at = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """))
-            short = guide.run(guide.profile(""" + inv % ("floor - 1", "min_progress") + """))
+            at = guide.run(invest(floor, min_progress))
+            short = guide.run(invest(floor - 1, min_progress))
             assert at.total_yuan == mul_round(floor, rate)
             assert short.total_yuan == 0 and short.near_misses["missing"].tolist() == [1]
             display(guide.awards(at)); guide.outcome(short)"""),
             ("进度差一个百分点 / Progress one point short", """\
             low = round(min_progress - 0.01, 4)
-            a = guide.run(guide.profile(""" + inv % ("floor * 2", "low") + """))
+            a = guide.run(invest(floor * 2, low))
             assert a.total_yuan == 0 and a.near_misses["condition"].tolist() == ["min_progress"]
             guide.outcome(a)"""),
             ("当年新设工业企业可以，非工业企业不行 / A new industrial firm qualifies, a non-industrial one does not", """\
-            new = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """, established="2023-03-01"))
-            other = guide.run(guide.profile(""" + inv % ("floor", "min_progress") + """, industry="other"))
+            new = guide.run(invest(floor, min_progress, established="2023-03-01"))
+            other = guide.run(invest(floor, min_progress, industry="other"))
             assert new.total_yuan == mul_round(floor, rate)                     # 本句不要求“存量企业”
             assert other.total_yuan == 0 and other.excluded["reason"].tolist() == ["not_eligible"]
             display(guide.awards(new)); guide.outcome(other)"""),
@@ -921,18 +971,19 @@ def art09():
          "本条那一笔列为“不予计算”；按“两条分别补助”则两笔都计。\n\n"
          "*One project under both articles: article 9's line is excluded by default, both paid under 'both'.*",
          """\
-         p = guide.profile({"date": "2023-09-01", "code": "equipment.investment", "amount": floor, "progress": min_progress, "project": "X1"},
-                           {"date": "2023-09-01", "code": "green_equipment.investment", "amount": floor, "progress": min_progress, "project": "X1"})
+         same = {"date": "2023-09-01", "amount": floor, "progress": min_progress, "project": "X1"}   # 同一项目 one project
+         p = guide.profile({**same, "code": "equipment.investment"}, {**same, "code": "green_equipment.investment"})
          eff = guide.reading_effects(p, "art05-09-double-claim").set_index("口径 reading")
-         assert eff.loc["once", "total_yuan"] == mul_round(floor, rate) and eff.loc["both", "total_yuan"] == 2 * mul_round(floor, rate)
+         assert eff.loc["once", "total_yuan"] == mul_round(floor, rate)
+         assert eff.loc["both", "total_yuan"] == 2 * mul_round(floor, rate)
          display(guide.outcome(guide.run(p))); eff"""),
         pubdate_note(n, "energy_leader.municipal", "art09.efficiency_municipal"),
     ]) + exercises([
         ("一家 2023 年 3 月新设的制造业企业，2023 年 10 月新增清洁化改造设备投资 420 万元，进度 90%。可得多少？若它按第五条申请呢？\n\n"
          "*Founded March 2023; in October 2023 it invests 4.2 million in clean-production equipment at 90% progress. "
          "What does article 9 pay, and would article 5 pay?*", """\
-        p9 = guide.profile({"date": "2023-10-01", "code": "green_equipment.investment", "amount": 4_200_000, "progress": 0.9}, established="2023-03-01")
-        p5 = guide.profile({"date": "2023-10-01", "code": "equipment.investment", "amount": 4_200_000, "progress": 0.9}, established="2023-03-01")
+        p9 = invest(4_200_000, 0.9, date="2023-10-01", established="2023-03-01")
+        p5 = guide.profile({**p9["events"][0], "code": "equipment.investment"}, established="2023-03-01")
         a9, a5 = guide.run(p9), guide.run(p5)
         assert a9.total_yuan == mul_round(4_200_000, rate)
         assert a5.total_yuan == 0      # 第五条只补存量企业 article 5 is for existing firms only
@@ -942,7 +993,8 @@ def art09():
         p = guide.profile({"date": "2023-07-01", "code": "energy_leader.municipal"}, {"date": "2023-07-01", "code": "water_leader.municipal"},
                           {"date": "2023-08-01", "code": "water_saving.district"})
         eff = guide.reading_effects(p, "art08-09-several-titles").set_index("口径 reading")
-        assert eff.loc["each", "total_yuan"] == 2 * municipal + district and eff.loc["highest", "total_yuan"] == municipal
+        assert eff.loc["each", "total_yuan"] == 2 * municipal + district
+        assert eff.loc["highest", "total_yuan"] == municipal
         eff"""),
     ])
 
@@ -953,14 +1005,16 @@ def art10():
     return head(n) + [
         clause(n, 1),
         code("""\
-        nat, nat_rev = guide.param("art10.tech_center_national.amount"), guide.param("art10.tech_center_national_review.amount")
+        nat = guide.param("art10.tech_center_national.amount")
+        nat_rev = guide.param("art10.tech_center_national_review.amount")
         print("国家企业技术中心 national centre:", wan(nat), "｜ 复核通过 re-review:", wan(nat_rev))
         a = guide.run(guide.profile({"date": "2023-07-01", "code": "tech_center.national"}, {"date": "2023-09-01", "code": "tech_center.national.review"}))
         assert guide.amounts(a) == {"art10.tech_center_national": nat, "art10.tech_center_national_review": nat_rev}
         guide.awards(a)"""),
         clause(n, 2),
         code("""\
-        mun, mun_rev = guide.param("art10.municipal_centers.amount"), guide.param("art10.municipal_centers_review.amount")
+        mun = guide.param("art10.municipal_centers.amount")
+        mun_rev = guide.param("art10.municipal_centers_review.amount")
         print("市级技术中心、制造业创新中心、工业设计中心 municipal centres:", wan(mun), "｜ 复核通过 re-review:", wan(mun_rev))
         print("触发事项 events:", pol.item("art10.municipal_centers").events)
         a = guide.run(guide.profile({"date": "2023-07-01", "code": "industrial_design_center.municipal"}))
@@ -968,7 +1022,8 @@ def art10():
         guide.awards(a)"""),
         clause(n, 3),
         code("""\
-        sme, sme_rev = guide.param("art10.sme_rd_center_municipal.amount"), guide.param("art10.sme_rd_center_review.amount")
+        sme = guide.param("art10.sme_rd_center_municipal.amount")
+        sme_rev = guide.param("art10.sme_rd_center_review.amount")
         print("市级中小企业技术研发中心 SME R&D centre:", wan(sme), "｜ 复核通过 re-review:", wan(sme_rev))
         a = guide.run(guide.profile({"date": "2023-07-01", "code": "sme_rd_center.municipal"}))
         assert guide.amounts(a) == {"art10.sme_rd_center_municipal": sme}
@@ -1019,7 +1074,7 @@ def art10():
         assert (y23.total_yuan, y24.total_yuan) == (sme, mun)
         display(guide.awards(y23)); guide.awards(y24)"""),
         ("三类市级中心同年到期复核全部通过，共得多少？\n\n*All three municipal centres pass re-review in the same year. Total?*", """\
-        codes = ["tech_center.municipal.review", "mfg_innovation_center.municipal.review", "industrial_design_center.municipal.review"]
+        codes = pol.item("art10.municipal_centers_review").events   # 三类市级中心的复核事项
         a = guide.run(guide.profile(*[{"date": "2023-09-01", "code": c} for c in codes]))
         assert a.total_yuan == 3 * mun_rev
         guide.awards(a)"""),
@@ -1033,15 +1088,17 @@ def art11():
         clause(n, 1),
         code("""\
         before, now = guide.param("art11.super_deduction.previous_rate"), guide.param("art11.super_deduction.rate")
-        print(f"加计扣除比例 super-deduction: {before:.0%} → {now:.0%}（国家税收政策，由税务部门落实，不是区级奖补 a national tax measure, not a district award）")
+        print(f"加计扣除比例 super-deduction: {before:.0%} → {now:.0%}")
+        print("国家税收政策，由税务部门落实，不是区级奖补 (a national tax measure, not a district award)")
         assert pol.item("art11.super_deduction").kind == "reference"
         a = guide.run(guide.profile())                 # 引擎不为这一句计算区级金额
         assert a.total_yuan == 0 and len(a.ledger) == 0"""),
         clause(n, 2),
         code("""\
-        ceiling = guide.param("art11.rd_subsidy.ceiling")            # “1000万元以下”：不含本数
-        municipal_floor = guide.param("art11.municipal_route.floor")   # “1000万元及以上”：含本数
-        sr, ir = guide.param("art11.rd_subsidy.stock_rate"), guide.param("art11.rd_subsidy.increment_rate")   # 均为“不高于”
+        ceiling = guide.param("art11.rd_subsidy.ceiling")            # 区级一支“以下”：不含本数（见注）
+        municipal_floor = guide.param("art11.municipal_route.floor")   # 市级一支“及以上”：含本数
+        sr = guide.param("art11.rd_subsidy.stock_rate")        # 存量比例，“不高于”：上限
+        ir = guide.param("art11.rd_subsidy.increment_rate")    # 增量比例，“不高于”：上限
         assert ceiling == municipal_floor                             # 两支以同一数额为界，本数归市级一支
         print("区级一支 district branch: <", wan(ceiling), "｜ 存量 stock ≤", f"{sr:.0%}", "｜ 增量 increment ≤", f"{ir:.0%}")
 
@@ -1111,7 +1168,8 @@ def art11():
          "按“当年”口径用 2023 年对 2022 年，存量和增量都变了。\n\n"
          "*R&D rising 2021–2023: the default compares 2022 with 2021; 'same_year' compares 2023 with 2022, changing both stock and increment.*",
          """\
-         p = guide.profile(financials={2021: {"rd_expense": 2_000_000}, 2022: {"rd_expense": 3_000_000}, 2023: {"rd_expense": 5_000_000}})
+         p = guide.profile(financials={2021: {"rd_expense": 2_000_000}, 2022: {"rd_expense": 3_000_000},
+                                       2023: {"rd_expense": 5_000_000}})
          eff = guide.reading_effects(p, "art11-stock-increment").set_index("口径 reading")
          assert eff.loc["prior_year_vs_year_before", "total_yuan"] == sum_mul_round([(2_000_000, sr), (1_000_000, ir)])
          assert eff.loc["same_year", "total_yuan"] == sum_mul_round([(3_000_000, sr), (2_000_000, ir)])
@@ -1169,7 +1227,8 @@ def art12():
         code("""\
         levels = {"local": "地方", "industry": "行业", "national": "国家", "international": "国际"}
         S = {k: guide.param(f"art12.standard_{k}.amount") for k in levels}
-        display(pd.DataFrame({"标准 standard": list(levels.values()), "每项奖励 award": [wan(S[k]) for k in levels]}, index=list(levels)))
+        display(pd.DataFrame({"标准 standard": list(levels.values()), "每项奖励 award": [wan(S[k]) for k in levels]},
+                             index=list(levels)))
         a = guide.run(guide.profile({"date": "2023-08-01", "code": "standard.industry"}))
         assert guide.amounts(a) == {"art12.standard_industry": S["industry"]}
         guide.awards(a)"""),
@@ -1185,14 +1244,14 @@ def art12():
         **中文**　三句话，三类奖励（金额见参数表）：
         1. **市级新产品**：按“单个产品”计，一家企业有几个产品获认定就奖几份。
         2. **标准**：直接参与地方、行业、国家、国际标准制定**并成为主要起草单位**的企业，按标准级别给予一次性奖励；
-           默认每项标准分别奖励（解释 art12-standards；另一口径为同一企业同年同级别只奖一次）。只是参与、不是主要起草单位的，不适用。
+           默认每项标准分别奖励（解释 art12-standards；另一口径为同一企业同年同级别只奖一次）。只是参与、不是主要起草单位的，不适用：事项 `standard.*` 表示企业是该标准的主要起草单位。
         3. **商标**：获得驰名商标或地理标志商标，分别给予一次性奖励。""",
         """\
         **English**　Three sentences, three kinds of award (amounts in the table). (1) Each product recognised as a
         municipal new product earns an award — two products, two awards. (2) A firm directly taking part in drafting a
         local, industry, national or international standard **as a main drafting unit** gets a one-off award by level;
         each standard counts by default (*art12-standards*; the alternative pays once per firm, level and year).
-        Taking part without being a main drafter does not qualify. (3) A well-known trademark or a geographical-
+        Taking part without being a main drafter does not qualify: an event `standard.*` records a main drafting unit. (3) A well-known trademark or a geographical-
         indication trademark earns a one-off award.""",
     ) + params(n) + examples(
         "新产品和标准的事项可带 `count`（项数）。", "New-product and standard events may carry a `count`.",
