@@ -71,13 +71,19 @@ def _event(facts: Facts, prefix: str, on: np.datetime64) -> np.ndarray:
     return np.bincount(fidx[hit], minlength=n) > 0
 
 
-def _join(acc: np.ndarray, mask: np.ndarray, label: str) -> np.ndarray:
-    """Append ``label`` to the text of the rows in ``mask`` (one pass per condition, not per row)."""
-    empty = acc == ""
-    out = acc.copy()
-    out[mask & empty] = label
-    out[mask & ~empty] = acc[mask & ~empty] + "; " + label
-    return out
+def _labels(masks: np.ndarray, labels) -> np.ndarray:
+    """For a (conditions × firms) mask, each firm's labels joined by '; '.
+
+    Each firm's set of conditions is coded as a bit pattern; the text is built once per
+    distinct pattern (at most 2^k), not once per firm.
+    """
+    k, n = masks.shape
+    if n == 0:
+        return np.array([], dtype=object)
+    code = (masks.astype(np.int64) << np.arange(k, dtype=np.int64)[:, None]).sum(axis=0)
+    uniq, inv = np.unique(code, return_inverse=True)
+    texts = np.array(["; ".join(lab for i, lab in enumerate(labels) if (u >> i) & 1) for u in uniq.tolist()], dtype=object)
+    return texts[inv]
 
 
 def check(facts_or_firms, rule_id: str, on: Union[str, dt.date], policy=None) -> pd.DataFrame:
@@ -114,22 +120,18 @@ def check(facts_or_firms, rule_id: str, on: Union[str, dt.date], policy=None) ->
         yes = true_.any(axis=0)
         no = false_.all(axis=0)
     status = np.where(yes, "eligible", np.where(no, "not_eligible", "unknown")).astype(object)
-    met, failed, missing = (np.full(n, "", dtype=object) for _ in range(3))
-    failed_en, missing_en = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
-    for c, t, f, k in zip(rule.conditions, true_, false_, K):
-        met = _join(met, t, c.zh)
-        failed = _join(failed, f, c.zh)
-        missing = _join(missing, ~k, c.zh)
-        failed_en = _join(failed_en, f, c.en)
-        missing_en = _join(missing_en, ~k, c.en)
-    eligible = pd.array(np.where(status == "unknown", None, status == "eligible").tolist(), dtype="boolean")
+    status_zh = np.where(yes, STATUS_ZH["eligible"], np.where(no, STATUS_ZH["not_eligible"], STATUS_ZH["unknown"])).astype(object)
+    zh, en = [c.zh for c in rule.conditions], [c.en for c in rule.conditions]
+    met, failed, missing = _labels(true_, zh), _labels(false_, zh), _labels(~K, zh)
+    failed_en, missing_en = _labels(false_, en), _labels(~K, en)
+    eligible = pd.arrays.BooleanArray(status == "eligible", status == "unknown")
     return pd.DataFrame({
         "firm_id": facts.firms["firm_id"].to_numpy(dtype=object),
         "rule": rule_id,
         "on": str(day),
         "eligible": eligible,
         "status": status,
-        "status_zh": pd.Series(status).map(STATUS_ZH).to_numpy(dtype=object),
+        "status_zh": status_zh,
         "met": met, "failed": failed, "missing": missing,
         "failed_en": failed_en, "missing_en": missing_en,
     }, columns=RESULT_COLUMNS)
