@@ -197,3 +197,9 @@ def test_make_toc_skips_missing_pages_keeps_order_and_publishes_strays(tmp_path,
         ("参考 Reference", ["book/glossary"]),
         ("更多 More", ["notebooks/scratch_extra"]),
     ]
+
+
+def test_encoding_page_lists_every_rule_kind_the_policy_uses(html):
+    text = re.sub(r"<[^>]+>", "", (html / "book" / "encoding.html").read_text(encoding="utf-8"))
+    for kind in {i.kind for i in get_policy().items()}:
+        assert kind in text, f"rule kind {kind} is not described on the encoding page"
