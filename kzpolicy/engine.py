@@ -167,6 +167,8 @@ def _group_highest(awards: pd.DataFrame, pol: Policy, rd) -> tuple:
     grp = pd.Series(np.array([pol.item(k).group for k in uniq] + [None], dtype=object)[np.where(code >= 0, code, len(uniq))],
                     index=awards.index)
     in_g = grp.isin(groups).to_numpy()
+    if not in_g.any():
+        return awards, awards.iloc[:0]
     sub = awards[in_g].assign(_g=grp[in_g].to_numpy())
     order = sub.sort_values(["fidx", "_g", "amount_yuan"], ascending=[True, True, False], kind="stable")
     top = ~order.duplicated(["fidx", "_g"], keep="first")
