@@ -33,24 +33,25 @@ def part_engine(firms: int, q):
     facts = generate(seed=7, years=(2023, 2023), runs=runs)
     gen = time.perf_counter() - t0
     assess(facts, year=2023, explain=False)  # warm-up (imports, caches)
-    times = []
+    times, cpu = [], []
     for _ in range(3):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         a = assess(facts, year=2023, explain=False)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     q.put({"firms": len(facts.firms), "events": len(facts.events), "financial_rows": len(facts.financials),
-           "generate_s": gen, "assess_s": min(times), "assess_all_s": times, "awards": len(a.ledger),
+           "generate_s": gen, "assess_s": min(times), "assess_all_s": times, "assess_cpu_s": min(cpu), "awards": len(a.ledger),
            "total_yuan": a.total_yuan, "peak_mb": _peak_mb()})
 
 
 def part_mc(runs: int, q):
     from kzpolicy.simulate import monte_carlo
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     mc = monte_carlo(runs=runs, seed=0, years=(2023, 2025))
-    el = time.perf_counter() - t0
+    el, cpu = time.perf_counter() - t0, time.process_time() - c0
     b = mc.bands()
     tot = b[b["year"] == "total"].iloc[0]
-    q.put({"runs": runs, "seconds": el, "p5": int(tot["p5_yuan"]), "p50": int(tot["p50_yuan"]), "p95": int(tot["p95_yuan"]),
+    q.put({"runs": runs, "seconds": el, "cpu_s": cpu, "p5": int(tot["p5_yuan"]), "p50": int(tot["p50_yuan"]), "p95": int(tot["p95_yuan"]),
            "peak_mb": _peak_mb()})
 
 
@@ -71,24 +72,27 @@ def main(argv=None):
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
     e = _run(part_engine, args.firms)
-    print(f"engine: {e['firms']:,} firms, one year: {e['assess_s']:.2f} s (runs {', '.join(f'{t:.2f}' for t in e['assess_all_s'])}); "
+    print(f"engine: {e['firms']:,} firms, one year: {e['assess_s']:.2f} s wall, {e['assess_cpu_s']:.2f} s CPU (runs {', '.join(f'{t:.2f}' for t in e['assess_all_s'])}); "
           f"generation {e['generate_s']:.1f} s; peak {e['peak_mb']:.0f} MB")
     m = _run(part_mc, args.runs)
-    print(f"Monte Carlo: {m['runs']} runs × 2,234 firms × 3 years: {m['seconds']:.1f} s; peak {m['peak_mb']:.0f} MB; "
+    print(f"Monte Carlo: {m['runs']} runs × 2,234 firms × 3 years: {m['seconds']:.1f} s wall, {m['cpu_s']:.1f} s CPU; peak {m['peak_mb']:.0f} MB; "
           f"total 2023–2025 p5/p50/p95 = {m['p5'] / 1e4:,.0f} / {m['p50'] / 1e4:,.0f} / {m['p95'] / 1e4:,.0f} 万元")
     ok = lambda c: "✅" if c else "❌"  # noqa: E731
+    load = os.getloadavg()[0]
     lines = [
         "# Simulation benchmark (issue 4) / 测算性能基准",
         "",
         "Written by `benchmarks/bench_simulate.py`; numbers from the last run on this machine "
         f"({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}). The machine is shared, so",
-        "timings vary by run; each part runs in its own process and reports that process's peak RSS.",
+        "timings vary by run; each part runs in its own process and reports that process's peak RSS. Wall-clock time is",
+        "the target; CPU time (this process only) is given beside it because other jobs were running "
+        f"(1-minute load average at the end: {load:.1f}).",
         "",
         "| Target | Measured | Met |",
         "|---|---|---|",
-        f"| One simulated year of 1,000,000 firms ≤ 1 s (engine: `assess(..., explain=False)`) | {e['assess_s']:.2f} s for {e['firms']:,} firms "
+        f"| One simulated year of 1,000,000 firms ≤ 1 s (engine: `assess(..., explain=False)`) | {e['assess_s']:.2f} s wall ({e['assess_cpu_s']:.2f} s CPU) for {e['firms']:,} firms "
         f"({e['events']:,} events, {e['financial_rows']:,} financial rows; best of 3: {', '.join(f'{t:.2f}' for t in e['assess_all_s'])} s) | {ok(e['assess_s'] <= 1)} |",
-        f"| 1,000 Monte Carlo runs of a Kaizhou-sized population (2,234 firms, 2023–2025, generation included) ≤ 60 s | {m['seconds']:.1f} s for {m['runs']} runs | {ok(m['seconds'] <= 60 and m['runs'] >= 1000)} |",
+        f"| 1,000 Monte Carlo runs of a Kaizhou-sized population (2,234 firms, 2023–2025, generation included) ≤ 60 s | {m['seconds']:.1f} s wall ({m['cpu_s']:.1f} s CPU) for {m['runs']} runs | {ok(m['seconds'] <= 60 and m['runs'] >= 1000)} |",
         f"| Peak memory ≤ 2 GB | engine part {e['peak_mb']:.0f} MB (generating 1M firms included); Monte Carlo {m['peak_mb']:.0f} MB | {ok(max(e['peak_mb'], m['peak_mb']) <= 2048)} |",
         "",
         f"Generating the 1,000,000-firm population (not part of the engine target) took {e['generate_s']:.1f} s.",

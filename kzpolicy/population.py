@@ -149,6 +149,14 @@ def _rank_within(run: np.ndarray, key: np.ndarray, n: int) -> np.ndarray:
     return rank.reshape(-1)
 
 
+def _top_k_within(run: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest scores within each run (``run`` sorted ascending)."""
+    order = np.lexsort((-score, run))
+    r = run[order]
+    first = np.searchsorted(r, r, side="left")
+    return order[(np.arange(len(r)) - first) < k]
+
+
 def _policy_places(pol, code: str, year: int) -> int:
     from .rules.common import param_at_year_end
     items = [pol.item(i) for i in pol.event_index.get(code, [])]
@@ -260,15 +268,15 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
     Y = np.arange(y_first, y_last + 1)
     nY = len(Y)
     mu, sd = float(value(A, "revenue.growth_mean")), float(value(A, "revenue.growth_sd"))
-    rev = np.empty((M, nY))
+    rev = np.empty((nY, M))  # year-major: one contiguous row per year
     b = base_year - y_first
-    rev[:, b] = rev_base
+    rev[b] = rev_base
     for j in range(b - 1, -1, -1):
-        rev[:, j] = rev[:, j + 1] / np.exp(rng.normal(mu, sd, size=M))
+        rev[j] = rev[j + 1] / np.exp(rng.normal(mu, sd, size=M))
     for j in range(b + 1, nY):
-        rev[:, j] = rev[:, j - 1] * np.exp(rng.normal(mu, sd, size=M))
+        rev[j] = rev[j - 1] * np.exp(rng.normal(mu, sd, size=M))
     # below-scale firms stayed below the floor before the base year (no exits)
-    rev[:, :b + 1] = np.where(above[:, None], rev[:, :b + 1], np.minimum(rev[:, :b + 1], floor - 1))
+    rev[:b + 1] = np.where(above[None, :], rev[:b + 1], np.minimum(rev[:b + 1], floor - 1))
 
     # entries into the above-scale register (升规): 2023 exactly as published, later years Poisson
     lam_after = float(value(A, "population.new_above_scale_per_year_after_2023"))
@@ -278,14 +286,14 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
         j = y - y_first
         k = np.full(R, new_2023) if y == 2023 else rng.poisson(lam_after, size=R)
         cand = ~is_above & (est_year < y)
-        score = np.where(cand, -(np.log(rev[:, j]) + rng.gumbel(size=M)), np.inf)
+        score = np.where(cand, -(np.log(rev[j]) + rng.gumbel(size=M)), np.inf)
         chosen = (_rank_within(run, score, N) < k[run]) & cand
         lift = floor * (1.0 + rng.uniform(0.0, 0.3, size=M))
-        rev[:, j] = np.where(chosen, np.maximum(rev[:, j], lift), rev[:, j])
+        rev[j] = np.where(chosen, np.maximum(rev[j], lift), rev[j])
         is_above |= chosen
         enter_year[chosen] = y
         # above-scale firms stay above; the rest stay below the floor
-        rev[:, j] = np.where(is_above, np.maximum(rev[:, j], floor), np.minimum(rev[:, j], floor - 1))
+        rev[j] = np.where(is_above, np.maximum(rev[j], floor), np.minimum(rev[j], floor - 1))
     rev = np.round(rev)
 
     # size band from base-year revenue
@@ -318,14 +326,18 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
 
     # which years are on record
     short_from = int(value(A, "revenue.short_history_from"))
-    exists = Y[None, :] >= est_year[:, None]
+    exists = Y[:, None] >= est_year[None, :]
     lowest = _lowest_milestone(pol, y0)
-    relevant = np.where(exists, rev, 0).max(axis=1) >= lowest * 0.8
+    relevant = np.where(exists, rev, 0).max(axis=0) >= lowest * 0.8
+    del exists
     full = rng.random(M) < float(value(A, "revenue.full_history_share"))
     first_rec = np.where(relevant & full, est_year, np.maximum(est_year, short_from))
-    on_record = Y[None, :] >= first_rec[:, None]
-    fi, yj = np.nonzero(on_record)
-    fin_rev = rev[fi, yj]
+    on_record = Y[:, None] >= first_rec[None, :]
+    yj, fi = np.nonzero(on_record)
+    del on_record
+    o = np.argsort(fi, kind="stable")  # rows by firm, then year
+    yj, fi = yj[o], fi[o]
+    fin_rev = rev[yj, fi]
     rd_noise = np.exp(ysd * rng.standard_normal(len(fi)))
     fin_rd = np.where(has_rd[fi], np.round(fin_rev * intensity[fi] * rd_noise), 0.0)
     fin_rd = np.where(Y[yj] >= short_from, fin_rd, np.nan)  # R&D records are generated from short_history_from
@@ -333,36 +345,34 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
     # ---- events
     ev = _Events([])
     for y in range(y0, y1 + 1):
-        j = y - y_first
         ystart = np.datetime64(f"{y}-01-01", "D")
         ndays = int((np.datetime64(f"{y + 1}-01-01", "D") - ystart).astype(int))
-        alive = est_year <= y
-        # 升规 entries of the year
-        f = np.flatnonzero(enter_year == y)
+        f = np.flatnonzero(enter_year == y)  # 升规 entries of the year
         ev.add(f, np.maximum(ystart + rng.integers(0, ndays, size=len(f)), established[f]), "above_scale.enter")
-    held: Dict[str, np.ndarray] = {}
     for code, spec in A["events"].items():
         lam = expected_per_year(code, A, C)
         wts = np.array([float(spec["weights"].get(b_, 0)) for b_ in BANDS])[band_i]
         if spec.get("industries"):
             wts = wts * np.isin(industry, spec["industries"])
-        held[code] = np.zeros(M, bool)
+        cand = np.flatnonzero(wts > 0)  # only firms that can have the event are drawn
+        wc, rc, ec = wts[cand], run[cand], est_year[cand]
+        held = np.zeros(len(cand), bool)
         for y in range(y0, y1 + 1):
             j = y - y_first
             ystart = np.datetime64(f"{y}-01-01", "D")
             ndays = int((np.datetime64(f"{y + 1}-01-01", "D") - ystart).astype(int))
-            wy = wts * (est_year <= y) * (~held[code] if spec.get("once") else 1)
-            tot = np.bincount(run, weights=wy, minlength=R)
-            p = np.minimum(1.0, lam * wy / np.where(tot > 0, tot, 1)[run])
-            hit = rng.random(M) < p
+            wy = wc * (ec <= y) * (~held if spec.get("once") else 1)
+            tot = np.bincount(rc, weights=wy, minlength=R)
+            p = np.minimum(1.0, lam * wy / np.where(tot > 0, tot, 1)[rc])
+            hit = rng.random(len(cand)) < p
             if spec.get("once"):
-                held[code] |= hit
-            f = np.flatnonzero(hit)
+                held |= hit
+            f = cand[hit]
             dates = np.maximum(ystart + rng.integers(0, ndays, size=len(f)), established[f])
             extra = {}
             if spec.get("amount"):
-                last = rev[f, j - 1] if j >= 1 else rev[f, j]
-                last = np.where(np.isnan(last) | (est_year[f] >= y), rev[f, j], last)
+                last = rev[j - 1, f] if j >= 1 else rev[j, f]
+                last = np.where(np.isnan(last) | (est_year[f] >= y), rev[j, f], last)
                 ratio = float(value(A, "investment.amount_share_median")) * np.exp(
                     float(value(A, "investment.amount_share_sigma")) * rng.standard_normal(len(f)))
                 extra["amount"] = np.round(last * ratio)
@@ -380,8 +390,8 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
     # article 2 rankings: illustrative scores (interpretation art02-ranking), places from the policy
     noise_sd = float(value(A, "rankings.noise_sd"))
     rank_md = str(value(A, "rankings.date"))
-    rd_full = np.full((M, nY), np.nan)
-    rd_full[fi, yj] = fin_rd
+    rd_full = np.full((nY, M), np.nan)
+    rd_full[yj, fi] = fin_rd
     for name in ("composite", "innovation", "growth"):
         spec = value(A, f"rankings.{name}")
         code = spec["event"]
@@ -389,20 +399,20 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
             j = y - y_first
             places = _policy_places(pol, code, y)
             elig = (is_above_at(enter_year, above, y - 1)) & (est_year <= y - 1)
-            if spec["score"] == "revenue_last_year":
-                s = np.log(np.maximum(rev[:, j - 1], 1))
-            elif spec["score"] == "rd_last_year":
-                s = np.log(np.maximum(np.nan_to_num(rd_full[:, j - 1]), 1))
-            elif spec["score"] == "growth_last_year":
-                s = np.log(np.maximum(rev[:, j - 1], 1)) - np.log(np.maximum(rev[:, j - 2], 1))
+            if spec["score"] == "growth_last_year":
                 elig &= est_year <= y - 2
+            f = np.flatnonzero(elig)
+            if spec["score"] == "revenue_last_year":
+                sc = np.log(np.maximum(rev[j - 1, f], 1))
+            elif spec["score"] == "rd_last_year":
+                sc = np.log(np.maximum(np.nan_to_num(rd_full[j - 1, f]), 1))
+            elif spec["score"] == "growth_last_year":
+                sc = np.log(np.maximum(rev[j - 1, f], 1)) - np.log(np.maximum(rev[j - 2, f], 1))
             else:
                 raise ValueError(f"rankings.{name}: unknown score {spec['score']!r}")
-            s = s + noise_sd * rng.standard_normal(M)
-            key = np.where(elig, -s, np.inf)
-            chosen = (_rank_within(run, key, N) < places) & elig
-            f = np.flatnonzero(chosen)
-            ev.add(f, np.full(len(f), np.datetime64(f"{y}-{rank_md}", "D")), code)
+            sc = sc + noise_sd * rng.standard_normal(len(f))
+            f = f[_top_k_within(run[f], sc, places)]
+            ev.add(np.sort(f), np.full(len(f), np.datetime64(f"{y}-{rank_md}", "D")), code)
 
     # ---- tables
     base_ids = np.array([f"KZ{i:04d}" for i in range(1, N + 1)])
