@@ -66,11 +66,12 @@ def head(n: int):
     a = POLICY.article(n)
     return [
         md(f"# {article_zh(n)}　{a.title.zh}\n\n*Article {n} — {a.title.en}*"),
-        code(SETUP, tags=("hide-input",)),
+        code(SETUP, tags=("hide-cell",)),
         code(f"guide.citation_box({n})", tags=("remove-input",)),
-        md("## 原文与实现 Text and code\n\n"
-           "原文逐句引用，每句之后是实现这一句的代码。"
-           "The text, clause by clause, each followed by the code for exactly that clause."),
+        md("## 原文与代码 Text and code\n\n"
+           "原文逐句引用，每句之后是实现这一句的代码：参数取自政策数据（YAML），再用引擎算一个最小的例子。\n\n"
+           "*The text, sentence by sentence, each followed by the code that implements exactly that sentence: "
+           "the parameters come from the policy data (YAML), then the engine computes a minimal case.*"),
     ]
 
 
@@ -83,7 +84,7 @@ def section(zh: str, en: str, body: str = ""):
 
 
 def interp_head(n: int):
-    return [section("解释与口径", "Interpretations",
+    return [section("解释口径", "Interpretations",
                     "原文不明确之处登记在解释登记表中（kzpolicy/policies/kaizhou_2023_27/interpretations.yaml），"
                     "可以切换口径；下表列出与本条有关的登记项。"
                     "Where the text is ambiguous the reading is registered, switchable, and listed here."),
@@ -142,7 +143,7 @@ guide.eligibility_table(13)
 one = {"firm": guide.firm("A", registered=True, tax_compliant=True, good_credit=True, independent_legal_person=True)}
 check(one, "art13.zhugongdai", on="2023-09-01")[["firm_id", "status", "status_zh", "met", "failed", "missing"]]
 """),
-        section("通俗解释", "Plain explanation", """
+        section("解读", "Plain explanation", """
 **中文**：开州区设立“助工贷”风险补偿资金池，为工业企业提供一年期流动资金贷款。申请的企业必须同时满足五个条件：是工业企业、依法注册、诚信纳税、信用良好、具有独立法人资格。本条**不发奖金**：企业得到的是一笔由资金池增信的贷款，贷款额度、利率、风险补偿比例在本文件中都没有规定，由资金池管理办法和合作银行另行确定。本工具把“工业企业”读作行业为制造业、采矿业或电力热力燃气及水生产和供应业（与其他条款的“工业企业”一致）；其余四个条件是企业提供的是/否事实，没有提供的，结论是“无法判断”，而不是“不符合”。
 
 **English**: The district sets up a risk-compensation pool behind one-year working-capital loans (“助工贷”) for industrial firms. A firm must meet all five conditions: an industrial firm, lawfully registered, honest taxpayer, good credit, independent legal person. The article pays **no award**: the benefit is a loan backed by the pool; its size, rate and the pool's loss share are not set in this document. The toolkit reads “industrial firm” as manufacturing, mining or utilities (as elsewhere in the package); the other four conditions are yes/no facts supplied by the firm, and a fact not supplied makes the answer “unknown”, never “no”.
@@ -199,7 +200,7 @@ guide.outcome(a)
 
 No interpretation is registered for this article. Note the readings built in: “industrial firm” follows the industry field (manufacturing, mining, utilities) as in the other articles; what counts as “good credit” or “honest taxpayer” (e.g. a tax-credit grade) is not defined in the text, so it is supplied as a yes/no fact.
 """),
-        section("练习", "Exercises"),
+        section("练习", "Exercises", "答案默认隐藏，点击展开。*Solutions are hidden; click to show.*"),
         *exercise("**练习1 / Exercise 1** — 一家电力企业（industry = utilities），五项事实均为“是”，能否申请“助工贷”？A utilities firm with all five facts true: eligible?", """
 ex = {"firm": guide.firm("E1", industry="utilities", registered=True, tax_compliant=True, good_credit=True, independent_legal_person=True)}
 answer = check(ex, "art13.zhugongdai", on="2023-10-01").iloc[0]
@@ -237,7 +238,7 @@ a = guide.run(loan)
 a.fees[["item", "principal_yuan", "start", "end", "working_days", "daily_rate", "fee_yuan"]]
 """),
         md("第三部分“鼓励更多商业银行参与区级应急转贷”是工作要求，没有可计算的内容。The last part (encouraging more banks to take part) is an instruction with nothing to compute."),
-        section("通俗解释", "Plain explanation", """
+        section("解读", "Plain explanation", """
 **中文**：区级应急转贷资金帮助企业“过桥”还旧贷、续新贷。本条把使用范围从工业企业扩大到个体工商户、新型农业经营主体、“双百”大型民营企业等市场主体（满足其一即可）。使用这笔资金要交**资金使用费**：按实际占用的**工作日**计算，每个工作日收取本金的万分之一（0.1‰，见参数表）。工作日按国家公布的节假日安排计算——法定节假日不算，调休上班的周末要算。首尾两天怎么算，原文没有写，本工具默认“算头不算尾”（见解释 art14-working-days）。这是企业**支付**的费用，不是奖励，单独列在“收费”中。
 
 **English**: The district bridge-loan fund lets a borrower repay a maturing bank loan before the bank re-lends. This article opens it beyond industrial firms to individual businesses, new-type agricultural operators, large private firms of the “双百” list and other eligible entities (any one is enough). The user pays a **fee** per **working day** the money is used, a fixed share of the principal per day (0.1‰, see the parameter table). Working days follow the official calendar: public holidays do not count, weekend days made working days (调休) do. The text does not say which ends of the period count; by default the first day counts and the last does not (interpretation art14-working-days). The fee is a charge the borrower pays, reported apart from awards.
@@ -326,7 +327,7 @@ assert eff["start_inclusive"]["working_days"] == 1 and eff["both_ends"]["working
 pd.DataFrame({k: {"working_days": int(v["working_days"]), "fee": wan(v["fee_yuan"])} for k, v in eff.items()}).T
 """),
         md("默认口径“算头不算尾”下只收周五一天的费用；“首尾均计”下周一也收费，费用翻倍。Under the default only Friday is charged; counting both ends charges Monday too and doubles the fee. `guide.reading_effects` compares awards, and a fee is not an award, so the comparison above is computed from `a.fees` directly."),
-        section("练习", "Exercises"),
+        section("练习", "Exercises", "答案默认隐藏，点击展开。*Solutions are hidden; click to show.*"),
         *exercise("**练习1 / Exercise 1** — 本金1000万元，2023-12-29至2024-01-02使用转贷资金（跨元旦），按默认口径收多少费用？A 10-million loan from 2023-12-29 to 2024-01-02 (across New Year): the fee under the default reading?", """
 ex = {"firm": guide.firm("X1"), "events": [
     {"date": "2023-12-29", "code": "bridge_loan", "principal": 10000000, "start": "2023-12-29", "end": "2024-01-02"}]}
@@ -368,7 +369,7 @@ srdi = {"firm": guide.firm("S1", pre_listing_pool=False),
         "events": [{"date": "2023-07-01", "code": "srdi.specialized.municipal"}]}
 check(srdi, "art15.one_firm_one_plan", on="2023-09-01")[["firm_id", "status_zh", "met", "failed", "missing"]]
 """),
-        section("通俗解释", "Plain explanation", """
+        section("解读", "Plain explanation", """
 **中文**：对五类重点企业——工业十强、科技创新十强、工业十强成长型企业、专精特新企业、拟上市储备企业——金融部门“一企一策”地制定金融服务方案。属于其中任何一类即可。本条**没有金额**：方案的内容（贷款额度、利率、担保方式）由金融事务中心和银行逐户确定，文件没有规定。
 
 原文**确定了**：哪五类企业是对象；服务形式是“一企一策”的金融服务方案。**没有确定**：各类名单从何时起、多长时间有效（例如专精特新称号有有效期，十强为年度评选）；方案包含什么。本工具把截至检查日已发生的相关认定都算作“属于该类”，没有考虑称号到期——这是一个需要使用者注意的假设。
@@ -428,7 +429,7 @@ guide.outcome(a)
 """),
         *interp_head(n),
         md("本条没有登记的解释项。未决问题（称号有效期、十强名单的年度）如上所述，本工具不作推测。No interpretation is registered; the open questions above (how long a status lasts) are not guessed by the toolkit."),
-        section("练习", "Exercises"),
+        section("练习", "Exercises", "答案默认隐藏，点击展开。*Solutions are hidden; click to show.*"),
         *exercise("**练习1 / Exercise 1** — 一家企业2023-10-15入选工业十强成长型企业，2023-10-14检查和2023-10-15检查结果分别是什么？A firm joins the growth top ten on 2023-10-15: the result on 14 and on 15 October?", """
 ex = {"firm": guide.firm("X1", pre_listing_pool=False), "events": [{"date": "2023-10-15", "code": "ranking.top10.growth"}]}
 r14 = check(ex, "art15.one_firm_one_plan", on="2023-10-14").iloc[0]["status"]
@@ -476,7 +477,7 @@ first_trade = guide.param("art16.cq_equity_first_trade.amount")
 guide.awards(guide.run({"firm": guide.firm("L3"), "events": [
     {"date": "2023-08-01", "code": "listing.cq_equity"}, {"date": "2023-11-01", "code": "listing.cq_equity.first_trade"}]}))
 """),
-        section("通俗解释", "Plain explanation", """
+        section("解读", "Plain explanation", """
 **中文**：企业上市或挂牌，在享受重庆市奖补之外，还可以获得开州区的奖励：
 - 在主板、创业板、科创板、北交所**上市**：区级奖励为市级奖补标准的一定比例，但总额有上限（比例与上限见参数表；上限“不超过”含本数）。区级金额取决于市级金额，而市级分阶段标准本工具没有读到，所以**必须把市级奖补金额作为输入**，否则报错而不推测。
 - 在“新三板”**挂牌**：一次性固定奖励。
@@ -550,7 +551,7 @@ assert eff.loc["from_year_start", "total_yuan"] == int(mul_round(2000000, share)
 eff
 """),
         md("**art16-municipal-reward** 只有一个口径（必须输入），例2已演示：缺少输入时不给出任何金额。This interpretation has a single reading (input required), shown in example 2: without the input no amount is produced."),
-        section("练习", "Exercises"),
+        section("练习", "Exercises", "答案默认隐藏，点击展开。*Solutions are hidden; click to show.*"),
         *exercise("**练习1 / Exercise 1** — 一家企业2023-09-01在北交所上市，市级奖补800万元，区级奖励多少？A BSE listing on 2023-09-01 with a municipal reward of 8 million yuan: the district reward?", """
 a = guide.run({"firm": guide.firm("X1"), "events": [{"date": "2023-09-01", "code": "listing.bse", "municipal_reward": 8000000}]})
 expected = min(int(mul_round(8000000, share)), cap)
@@ -582,7 +583,7 @@ def no_money(n: int, explanation: str, decides: list, open_: list, examples: lis
     for i in range(max(len(decides), len(open_))):
         table += f"| {decides[i] if i < len(decides) else ''} | {open_[i] if i < len(open_) else ''} |\n"
     cells += [
-        section("通俗解释", "Plain explanation", explanation),
+        section("解读", "Plain explanation", explanation),
         md(table),
         section("参数表", "Parameters",
                "本条**没有可计算的金额**，政策数据中没有参数；下表为空是如实的结果，而不是遗漏。"
@@ -593,7 +594,7 @@ def no_money(n: int, explanation: str, decides: list, open_: list, examples: lis
         *examples,
         *interp_head(n),
         md("本条没有登记的解释项：原文没有可计算的内容，也就没有需要选择的计算口径。No interpretation is registered: with nothing to compute there is no reading to choose."),
-        section("练习", "Exercises"),
+        section("练习", "Exercises", "答案默认隐藏，点击展开。*Solutions are hidden; click to show.*"),
         *exercises,
     ]
     return cells
@@ -821,7 +822,7 @@ def township_awards(ranks: dict, year: int = 2023):
 
 guide.parameter_table(21)
 """),
-        section("通俗解释", "Plain explanation", """
+        section("解读", "Plain explanation", """
 **中文**：区里每年根据各乡镇（街道）的工业发展情况——规上和规下工业、新增规上企业和非目录样本企业、科技创新等——评选工业发展一等奖和二等奖，奖励的是乡镇（街道）的**工作经费**，不是企业奖金。名额和每个奖的金额见参数表：名次在一等奖名额之内的得一等奖，其后二等奖名额之内的得二等奖，再往后没有奖励。原文只列了评选指标，没有给出权重和计算方法，所以本工具**不自行排名**：名次必须作为输入提供（解释 art02-ranking）。
 
 **English**: Every year the district ranks townships and streets on their industrial development — above- and below-scale industry, new above-scale firms and non-directory sample firms, innovation — and gives first and second prizes as **working funds** to the townships, not to firms. The number of places and the amounts are in the parameter table: ranks within the first-prize places get the first prize, the next second-prize places the second prize, and later ranks nothing. The text names criteria but no weights, so the toolkit **does not rank**: the ranking is an input (interpretation art02-ranking).
@@ -872,7 +873,7 @@ except FactsError as e:
 
 **art02-ranking** has one reading: the ranking is an input. The criteria carry no weights; any ranking the toolkit computed would be an illustration with labelled weights, not the selection. (`guide.reading_effects` works on firm profiles; this article's recipients are townships, so the effect is shown with the examples above: change the ranks, the input, and the result changes; the rule does not.)
 """),
-        section("练习", "Exercises"),
+        section("练习", "Exercises", "答案默认隐藏，点击展开。*Solutions are hidden; click to show.*"),
         *exercise("**练习1 / Exercise 1** — 某镇从第21名上升到第20名，工作经费增加多少？从第11名上升到第10名呢？A township moves from rank 21 to 20: how much more working funds? From 11 to 10?", """
 def funds(rank):
     t = township_awards({"某镇": rank}).township_awards
@@ -906,7 +907,7 @@ platform = guide.param("art22.platform_awards.amount")
 lines = budget_lines(years=(2023,))
 lines[lines["article"] == 22]
 """),
-        section("通俗解释", "Plain explanation", """
+        section("解读", "Plain explanation", """
 **中文**：进一步完善中小企业服务体系，引导中小微企业公共服务平台集聚服务资源、完善服务功能、加强规范管理，区里**每年安排固定数额**（见参数表）用于择优奖励这些平台。原文**确定了**每年的总额和用途；**没有确定**奖励多少个平台、每个平台多少、按什么标准“择优”，也没有说公布当年是否按月折算。因此本工具把它作为**年度预算线**计入财政成本（与第六条的年度资金同类），而不为任何企业或平台计算奖励。
 
 **English**: To build the SME service system, the district steers SME public service platforms to pool resources, improve services and manage themselves well, and **sets aside a fixed sum every year** (see the parameter table) to reward the best of them. The text **decides** the yearly total and its use; it **leaves open** how many platforms, how much each, on what criteria, and whether the publication year is pro-rated. The toolkit therefore counts it as a **yearly budget line** in fiscal cost (like article 6's yearly fund) and computes no award for any firm or platform.
@@ -944,7 +945,7 @@ per_year.map(wan)
         code(BUSY_FIRM.format(n=n, zh="二十二")),
         *interp_head(n),
         md("本条没有登记的解释项。公布当年（2023年）是否全额安排，原文没有说明；本工具按年末有效值计入全年额度，这是一个计算约定，使用者做财政测算时应注意。No interpretation is registered. Whether 2023, the publication year, gets the full sum is not said; the toolkit counts the value in force on 31 December for the whole year — a convention to bear in mind in fiscal estimates."),
-        section("练习", "Exercises"),
+        section("练习", "Exercises", "答案默认隐藏，点击展开。*Solutions are hidden; click to show.*"),
         *exercise("**练习1 / Exercise 1** — 假设某年有6个平台被择优奖励、平均分配，每个平台多少？（这是假设，原文没有规定分配方式。）Suppose 6 platforms share the sum equally in a year (an assumption; the text sets no split): how much each?", """
 n_platforms = 6                          # 假设 / assumption
 each = int(mul_round(platform, Fraction(1, n_platforms)))   # 取整只经 kzpolicy.money（四舍五入一次）/ rounded once, half up
@@ -993,7 +994,7 @@ pd.DataFrame({"date": ["2024-12-31", "2025-01-01"],
               "现行 as published": [p_old.at("2024-12-31"), p_old.at("2025-01-01")],
               "假设修订后 hypothetical amendment": [p_new.at("2024-12-31"), p_new.at("2025-01-01")]})
 """),
-        section("通俗解释", "Plain explanation", """
+        section("解读", "Plain explanation", """
 **中文**：本政策**自公布之日起执行**（2023年5月30日），以前的相关规定与本文件不一致的，以本文件为准。如果国家、市、区的有关政策调整，按新的规定执行。
 
 在本工具中：每个金额都带有起始日期，起始日就是公布日；公布日之前发生的事项默认不适用本文件（见解释 publication-date；第四条“2022年以来”另有自己的时间窗口）。政策调整在数据中表现为**新的带日期取值**——某日之前按旧值，之后按新值——所以同一个计算既能算调整前的事项，也能算调整后的事项。本页的修订数额是**虚构的**，只用来演示机制。
@@ -1071,7 +1072,7 @@ assert eff.loc["from_publication", "total_yuan"] == 0 and eff.loc["from_year_sta
 eff
 """),
         md("改变的是公布日之前、同一年内的事项是否计入；公布之后的事项两种口径结果相同。What changes is whether events earlier in the publication year count; events after publication come out the same under both readings."),
-        section("练习", "Exercises"),
+        section("练习", "Exercises", "答案默认隐藏，点击展开。*Solutions are hidden; click to show.*"),
         *exercise("**练习1 / Exercise 1** — 在上面的假设修订下，一家企业2025-03-01新升规入库，得多少？2023-03-01入库、按“当年1月1日起”口径呢？Under the hypothetical amendment, entry on 2025-03-01? And entry on 2023-03-01 under the from-year-start reading?", """
 a25 = guide.run(entry("2025-03-01"), year=2025, policy=amended).total_yuan
 a23 = guide.run(entry("2023-03-01"), year=2023, policy=amended, readings={"publication-date": "from_year_start"}).total_yuan
