@@ -235,7 +235,7 @@ def _write_table(ws, df: pd.DataFrame, columns: List[tuple]):
 
 
 def _col_yuan(name):
-    return [(f"金额（万元）", name, "wan"), (f"金额（元）", name, "yuan")]
+    return [("金额（万元）", name, "wan"), ("金额（元）", name, "yuan")]
 
 
 def _article_label(df):
@@ -270,6 +270,11 @@ def write_results(assessment: Assessment, path: Union[str, Path], facts: Optiona
     wb = Workbook()
     _fixed_dates(wb)
 
+    names = dict(zip(facts.firms["firm_id"], facts.firms["name"])) if facts is not None else {}
+
+    def firm_name(d):  # the name the user gave (empty without facts)
+        return [names.get(f) for f in d["firm_id"]]
+
     ws = wb.active
     ws.title = "企业汇总"
     fs = firm_summary(a, facts)
@@ -281,7 +286,7 @@ def write_results(assessment: Assessment, path: Union[str, Path], facts: Optiona
         from .explain import explain
         led = explain(led, pol, a.year)
     _write_table(wb.create_sheet("明细"), led, [
-        ("企业编号", "firm_id", "text"), ("年度", "year", "int"), ("条款", _article_label, "text"),
+        ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("年度", "year", "int"), ("条款", _article_label, "text"),
         ("奖补项目", "label_zh", "text"), ("项目代码", "item", "text"), ("事项代码", "event_code", "text"),
         ("事项日期", "event_date", "date"), *_col_yuan("amount_yuan"), ("是否封顶", lambda d: ["是" if x else "否" for x in d["cap_applied"]], "text"),
         ("计算说明", "explanation_zh", "text"), ("Explanation", "explanation_en", "text")])
@@ -297,21 +302,21 @@ def write_results(assessment: Assessment, path: Union[str, Path], facts: Optiona
 
     nm = a.near_misses
     _write_table(wb.create_sheet("接近门槛"), nm, [
-        ("企业编号", "firm_id", "text"), ("条款", _article_label, "text"), ("项目代码", "item", "text"),
+        ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("条款", _article_label, "text"), ("项目代码", "item", "text"),
         ("差距", "message_zh", "text"), ("达到后可获（万元）", "worth_yuan", "wan"), ("达到后可获（元）", "worth_yuan", "yuan"),
         ("Gap", "message_en", "text")])
 
     _write_table(wb.create_sheet("无法判断"), a.undetermined, [
-        ("企业编号", "firm_id", "text"), ("条款", _article_label, "text"), ("项目代码", "item", "text"),
+        ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("条款", _article_label, "text"), ("项目代码", "item", "text"),
         ("原因", "reason_zh", "text"), ("Reason", "reason_en", "text")])
 
     _write_table(wb.create_sheet("不予计奖"), a.excluded, [
-        ("企业编号", "firm_id", "text"), ("条款", _article_label, "text"), ("项目代码", "item", "text"),
+        ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("条款", _article_label, "text"), ("项目代码", "item", "text"),
         ("事项代码", "event_code", "text"), ("事项日期", "event_date", "date"), ("原因", "reason_zh", "text"),
         ("Reason", "reason_en", "text")])
 
     _write_table(wb.create_sheet("转贷费用"), a.fees, [
-        ("企业编号", "firm_id", "text"), ("条款", _article_label, "text"), ("本金（元）", "principal_yuan", "yuan"),
+        ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("条款", _article_label, "text"), ("本金（元）", "principal_yuan", "yuan"),
         ("开始", "start", "date"), ("结束", "end", "date"), ("工作日", "working_days", "int"),
         ("费用（万元）", "fee_yuan", "wan"), ("费用（元）", "fee_yuan", "yuan"),
         ("计算说明", "explanation_zh", "text"), ("Explanation", "explanation_en", "text")])

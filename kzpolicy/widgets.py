@@ -132,7 +132,14 @@ class Calculator:
 
     def __init__(self, year: int = 2023, policy=None, profile: Optional[dict] = None, readings: Optional[Dict[str, str]] = None):
         self.policy = get_policy(policy)
-        self.readings = dict(readings or {})
+        chosen = self.policy.readings(readings)  # validates the ids and values given
+        #: one drop-down per registered interpretation; the default reading is preselected
+        self.reading_widgets: Dict[str, W.Dropdown] = {
+            i.id: W.Dropdown(options=[(f"{k}{'（默认 default）' if k == i.default else ''}：{t.zh}", k) for k, t in i.readings.items()],
+                             value=chosen[i.id], description=i.id, style=_DESC, layout=W.Layout(width="720px"),
+                             tooltip=i.question.zh)
+            for i in self.policy.interpretations.values()
+        }
         used = set(self.policy.event_codes)
         self.codes = [c for c in EVENT_CODES if c in used]
         self._quiet = True
@@ -153,7 +160,7 @@ class Calculator:
         self.output = W.HTML()
         self.result: Optional[Assessment] = None
         self.errors: List[str] = []
-        for w in (self.name, self.industry, self.independent):
+        for w in (self.name, self.industry, self.independent, *self.reading_widgets.values()):
             w.observe(lambda _: self.refresh(), "value")
         for w in (self.year, self.established):  # these change the years shown; the rebuild re-assesses
             w.observe(lambda _: self._build_history(), "value")
@@ -165,12 +172,30 @@ class Calculator:
             W.HTML("<b>历年主营业务收入与研发费用（元；空白＝未知）Revenue and R&amp;D by year (yuan; blank = unknown)</b>"),
             self.history_box,
             W.HTML("<b>事项 Events</b>"), self.events_box, self.add_button,
+            self._readings_panel(),
             W.HTML("<hr>"), self.output,
         ])
         self._quiet = False
         self.refresh()
 
     # ---- building the form
+    def _readings_panel(self) -> W.Accordion:
+        acc = W.Accordion(children=[W.VBox(list(self.reading_widgets.values()))])
+        acc.set_title(0, "解释口径 Interpretations (registry readings)")
+        acc.selected_index = None
+        return acc
+
+    @property
+    def readings(self) -> Dict[str, str]:
+        """The readings in force (registry id -> reading), as chosen in the interpretations panel."""
+        return {k: w.value for k, w in self.reading_widgets.items()}
+
+    def set_reading(self, interp_id: str, value: str):
+        """Switch one interpretation (as a user would in the panel) and re-assess."""
+        if interp_id not in self.reading_widgets:
+            raise KeyError(f"unknown interpretation {interp_id!r}; see `kzpolicy readings`")
+        self.reading_widgets[interp_id].value = value
+
     def _history_years(self) -> List[int]:
         y = int(self.year.value)
         est = self.established.value.year if self.established.value else y - 1
@@ -261,7 +286,7 @@ class Calculator:
         self.result, self.errors = None, []
         try:
             facts = profile_to_facts(self.profile(), name="计算器 calculator")
-            self.result = assess(facts, year=int(self.year.value), policy=self.policy, readings=self.readings or None)
+            self.result = assess(facts, year=int(self.year.value), policy=self.policy, readings=self.readings)
         except FactsError as e:
             self.errors = list(e.problems)
         except ValueError as e:

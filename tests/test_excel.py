@@ -127,8 +127,10 @@ def test_results_workbook_exact_wan_and_chinese_headers(template, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert {"企业汇总", "明细", "分条汇总", "接近门槛", "无法判断"} <= set(wb.sheetnames)
     led = pd.read_excel(out, sheet_name="明细")
-    assert list(led.columns[:9]) == ["企业编号", "年度", "条款", "奖补项目", "项目代码", "事项代码", "事项日期", "金额（万元）", "金额（元）"]
+    assert list(led.columns[:10]) == ["企业编号", "企业名称", "年度", "条款", "奖补项目", "项目代码", "事项代码", "事项日期", "金额（万元）", "金额（元）"]
     assert list(led["金额（元）"]) == list(a.ledger["amount_yuan"])
+    names = dict(zip(facts.firms["firm_id"], facts.firms["name"]))
+    assert list(led["企业名称"]) == [names[f] for f in a.ledger["firm_id"]]
     for wan, yuan in zip(led["金额（万元）"], led["金额（元）"]):
         assert Decimal(repr(float(wan))) == Decimal(int(yuan)) / 10000  # exact, no rounding
     # formats show at most 4 decimals
@@ -147,6 +149,15 @@ def test_results_workbook_exact_wan_and_chinese_headers(template, tmp_path):
     assert [int(x) for x in firms["金额（元）"]] == [int(by.get(f, 0)) for f in ["F1", "F2", "F3"]]
     nm = pd.read_excel(out, sheet_name="接近门槛")
     assert list(nm["企业编号"]) == list(a.near_misses["firm_id"]) and "差距" in nm.columns
+
+
+def test_results_without_facts_still_complete(tmp_path):
+    a = k.assess(k.profile_to_facts({"firm": {"id": "X", "industry": "manufacturing", "established": "2015-01-01"},
+                                     "events": [{"date": "2023-08-15", "code": "above_scale.enter"}]}), year=2023)
+    out = excel.write_results(a, tmp_path / "r.xlsx")
+    led = pd.read_excel(out, sheet_name="明细")
+    assert list(led["企业编号"]) == ["X"] and led["企业名称"].isna().all()
+    assert int(pd.read_excel(out, sheet_name="企业汇总")["金额（元）"].sum()) == a.total_yuan
 
 
 def test_results_never_contain_formulas(tmp_path):

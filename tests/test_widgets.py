@@ -96,3 +96,21 @@ def test_remove_event_and_load_profile():
     assert c.result.total_yuan == direct.total_yuan > 0
     c.remove_event(c.events[0])
     assert c.result.total_yuan == 0 and len(c.events_box.children) == 0
+
+
+def test_switching_an_interpretation_re_assesses():
+    low = min((it for it in POL.items() if it.article == 3), key=lambda it: it.param("threshold").at("2023-12-31"))
+    thr = low.param("threshold").at("2023-12-31")
+    fin = {y: {"revenue": thr // 2} for y in range(2015, 2022)}
+    fin[2022] = {"revenue": thr}  # exactly at the threshold: "突破" read as strictly above pays nothing
+    c = calculator(profile={"firm": {"industry": "manufacturing", "established": "2015-01-01", "independent_legal_person": True},
+                            "financials": fin})
+    assert c.readings["art03-crossing"] == POL.interpretations["art03-crossing"].default == "strictly_above"
+    assert c.result.total_yuan == 0 and low.id in set(c.result.near_misses["item"])
+    c.set_reading("art03-crossing", "at_least")
+    assert list(c.result.ledger["item"]) == [low.id]
+    assert c.result.total_yuan == low.param("amount").at("2023-12-31")
+    with pytest.raises(KeyError):
+        c.set_reading("no-such-reading", "x")
+    with pytest.raises(ValueError):
+        calculator(readings={"art03-crossing": "sometimes"})
