@@ -265,7 +265,8 @@ class MonteCarlo:
 
     def run_totals(self) -> pd.DataFrame:
         """Firm awards per run and year (plus 'total' over the years)."""
-        g = self.totals.groupby(["run", "year"])["amount_yuan"].sum().unstack("year").reindex(columns=self.years).fillna(0)
+        g = self.totals.groupby(["run", "year"])["amount_yuan"].sum().unstack("year")
+        g = g.reindex(index=range(self.runs), columns=self.years).fillna(0)  # a run without awards counts as 0 awarded
         g["total"] = g.sum(axis=1)
         return g
 
@@ -282,6 +283,7 @@ class MonteCarlo:
         out = pd.DataFrame({by: list(g.columns), **{f"p{p}_yuan": np.round(q[i]).astype(np.int64) for i, p in enumerate(PERCENTILES)},
                             "mean_yuan": np.round(g.mean(axis=0).to_numpy()).astype(np.int64)})
         out["runs"] = self.runs
+        out["scope"] = "企业奖补（不含乡镇经费与预算专项） / firm awards (township funds and budget lines are fixed, shown apart)"
         out["basis"] = self.basis
         return out
 
