@@ -77,7 +77,7 @@ def head(n: int):
         md(f"# {article_zh(n)}　{a.title.zh}\n\n*Article {n} — {a.title.en}*"),
         code(SETUP, "hide-cell"),
         code(f"guide.citation_box({n})", "remove-input"),
-        md("## 原文与代码 Text and code\n\n"
+        md("## 原文与实现 Text and code\n\n"
            "原文逐句引用，每句之后是实现这一句的代码：参数取自政策数据（YAML），再用引擎算一个最小的例子。\n\n"
            "*The text, sentence by sentence, each followed by the code that implements exactly that sentence: "
            "the parameters come from the policy data (YAML), then the engine computes a minimal case.*"),
@@ -101,7 +101,7 @@ def _zh(text: str) -> str:
 
 
 def explain(zh: str, en: str):
-    return [md("## 解读 Plain explanation\n\n" + _zh(zh) + "\n\n" + dedent(en).strip())]
+    return [md("## 通俗解释 Plain explanation\n\n" + _zh(zh) + "\n\n" + dedent(en).strip())]
 
 
 def params(n: int, eligibility: bool = False):
@@ -121,7 +121,7 @@ def examples(intro_zh: str, intro_en: str, cases):
 
 def interps(n: int, notes):
     """notes: list of (markdown, code) pairs, one per interpretation."""
-    cells = [md("## 解释口径 Interpretations\n\n"
+    cells = [md("## 解释与口径 Interpretations\n\n"
                 "原文有歧义之处登记在解释登记表中，可切换；下表列出与本条有关的口径，✓ 为默认。\n\n"
                 "*Where the text is ambiguous the reading is registered and switchable; ✓ marks the default.*"),
              code(f"guide.interpretations({n})")]
@@ -396,8 +396,8 @@ def art03():
             display(guide.outcome(mining)); guide.outcome(unknown)"""),
         ],
     ) + interps(n, [
-        ("**art03-multiple-thresholds**：同一年从 2 亿以下直接超过 5 亿。默认就高，只奖 5 亿档；若每档分别奖励，则两档相加。\n\n"
-         "*Jumping past two tiers in one year: the highest tier by default, both tiers added under 'each'.*",
+        ("**art03-multiple-thresholds**：同一年从最低一档以下直接越过最低的两档（例2 的情形）。默认就高，只奖较高的一档；若每档分别奖励，则两档相加。\n\n"
+         "*Jumping past the two lowest tiers in one year (example 2): the higher tier by default, both tiers added under 'each'.*",
          """\
          eff = guide.reading_effects(maker(T["2yi"] // 2, T["5yi"] + 1), "art03-multiple-thresholds")
          eff = eff.set_index("口径 reading")
@@ -436,8 +436,8 @@ def art03():
         assert guide.amounts(default) == {"art03.milestone_10yi": A["10yi"]}   # 5亿、2亿档在 2021 年已突破
         assert each.total_yuan == A["10yi"]
         display(guide.awards(default)); guide.outcome(default)"""),
-        ("同一企业 2022 年收入比 5 亿元门槛少 1 000 万元。2023 年的结果是什么？工具会提示什么？\n\n"
-         "*2022 revenue is 10 million short of the 500-million threshold (2021 below the lowest tier). What happens in 2023, "
+        ("同一企业 2021 年收入低于最低一档，2022 年收入比第二低一档的门槛少 1 000 万元。2023 年的结果是什么？工具会提示什么？\n\n"
+         "*2021 revenue below the lowest tier; 2022 revenue 10 million short of the second-lowest threshold. What happens in 2023, "
          "and what does the toolkit point out?*", """\
         a = guide.run(maker(T["2yi"] // 2, T["5yi"] - 10_000_000), year=2023)
         assert guide.amounts(a) == {"art03.milestone_2yi": A["2yi"]}
