@@ -843,7 +843,12 @@ assert ta.loc[last_first + 1, "item"] == "art21.second_prize" and ta.loc[last_fi
 assert ta.loc[last_second, "item"] == "art21.second_prize"
 assert last_second + 1 not in ta.index                      # 第21名没有奖励 / the next rank gets nothing
 assert a.total_yuan == 0                                     # 不是企业奖励 / not a firm award
-ta.loc[[last_first, last_first + 1, last_second], ["township", "item", "amount_yuan", "explanation_zh"]]
+# 输入名次与结果并排，含没有奖励的第一个名次 / input ranks beside the result, including the first rank with no prize
+view = pd.DataFrame({"rank": range(1, len(names) + 1), "township": names}).merge(
+    a.township_awards[["township", "item", "amount_yuan"]], on="township", how="left")
+view["item"] = view["item"].fillna("（无奖 no prize）")
+view["amount_yuan"] = view["amount_yuan"].fillna(0).astype("int64")   # 名次在名额之外：奖励确为0 / outside the places: truly 0
+view.set_index("rank").loc[[last_first, last_first + 1, last_second, last_second + 1]]
 """),
         md("**例2 / Example 2** — 全年的工作经费合计等于“名额×金额”之和。The year's total working funds equal places × amount summed over the two prizes."),
         code("""
