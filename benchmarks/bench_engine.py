@@ -144,7 +144,7 @@ def baseline(facts, policy, year: int = YEAR):
     firms, ev, fin = facts.firms, facts.events, facts.financials
     n = len(firms)
     ids = firms["firm_id"].to_numpy(dtype=object)
-    fidx_all = pd.Index(ids).get_indexer(ev["firm_id"])
+    fidx_all = facts.firm_positions("events")  # matched once, by validation (as the engine uses them)
     date = ev["date"].to_numpy(dtype="datetime64[D]")
     code_cat = pd.Categorical(ev["code"])
     codes = code_cat.codes
@@ -234,7 +234,7 @@ def baseline(facts, policy, year: int = YEAR):
         dup = np.array([has[i] and (f9[i], p9[i]) in claimed for i in range(len(f9))], dtype=bool) if claimed else np.zeros(len(f9), bool)
         totals[inv[1]] = int(s9[~dup].sum())
     # financial matrix: firm x year
-    ffi = pd.Index(ids).get_indexer(fin["firm_id"])
+    ffi = facts.firm_positions("financials")
     fy = fin["year"].to_numpy(dtype=np.int64)
     lo = int(fy.min())
     span = year - lo + 1
