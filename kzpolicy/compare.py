@@ -587,8 +587,9 @@ def article_view(article: int, table: Optional[pd.DataFrame] = None) -> pd.DataF
     t = t[t["article"] == int(article)]
     none = "—（所读文本无对应条款 none in the texts read）"
     has = t["peer_item"].notna()
-    amount = [(wan(int(a)) if not pd.isna(a) else ("未读取 not read" if s != "read" else txt)) if h else none
-              for a, s, txt, h in zip(t["amount_yuan"], t["status"], t["amount_text"], has)]
+    amount = [(wan(int(a)) if not pd.isna(a) else ("未读取 not read" if s != "read" else
+                                                  txt if comp else "不可计算（基数不同）not computable")) if h else none
+              for a, s, txt, comp, h in zip(t["amount_yuan"], t["status"], t["amount_text"], t["computable"], has)]
     return pd.DataFrame({
         "开州项目 Kaizhou item": t["kaizhou_label_zh"].to_numpy(),
         "开州标准 Kaizhou": t["kaizhou_amount_text"].to_numpy(),

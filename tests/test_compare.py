@@ -171,6 +171,12 @@ def test_a_cut_off_item_shows_as_not_read_with_its_read_part(matrix):
     assert dz.loc["art04.specialized_municipal", "status"] == "not_read"
     assert pd.isna(dz.loc["art04.specialized_municipal", "read_part_yuan"])
     assert compare.cell_text(pd.NA, "not_read") == "未读取"
+    # the article page and the peer page say so too
+    view = compare.article_view(16)
+    lp = view[(view["地区 Jurisdiction"] == "梁平区") & (view["读取状态 Status"] != "已读取 read")]
+    assert len(lp) == 1 and lp["读取金额 As read"].iloc[0].startswith("未读取")
+    pv = compare.peer_view("tongliang_2024_22")
+    assert (pv["读取金额 As read"] == "未读取 not read").sum() == 2
 
 
 def test_absent_not_in_force_and_zero_are_told_apart(matrix):
