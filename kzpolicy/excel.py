@@ -27,6 +27,7 @@ from .events import EVENT_CODES
 from .explain import article_zh
 from .facts import INDUSTRIES, TABLE_ZH, TABLES, Facts, Field
 from .money import YUAN_PER_WAN
+from .policy import get_policy
 
 #: the committed template (regenerate with ``python -m kzpolicy.excel``)
 TEMPLATE_PATH = Path(__file__).parent / "data" / "template.xlsx"
@@ -107,7 +108,7 @@ def _field_note(f: Field) -> str:
 def _instructions(ws) -> str:
     """Fill the 说明 sheet; return the range holding the event codes (for the drop-down)."""
     ws.column_dimensions["A"].width = 34
-    for col, w in zip("BCDEF", (30, 46, 30, 22, 40)):
+    for col, w in zip("BCDEFG", (30, 46, 30, 22, 40, 26)):
         ws.column_dimensions[col].width = w
     r = 1
     lines = [
@@ -143,14 +144,17 @@ def _instructions(ws) -> str:
     r += 1
     set_cell(ws, r, 1, "事项代码 · Event codes").font = Font(bold=True)
     r += 1
-    for j, h in enumerate(["事项代码 Code", "含义", "Meaning", "必填字段 Needs", "可选字段 Optional", "备注 Notes"], 1):
+    for j, h in enumerate(["事项代码 Code", "含义", "Meaning", "必填字段 Needs", "可选字段 Optional", "备注 Notes",
+                           "本政策使用 Used by this policy"], 1):
         c = set_cell(ws, r, j, h)
         c.font, c.fill = _HEADER_FONT, _HEADER_FILL
     r += 1
     zh_of = {f.name: f.zh for f in TABLES["events"]}
+    used = set(get_policy().event_codes)  # other codes serve the compared jurisdictions
     first = r
     for e in EVENT_CODES.values():
-        vals = [e.code, e.zh, e.en, "、".join(zh_of[x] for x in e.needs), "、".join(zh_of[x] for x in e.allows), e.notes]
+        vals = [e.code, e.zh, e.en, "、".join(zh_of[x] for x in e.needs), "、".join(zh_of[x] for x in e.allows), e.notes,
+                "是" if e.code in used else "否（用于比较的其他地区）"]
         for j, v in enumerate(vals, 1):
             set_cell(ws, r, j, v)
         r += 1

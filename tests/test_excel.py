@@ -81,6 +81,9 @@ def test_template_sheets_headers_and_dropdowns(template):
     first, last = (int(x.split("$")[-1]) for x in rng.split(":"))
     listed = [wb["说明"].cell(row=r, column=1).value for r in range(first, last + 1)]
     assert listed == list(EVENT_CODES)
+    used = set(POL.event_codes)
+    marks = {wb["说明"].cell(row=r, column=1).value: wb["说明"].cell(row=r, column=7).value for r in range(first, last + 1)}
+    assert {c for c, m in marks.items() if m == "是"} == used  # the policy's own codes are marked
     fv = _validations(wb["企业"])
     ind_col = openpyxl.utils.get_column_letter(_zh("firms").index("行业") + 1)
     assert fv[ind_col].strip('"').split(",") == ["manufacturing", "mining", "utilities", "other"]
