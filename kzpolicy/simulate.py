@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -513,3 +513,28 @@ def write_results(sim: Simulation, path: Union[str, Path], facts: Optional[Facts
             files.append(f)
         return files
     raise ValueError(f"--out must end in .xlsx or .csv, got {path.name!r}")
+
+
+def listing_upper_bound(policy=None, year: int = 2025) -> pd.DataFrame:
+    """Article 16 exchange listings are not simulated (the municipal reward is unknown); this gives a ceiling.
+
+    If every firm reported in listing tutoring (a calibration fact) listed, the district reward
+    could not exceed firms × the item's cap (总额不超过…). The actual amount is a share of the
+    municipal reward, which is an input that is never guessed (interpretation art16-municipal-reward).
+    """
+    from .rules.common import param_at_year_end
+    pol = get_policy(policy)
+    cal = load_calibration()["listing_tutoring_2023"]
+    rows = []
+    for it in pol.items():
+        if it.kind != "listing_share":
+            continue
+        cap = param_at_year_end(it.param("cap"), year)
+        share = param_at_year_end(it.param("share"), year)
+        rows.append({"article": it.article, "item": it.id, "firms_in_tutoring": int(cal["value"]),
+                     "share_of_municipal_reward": share, "cap_yuan": None if cap is None else int(cap),
+                     "upper_bound_yuan": None if cap is None else int(cap) * int(cal["value"]),
+                     "source": cal["source"],
+                     "note": "上限：假设辅导期企业全部上市；实际金额取决于未知的市级奖补 / ceiling if every firm in tutoring lists; "
+                             "the actual reward depends on the unknown municipal reward"})
+    return pd.DataFrame(rows)

@@ -7,7 +7,7 @@ import pytest
 
 from kzpolicy import get_policy
 from kzpolicy.facts import validate
-from kzpolicy.population import (ASSUMPTIONS_FILE, above_scale_counts, assumption_names, calibration_report,
+from kzpolicy.population import (above_scale_counts, assumption_names, calibration_report,
                                  derivations, expected_per_year, generate, load_assumptions, load_calibration)
 
 TABLES = ("firms", "events", "financials", "townships")

@@ -194,3 +194,11 @@ def test_cli_simulate_synthetic_and_bad_rows(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "firms.csv row 3" in err and "'industry'" in err
     assert main(["simulate"]) == 2
+
+
+def test_listing_ceiling_is_tutoring_firms_times_the_policy_cap():
+    from kzpolicy.population import load_calibration
+    from kzpolicy.simulate import listing_upper_bound
+    t = listing_upper_bound().set_index("item").loc["art16.exchange_listing"]
+    cap = get_policy().param("art16.exchange_listing.cap").at("2025-12-31")
+    assert t["upper_bound_yuan"] == cap * load_calibration()["listing_tutoring_2023"]["value"]

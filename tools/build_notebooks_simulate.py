@@ -42,7 +42,7 @@ import pandas as pd
 from kzpolicy import get_policy, plots
 from kzpolicy.money import wan_series
 from kzpolicy.population import ASSUMPTION_NOTE, assumption_names, calibration_report, derivations, generate
-from kzpolicy.simulate import Scenario, compare, interpretation_effects, monte_carlo, simulate
+from kzpolicy.simulate import Scenario, compare, interpretation_effects, listing_upper_bound, monte_carlo, simulate
 
 plots.setup_cjk()
 pd.set_option("display.max_colwidth", 80)
@@ -124,6 +124,13 @@ def fiscal_cost():
         reward that could not be read (interpretation art16-municipal-reward), so the synthetic population has no such
         events. Cases the engine cannot decide (e.g. missing revenue history) are neither counted nor read as 0.*"""),
         code("""sim.coverage(facts)[["article", "item", "label_zh", "label_en", "cost"]]"""),
+        md("""\
+        交易所上市奖励虽未模拟，但可给出上限：2023年有企业进入上市辅导期（公开数字），若全部上市，区级奖励不超过
+        企业数 × 政策上限。
+
+        *Exchange listings are not simulated, but there is a ceiling: firms entered listing tutoring in 2023 (a public
+        figure); if all of them listed, the district reward could not exceed their number × the policy's cap.*"""),
+        code("""in_wan(listing_upper_bound(), ["cap_yuan", "upper_bound_yuan"])"""),
         code("""sim.undetermined_summary()"""),
         md("""\
         ## 不确定区间 Uncertainty bands (Monte Carlo)
