@@ -209,7 +209,26 @@ def write_template(path: Union[str, Path]) -> Path:
             _validation(sh, f, j, codes_range, firms_range if t in ("events", "financials") else "")
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    _fixed_zip_times(path)
     return path
+
+
+def _fixed_zip_times(path: Path):
+    """Rewrite the .xlsx (a zip) with fixed entry times, so the same template gives the same bytes."""
+    import re
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        entries = [(i, z.read(i.filename)) for i in z.infolist()]
+    stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    # openpyxl stamps the save time into docProps/core.xml (dcterms:modified): pin it too
+    entries = [(i, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", d)
+                if i.filename == "docProps/core.xml" else d) for i, d in entries]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            z.writestr(fixed, data)
 
 
 # --------------------------------------------------------------------------- results

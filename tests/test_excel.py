@@ -96,13 +96,16 @@ def test_template_sheets_headers_and_dropdowns(template):
 
 
 def test_committed_template_is_current(tmp_path):
-    fresh = openpyxl.load_workbook(excel.write_template(tmp_path / "t.xlsx"))
+    path = excel.write_template(tmp_path / "t.xlsx")
+    assert path.read_bytes() == excel.write_template(tmp_path / "t2.xlsx").read_bytes()  # reproducible bytes
+    fresh = openpyxl.load_workbook(path)
     committed = openpyxl.load_workbook(excel.TEMPLATE_PATH)
     assert committed.sheetnames == fresh.sheetnames
     for name in fresh.sheetnames:
         a = [[c.value for c in r] for r in fresh[name].iter_rows()]
         b = [[c.value for c in r] for r in committed[name].iter_rows()]
         assert a == b, f"{excel.TEMPLATE_PATH} is out of date: run `python -m kzpolicy.excel`"
+    assert excel.TEMPLATE_PATH.read_bytes() == path.read_bytes(), "regenerate: `python -m kzpolicy.excel`"
 
 
 def test_filled_template_round_trip_assesses(template, tmp_path):
