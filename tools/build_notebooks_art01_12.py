@@ -610,7 +610,7 @@ def art05():
             assert cap is None and big.total_yuan == mul_round(floor * 25, rate) and not big.ledger["cap_applied"].any()
             exact = (floor + 10) * Fraction(str(rate))                 # 精确值带半元 the exact value ends in half a yuan
             assert exact.denominator == 2 and odd.total_yuan == exact + Fraction(1, 2)   # 半元进位 rounds half up
-            display(guide.awards(big)); guide.awards(odd)"""),
+            display(guide.awards(big)); display(guide.awards(odd)); guide.outcome(odd)"""),
             ("当年新设企业不是存量企业 / A firm founded this year is not an existing firm", """\
             a = guide.run(invest(floor, min_progress, established="2023-02-01"))
             assert a.total_yuan == 0 and a.excluded["reason"].tolist() == ["not_eligible"]
@@ -710,12 +710,14 @@ def art06():
             before = guide.run(guide.profile({"date": str(DAY_BEFORE), "code": "digital_pilot.national"}))
             on_day = guide.run(guide.profile({"date": str(EFFECTIVE), "code": "digital_pilot.national"}))
             assert before.total_yuan == 0 and on_day.total_yuan == national
-            display(guide.outcome(before)); guide.outcome(on_day)"""),
+            display(guide.outcome(before)); display(guide.awards(on_day)); guide.outcome(on_day)"""),
             ("上云资金不进入企业台账 / The cloud fund never appears in a firm's ledger", """\
             a = guide.run(guide.profile({"date": "2023-07-01", "code": "digital_pilot.national"}))
             assert "art06.cloud_fund" not in set(a.ledger["item"])
             total_2023 = a.total_yuan + int(lines.loc[lines["year"] == 2023, "amount_yuan"].sum())
-            print("该企业奖励 firm award:", wan(a.total_yuan), "｜ 加上上云资金的第六条财政总额 with the cloud fund:", wan(total_2023))"""),
+            print("该企业奖励 firm award:", wan(a.total_yuan), "｜ 第六条 2023 年财政总额（含上云资金）article 6 in 2023 with the cloud fund:",
+                  wan(total_2023))
+            display(guide.awards(a)); guide.outcome(a)"""),
         ],
     ) + interps(n, [pubdate_note(n, "digital_pilot.municipal", "art06.digital_pilot_municipal")]) + exercises([
         ("一家企业 2023 年获市级试点示范，2024 年获国家级试点示范。两年各得多少？\n\n"
@@ -723,7 +725,7 @@ def art06():
         p = guide.profile({"date": "2023-08-01", "code": "digital_pilot.municipal"}, {"date": "2024-06-01", "code": "digital_pilot.national"})
         y23, y24 = guide.run(p, year=2023), guide.run(p, year=2024)
         assert (y23.total_yuan, y24.total_yuan) == (municipal, national)
-        display(guide.awards(y23)); guide.awards(y24)"""),
+        display(guide.awards(y23)); display(guide.awards(y24)); guide.outcome(y24)"""),
         ("2023—2025 三年，第六条的上云资金预算合计多少？\n\n*What does the cloud fund add up to over 2023–2025?*", """\
         total = int(lines["amount_yuan"].sum())
         assert total == 3 * guide.param("art06.cloud_fund.amount")
@@ -849,12 +851,12 @@ def art08():
             p = guide.profile({"date": "2023-07-01", "code": "green_factory.municipal"}, {"date": "2024-10-01", "code": "green_factory.national"})
             y23, y24 = guide.run(p, year=2023), guide.run(p, year=2024)
             assert (y23.total_yuan, y24.total_yuan) == (municipal, national)
-            display(guide.awards(y23)); guide.awards(y24)"""),
+            display(guide.awards(y23)); display(guide.awards(y24)); guide.outcome(y24)"""),
             ("公布日前一天与公布当日 / The day before publication and the day of publication", """\
             before = guide.run(guide.profile({"date": str(DAY_BEFORE), "code": "green_factory.national"}))
             on_day = guide.run(guide.profile({"date": str(EFFECTIVE), "code": "green_factory.national"}))
             assert before.total_yuan == 0 and on_day.total_yuan == national
-            display(guide.outcome(before)); guide.outcome(on_day)"""),
+            display(guide.outcome(before)); display(guide.awards(on_day)); guide.outcome(on_day)"""),
         ],
     ) + interps(n, [
         ("**art08-09-several-titles**：同一年获国家级绿色工厂、国家级绿色供应链和市级绿色工厂三项认定。默认三项都奖；"
@@ -1064,7 +1066,7 @@ def art10():
             before = guide.run(guide.profile({"date": str(DAY_BEFORE), "code": "sme_rd_center.municipal.review"}))
             on_day = guide.run(guide.profile({"date": str(EFFECTIVE), "code": "sme_rd_center.municipal.review"}))
             assert before.total_yuan == 0 and on_day.total_yuan == sme_rev
-            display(guide.outcome(before)); guide.outcome(on_day)"""),
+            display(guide.outcome(before)); display(guide.awards(on_day)); guide.outcome(on_day)"""),
         ],
     ) + interps(n, [pubdate_note(n, "tech_center.national", "art10.tech_center_national")]) + exercises([
         ("一家企业 2023 年新认定市级中小企业技术研发中心，2024 年又新认定市级企业技术中心。两年各得多少？\n\n"
@@ -1072,7 +1074,7 @@ def art10():
         p = guide.profile({"date": "2023-08-01", "code": "sme_rd_center.municipal"}, {"date": "2024-08-01", "code": "tech_center.municipal"})
         y23, y24 = guide.run(p, year=2023), guide.run(p, year=2024)
         assert (y23.total_yuan, y24.total_yuan) == (sme, mun)
-        display(guide.awards(y23)); guide.awards(y24)"""),
+        display(guide.awards(y23)); display(guide.awards(y24)); guide.outcome(y24)"""),
         ("三类市级中心同年到期复核全部通过，共得多少？\n\n*All three municipal centres pass re-review in the same year. Total?*", """\
         codes = pol.item("art10.municipal_centers_review").events   # 三类市级中心的复核事项
         a = guide.run(guide.profile(*[{"date": "2023-09-01", "code": c} for c in codes]))
@@ -1274,7 +1276,7 @@ def art12():
             before = guide.run(guide.profile({"date": str(DAY_BEFORE), "code": "standard.international"}))
             on_day = guide.run(guide.profile({"date": str(EFFECTIVE), "code": "standard.international"}))
             assert before.total_yuan == 0 and on_day.total_yuan == S["international"]
-            display(guide.outcome(before)); guide.outcome(on_day)"""),
+            display(guide.outcome(before)); display(guide.awards(on_day)); guide.outcome(on_day)"""),
         ],
     ) + interps(n, [
         ("**art12-standards**：同一年主导制定三项国家标准（分两次登记）。默认每项都奖；按“同级别一次”口径只奖一份。\n\n"
