@@ -202,3 +202,13 @@ def test_listing_ceiling_is_tutoring_firms_times_the_policy_cap():
     t = listing_upper_bound().set_index("item").loc["art16.exchange_listing"]
     cap = get_policy().param("art16.exchange_listing.cap").at("2025-12-31")
     assert t["upper_bound_yuan"] == cap * load_calibration()["listing_tutoring_2023"]["value"]
+
+
+@pytest.mark.slow
+def test_benchmark_script_runs_small():
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_simulate.py"), "--runs", "3", "--firms", "3000", "--no-write"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert "Monte Carlo: 3 runs" in r.stdout and "engine: 4,468 firms" in r.stdout
