@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 import kzpolicy
 from kzpolicy.policy import load_yaml
