@@ -217,7 +217,7 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
             continue
         known = _known_firm_ids(table, f, df[f.name], shared)
         out[f.name] = known if known is not None else _convert(f, df[f.name], col)
-    res = pd.DataFrame(out, index=df.index)
+    res = pd.DataFrame(out, index=df.index, copy=False)  # the converted columns are new already
     for f in fields:
         if f.required and f.name in df.columns:
             already = col.bad.get(f.name, np.zeros(len(res), bool))  # reported once, not twice
@@ -254,8 +254,10 @@ def _text_fast(s: pd.Series):
     """
     if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
         return None
-    na = s.isna().to_numpy()
     arr = s.to_numpy(dtype=object)
+    if len(arr) > 20000 and len(pd.unique(arr[:5000])) < 4500:  # a sample shows many repeats
+        return _text_few_values(arr)
+    na = s.isna().to_numpy()
     at = np.flatnonzero(~na) if na.any() else None
     vals = arr[at] if at is not None else arr
     if len(vals) and not _lib.is_string_array(vals, skipna=False):
@@ -282,13 +284,32 @@ def _text_fast(s: pd.Series):
         if not changed:
             arr = arr.copy()
         arr[null] = None
-    return null, arr
+    return null, arr, None
+
+
+def _text_few_values(arr: np.ndarray):
+    """:func:`_text_fast` for a column with few distinct values (industry, township, dates): work per value."""
+    codes, uniq = pd.factorize(arr)  # missing values get -1
+    uniq = np.asarray(uniq, dtype=object)
+    if len(uniq) and not _lib.is_string_array(uniq, skipna=False):
+        return None
+    stripped = np.array([x.strip() for x in uniq] + [None], dtype=object)
+    blank = np.array([x == "" for x in stripped[:-1]] + [True], dtype=bool)
+    stripped[blank] = None
+    at = np.where(codes >= 0, codes, len(uniq))
+    null = blank[at]
+    same = not null.any() and all(len(a) == len(b) for a, b in zip(uniq, stripped[:-1]))
+    return null, (arr if same else stripped[at]), (at, stripped)
 
 
 def _dates_fast(s: pd.Series, text) -> Optional[pd.Series]:
     """Vectorised YYYY-MM-DD parsing when every text is such a date within range; None otherwise."""
-    null, arr = text
-    vals = arr[~null]
+    null, arr, few = text
+    if few is not None:  # parse each distinct text once
+        at, stripped = few
+        vals = stripped[:-1][[x is not None for x in stripped[:-1]]] if len(stripped) > 1 else stripped[:0]
+    else:
+        vals = arr[~null]
     if not len(vals):
         return None
     u = vals.astype(str)
@@ -304,6 +325,10 @@ def _dates_fast(s: pd.Series, text) -> Optional[pd.Series]:
         return None
     if (d < np.datetime64(MIN_DATE.date())).any() or (d > np.datetime64(MAX_DATE.date())).any():
         return None
+    if few is not None:
+        per = np.full(len(stripped), np.datetime64("NaT"), dtype="datetime64[ns]")
+        per[np.flatnonzero([x is not None for x in stripped])] = d
+        return pd.Series(per[at], index=s.index)
     full = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[ns]")
     full[~null] = d
     return pd.Series(full, index=s.index)
