@@ -25,6 +25,8 @@ import pandas as pd
 import pytest
 
 import kzpolicy
+from kzpolicy.explain import article_zh
+from kzpolicy.money import wan
 from kzpolicy.policy import load_yaml
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -139,6 +141,12 @@ def test_case(path, index, case):
             got.setdefault(town, {})
             got[town][item] = got[town].get(item, 0) + int(amt)
         assert got == (case["township_awards"] or {})
+
+    # every line explains itself: the article in Chinese, and the amount in 万元 and in yuan
+    for r in a.ledger.to_dict("records"):
+        assert f"依据{article_zh(r['article'])}" in r["explanation_zh"], r["explanation_zh"]
+        assert wan(r["amount_yuan"]) in r["explanation_zh"], r["explanation_zh"]
+        assert f"{r['amount_yuan']:,}" in r["explanation_en"] and f"Article {r['article']}" in r["explanation_en"], r["explanation_en"]
 
     # the ledger total is the sum of its lines, and the JSON contract says the same
     d = a.to_dict()
