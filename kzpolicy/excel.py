@@ -42,6 +42,7 @@ _INDUSTRY_ZH = {"manufacturing": "制造业", "mining": "采矿业", "utilities"
 _TYPE_ZH = {"str": "文字", "category": "从下拉列表选择", "int": "整数", "yuan": "整数（元）",
             "ratio": "0到1之间的小数（0.85即85%）", "bool": "是/否", "date": "日期 YYYY-MM-DD"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_OPTIONAL_COLUMNS = ("explanation_zh", "explanation_en")
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -238,7 +239,14 @@ def _write_table(ws, df: pd.DataFrame, columns: List[tuple]):
     n = len(df)
     data = []
     for header, src, kind in columns:
-        vals = src(df) if callable(src) else (df[src] if src in df else pd.Series([None] * n))
+        if callable(src):
+            vals = src(df)
+        elif src in df:
+            vals = df[src]
+        elif src in _OPTIONAL_COLUMNS:  # explanations are skipped by assess(explain=False)
+            vals = [None] * n
+        else:
+            raise KeyError(f"results sheet column {header!r}: the assessment has no column {src!r}")
         data.append((kind, list(vals)))
     for i in range(n):
         for j, (kind, vals) in enumerate(data, 1):

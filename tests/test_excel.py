@@ -256,3 +256,17 @@ def test_cli_simulate_reads_the_filled_template(template, tmp_path, capsys):
     out = capsys.readouterr().out
     row = [line.split() for line in out.splitlines() if line.startswith("2023")][0]
     assert row[1] == k.wan(a.total_yuan)[:-2]  # firm awards column, in 万元
+
+
+def test_results_of_an_unexplained_assessment_still_explain_the_ledger(tmp_path):
+    """assess(explain=False) is for large populations; the workbook still explains every award line."""
+    f = k.profile_to_facts({"firm": {"id": "X", "industry": "manufacturing", "established": "2015-01-01"},
+                            "events": [{"date": "2023-08-15", "code": "above_scale.enter"},
+                                       {"date": "2023-09-25", "code": "bridge_loan", "principal": 1000000,
+                                        "start": "2023-09-25", "end": "2023-10-09"}]})
+    a = k.assess(f, year=2023, explain=False)
+    out = excel.write_results(a, tmp_path / "r.xlsx", f)
+    led = pd.read_excel(out, sheet_name="明细")
+    assert led["计算说明"].notna().all() and led["计算说明"].str.startswith("依据第一条").all()
+    fees = pd.read_excel(out, sheet_name="转贷费用")
+    assert list(fees["费用（元）"]) == list(a.fees["fee_yuan"])
