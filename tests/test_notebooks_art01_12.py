@@ -6,6 +6,7 @@ from the policy YAML unnoticed.
 """
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 from pathlib import Path
@@ -107,3 +108,25 @@ def test_the_typed_amount_check_can_fail():
     text = "投资额达到 200 万元及以上"
     typed = {round(float(num.replace(" ", "")) * _UNIT[unit]) for num, unit in _FIGURE.findall(text)}
     assert typed & own
+
+
+def _param_values(n: int) -> set:
+    vals = set()
+    for it in POL.article(n).items.values():
+        for p in it.parameters.values():
+            vals |= {v for v in p.values.values() if v is not None and v not in (0, 1)}
+    return vals
+
+
+@pytest.mark.parametrize("n", ARTICLES)
+def test_code_types_no_parameter_of_the_article(n):
+    """A number in the code equal to one of the article's amounts, thresholds or rates is a typed policy figure."""
+    nb = nbformat.read(_path(n), as_version=4)
+    own = _param_values(n)
+    typed = set()
+    for c in nb.cells:
+        if c.cell_type == "code":
+            for node in ast.walk(ast.parse(c.source)):
+                if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+                    typed.add(node.value)
+    assert not typed & own, f"policy figures typed in code: {sorted(typed & own)}"
