@@ -388,7 +388,11 @@ def _cells(firm: Firm, pol: Policy, peer_group: str, equivalents: Dict[str, str]
             status = "not_read" if any(it.status != "read" for it in unread) else "undetermined"
             note = "；".join(f"{it.label.zh}：{und[it.id]}" for it in unread)
         elif paid:
-            status, note = "computed", ""
+            # assumptions written into the paid items' parameter notes travel with the figure
+            status = "computed"
+            note = "；".join(dict.fromkeys(part for it in triggered if it.id in paid
+                                           for par in it.parameters.values() if par.note is not None
+                                           for part in par.note.zh.split("；")))
         elif triggered:
             status, note = "not_eligible", "有对应条款，但条件未满足"
         elif refs:

@@ -195,6 +195,24 @@ def test_absent_not_in_force_and_zero_are_told_apart(matrix):
     assert compare.cell_text(0, "not_eligible").startswith("0")
 
 
+def test_totals_are_complete_only_when_every_item_was_read(matrix):
+    tot = compare.firm_totals(matrix)
+    kz = tot[tot["policy"] == compare.baseline().id]
+    assert kz["complete"].all()
+    for f in compare.representative_firms():
+        a = assess(profile_to_facts(f.profile), year=f.year, explain=False)
+        assert int(kz.loc[kz["firm"] == f.id, "total_yuan"].iloc[0]) == a.total_yuan
+    partial = tot[(tot["not_read"] > 0) | (tot["absent"] > 0) | tot["not_in_force"]]
+    assert len(partial) and partial["total_yuan"].isna().all() and not partial["complete"].any()
+
+
+def test_assumptions_travel_with_a_computed_figure(matrix):
+    """Dazhou's equipment subsidy assumes its sales condition is met; the cell says so."""
+    row = matrix[(matrix["firm"] == "r2_srdi_equipment") & (matrix["policy"] == "dazhou_2024")
+                 & (matrix["kaizhou_item"] == "art05.equipment_subsidy")].iloc[0]
+    assert row["status"] == "computed" and "假定" in row["note_zh"]
+
+
 def test_province_level_equivalents_translate_the_firm():
     f = next(x for x in compare.representative_firms() if x.id == "r7_smart_factory")
     eq = next(p for p in compare.peers() if p.id == "shengzhou_2023").equivalents

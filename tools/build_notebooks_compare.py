@@ -125,6 +125,13 @@ compare.firm_table(matrix)
 legend = "\\n".join(f"- **{zh}** — *{en}*" for zh, en in compare.STATUS.values())
 Markdown("单元格中的文字 What the cells say:\\n\\n" + legend + "\\n\\n“≥X（部分未读取）”：已读取的部分为X，其余未读取。 *'≥X (partly not read)': X was read, the rest was not.*")
 """, "remove-input"),
+    md("已计算的金额中，有些依赖编码时的假设（例如摘录未写投资进度条件）：",
+       "*Some computed figures rest on assumptions made while encoding (for instance, no progress condition in the excerpt):*"),
+    code("""
+notes = matrix[(matrix["status"] == "computed") & (matrix["note_zh"].fillna("") != "") & (matrix["kaizhou_item"] != "none")]
+pd.DataFrame({"企业 Firm": notes["firm"], "地区 Jurisdiction": notes["jurisdiction_zh"], "开州项目 Kaizhou item": notes["kaizhou_item"],
+              "金额 Amount": [wan(int(x)) for x in notes["amount_yuan"]], "假设 Assumption": notes["note_zh"]}).reset_index(drop=True)
+""", "remove-input"),
     md("## 慷慨度指数 Generosity index",
        "每个项目组用一个标准假想企业：指数 = 100 × 该地奖励 ÷ 开州奖励，只计两地都已读取的项目；"
        "每个指数旁边都写着覆盖率（纳入比较的开州金额占该企业开州奖励的比例）和纳入比较的项目数。"
