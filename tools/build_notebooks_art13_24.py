@@ -37,8 +37,29 @@ def md(text: str, tags=()):
     return c
 
 
+WIDTH = 100  # a code line wider than this scrolls sideways on the book page
+
+
+def _fold(src: str) -> str:
+    """Keep code readable on the page: move a long trailing comment above its line, split 'zh / en' comments."""
+    out = []
+    for line in src.split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        body = line.strip()
+        if len(line) > WIDTH and "  # " in line and not body.startswith("#"):
+            code_part, comment = line.split("  # ", 1)
+            out.append(f"{indent}# {comment.strip()}")
+            line, body = code_part.rstrip(), code_part.strip()
+        if len(line) > WIDTH and body.startswith("#") and " / " in body:
+            zh, en = body[1:].split(" / ", 1)
+            out += [f"{indent}# {zh.strip()}", f"{indent}# {en.strip()}"]
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def code(src: str, tags=()):
-    c = new_code_cell(src.strip("\n"))
+    c = new_code_cell(_fold(src.strip("\n")))
     if tags:
         c.metadata["tags"] = list(tags)
     return c
@@ -108,13 +129,15 @@ BUSY_FIRM = """
 busy = {{
     "firm": guide.firm("BUSY", independent_legal_person=True, registered=True, tax_compliant=True,
                        good_credit=True, pre_listing_pool=True),
-    "financials": {{2021: {{"revenue": 150000000, "rd_expense": 3000000}}, 2022: {{"revenue": 180000000, "rd_expense": 4000000}}}},
+    "financials": {{2021: {{"revenue": 150000000, "rd_expense": 3000000}},
+                   2022: {{"revenue": 180000000, "rd_expense": 4000000}}}},
     "events": [
         {{"date": "2023-08-15", "code": "above_scale.enter"}},
         {{"date": "2023-07-01", "code": "srdi.specialized.municipal"}},
         {{"date": "2023-09-01", "code": "equipment.investment", "amount": 3000000, "progress": 0.9}},
         {{"date": "2023-10-10", "code": "listing.neeq"}},
-        {{"date": "2023-09-25", "code": "bridge_loan", "principal": 5000000, "start": "2023-09-25", "end": "2023-10-09"}},
+        {{"date": "2023-09-25", "code": "bridge_loan", "principal": 5000000,
+         "start": "2023-09-25", "end": "2023-10-09"}},
     ],
 }}
 a = guide.run(busy)
@@ -603,7 +626,8 @@ def no_money(n: int, explanation: str, decides: list, open_: list, examples: lis
 CHAPTER_MONEY = """
 # 第{ch}章各条是否有金额 / which articles of chapter {ch} carry money
 ch = pd.DataFrame([{{"条 article": a.article, "标题": a.title.zh, "有金额 has money": a.has_money,
-                    "资格规则 eligibility": len(a.eligibility)}} for a in policy.articles.values() if a.chapter == {ch}])
+                    "资格规则 eligibility": len(a.eligibility)}}
+                   for a in policy.articles.values() if a.chapter == {ch}])
 assert not ch.loc[ch["条 article"] == {n}, "有金额 has money"].iloc[0]
 ch
 """
