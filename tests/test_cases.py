@@ -11,7 +11,7 @@ with :func:`kzpolicy.assess` and compares:
 ``undetermined``     [item]         exact set of items that cannot be decided
 ``excluded``         {item: reason or [reasons]}  every listed exclusion must be present (others may exist)
 ``fees``             {item: yuan or {fee_yuan: …, working_days: …}}  exact set of fee items (article 14)
-``township_awards``  {township: {item: yuan}}  exact set (article 21)
+``township_awards``  {township: yuan} or {township: {item: yuan}}  exact set of townships (article 21)
 ``budget``           {item: yuan}   :func:`kzpolicy.budget_lines` for ``year`` (articles 6 and 22)
 ``raises``           text           assessing must raise ValueError containing the text
 ``readings``         {interpretation: reading}
@@ -59,7 +59,7 @@ def _item_ids(case) -> set:
         ids |= set(case.get(key) or {})
     ids |= set(case.get("undetermined") or [])
     for v in (case.get("township_awards") or {}).values():
-        ids |= set(v)
+        ids |= set(v) if isinstance(v, dict) else set()
     return ids
 
 
@@ -140,7 +140,10 @@ def test_case(path, index, case):
         for town, item, amt in zip(t["township"], t["item"], t["amount_yuan"]):
             got.setdefault(town, {})
             got[town][item] = got[town].get(item, 0) + int(amt)
-        assert got == (case["township_awards"] or {})
+        want = case["township_awards"] or {}
+        # {township: yuan} compares the township's total; {township: {item: yuan}} also the prize
+        got = {t: (sum(v.values()) if isinstance(want.get(t), int) else v) for t, v in got.items()}
+        assert got == want
 
     # every line explains itself: the article in Chinese, and the amount in 万元 and in yuan
     for r in a.ledger.to_dict("records"):
@@ -219,7 +222,7 @@ def _nonzero_items() -> set:
             if (v.get("fee_yuan") if isinstance(v, dict) else v):
                 seen.add(k)
         for v in (case.get("township_awards") or {}).values():
-            seen |= {k for k, x in v.items() if x}
+            seen |= {k for k, x in v.items() if x} if isinstance(v, dict) else set()
     return seen
 
 
