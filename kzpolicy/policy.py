@@ -566,6 +566,14 @@ def load_policy(name_or_path: Union[str, Path] = DEFAULT_POLICY) -> Policy:
                 raise PolicyError(f"{folder}: item {it.id} needs 'source' (url, excerpt, quality)"
                                   + (" and 'kaizhou_match' (a Kaizhou item id, or none)" if meta.compared_with else "")
                                   + " in a compared or composite policy")
+    if meta.compared_with:
+        if meta.compared_with == meta.id:
+            raise PolicyError(f"{folder}: compared_with names the policy itself")
+        target = get_policy(meta.compared_with)
+        for it in policy.items():
+            if it.kaizhou_match != "none" and it.kaizhou_match not in target._items:
+                raise PolicyError(f"{folder}: item {it.id} kaizhou_match {it.kaizhou_match!r} is not an item of "
+                                  f"{meta.compared_with} (use an id like 'art05.equipment_subsidy', or none)")
     for it in policy.items():
         for iid in it.interpretations:
             if iid not in policy.interpretations:

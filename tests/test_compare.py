@@ -103,6 +103,16 @@ def test_schema_rejects_a_null_figure_marked_read(tmp_path):
         load_policy(d)
 
 
+def test_schema_rejects_a_mapping_to_a_kaizhou_item_that_does_not_exist(tmp_path):
+    d = _copy_peer(tmp_path)
+    f = d / "articles" / "art02_smart_manufacturing.yaml"
+    doc = yaml.safe_load(f.read_text(encoding="utf-8"))
+    doc["items"]["smart_factory_municipal"]["kaizhou_match"] = "art05.smart_factory"
+    f.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PolicyError, match="art05.smart_factory"):
+        load_policy(d)
+
+
 def test_schema_rejects_a_peer_item_without_source_or_with_a_misspelt_key(tmp_path):
     d = _copy_peer(tmp_path)
     f = d / "articles" / "art02_smart_manufacturing.yaml"
