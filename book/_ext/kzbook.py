@@ -44,6 +44,7 @@ def policy_substitutions() -> dict:
         "article_table": article_table(p),
         "kinds_table": kinds_table(p),
         "sources_table": sources_table(),
+        **link_substitutions(),
     }
 
 
@@ -80,6 +81,33 @@ def kinds_table(p) -> str:
         if kind in used:
             rows.append(f"| `{kind}` | {_cell(shape)} | {', '.join(str(a) for a in sorted(used[kind]))} |")
     return "\n".join(rows)
+
+
+#: pages the audience pages point to: substitution {{ link_<name> }} -> a link when the page is in the
+#: toc (its own title), else the fallback label, so a page written later never breaks the build
+LINKS = {
+    "fiscal_cost": ("notebooks/fiscal_cost", "财政成本 Fiscal cost"),
+    "who_benefits": ("notebooks/who_benefits", "谁受益 Who benefits"),
+    "interpretations_matter": ("notebooks/interpretations_matter", "解读的影响 How much the interpretations matter"),
+    "compare_overview": ("notebooks/compare_overview", "比较总览 Comparison overview"),
+    "compare_articles": ("notebooks/compare_articles", "逐条比较 Article by article comparison"),
+    "compare_peers": ("notebooks/compare_peers", "市级与“两群”区县 Municipal level and peers"),
+    "compare_method": ("notebooks/compare_method", "比较的方法与来源 Method and sources"),
+    "course": ("book/teaching/course", "课程大纲 Course outline"),
+    "quiz_ch1": ("notebooks/quiz_ch1", "第一章测验 Chapter 1 quiz"),
+    "calculator": ("notebooks/calculator", "计算器 Calculator"),
+    "common_mistakes": ("book/teaching/common_mistakes", "常见错误 Common mistakes"),
+    "interpretations": ("notebooks/interpretations", "解读登记表 Interpretation registry"),
+    "art05": ("notebooks/art05_smart_upgrade", "第五条 Article 5"),
+}
+
+
+def link_substitutions() -> dict:
+    listed = toc_files()
+    return {
+        f"link_{name}": (f"{{doc}}`/{path}`" if path in listed else f"{label}（编写中 in preparation）")
+        for name, (path, label) in LINKS.items()
+    }
 
 
 def toc_files() -> set:
