@@ -1,6 +1,7 @@
 """Eligibility checks (articles 13, 14, 15): yes, no and unknown, over many firms at once."""
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from kzpolicy import get_policy, validate
 from kzpolicy.eligibility import check, check_all
@@ -101,3 +102,42 @@ def test_many_firms_at_once_match_one_by_one():
     alone = pd.concat([check(validate(firms(r)), "art13.zhugongdai", on="2023-09-01") for r in rows], ignore_index=True)
     pd.testing.assert_frame_equal(together, alone)
     assert set(together["status"]) == {"eligible", "not_eligible", "unknown"}
+
+
+def test_every_condition_in_the_policy_names_a_real_field_or_event():
+    """Code health: a misspelt field or event prefix in the YAML must fail here, not read as 'unknown' forever."""
+    from kzpolicy.eligibility import BOOL_FIELDS, DERIVED_FIELDS
+    from kzpolicy.events import EVENT_CODES
+
+    for rule in get_policy().eligibility_rules():
+        for c in rule.conditions:
+            if c.field is not None:
+                assert c.field in BOOL_FIELDS or c.field in DERIVED_FIELDS, (rule.id, c.field)
+            else:
+                assert any(code == c.event or code.startswith(c.event + ".") for code in EVENT_CODES), (rule.id, c.event)
+
+
+def test_a_policy_field_the_input_contract_lacks_is_a_clear_error():
+    broken = get_policy().with_parameters({})  # a private copy
+    broken.eligibility("art13.zhugongdai").conditions[0].field = "good_creditt"
+    f = validate(firms({"firm_id": "A", "industry": "manufacturing"}))
+    with pytest.raises(ValueError, match="good_creditt"):
+        check(f, "art13.zhugongdai", on="2023-09-01", policy=broken)
+
+_tri = st.sampled_from([True, False, None])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["manufacturing", "mining", "utilities", "other"]), _tri, _tri, _tri, _tri),
+                min_size=1, max_size=12))
+def test_art13_status_follows_the_all_rule_for_any_mix_of_facts(rows):
+    """'all' mode: eligible iff every condition is a known yes; not eligible iff some is a known no; else unknown."""
+    keys = ["registered", "tax_compliant", "good_credit", "independent_legal_person"]
+    df = firms(*[{"firm_id": f"H{i}", "industry": ind, **{k: v for k, v in zip(keys, vals) if v is not None}}
+                 for i, (ind, *vals) in enumerate(rows)])
+    res = check(validate(df), "art13.zhugongdai", on="2023-09-01")
+    for (ind, *vals), status in zip(rows, res["status"]):
+        facts = [ind != "other", *vals]
+        expected = ("not_eligible" if any(v is False for v in facts)
+                    else "eligible" if all(v is True for v in facts) else "unknown")
+        assert status == expected
