@@ -369,6 +369,16 @@ from kzpolicy.rules.working_day_fee import working_days
 assert int(working_days(np.datetime64("2023-10-01"), np.datetime64("2023-10-31"), both_ends=True)) == official
 {"official": official, "mon_fri": mon_fri, "difference": mon_fri - official}
 """),
+        *exercise("**练习3 / Exercise 3** — 一笔转贷2023-09-28（周四）开始、2023-10-07（周六，调休上班）归还。两种口径各计几个工作日？A loan from Thursday 28 September to Saturday 7 October 2023 (a 调休 working day): how many days under each reading?", """
+ex = {"firm": guide.firm("X3"), "events": [
+    {"date": "2023-09-28", "code": "bridge_loan", "principal": 10000000, "start": "2023-09-28", "end": "2023-10-07"}]}
+days = {k: int(guide.run(ex, readings={"art14-working-days": k}).fees.iloc[0]["working_days"])
+        for k in policy.interpretations["art14-working-days"].readings}
+span = pd.date_range("2023-09-28", "2023-10-07").date
+assert days["start_inclusive"] == sum(cc.is_workday(d) for d in span[:-1]) == 1   # 只有9月28日 / 28 Sep only
+assert days["both_ends"] == sum(cc.is_workday(d) for d in span) == 2              # 10月7日调休上班也计 / 7 Oct counts too
+days
+"""),
     ]
     return cells
 
@@ -587,6 +597,16 @@ ex = {"firm": guide.firm("X2"), "events": [{"date": "2023-08-20", "code": "listi
 y23, y24 = guide.run(ex, year=2023).total_yuan, guide.run(ex, year=2024).total_yuan
 assert (y23, y24) == (cq_amount, first_trade)
 {"2023": wan(y23), "2024": wan(y24)}
+"""),
+        *exercise("**练习3 / Exercise 3** — 一家企业2023-06-15在“新三板”挂牌，2023-12-20又在北交所上市（市级奖补400万元）。2023年区级奖励合计多少？NEEQ listing on 2023-06-15, then a BSE listing on 2023-12-20 with a municipal reward of 4 million: the district total for 2023?", """
+ex = {"firm": guide.firm("X3"), "events": [
+    {"date": "2023-06-15", "code": "listing.neeq"},
+    {"date": "2023-12-20", "code": "listing.bse", "municipal_reward": 4000000}]}
+a = guide.run(ex)
+# 两项分属第2句和第1句，各自计算 / clauses 2 and 1, each computed on its own
+assert a.total_yuan == neeq_amount + min(int(mul_round(4000000, share)), cap)
+display(guide.awards(a))
+guide.outcome(a)
 """),
     ]
     return cells
