@@ -255,7 +255,9 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
     # above-scale stock at the end of the base year
     floor = float(value(A, "revenue.above_scale_floor"))
     new_2023 = int(C["new_above_scale_2023"]["value"])
-    n_above = int(value(A, "population.above_scale_end_2023")) - new_2023 + int(value(A, "population.above_scale_exits_per_year"))
+    if value(A, "population.above_scale_exits_per_year") != 0:
+        raise ValueError("population.above_scale_exits_per_year: exits from the above-scale register are not modelled; keep it 0")
+    n_above = int(value(A, "population.above_scale_end_2023")) - new_2023
     key = rng.random(M) + (est_year > base_year) * 2.0  # firms not yet established cannot be above scale
     above = _rank_within(run, key, N) < n_above
 
@@ -328,7 +330,7 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
     short_from = int(value(A, "revenue.short_history_from"))
     exists = Y[:, None] >= est_year[None, :]
     lowest = _lowest_milestone(pol, y0)
-    relevant = np.where(exists, rev, 0).max(axis=0) >= lowest * 0.8
+    relevant = np.where(exists, rev, 0).max(axis=0) >= lowest  # ever at an article-3 threshold: "first" needs history
     del exists
     full = rng.random(M) < float(value(A, "revenue.full_history_share"))
     first_rec = np.where(relevant & full, est_year, np.maximum(est_year, short_from))
