@@ -476,7 +476,9 @@ def firm_table(matrix: Optional[pd.DataFrame] = None, lang: str = "zh") -> pd.Da
                       peer_items=("peer_items", ", ".join), amount_yuan=("amount_yuan", "sum"),
                       read_part_yuan=("read_part_yuan", "sum")).reset_index()
         extra = extra.assign(kaizhou_item="（开州无此项）" if lang == "zh" else "(none in Kaizhou)", status="computed")
+    firm_rank = {f: i for i, f in enumerate(dict.fromkeys(m["firm"]))}
     m = pd.concat([m[m["kaizhou_item"] != "none"], extra], ignore_index=True)
+    m = m.sort_values("firm", key=lambda s: s.map(firm_rank), kind="stable")
     txt = [cell_text(a, s, r) if lang == "zh" else _cell_en(a, s, r)
            for a, s, r in zip(m["amount_yuan"], m["status"], m["read_part_yuan"])]
     t = m.assign(cell=txt)
