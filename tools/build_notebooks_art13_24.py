@@ -922,6 +922,27 @@ except FactsError as e:
 
 **art02-ranking** has one reading: the ranking is an input. The criteria carry no weights; any ranking the toolkit computed would be an illustration with labelled weights, not the selection. (`guide.reading_effects` works on firm profiles; this article's recipients are townships, so the effect is shown with the examples above: change the ranks, the input, and the result changes; the rule does not.)
 """),
+        md("**为什么名次必须是输入 / Why the ranking must be an input** — 下面用**虚构的指标数据**（固定随机种子生成）和两组**假设权重**各排一次名：奖励总额相同，但获奖的乡镇不同。原文没有给权重，所以任何一组权重都只是假设。Below, **made-up indicators** (fixed seed) ranked under two **assumed weightings**: the total is the same, the winners differ. The text gives no weights, so any weighting is an assumption."),
+        code("""
+rng = np.random.default_rng(2023)                    # 虚构数据，固定种子 / made-up data, fixed seed
+ind = pd.DataFrame({"township": names,
+                    "规上工业 above-scale": rng.uniform(0, 100, len(names)).round(1),
+                    "新增规上 new above-scale": rng.uniform(0, 100, len(names)).round(1),
+                    "科技创新 innovation": rng.uniform(0, 100, len(names)).round(1)})
+weightings = {"假设A：重规模 assumed A (size)": [0.6, 0.3, 0.1],
+              "假设B：重创新 assumed B (innovation)": [0.2, 0.2, 0.6]}
+prize = {}
+for label, w in weightings.items():
+    score = ind.iloc[:, 1:].to_numpy() @ np.array(w)
+    ranks = pd.Series(score, index=names).rank(ascending=False, method="first").astype(int)
+    ta = township_awards(ranks.to_dict()).township_awards.set_index("township")
+    prize[label] = ta["amount_yuan"].reindex(names).fillna(0).astype("int64")
+prize = pd.DataFrame(prize)
+changed = prize[prize.iloc[:, 0] != prize.iloc[:, 1]]
+assert prize.sum().nunique() == 1          # 名额与金额不变，总额相同 / same places and amounts, same total
+assert len(changed) > 0                    # 但获奖乡镇随权重而变 / but who wins depends on the weights
+changed
+"""),
         section("练习", "Exercises", "答案默认隐藏，点击展开。*Solutions are hidden; click to show.*"),
         *exercise("**练习1 / Exercise 1** — 某镇从第21名上升到第20名，工作经费增加多少？从第11名上升到第10名呢？A township moves from rank 21 to 20: how much more working funds? From 11 to 10?", """
 def funds(rank):
