@@ -508,3 +508,27 @@ def calibration_report(facts: Facts, assumptions=None, year: int = 2023) -> pd.D
         out.append({"target": key, "zh": t["zh"], "public_value": t["value"], "test": op, "generated": got,
                     "met": bool(ok), "source": t["source"], "quality": t["quality"]})
     return pd.DataFrame(out)
+
+
+# --------------------------------------------------------------------------- export
+def export(facts: Facts, path: Union[str, Path]) -> Path:
+    """Write facts as the input tables (a folder of CSV files, or an .xlsx workbook with one sheet per table).
+
+    The files read back with :func:`kzpolicy.facts.load_tables` (and ``kzpolicy simulate FILE``)
+    into the same facts: this is how the synthetic population becomes an example input.
+    """
+    path = Path(path)
+    frames = {t: getattr(facts, t) for t in TABLES if len(getattr(facts, t))}
+    if path.suffix.lower() == ".xlsx":
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            for t, df in frames.items():
+                df.to_excel(xw, sheet_name=t, index=False)
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    for t, df in frames.items():
+        out = df.copy()
+        for c in out.columns:
+            if pd.api.types.is_datetime64_any_dtype(out[c]):
+                out[c] = out[c].dt.strftime("%Y-%m-%d")
+        out.to_csv(path / f"{t}.csv", index=False, encoding="utf-8")
+    return path

@@ -144,3 +144,13 @@ def test_monte_carlo_runs_are_folded_into_firm_ids(mc):
     assert mc.firms["firm_id"].is_unique
     assert mc.firms["firm_id"].str.match(r"R\d{4}-KZ\d{4}$").all()
     assert len(mc.firms) == 200 * load_calibration()["industrial_units_2023"]["value"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_exported_population_reads_back_identically(tmp_path, pop, kind):
+    from kzpolicy.facts import load_tables
+    from kzpolicy.population import export
+    target = tmp_path / ("pop" if kind == "csv" else "pop.xlsx")
+    back = load_tables(export(pop, target))
+    for t in TABLES:
+        pd.testing.assert_frame_equal(getattr(back, t), getattr(pop, t), check_dtype=True)

@@ -212,3 +212,14 @@ def test_benchmark_script_runs_small():
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     assert "Monte Carlo: 3 runs" in r.stdout and "engine: 4,468 firms" in r.stdout
+
+
+def test_cli_on_an_exported_population_matches_the_simulation(tmp_path, facts, base):
+    from kzpolicy.cli import main
+    from kzpolicy.population import export
+    folder = export(facts, tmp_path / "firms")
+    out = tmp_path / "r.xlsx"
+    assert main(["simulate", str(folder), "--years", "2023-2025", "--out", str(out)]) == 0
+    by_year = pd.read_excel(out, sheet_name="by_year")
+    assert by_year["firm_awards_yuan"].tolist() == base.cost_by_year()["firm_awards_yuan"].tolist()
+    assert (by_year["basis"] == INPUT_NOTE).all()  # a file is input data, whatever made it
