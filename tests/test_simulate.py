@@ -223,3 +223,9 @@ def test_cli_on_an_exported_population_matches_the_simulation(tmp_path, facts, b
     by_year = pd.read_excel(out, sheet_name="by_year")
     assert by_year["firm_awards_yuan"].tolist() == base.cost_by_year()["firm_awards_yuan"].tolist()
     assert (by_year["basis"] == INPUT_NOTE).all()  # a file is input data, whatever made it
+
+
+def test_simulate_synthetic_is_generate_then_simulate(base):
+    from kzpolicy.simulate import simulate_synthetic
+    s = simulate_synthetic(seed=21)
+    pd.testing.assert_frame_equal(s.cost_by_article(), base.cost_by_article())
