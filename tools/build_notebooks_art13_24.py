@@ -653,6 +653,18 @@ ch
 """
 
 
+SHARED_UNITS = """
+# 本条的单位也负责哪些有金额的条款 / which money articles the same units administer
+units = {units}
+shared = pd.DataFrame([{{"条 article": a.article, "标题": a.title.zh,
+                        "共同单位 shared units": "、".join(u for u in a.responsible if u in units)}}
+                       for a in policy.articles.values() if a.has_money and any(u in a.responsible for u in units)],
+                      columns=["条 article", "标题", "共同单位 shared units"])
+{check}
+shared
+"""
+
+
 def art17():
     n = 17
     return no_money(
@@ -669,6 +681,9 @@ def art17():
             code(BUSY_FIRM.format(n=n, zh="十七")),
             md("**例2 / Example 2** — 第四章（金融）中哪些条款有金额？本条没有。Which articles of chapter 4 (finance) carry money? Not this one."),
             code(CHAPTER_MONEY.format(ch=4, n=n)),
+            md("**例3 / Example 3** — 找谁办：本条的责任单位也负责哪些有金额的条款。Who to ask: the money articles run by the same units."),
+            code(SHARED_UNITS.format(units="policy.article(17).responsible",
+                                     check="assert 16 in set(shared[\"条 article\"])   # 上市奖励也由区金融事务中心等负责")),
         ],
         [
             *exercise("**练习1 / Exercise 1** — 政策数据中有没有任何项目或资格规则引用第十七条？Does any item or eligibility rule cite article 17?", """
@@ -701,6 +716,8 @@ def art18():
             code(BUSY_FIRM.format(n=n, zh="十八")),
             md("**例2 / Example 2** — 第五章（人才）中没有任何条款有金额。No article of chapter 5 (talent) carries money."),
             code(CHAPTER_MONEY.format(ch=5, n=n)),
+            md("**例3 / Example 3** — 本条的责任单位（组织、教育、人社部门）不负责任何有金额的条款：人才待遇在另一份文件中。The units of this article run no money article here: talent benefits live in another document."),
+            code(SHARED_UNITS.format(units="policy.article(18).responsible", check="assert shared.empty")),
         ],
         [
             *exercise("**练习1 / Exercise 1** — 事件词表中有没有“人才引进”类事项？为什么？Is there a talent event in the event vocabulary, and why?", """
@@ -735,6 +752,9 @@ def art19():
             code(BUSY_FIRM.format(n=n, zh="十九")),
             md("**例2 / Example 2** — 第五章各条都没有金额。No article of chapter 5 carries money."),
             code(CHAPTER_MONEY.format(ch=5, n=n)),
+            md("**例3 / Example 3** — 本条的责任单位中，只有浦里新区管委会也负责有金额的条款。Of this article's units, only the 浦里新区 committee also runs money articles."),
+            code(SHARED_UNITS.format(units="policy.article(19).responsible",
+                                     check="assert set(\"、\".join(shared[\"共同单位 shared units\"]).split(\"、\")) == {\"浦里新区管委会\"}")),
         ],
         [
             *exercise("**练习1 / Exercise 1** — 第十九条列出了哪几种合作形式？从原文中找出来。Which forms of cooperation does article 19 list? Find them in the text.", """
@@ -769,6 +789,11 @@ def art20():
             code(BUSY_FIRM.format(n=n, zh="二十")),
             md("**例2 / Example 2** — 第六章（保障）中哪些条款有金额？本条没有。Which articles of chapter 6 carry money? Not this one."),
             code(CHAPTER_MONEY.format(ch=6, n=n)),
+            md("**例3 / Example 3** — 领导小组成员单位与有金额条款：凡列出责任单位的有金额条款，都至少有一个成员单位；第二十一、二十二条原文没有列责任单位。The leading group and the money articles: every money article that names its units has at least one member among them; articles 21 and 22 name none."),
+            code(SHARED_UNITS.format(
+                units="[u for u in (\"区经济信息委\", \"区财政局\", \"区科技局\", \"区税务局\", \"区金融事务中心\", \"浦里新区管委会\")\n         if u in policy.article(20).text_zh]",
+                check="money = [a.article for a in policy.articles.values() if a.has_money]\n"
+                      "assert sorted(set(money) - set(shared[\"条 article\"])) == [a for a in money if not policy.article(a).responsible] == [21, 22]")),
         ],
         [
             *exercise("**练习1 / Exercise 1** — 原文列出的领导小组成员单位，有几个也是第十一条的责任单位？How many of the listed member units are also responsible for article 11?", """
