@@ -1065,8 +1065,8 @@ def art24():
     cells += [
         clause(n, 1),
         code("""
-# “自公布之日起执行”：政策数据记录公布日和生效日，每个参数的第一个取值日即生效日
-# 'applies from the date of publication': the data records both dates; every parameter's first value starts then
+# “自公布之日起执行”：政策数据记录公布日和生效日，参数的第一个取值日就是生效日
+# 'applies from the date of publication': the data records both dates; parameters start on it
 meta = policy.meta
 assert meta.effective == meta.issued
 # 例外只有第四条：它自设“2022年以来”的窗口 / the only exception is article 4, with its own 'since 2022' window
@@ -1079,7 +1079,7 @@ assert other_start == [4]
         clause(n, 2),
         code("""
 # “如遇政策调整，按新政策规定执行”：调整就是一个新的带日期的参数值，而不是新代码。
-# 下面是一个**假设的**修订（不是真实政策）：2025-01-01起第一条新升规奖励改为一个虚构的数额。
+# 下面是一个假设的修订（不是真实政策）：2025-01-01起第一条新升规奖励改为一个虚构的数额。
 # 'where policy changes, the new rule applies': a change is a new dated value, not new code.
 # Below is a HYPOTHETICAL amendment (not a real policy): from 2025-01-01 article 1's award becomes a made-up amount.
 HYPOTHETICAL_AMOUNT = 300_000   # 虚构数额，仅作演示 / made-up, for illustration only
