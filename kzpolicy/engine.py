@@ -235,12 +235,26 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
         "amount_yuan": o(awards["amount_yuan"].to_numpy(dtype=np.int64)),
     })
     for c in ("basis_yuan", "basis2_yuan", "quantity"):
-        out[c] = pd.array(o(pd.to_numeric(awards[c].to_numpy(), errors="raise")), dtype="Int64")
-    out["share"] = o(np.asarray(pd.to_numeric(awards["share"].to_numpy(), errors="raise")))
+        out[c] = pd.array(o(_numeric(awards[c].to_numpy())), dtype="Int64")
+    out["share"] = o(np.asarray(_numeric(awards["share"].to_numpy())))
     out["cap_applied"] = o(awards["cap_applied"].fillna(False).to_numpy(dtype=bool))
     out["project"] = o(awards["project"].to_numpy(dtype=object))
-    out["note"] = o(np.asarray(pd.to_numeric(awards["note"].to_numpy(), errors="raise")))
+    out["note"] = o(np.asarray(_numeric(awards["note"].to_numpy())))
     return out
+
+
+def _numeric(arr: np.ndarray):
+    """``pd.to_numeric`` of a column of numbers and None, without its per-value loop where possible.
+
+    With a missing value, to_numeric returns float64 anyway; a float conversion is
+    exact below 2**53 (yuan amounts are validated far below that). Otherwise, or
+    when in doubt, to_numeric itself.
+    """
+    if arr.dtype == object and len(arr):
+        try:
+            f = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            return pd.to_numeric(arr, errors="raise")
 
 
 def _finish_empty(awards: pd.DataFrame, ctx: Context) -> pd.DataFrame:
