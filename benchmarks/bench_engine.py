@@ -58,7 +58,6 @@ RECOGNITIONS = {
     "tech_center.municipal": 0.001, "tech_center.municipal.review": 0.001, "sme_rd_center.municipal": 0.001,
     "new_product.municipal": 0.003, "standard.local": 0.0005, "standard.industry": 0.0003, "standard.national": 0.0002,
     "trademark.well_known": 0.0002, "trademark.geographical_indication": 0.0003,
-    "ranking.top10.composite": 0.00001, "ranking.top10.growth": 0.00001,
     "listing.neeq": 0.0002, "listing.cq_equity": 0.0005, "listing.cq_equity.first_trade": 0.0003,
 }
 COUNTED = {"new_product.municipal", "standard.local", "standard.industry", "standard.national"}
@@ -78,6 +77,9 @@ def population(n: int, seed: int = 20230530):
         "independent_legal_person": rng.random(n) < 0.96,
     })
     ev = []
+    # ranked selections (article 2's top tens) have a fixed number of places, read from the policy
+    ranked = {c: int(it.param("places").at(f"{YEAR}-12-31")) for it in get_policy().items()
+              if it.kind == "event_award" and "places" in it.parameters for c in it.events}
     day = lambda k, lo="2023-01-01", hi="2023-12-31": (np.datetime64(lo) + rng.integers(0, (np.datetime64(hi) - np.datetime64(lo)).astype(int) + 1, k))
     for code, share in RECOGNITIONS.items():
         k = rng.binomial(n, share)
@@ -92,6 +94,9 @@ def population(n: int, seed: int = 20230530):
         if prior.any():
             ev.append(pd.DataFrame({"firm_id": ids[f[prior]], "date": day(int(prior.sum()), "2022-01-01", "2022-12-31"), "code": code,
                                     **({"count": 1.0} if code in COUNTED else {})}))
+    for code, places in ranked.items():
+        k = min(places, n) * 4 // 5  # most places filled by firms in the population
+        ev.append(pd.DataFrame({"firm_id": ids[rng.choice(n, k, replace=False)], "date": day(k), "code": code}))
     for code, share in (("equipment.investment", 0.012), ("green_equipment.investment", 0.004)):
         k = rng.binomial(n, share)
         f = rng.choice(n, k, replace=False)
