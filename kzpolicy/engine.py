@@ -178,8 +178,9 @@ def _group_highest(awards: pd.DataFrame, pol: Policy, rd) -> tuple:
         "event_date": lose["event_date"].to_numpy(), "reason": "superseded",
         "reason_zh": "同组就高奖励一项（见解释登记）", "reason_en": "only the highest award of the group is paid (see the interpretation registry)",
     }, columns=EXCL_COLUMNS)
-    keep = pd.concat([awards[~in_g], order[top.to_numpy()].drop(columns="_g")]).sort_index()
-    return keep, ex
+    keep = ~in_g
+    keep[awards.index.get_indexer(order.index[top.to_numpy()])] = True
+    return awards[keep], ex  # the kept lines in their original order
 
 
 def _double_claims(awards: pd.DataFrame, pol: Policy, rd) -> tuple:
