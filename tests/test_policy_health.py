@@ -283,3 +283,23 @@ def test_quote_citing_a_clause_that_does_not_exist_is_rejected(tmp_path):
     _edit(folder, "art01_new_above_scale.yaml", "cite: {article: 1, clause: 1,", "cite: {article: 1, clause: 2,")
     with pytest.raises(PolicyError, match=r"art01_new_above_scale.yaml: items.above_scale_enter.cite.clause 2 does not exist"):
         load_policy(folder)
+
+
+def test_every_null_value_says_why(kz):
+    """A null parameter (no cap, a figure not in the text) carries a note; it is never a silent 0 or gap."""
+    silent = [f"{it.id}.{name}" for it in kz.items() for name, p in it.parameters.items()
+              if any(v is None for v in p.values.values()) and p.note is None]
+    assert not silent, f"null values without a note: {silent}"
+
+
+def test_bounds_and_boundaries_are_declared_where_the_text_sets_them(kz):
+    """以上/及以上 floors are inclusive, 突破 thresholds exclusive, 不高于 rates upper bounds (民法典第1259条)."""
+    for it in kz.items():
+        for name, p in it.parameters.items():
+            if name in ("floor", "min_progress"):
+                assert p.boundary == "inclusive", f"{it.id}.{name}: 及以上/以上 include the number"
+            if it.kind == "revenue_milestone" and name == "threshold":
+                assert p.boundary == "exclusive", f"{it.id}.{name}: 突破 means above"
+    assert kz.param("art11.rd_subsidy.stock_rate").bound == "upper"
+    assert kz.param("art11.rd_subsidy.increment_rate").bound == "upper"
+    assert kz.param("art11.rd_subsidy.ceiling").boundary == "exclusive"  # 1000万元 itself goes the municipal route
