@@ -207,7 +207,7 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
             f"{table}: unknown column(s) {unknown}; allowed columns are {[f.name for f in fields]} "
             f"(or their Chinese headers). Misspelt columns are rejected, not ignored."
         )
-    out = {}
+    out, clean = {}, set()
     n = len(df)
     for f in fields:
         if f.name not in df.columns:
@@ -216,10 +216,12 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
             out[f.name] = _missing_column(f, n, df.index)
             continue
         known = _known_firm_ids(table, f, df[f.name], shared)
+        if known is not None:
+            clean.add(f.name)
         out[f.name] = known if known is not None else _convert(f, df[f.name], col)
     res = pd.DataFrame(out, index=df.index, copy=False)  # the converted columns are new already
     for f in fields:
-        if f.required and f.name in df.columns:
+        if f.required and f.name in df.columns and f.name not in clean:  # known firm ids are never empty
             already = col.bad.get(f.name, np.zeros(len(res), bool))  # reported once, not twice
             col.add(res[f.name].isna().to_numpy() & ~already, f.name, f"is required ({f.zh}: {f.en}) but empty")
     return res
@@ -243,6 +245,9 @@ def _fmt(v):
     if isinstance(v, float) and np.isfinite(v) and v.is_integer():
         return int(v)
     return v
+
+
+_TEXT = pd.Series(["text"]).dtype  # the dtype pandas gives a column of str values
 
 
 def _text_fast(s: pd.Series):
@@ -284,7 +289,7 @@ def _text_fast(s: pd.Series):
         if not changed:
             arr = arr.copy()
         arr[null] = None
-    return null, arr, None
+    return null, arr, None, not changed and not null.any()
 
 
 def _text_few_values(arr: np.ndarray):
@@ -299,12 +304,12 @@ def _text_few_values(arr: np.ndarray):
     at = np.where(codes >= 0, codes, len(uniq))
     null = blank[at]
     same = not null.any() and all(len(a) == len(b) for a, b in zip(uniq, stripped[:-1]))
-    return null, (arr if same else stripped[at]), (at, stripped)
+    return null, (arr if same else stripped[at]), (at, stripped), same
 
 
 def _dates_fast(s: pd.Series, text) -> Optional[pd.Series]:
     """Vectorised YYYY-MM-DD parsing when every text is such a date within range; None otherwise."""
-    null, arr, few = text
+    null, arr, few = text[0], text[1], text[2]
     if few is not None:  # parse each distinct text once
         at, stripped = few
         vals = stripped[:-1][[x is not None for x in stripped[:-1]]] if len(stripped) > 1 else stripped[:0]
@@ -359,7 +364,7 @@ def _known_firm_ids(table: str, f: Field, s: pd.Series, shared: Optional[dict]) 
     if (pos < 0).any():
         return None
     shared[f"pos_{table}"] = pos
-    return pd.Series(arr, index=s.index)
+    return s if len(s) and s.dtype == _TEXT else pd.Series(arr, index=s.index)
 
 
 def _clean_numbers(f: Field, s: pd.Series) -> Optional[pd.Series]:
@@ -394,7 +399,8 @@ def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
     text = _text_fast(s)
     null = text[0] if text is not None else _isnull(s)
     if f.type in ("str", "category") and text is not None:
-        out = pd.Series(text[1], index=s.index)  # the dtype pandas infers, as on the row-by-row path
+        # the dtype pandas infers, as on the row-by-row path (an unchanged text column is used as it is)
+        out = s if text[3] and len(s) and s.dtype == _TEXT else pd.Series(text[1], index=s.index)
         if f.type == "category":
             ok = out.isin(list(f.choices)).to_numpy() | null
             if f.name == "code":
