@@ -60,7 +60,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 
 from .events import EVENT_CODES
 from .facts import FactsError, load_tables
-from .money import wan
+from .money import wan, yi_or_wan
 from .policy import PolicyError, get_policy
 
 #: modules that register more subcommands with :func:`subcommand` (imported lazily; missing ones are skipped)
@@ -305,7 +305,7 @@ def fmt_value(v, unit: str) -> str:
     if v is None:
         return "null（未设定 / not set）"
     if unit in ("yuan", "yuan_per_year"):
-        return f"{wan(int(v))}（{int(v):,} yuan）" + ("/年" if unit == "yuan_per_year" else "")
+        return f"{yi_or_wan(int(v))}（{int(v):,} yuan）" + ("/年" if unit == "yuan_per_year" else "")
     if unit == "ratio":
         return f"{float(v) * 100:g}%"
     if unit == "ratio_per_working_day":
@@ -347,7 +347,7 @@ def cmd_show(args) -> int:
         lines.append(say(args, "参数", "Parameters"))
         for key, it in a.items.items():
             lines.append(f"  {it.id}  {it.label.zh} / {it.label.en}  [{it.kind}]")
-            lines.append("    " + say(args, "引文", "Quote") + f"（第{it.cite.clause}款 / clause {it.cite.clause}）：{it.cite.quote}")
+            lines.append("    " + say(args, f"引文（第{it.cite.clause}款）：", f"Quote (clause {it.cite.clause}): ") + it.cite.quote)
             if it.events:
                 lines.append("    " + say(args, "事项代码", "Event codes") + ": " + ", ".join(it.events))
             for pname, p in it.parameters.items():

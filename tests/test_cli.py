@@ -293,3 +293,14 @@ def test_every_subcommand_has_bilingual_help():
     for c in COMMANDS.values():
         assert re.search(r"[\u4e00-\u9fff]", c.help) and re.search(r"[A-Za-z]{3,}", c.help), c.name
         assert " / " in c.help
+
+
+def test_show_3_gives_thresholds_in_yi_and_marks_them_exclusive(capsys):
+    from kzpolicy.money import yi_or_wan
+    code, out, _ = run_main(capsys, "show", 3)
+    assert code == 0
+    for it in (i for i in POL.items() if i.kind == "revenue_milestone"):
+        t = int(p(f"{it.id}.threshold"))
+        assert f"{yi_or_wan(t)}（{t:,} yuan）" in out
+        assert it.param("threshold").boundary == "exclusive"
+    assert "不含本数" in out
