@@ -27,6 +27,7 @@ from .policy import Policy, get_policy
 from .population import ASSUMPTION_NOTE, BANDS, generate, load_calibration
 
 INPUT_NOTE = "输入数据 / input data"
+NOT_GIVEN = "（未填 not given）"
 PERCENTILES = (5, 50, 95)
 
 
@@ -121,11 +122,12 @@ class Simulation:
     def distribution(self, by: str = "size_band") -> pd.DataFrame:
         """Firms, recipients and money by size band, sector or township (all simulated years)."""
         f = self.firm_totals()
+        f[by] = f[by].fillna(NOT_GIVEN)  # firms without the field are shown, not dropped
         g = f.groupby(by, sort=True)
         out = pd.DataFrame({"firms": g.size(), "recipients": g["amount_yuan"].apply(lambda s: int((s > 0).sum())),
                             "amount_yuan": g["amount_yuan"].sum()})
         if by == "size_band":
-            out = out.reindex([b for b in BANDS if b in out.index])
+            out = out.reindex([b for b in (*BANDS, NOT_GIVEN) if b in out.index])
         out = out.reset_index()
         if self.runs > 1:
             for c in ("firms", "recipients", "amount_yuan"):
@@ -213,7 +215,9 @@ def simulate(facts: Facts, years=(2023, 2025), *, policy=None, parameters: Optio
         it = tqdm(ys, desc="simulate", unit="year")
     rd = None
     for y in it:
-        a = assess(facts, year=y, policy=pol, readings=readings, explain=False)
+        # stacked Monte Carlo runs each fill the top tens on their own (population._top_k_within),
+        # so the places check applies per run, not to the stacked input
+        a = assess(facts, year=y, policy=pol, readings=readings, explain=False, check_places=not run_size)
         rd = a.readings
         led = a.ledger[["firm_id", "year", "article", "item", "event_code", "amount_yuan"]]
         ledgers.append(led)
@@ -412,6 +416,7 @@ class Comparison:
     def winners_losers(self, by: str = "size_band") -> pd.DataFrame:
         """Firms gaining or losing, and by how much, by size band (or sector, township)."""
         d = self.firm_delta()
+        d[by] = d[by].fillna(NOT_GIVEN)
         g = d.groupby(by, sort=True)
         out = pd.DataFrame({
             "firms_gaining": g["delta_yuan"].apply(lambda s: int((s > 0).sum())),
@@ -421,7 +426,7 @@ class Comparison:
             "net_yuan": g["delta_yuan"].sum().astype(np.int64),
         })
         if by == "size_band":
-            out = out.reindex([b_ for b_ in BANDS if b_ in out.index])
+            out = out.reindex([b_ for b_ in (*BANDS, NOT_GIVEN) if b_ in out.index])
         out = out.reset_index()
         out["basis"] = self.base.basis
         return out

@@ -229,3 +229,22 @@ def test_simulate_synthetic_is_generate_then_simulate(base):
     from kzpolicy.simulate import simulate_synthetic
     s = simulate_synthetic(seed=21)
     pd.testing.assert_frame_equal(s.cost_by_article(), base.cost_by_article())
+
+
+def test_firms_without_size_band_are_shown_not_dropped():
+    from kzpolicy.simulate import NOT_GIVEN
+    f = profile_to_facts({"firm": {"id": "X1", "industry": "manufacturing", "established": "2015-01-01"},
+                          "events": [{"date": "2023-08-15", "code": "above_scale.enter"}]})
+    d = simulate(f, (2023, 2023)).distribution("size_band")
+    assert d["size_band"].tolist() == [NOT_GIVEN] and d["amount_yuan"].sum() > 0
+
+
+def test_each_monte_carlo_run_respects_the_policy_places():
+    facts = generate(seed=9, runs=5)
+    n = len(facts.firms) // 5
+    sim = simulate(facts, (2023, 2025), run_size=n, synthetic=True)
+    pol = get_policy()
+    for item_id in ("art02.top10_composite", "art02.top10_innovation", "art02.top10_growth"):
+        per = sim.ledger[sim.ledger["item"] == item_id].groupby(["run", "year"]).size()
+        assert len(per) == 15
+        assert (per <= pol.param(f"{item_id}.places").at("2023-12-31")).all()
