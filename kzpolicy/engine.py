@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import explain as _explain
 from .context import Context
-from .facts import Facts, as_facts
+from .facts import Facts, FactsError, as_facts
 from .money import wan
 from .policy import Policy, get_policy
 from .rules import NOT_ASSESSED, RULES
@@ -99,13 +99,15 @@ def _jsonable(v):
 
 def assess(firms, events=None, financials=None, townships=None, *, year: int, policy=None,
            readings: Optional[Dict[str, str]] = None, near_miss_margin: float = NEAR_MISS_MARGIN,
-           explain: bool = True) -> Assessment:
+           explain: bool = True, check_places: bool = True) -> Assessment:
     """Assess every firm for ``year``.
 
     ``firms`` may be a validated :class:`~kzpolicy.facts.Facts` (then the other tables
     are taken from it) or a DataFrame validated here. ``readings`` switches registered
     interpretations (see ``policy.interpretations``). ``explain=False`` skips the
-    zh/en sentences (for large populations).
+    zh/en sentences (for large populations). ``check_places`` refuses input that
+    selects more firms than a ranked item has places (article 2's top tens); turn it
+    off only when the input stacks several independent populations (Monte Carlo runs).
     """
     pol = get_policy(policy)
     facts = as_facts(firms, events, financials, townships)
@@ -118,6 +120,8 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
             continue
         out.extend(RULES[item.kind](item, ctx))
     awards = _cat(out.awards, AWARD_COLUMNS)
+    if check_places:
+        _check_places(awards, pol, year)
     excluded = [_cat(out.excluded, EXCL_COLUMNS)]
     awards, ex1 = _group_highest(awards, pol, rd)
     awards, ex2 = _double_claims(awards, pol, rd)
@@ -153,6 +157,24 @@ def _cat(frames, columns) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
     return pd.concat(frames, ignore_index=True)
+
+
+def _check_places(awards: pd.DataFrame, pol: Policy, year: int) -> None:
+    """More firms selected than the item has places (e.g. 11 in a top ten) is an input error."""
+    limited = {it.id: it for it in pol.items() if "places" in it.parameters and it.kind == "event_award"}
+    if not limited or not len(awards):
+        return
+    counts = awards.loc[awards["item"].isin(list(limited)), "item"].value_counts()
+    problems = []
+    for item_id, n in counts.items():
+        places = limited[item_id].param("places").at(f"{year}-12-31")
+        if places is not None and n > places:
+            problems.append(
+                f"events: {n} firms have {'/'.join(limited[item_id].events)} in {year}, but {item_id} has "
+                f"{int(places)} places (parameter {item_id}.places, 第{limited[item_id].article}条); check the selection list"
+            )
+    if problems:
+        raise FactsError(problems)
 
 
 def _group_highest(awards: pd.DataFrame, pol: Policy, rd) -> tuple:
@@ -256,6 +278,10 @@ def _numeric(arr: np.ndarray):
             f = arr.astype(np.float64)
         except (TypeError, ValueError):
             return pd.to_numeric(arr, errors="raise")
+        nan = np.isnan(f)
+        if nan.any() and (nan.all() or np.abs(f[~nan]).max() < 2.0 ** 53):
+            return f
+    return pd.to_numeric(arr, errors="raise")
 
 
 def _finish_empty(awards: pd.DataFrame, ctx: Context) -> pd.DataFrame:

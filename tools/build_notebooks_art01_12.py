@@ -684,8 +684,8 @@ def art06():
            对象是“单位”，不限于工业企业。
         2. 区里每年设立企业上云专项激励资金（金额见参数表）。这是一条**年度预算额度**：具体怎么奖补由责任单位另行制定，
            原文没有给出对单个企业的计算规则，所以本工具只把它计入财政总额（`budget_lines`），不给单个企业算金额。
-        - 政策数据把每一项试点示范或每一次促进活动各算一次（once: event）；原文没有说明同一单位多次举办活动是否每次都奖，
-          这一点尚未登记为解释口径，使用时请留意。""",
+        - 原文没有说明同一单位多次举办活动（或同年获多项同级试点示范）是否每次都奖：已登记为解释口径 art06-events，
+          默认每次分别奖励，可切换为同一单位同年同级别只奖一次。""",
         """\
         **English**　(1) A unit that obtains a national or municipal digital-transformation pilot/demonstration, or holds
         a digital-transformation promotion event, gets a one-off award (national higher than municipal; see the table).
@@ -693,7 +693,8 @@ def art06():
         is paid out is left to the responsible units, so the text gives no per-firm rule. The toolkit counts it as a
         **budget line** in fiscal totals (`budget_lines`) and never as an award to a firm. The policy data pays each
         pilot or each event once (once: event); the text does not say whether a unit holding several events is paid
-        for each — a reading not yet in the registry.""",
+        for each — registered as interpretation art06-events (default: each event; alternative: once per unit,
+        level and year).""",
     ) + params(n) + examples(
         "试点示范与促进活动各用一个事项代码。", "Pilots and promotion events each have their own event code.",
         [
@@ -719,7 +720,16 @@ def art06():
                   wan(total_2023))
             display(guide.awards(a)); guide.outcome(a)"""),
         ],
-    ) + interps(n, [pubdate_note(n, "digital_pilot.municipal", "art06.digital_pilot_municipal")]) + exercises([
+    ) + interps(n, [
+        ("**art06-events**：同一单位 2023 年举办两次市级数字化转型促进活动。默认每次分别奖励；按“同一单位同年同级别只奖一次”口径只奖一次。\n\n"
+         "*One unit holds two municipal promotion events in 2023: two awards by default, one under the once-per-level-and-year reading.*", """\
+        p = guide.profile({"date": "2023-07-01", "code": "digital_event.municipal"}, {"date": "2023-10-01", "code": "digital_event.municipal"})
+        eff = guide.reading_effects(p, "art06-events").set_index("口径 reading")
+        assert eff.loc["each_event", "total_yuan"] == 2 * municipal
+        assert eff.loc["per_firm_level", "total_yuan"] == municipal
+        eff"""),
+        pubdate_note(n, "digital_pilot.municipal", "art06.digital_pilot_municipal"),
+    ]) + exercises([
         ("一家企业 2023 年获市级试点示范，2024 年获国家级试点示范。两年各得多少？\n\n"
          "*Municipal pilot in 2023, national pilot in 2024. What is paid in each year?*", """\
         p = guide.profile({"date": "2023-08-01", "code": "digital_pilot.municipal"}, {"date": "2024-06-01", "code": "digital_pilot.national"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import RuleOutput, apply_requirements, param_on, select_events
+from .common import RuleOutput, apply_requirements, param_at, param_on, select_events
 
 
 def assess(item, ctx) -> RuleOutput:
@@ -31,17 +31,18 @@ def assess(item, ctx) -> RuleOutput:
     if item.per == "count":
         qty = ctx.events["count"].to_numpy(dtype="float64", na_value=np.nan)[pos]
         qty = np.where(np.isnan(qty), 1, qty).astype(np.int64)  # an event is one unit unless count says more
-        if ctx.item_reading(item, "per_firm_level"):
-            # one award per firm and level in the year, however many standards
-            df = pd.DataFrame({"f": fidx, "i": np.arange(len(fidx))}).drop_duplicates("f")
-            keep = df["i"].to_numpy()
-            dropped = np.setdiff1d(np.arange(len(fidx)), keep)
-            if len(dropped):
-                out.exclude(len(dropped), "per_firm_level", fidx=fidx[dropped], item=item.id, event_code=codes[dropped],
-                            event_date=dates[dropped], reason_zh="同一企业同年同级别只奖励一次（见解释 art12-standards）",
-                            reason_en="once per firm, level and year (see interpretation art12-standards)")
-            pos, fidx, dates, codes, amount = pos[keep], fidx[keep], dates[keep], codes[keep], amount[keep]
-            qty = np.ones(len(pos), dtype=np.int64)
+    if ctx.item_reading(item, "per_firm_level"):
+        # one award per firm, item (level) and year, however many events or units (art12-standards, art06-events)
+        interp = next(i for i in item.interpretations if ctx.readings.get(i) == "per_firm_level")
+        df = pd.DataFrame({"f": fidx, "i": np.arange(len(fidx))}).drop_duplicates("f")
+        keep = df["i"].to_numpy()
+        dropped = np.setdiff1d(np.arange(len(fidx)), keep)
+        if len(dropped):
+            out.exclude(len(dropped), "per_firm_level", fidx=fidx[dropped], item=item.id, event_code=codes[dropped],
+                        event_date=dates[dropped], reason_zh=f"同一企业同年同一项目只奖励一次（见解释 {interp}）",
+                        reason_en=f"once per firm, item and year (see interpretation {interp})")
+        pos, fidx, dates, codes, amount = pos[keep], fidx[keep], dates[keep], codes[keep], amount[keep]
+        qty = np.ones(len(pos), dtype=np.int64)
     total = amount.astype(np.int64) * qty
     capped = np.zeros(len(pos), dtype=bool)
     if "cap" in item.parameters:  # 每个企业最高不超过… (a peer's per-firm cap; null = no cap)

@@ -25,6 +25,12 @@ def assess(item, ctx) -> RuleOutput:
     base = y - 1 if ctx.reading("art11-stock-increment") == "prior_year_vs_year_before" else y
     cur, prev = ctx.value("rd_expense", base), ctx.value("rd_expense", base - 1)
     claim = ~np.isnan(cur) & (cur > 0)
+    # R&D reported for the year before but not for the base year: the claim cannot be computed (never a silent 0)
+    gap = np.isnan(cur) & ~np.isnan(prev) & (prev > 0)
+    if gap.any():
+        f = np.flatnonzero(gap)
+        out.undecided(len(f), fidx=f, item=item.id, reason_zh=f"无法计算第十一条补助：缺少{base}年研发费用（{base - 1}年已有）",
+                      reason_en=f"cannot compute the article 11 subsidy: R&D expense for {base} is missing ({base - 1} is given)")
     # "1000万元以下" for the district branch; the boundary sits with the municipal branch
     below = ~meets(cur, ceiling, "inclusive") if pc.boundary == "exclusive" else (cur <= ceiling)
     big = claim & ~below
