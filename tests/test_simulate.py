@@ -248,3 +248,15 @@ def test_each_monte_carlo_run_respects_the_policy_places():
         per = sim.ledger[sim.ledger["item"] == item_id].groupby(["run", "year"]).size()
         assert len(per) == 15
         assert (per <= pol.param(f"{item_id}.places").at("2023-12-31")).all()
+
+
+def test_cli_simulate_reports_a_bad_excel_row_by_sheet_row_and_field(tmp_path, capsys):
+    from kzpolicy.cli import main
+    path = tmp_path / "firms.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        pd.DataFrame({"firm_id": ["A1", "A2"], "industry": ["manufacturing", "manufacturing"],
+                      "established": ["2015-01-01", "2015-13-01"]}).to_excel(xw, sheet_name="firms", index=False)
+        pd.DataFrame({"firm_id": ["A1"], "date": ["2023-08-15"], "code": ["above_scale.enter"]}).to_excel(xw, sheet_name="events", index=False)
+    assert main(["simulate", str(path), "--years", "2023-2023"]) == 2
+    err = capsys.readouterr().err
+    assert "sheet 'firms' row 3" in err and "'established'" in err
