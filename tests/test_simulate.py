@@ -260,3 +260,15 @@ def test_cli_simulate_reports_a_bad_excel_row_by_sheet_row_and_field(tmp_path, c
     assert main(["simulate", str(path), "--years", "2023-2023"]) == 2
     err = capsys.readouterr().err
     assert "sheet 'firms' row 3" in err and "'established'" in err
+
+
+def test_monte_carlo_delta_of_a_higher_upgrade_award_is_count_times_difference():
+    from kzpolicy.simulate import monte_carlo_delta
+    path = SCEN / "art01_upgrade_300k.yaml"
+    d = monte_carlo_delta(path, runs=4, seed=1, chunk_runs=4).set_index("year")
+    base = monte_carlo(runs=4, seed=1, chunk_runs=4)
+    n = base.totals.query("article == 1")["amount_yuan"].sum() // get_policy().param("art01.above_scale_enter.amount").at("2023-06-01")
+    new = Scenario.load(path).parameters["art01.above_scale_enter.amount"]
+    diff = new - get_policy().param("art01.above_scale_enter.amount").at("2023-06-01")
+    assert d.loc["total", "mean_delta_yuan"] * 4 == n * diff
+    assert (d["p5_delta_yuan"] >= 0).all()
