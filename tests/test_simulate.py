@@ -272,3 +272,15 @@ def test_monte_carlo_delta_of_a_higher_upgrade_award_is_count_times_difference()
     diff = new - get_policy().param("art01.above_scale_enter.amount").at("2023-06-01")
     assert d.loc["total", "mean_delta_yuan"] * 4 == n * diff
     assert (d["p5_delta_yuan"] >= 0).all()
+
+
+def test_half_the_article_11_rates_halves_its_cost_up_to_rounding(facts, base):
+    sc = Scenario.load(SCEN / "art11_half_rates.yaml")
+    pol = get_policy()
+    for k, v in sc.parameters.items():  # the scenario is exactly half of each upper bound
+        assert v * 2 == pol.param(k).at("2023-12-31")
+    c = compare(facts, sc, synthetic=True, base=base)
+    d = c.cost_delta().set_index("article")
+    assert (d.drop(index=11)["delta_yuan"] == 0).all()
+    n = (base.ledger["item"] == "art11.rd_subsidy").sum()
+    assert abs(2 * d.loc[11, "scenario_yuan"] - d.loc[11, "base_yuan"]) <= n  # each award rounded once, half up
