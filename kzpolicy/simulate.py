@@ -35,7 +35,9 @@ def _years(years) -> List[int]:
     if isinstance(years, int):
         return [years]
     if isinstance(years, str):
-        a, _, b = years.partition("-")
+        a, _, b = years.strip().partition("-")
+        if not (a.isdigit() and (b.isdigit() or not b)) or int(b or a) < int(a):
+            raise ValueError(f"years must look like 2023-2025 (or one year, 2024), low to high; got {years!r}")
         return list(range(int(a), int(b or a) + 1))
     y = list(years)
     return list(range(int(y[0]), int(y[-1]) + 1)) if len(y) == 2 else [int(v) for v in y]

@@ -284,3 +284,9 @@ def test_half_the_article_11_rates_halves_its_cost_up_to_rounding(facts, base):
     assert (d.drop(index=11)["delta_yuan"] == 0).all()
     n = (base.ledger["item"] == "art11.rd_subsidy").sum()
     assert abs(2 * d.loc[11, "scenario_yuan"] - d.loc[11, "base_yuan"]) <= n  # each award rounded once, half up
+
+
+def test_cli_simulate_rejects_bad_years(capsys):
+    from kzpolicy.cli import main
+    assert main(["simulate", "--population", "synthetic", "--years", "2025-2023"]) == 2
+    assert "2023-2025" in capsys.readouterr().err
