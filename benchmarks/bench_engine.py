@@ -329,6 +329,21 @@ def main(argv=None):
 
     pol = get_policy()
     load0 = os.getloadavg()
+    # (d) first, as a person assessing one firm would: without a million-firm population in memory
+    assess(profile_to_facts(single_firm_profile()), year=YEAR)  # warm caches (calendar, schemas)
+    prof = single_firm_profile()
+    one, one_val = [], []
+    for _ in range(args.single_runs):
+        t, c = time.perf_counter(), time.process_time()
+        f1 = profile_to_facts(prof)
+        t1, c1 = time.perf_counter(), time.process_time()
+        assess(f1, year=YEAR, explain=True)
+        t2, c2 = time.perf_counter(), time.process_time()
+        one.append((t2 - t1, c2 - c1))
+        one_val.append((t2 - t, c2 - c))
+    med = lambda xs: Timing(statistics.median(x[0] for x in xs), statistics.median(x[1] for x in xs))
+    t_one, t_one_val = med(one), med(one_val)
+
     t = time.perf_counter()
     firms, events, financials = population(args.n)
     t_gen = time.perf_counter() - t
@@ -354,18 +369,6 @@ def main(argv=None):
     if diff:
         print(f"BASELINE DIFFERS FROM ENGINE: {diff}", file=sys.stderr)
 
-    prof = single_firm_profile()
-    one, one_val = [], []
-    for _ in range(args.single_runs):
-        t, c = time.perf_counter(), time.process_time()
-        f1 = profile_to_facts(prof)
-        t1, c1 = time.perf_counter(), time.process_time()
-        assess(f1, year=YEAR, explain=True)
-        t2, c2 = time.perf_counter(), time.process_time()
-        one.append((t2 - t1, c2 - c1))
-        one_val.append((t2 - t, c2 - c))
-    med = lambda xs: Timing(statistics.median(x[0] for x in xs), statistics.median(x[1] for x in xs))
-    t_one, t_one_val = med(one), med(one_val)
 
     gc.collect()
     tracemalloc.start()
