@@ -18,8 +18,12 @@ UNDET_COLUMNS = ["fidx", "item", "event_code", "event_date", "reason_zh", "reaso
 EXCL_COLUMNS = ["fidx", "item", "event_code", "event_date", "reason", "reason_zh", "reason_en"]
 
 
-def frame(columns, n=0, **cols) -> pd.DataFrame:
-    """A frame with exactly ``columns``; scalars broadcast, missing columns are NA."""
+def frame(columns, n=0, object_text=False, **cols) -> pd.DataFrame:
+    """A frame with exactly ``columns``; scalars broadcast, missing columns are NA.
+
+    ``object_text`` keeps text columns as plain object arrays instead of pandas' text
+    dtype (for award lines, which the engine turns into the ledger column by column).
+    """
     data = {}
     for c in columns:
         if c in cols:
@@ -32,6 +36,8 @@ def frame(columns, n=0, **cols) -> pd.DataFrame:
                 data[c] = np.repeat(v, n) if np.ndim(v) == 0 else v
         else:
             data[c] = np.empty(n, dtype=object)  # None
+        if object_text and isinstance(data[c], np.ndarray) and data[c].dtype == object:
+            data[c] = pd.Series(data[c], dtype=object, copy=False)
     return pd.DataFrame(data, columns=columns)
 
 
@@ -46,7 +52,7 @@ class RuleOutput:
 
     def award(self, n, **cols):
         if n:
-            self.awards.append(frame(AWARD_COLUMNS, n, **cols))
+            self.awards.append(frame(AWARD_COLUMNS, n, object_text=True, **cols))
 
     def near_miss(self, n, **cols):
         if n:
