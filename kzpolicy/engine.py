@@ -124,7 +124,7 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
         _check_places(awards, pol, year)
     excluded = [_cat(out.excluded, EXCL_COLUMNS)]
     awards, ex1 = _group_highest(awards, pol, rd)
-    awards, ex2 = _double_claims(awards, pol, rd)
+    awards, ex2 = _double_claims(awards, ctx, pol, rd)
     excluded += [ex1, ex2]
     ledger = _finish(awards, ctx, pol)
     if explain:
@@ -205,26 +205,77 @@ def _group_highest(awards: pd.DataFrame, pol: Policy, rd) -> tuple:
     return awards[keep], ex  # the kept lines in their original order
 
 
-def _double_claims(awards: pd.DataFrame, pol: Policy, rd) -> tuple:
-    """One investment project subsidised once (interpretation art05-09-double-claim = once)."""
-    items = [it.id for it in pol.items() if it.kind == "investment_subsidy" and any(rd.get(i) == "once" for i in it.interpretations)]
-    if len(items) < 2 or not len(awards):
+def _double_claims(awards: pd.DataFrame, ctx: Context, pol: Policy, rd) -> tuple:
+    """One subsidy per investment project (interpretation art05-09-double-claim).
+
+    ``once``: within the year the first article in policy order keeps the project
+    (article 5 before article 9); a project that qualified under any of these items
+    in an earlier year is not paid again. ``both``: the same, per article.
+    """
+    items = [it for it in pol.items() if it.kind == "investment_subsidy"
+             and any(i in rd for i in it.interpretations) and "art05-09-double-claim" in it.interpretations]
+    if not items or not len(awards):
         return awards, awards.iloc[:0]
-    m = awards["item"].isin(items).to_numpy() & awards["project"].notna().to_numpy()
+    once = rd.get("art05-09-double-claim") == "once"
+    order = {it.id: i for i, it in enumerate(items)}
+    m = awards["item"].isin(list(order)).to_numpy() & awards["project"].notna().to_numpy()
     if not m.any():
         return awards, awards.iloc[:0]
     sub = awards[m].copy()
-    sub["_o"] = sub["item"].map({k: i for i, k in enumerate(items)})
-    sub = sub.sort_values(["fidx", "project", "_o"], kind="stable")
-    dup = sub.duplicated(["fidx", "project"], keep="first")
-    lose = sub[dup.to_numpy()]
+    sub["_o"] = sub["item"].map(order)
+    sub["_k"] = 0 if once else sub["_o"]
+    sub = sub.sort_values(["fidx", "project", "_k", "_o"], kind="stable")
+    same_year = sub.duplicated(["fidx", "project", "_k"], keep="first").to_numpy()
+    # earlier years: a qualifying claim on the same project (amount and progress met on its own date)
+    prior = _qualified_earlier(ctx, items)
+    earlier = np.zeros(len(sub), dtype=bool)
+    when = np.full(len(sub), "", dtype=object)
+    if len(prior):
+        if once:
+            prior = prior.assign(_k=0)
+        key = pd.MultiIndex.from_frame(prior[["fidx", "project", "_k"]].astype({"fidx": "int64", "_k": "int64"}))
+        first = prior.groupby(["fidx", "project", "_k"])["year"].min()
+        probe = pd.MultiIndex.from_arrays([sub["fidx"].astype("int64"), sub["project"], sub["_k"].astype("int64")])
+        hit = probe.isin(key)
+        earlier = np.asarray(hit)
+        when[earlier] = [str(first.loc[k]) for k in probe[hit]]
+    lose_mask = same_year | earlier
+    lose = sub[lose_mask]
+    zh = np.where(earlier[lose_mask], np.char.add(np.char.add("同一投资项目已于", when[lose_mask].astype(str)), "年获得设备投资补助，不重复补助（见解释 art05-09-double-claim）"),
+                  "同一投资项目已按第五条补助，不重复补助（见解释 art05-09-double-claim）")
+    en = np.where(earlier[lose_mask], np.char.add(np.char.add("the same investment project already qualified for an equipment subsidy in ", when[lose_mask].astype(str)), " (see interpretation art05-09-double-claim)"),
+                  "the same investment project is already subsidised under article 5 (see interpretation art05-09-double-claim)")
     ex = pd.DataFrame({
         "fidx": lose["fidx"].to_numpy(), "item": lose["item"].to_numpy(), "event_code": lose["event_code"].to_numpy(),
-        "event_date": lose["event_date"].to_numpy(), "reason": "double_claim",
-        "reason_zh": "同一投资项目已按第五条补助，不重复补助（见解释 art05-09-double-claim）",
-        "reason_en": "the same investment project is already subsidised under article 5 (see interpretation art05-09-double-claim)",
+        "event_date": lose["event_date"].to_numpy(), "reason": "double_claim", "reason_zh": zh, "reason_en": en,
     }, columns=EXCL_COLUMNS)
     return awards.drop(index=lose.index), ex
+
+
+def _qualified_earlier(ctx: Context, items) -> pd.DataFrame:
+    """Investment events before the assessment year that met their item's floor and progress, with a project id."""
+    from .rules.common import meets, param_on
+    frames = []
+    ev = ctx.events
+    for k, it in enumerate(items):
+        pos = ctx.positions(it.events)
+        if not len(pos):
+            continue
+        pos = pos[ctx.ev_date[pos] < ctx.year_start]
+        proj = ev["project"].to_numpy(dtype=object)[pos]
+        pos = pos[pd.notna(proj)]
+        if not len(pos):
+            continue
+        dates = ctx.ev_date[pos]
+        amount = ev["amount"].to_numpy(dtype="float64", na_value=np.nan)[pos]
+        progress = ev["progress"].to_numpy(dtype="float64")[pos]
+        ok = (dates >= ctx.window_start(it))
+        ok &= meets(amount, param_on(it, "floor", dates), it.param("floor").boundary)
+        ok &= meets(progress, param_on(it, "min_progress", dates), it.param("min_progress").boundary)
+        pos = pos[ok]
+        frames.append(pd.DataFrame({"fidx": ctx.ev_fidx[pos], "project": ev["project"].to_numpy(dtype=object)[pos],
+                                    "_k": k, "year": ctx.ev_date[pos].astype("datetime64[Y]").astype(int) + 1970}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["fidx", "project", "_k", "year"])
 
 
 def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
@@ -345,9 +396,19 @@ def _townships(frames, pol) -> pd.DataFrame:
     return df
 
 
-def budget_lines(policy=None, years=(2023,)) -> pd.DataFrame:
-    """Fixed annual budget lines (articles 6 and 22) for fiscal totals; not awards to a firm."""
+def budget_lines(policy=None, years=(2023,), readings: Optional[Dict[str, str]] = None) -> pd.DataFrame:
+    """Fixed annual budget lines (articles 6 and 22) for fiscal totals; not awards to a firm.
+
+    In the publication year the full amount is booked, or a share by days from publication
+    under interpretation budget-first-year=pro_rata (rounded once, half up).
+    """
+    from fractions import Fraction
+
+    from .money import mul_round
+
     pol = get_policy(policy)
+    rd = pol.readings(readings)
+    eff = pol.meta.effective
     rows = []
     for it in pol.items():
         if it.kind != "budget_line":
@@ -355,6 +416,13 @@ def budget_lines(policy=None, years=(2023,)) -> pd.DataFrame:
         for y in years:
             vals, ok = it.param("amount").at_many(np.array([f"{y}-12-31"], dtype="datetime64[D]"))
             if ok[0] and not np.isnan(vals[0]):
+                amount = int(vals[0])
+                basis = "full_year"
+                if eff is not None and int(y) == eff.year and any(rd.get(i) == "pro_rata" for i in it.interpretations):
+                    days_in = (dt.date(eff.year, 12, 31) - eff).days + 1
+                    days_year = (dt.date(eff.year, 12, 31) - dt.date(eff.year, 1, 1)).days + 1
+                    amount = int(mul_round(amount, Fraction(days_in, days_year)))
+                    basis = f"pro_rata {days_in}/{days_year}"
                 rows.append({"year": int(y), "article": it.article, "item": it.id, "label_zh": it.label.zh,
-                             "label_en": it.label.en, "amount_yuan": int(vals[0])})
-    return pd.DataFrame(rows, columns=["year", "article", "item", "label_zh", "label_en", "amount_yuan"])
+                             "label_en": it.label.en, "amount_yuan": amount, "basis": basis})
+    return pd.DataFrame(rows, columns=["year", "article", "item", "label_zh", "label_en", "amount_yuan", "basis"])

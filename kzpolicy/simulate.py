@@ -245,7 +245,7 @@ def simulate(facts: Facts, years=(2023, 2025), *, policy=None, parameters: Optio
     if run_size and len(ud):
         ud["cases"] = (ud["cases"] / (n // run_size)).round(1)
     return Simulation(years=ys, policy=pol, readings=rd or pol.readings(readings), ledger=led, firms=fr,
-                      township_awards=tw, budget=budget_lines(pol, ys), undetermined=ud,
+                      township_awards=tw, budget=budget_lines(pol, ys, readings=readings), undetermined=ud,
                       basis=ASSUMPTION_NOTE if synthetic else INPUT_NOTE, runs=(n // run_size) if run_size else 1)
 
 
@@ -328,7 +328,7 @@ def monte_carlo(runs: int = 200, seed: int = 0, years=(2023, 2025), *, policy=No
         r0 += r
         del facts, sim
     totals = pd.concat(parts, ignore_index=True)
-    return MonteCarlo(totals=totals, township=town, budget=budget_lines(pol, ys), runs=int(runs), seed=seed, years=ys)
+    return MonteCarlo(totals=totals, township=town, budget=budget_lines(pol, ys, readings=readings), runs=int(runs), seed=seed, years=ys)
 
 
 # --------------------------------------------------------------------------- scenarios

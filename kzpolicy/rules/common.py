@@ -124,21 +124,29 @@ def select_events(item: Item, ctx, out: RuleOutput):
     fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
     dup = np.zeros(len(pos), dtype=bool)
     first_date = dates.copy()
-    if item.once in ("firm", "year"):
-        # one award per firm and code (and year): order by firm, code, [year], date, input order
-        cid = ctx.ev_code_id[pos]
-        keys = [fidx, cid] + ([dates.astype("datetime64[Y]").astype(np.int64)] if item.once == "year" else [])
-        order = np.lexsort([np.arange(len(pos)), dates.astype(np.int64)] + keys[::-1])
-        start = np.ones(len(pos), dtype=bool)
-        for k in keys:
-            ks = k[order]
-            start[1:] &= ks[1:] == ks[:-1]
-        start = ~start
-        start[0] = True
-        first_at = np.flatnonzero(start)[np.cumsum(start) - 1]
-        dup[order] = ~start
-        first_date[order] = dates[order][first_at]
+    window = ctx.window_start(item)
+    # art01-reentry=since_publication: entries before the policy do not use up the one-off award
+    counts = dates >= window if ctx.item_reading(item, "since_publication") else np.ones(len(pos), dtype=bool)
+    if item.once in ("firm", "year") and not counts.all():
+        dup_c, first_c = _once(ctx, pos[counts], fidx[counts], dates[counts], item.once)
+        dup[counts], first_date[counts] = dup_c, first_c
+    elif item.once in ("firm", "year"):
+        dup, first_date = _once(ctx, pos, fidx, dates, item.once)
     in_year = (dates >= ctx.year_start) & (dates <= ctx.year_end)
+    if ctx.item_reading(item, "publication_year") and ctx.policy.meta.effective is not None:
+        # art04-payment-year=publication_year: recognitions of the window's earlier years are paid in the publication year
+        pub_year = ctx.policy.meta.effective.year
+        if ctx.year == pub_year:
+            in_year = (dates >= window) & (dates <= ctx.year_end)
+        elif ctx.year < pub_year:
+            later = in_year & ~dup & (dates >= window)
+            if later.any():
+                sel = pos[later]
+                out.exclude(int(later.sum()), "paid_in_publication_year", fidx=fidx[later], item=item.id,
+                            event_code=codes[later], event_date=dates[later],
+                            reason_zh=f"按解释 art04-payment-year，公布前年度的认定在{pub_year}年（政策公布年度）兑现",
+                            reason_en=f"under interpretation art04-payment-year, recognitions before publication are paid in {pub_year}, the publication year")
+            in_year = np.zeros(len(pos), dtype=bool)
     m = in_year & dup
     if m.any():
         sel = pos[m]
@@ -149,7 +157,6 @@ def select_events(item: Item, ctx, out: RuleOutput):
                     reason_zh=np.char.add(np.char.add(f"该奖励{scope_zh}为一次性奖励，已于", when.astype(str)), "取得同一事项"),
                     reason_en=np.char.add("one-off award: the same event was already recorded on ", when.astype(str)))
     keep = in_year & ~dup
-    window = ctx.window_start(item)
     early = keep & (dates < window)
     if early.any():
         sel = pos[early]
@@ -159,6 +166,27 @@ def select_events(item: Item, ctx, out: RuleOutput):
                     reason_zh=f"事项发生在本条适用日期（{w}）之前（见解释 publication-date）",
                     reason_en=f"the event is before the date from which this clause applies ({w}; see interpretation publication-date)")
     return pos[keep & ~early]
+
+
+def _once(ctx, pos, fidx, dates, once: str):
+    """(duplicate mask, first date) for one award per firm and code (and year): by firm, code, [year], date, input order."""
+    dup = np.zeros(len(pos), dtype=bool)
+    first_date = dates.copy()
+    if not len(pos):
+        return dup, first_date
+    cid = ctx.ev_code_id[pos]
+    keys = [fidx, cid] + ([dates.astype("datetime64[Y]").astype(np.int64)] if once == "year" else [])
+    order = np.lexsort([np.arange(len(pos)), dates.astype(np.int64)] + keys[::-1])
+    start = np.ones(len(pos), dtype=bool)
+    for k in keys:
+        ks = k[order]
+        start[1:] &= ks[1:] == ks[:-1]
+    start = ~start
+    start[0] = True
+    first_at = np.flatnonzero(start)[np.cumsum(start) - 1]
+    dup[order] = ~start
+    first_date[order] = dates[order][first_at]
+    return dup, first_date
 
 
 REQ_TEXT = {
