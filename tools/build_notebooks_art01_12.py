@@ -191,13 +191,13 @@ def art01():
         **中文**　一家工业企业新进入规模以上工业企业统计库（俗称“升规入库”），区里给一笔一次性奖励，按户计，
         金额见下方参数表。要点：
         - 对象是“规模以上工业企业”，即制造业、采矿业以及电力、热力、燃气及水生产和供应业企业；其他行业的企业不适用。
-        - “一次性”：同一企业只奖一次，以后再次入库不再奖励。
+        - “一次性”：同一企业只奖一次，以后再次入库不再奖励；政策公布前曾入库的企业怎么算，见解释 art01-reentry。
         - 入库日期须在政策公布之日（2023-05-30）或以后（见解释 publication-date）。""",
         """\
         **English**　An industrial firm that newly enters the statistical register of above-scale industrial firms
         (升规入库) receives a one-off district award per firm; the amount is in the parameter table below.
         Only industrial firms (manufacturing, mining, utilities) qualify; the award is paid once per firm, however
-        often it re-enters the register; and the entry must be on or after publication (2023-05-30) under the
+        often it re-enters the register (an entry before the policy: see art01-reentry); and the entry must be on or after publication (2023-05-30) under the
         default reading of interpretation *publication-date*.""",
     ) + params(n) + examples(
         "每个例子只给出必要的事实；期望金额一律由参数推出。", "Each example gives only the facts it needs; expected amounts are derived from the parameters.",
@@ -225,7 +225,18 @@ def art01():
             assert y2024.excluded["reason"].tolist() == ["already_awarded"]
             display(guide.awards(y2023)); guide.outcome(y2024)"""),
         ],
-    ) + interps(n, [pubdate_note(n, "above_scale.enter", "art01.above_scale_enter")]) + exercises([
+    ) + interps(n, [
+        ("**art01-reentry**：一家企业 2021 年曾入库、后退规，2023 年再次入库。默认“一次性按企业计”不再奖励；"
+         "若只看政策公布后的入库，则 2023 年的入库可获奖励。\n\n"
+         "*Entered the register in 2021, left it, re-entered in 2023: nothing by default (once per firm, ever); "
+         "paid if only entries since publication count.*", """\
+        p = guide.profile({"date": "2021-03-01", "code": "above_scale.enter"}, {"date": "2023-08-15", "code": "above_scale.enter"})
+        eff = guide.reading_effects(p, "art01-reentry").set_index("口径 reading")
+        assert eff.loc["once_ever", "total_yuan"] == 0
+        assert eff.loc["since_publication", "total_yuan"] == amount
+        eff"""),
+        pubdate_note(n, "above_scale.enter", "art01.above_scale_enter"),
+    ]) + exercises([
         ("一家电力企业（utilities）于 2023-11-02 升规入库，2023 年可获多少奖励？\n\n"
          "*A utility enters the register on 2023-11-02. What is its 2023 award?*", """\
         a = guide.run(guide.profile({"date": "2023-11-02", "code": "above_scale.enter"}, industry="utilities"))
@@ -512,10 +523,24 @@ def art04():
             display(guide.awards(a)); guide.outcome(a)"""),
         ],
     ) + interps(n, [
-        ("本条没有专门登记的解释口径（上表为空）。publication-date 口径不涉及第四条，因为本条自设“2022年以来”窗口："
-         "公布前的 2023 年认定在两种口径下结果相同。\n\n"
-         "*No registered reading concerns article 4 (the table is empty). The publication-date reading does not touch it, "
-         "because the article sets its own window: a 2023 recognition before publication counts under both readings.*",
+        ("**art04-payment-year**：2022-06-01 的市级专精特新认定计入哪一年？默认计入认定年度（2022 年台账）；"
+         "按“政策公布年度兑现”口径，2022 年台账为空，奖励计入 2023 年。两种口径总额相同，只是年度不同，影响财政年度测算。\n\n"
+         "*A municipal SRDI recognition on 2022-06-01: booked in 2022 by default; under the publication-year reading the 2022 "
+         "ledger is empty and the award is paid in 2023. Same total, different fiscal year.*",
+         """\
+         p = guide.profile({"date": "2022-06-01", "code": "srdi.specialized.municipal"})
+         rows = []
+         for r in pol.interpretations["art04-payment-year"].readings:
+             y22 = guide.run(p, year=2022, readings={"art04-payment-year": r})
+             y23 = guide.run(p, year=2023, readings={"art04-payment-year": r})
+             rows.append({"口径 reading": r, "2022": wan(y22.total_yuan), "2023": wan(y23.total_yuan),
+                          "合计 total_yuan": y22.total_yuan + y23.total_yuan})
+         eff = pd.DataFrame(rows).set_index("口径 reading")
+         assert (eff["合计 total_yuan"] == spec).all()
+         eff"""),
+        ("publication-date 口径不改变第四条，因为本条自设“2022年以来”窗口：公布前的 2023 年认定在两种口径下结果相同。\n\n"
+         "*The publication-date reading does not change article 4, which sets its own window: a 2023 recognition before "
+         "publication counts under both readings.*",
          """\
          p = guide.profile({"date": "2023-04-10", "code": "srdi.specialized.municipal"})
          eff = guide.reading_effects(p, "publication-date")
@@ -727,6 +752,19 @@ def art06():
         eff = guide.reading_effects(p, "art06-events").set_index("口径 reading")
         assert eff.loc["each_event", "total_yuan"] == 2 * municipal
         assert eff.loc["per_firm_level", "total_yuan"] == municipal
+        eff"""),
+        ("**budget-first-year**：上云资金在政策公布当年（2023 年）按全年还是按公布后天数折算？默认全年；"
+         "按天数折算时四舍五入到元。\n\n*The cloud fund in 2023: the full year by default, or pro rata from publication.*", """\
+        rows = []
+        for r in pol.interpretations["budget-first-year"].readings:
+            b = budget_lines(years=[2023], readings={"budget-first-year": r})
+            v = int(b.loc[b["item"] == "art06.cloud_fund", "amount_yuan"].iloc[0])
+            rows.append({"口径 reading": r, "2023年 amount": wan(v), "amount_yuan": v,
+                         "依据 basis": b.loc[b["item"] == "art06.cloud_fund", "basis"].iloc[0]})
+        eff = pd.DataFrame(rows).set_index("口径 reading")
+        days = (dt.date(EFFECTIVE.year, 12, 31) - EFFECTIVE).days + 1
+        assert eff.loc["full_year", "amount_yuan"] == cloud
+        assert eff.loc["pro_rata", "amount_yuan"] == mul_round(cloud, Fraction(days, 365))
         eff"""),
         pubdate_note(n, "digital_pilot.municipal", "art06.digital_pilot_municipal"),
     ]) + exercises([
