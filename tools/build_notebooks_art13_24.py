@@ -1003,9 +1003,9 @@ lines = budget_lines(years=(2023,))
 lines[lines["article"] == 22]
 """),
         section("解读", "Plain explanation", """
-**中文**：进一步完善中小企业服务体系，引导中小微企业公共服务平台集聚服务资源、完善服务功能、加强规范管理，区里**每年安排固定数额**（见参数表）用于择优奖励这些平台。原文**确定了**每年的总额和用途；**没有确定**奖励多少个平台、每个平台多少、按什么标准“择优”，也没有说公布当年是否按月折算。因此本工具把它作为**年度预算线**计入财政成本（与第六条的年度资金同类），而不为任何企业或平台计算奖励。
+**中文**：进一步完善中小企业服务体系，引导中小微企业公共服务平台集聚服务资源、完善服务功能、加强规范管理，区里**每年安排固定数额**（见参数表）用于择优奖励这些平台。原文**确定了**每年的总额和用途；**没有确定**奖励多少个平台、每个平台多少、按什么标准“择优”，也没有说公布当年（2023年）是按全年还是按公布后的天数折算——这一点登记为解释项 budget-first-year，默认按全年。因此本工具把它作为**年度预算线**计入财政成本（与第六条的年度资金同类），而不为任何企业或平台计算奖励。
 
-**English**: To build the SME service system, the district steers SME public service platforms to pool resources, improve services and manage themselves well, and **sets aside a fixed sum every year** (see the parameter table) to reward the best of them. The text **decides** the yearly total and its use; it **leaves open** how many platforms, how much each, on what criteria, and whether the publication year is pro-rated. The toolkit therefore counts it as a **yearly budget line** in fiscal cost (like article 6's yearly fund) and computes no award for any firm or platform.
+**English**: To build the SME service system, the district steers SME public service platforms to pool resources, improve services and manage themselves well, and **sets aside a fixed sum every year** (see the parameter table) to reward the best of them. The text **decides** the yearly total and its use; it **leaves open** how many platforms, how much each, on what criteria, and whether the publication year (2023) gets the full sum or a share by days from publication — registered as interpretation budget-first-year, full year by default. The toolkit therefore counts it as a **yearly budget line** in fiscal cost (like article 6's yearly fund) and computes no award for any firm or platform.
 """),
         section("参数表", "Parameters"),
         code("guide.parameter_table(22)"),
@@ -1039,7 +1039,23 @@ per_year.map(wan)
         md("**例4 / Example 4** — 企业评估中没有第二十二条：平台奖励不是按企业事项计算的。No article-22 line in a firm's assessment: platform rewards are not computed from firm events."),
         code(BUSY_FIRM.format(n=n, zh="二十二")),
         *interp_head(n),
-        md("本条没有登记的解释项。公布当年（2023年）是否全额安排，原文没有说明；本工具按年末有效值计入全年额度，这是一个计算约定，使用者做财政测算时应注意。No interpretation is registered. Whether 2023, the publication year, gets the full sum is not said; the toolkit counts the value in force on 31 December for the whole year — a convention to bear in mind in fiscal estimates."),
+        md("**budget-first-year**：公布当年的预算线按全年（默认）还是按公布之日起的天数折算。下面比较两种口径下2023年和2024年的预算线：只有公布当年不同。Full year (default) or pro rata from publication in the publication year: the two readings differ in 2023 only."),
+        code("""
+eff_day = policy.meta.effective
+days_in = (dt.date(eff_day.year, 12, 31) - eff_day).days + 1            # 含公布当日 / publication day included
+days_year = (dt.date(eff_day.year, 12, 31) - dt.date(eff_day.year, 1, 1)).days + 1
+rows = {}
+for key in policy.interpretations["budget-first-year"].readings:
+    b = budget_lines(years=(eff_day.year, eff_day.year + 1), readings={"budget-first-year": key})
+    rows[key] = b[b["article"] == 22].set_index("year")["amount_yuan"]
+cmp = pd.DataFrame(rows)
+assert cmp.loc[eff_day.year, "full_year"] == platform
+assert cmp.loc[eff_day.year, "pro_rata"] == int(mul_round(platform, Fraction(days_in, days_year)))
+assert cmp.loc[eff_day.year + 1, "full_year"] == cmp.loc[eff_day.year + 1, "pro_rata"] == platform
+print(f"公布当年计 {days_in}/{days_year} 天 / {days_in} of {days_year} days in the publication year")
+cmp
+"""),
+        md("按天折算时，2023年只计5月30日至12月31日，约为全年额度的六成（天数见上）；从2024年起两种口径相同。这只影响财政测算的首年数字。Pro rata, 2023 counts 30 May – 31 December only, about six tenths of the year's sum (days above); from 2024 on the readings agree. Only the first year of a fiscal estimate changes."),
         section("练习", "Exercises", "答案默认隐藏，点击展开。*Solutions are hidden; click to show.*"),
         *exercise("**练习1 / Exercise 1** — 假设某年有6个平台被择优奖励、平均分配，每个平台多少？（这是假设，原文没有规定分配方式。）Suppose 6 platforms share the sum equally in a year (an assumption; the text sets no split): how much each?", """
 n_platforms = 6                          # 假设 / assumption
