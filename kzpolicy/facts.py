@@ -170,6 +170,7 @@ class _Collector:
         self.table, self.df, self.source = table, df, source
         self.problems: List[str] = []
         self.bad: Dict[str, np.ndarray] = {}
+        self.empty: Dict[str, np.ndarray] = {}  # field -> empty cells, where conversion already knows them
 
     def where(self, pos: int, fld: Optional[str] = None) -> str:
         label = self.source.row(self.table, pos, self.df.index[pos], fld)
@@ -223,7 +224,8 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
     for f in fields:
         if f.required and f.name in df.columns and f.name not in clean:  # known firm ids are never empty
             already = col.bad.get(f.name, np.zeros(len(res), bool))  # reported once, not twice
-            col.add(res[f.name].isna().to_numpy() & ~already, f.name, f"is required ({f.zh}: {f.en}) but empty")
+            empty = col.empty[f.name] if f.name in col.empty else res[f.name].isna().to_numpy()
+            col.add(empty & ~already, f.name, f"is required ({f.zh}: {f.en}) but empty")
     return res
 
 
@@ -398,6 +400,8 @@ def _clean_numbers(f: Field, s: pd.Series) -> Optional[pd.Series]:
 def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
     text = _text_fast(s)
     null = text[0] if text is not None else _isnull(s)
+    if text is not None and f.type in ("str", "category", "date"):
+        col.empty[f.name] = null  # the empty cells of the converted column (a rejected value is reported already)
     if f.type in ("str", "category") and text is not None:
         # the dtype pandas infers, as on the row-by-row path (an unchanged text column is used as it is)
         out = s if text[3] and len(s) and s.dtype == _TEXT else pd.Series(text[1], index=s.index)
