@@ -359,7 +359,10 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
         cand = np.flatnonzero(wts > 0)  # only firms that can have the event are drawn
         wc, rc, ec = wts[cand], run[cand], est_year[cand]
         held = np.zeros(len(cand), bool)
-        for y in range(y0, y1 + 1):
+        # a clause with its own earlier window (article 4: "2022年以来") gets events from that year too,
+        # so that readings about when such events are paid can show their cost
+        first = min((pol.item(i).first_date.year for i in pol.event_index.get(code, [])), default=y0)
+        for y in range(max(min(first, y0), base_year), y1 + 1):
             j = y - y_first
             ystart = np.datetime64(f"{y}-01-01", "D")
             ndays = int((np.datetime64(f"{y + 1}-01-01", "D") - ystart).astype(int))

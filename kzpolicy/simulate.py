@@ -446,11 +446,16 @@ def compare(facts: Facts, scenario, years=(2023, 2025), *, policy=None, readings
 
 def interpretation_effects(facts: Facts, years=(2023, 2025), *, policy=None, synthetic: bool = False,
                            base: Optional[Simulation] = None) -> pd.DataFrame:
-    """Each registered interpretation switched one at a time: cost of every alternative reading vs the defaults."""
+    """Each registered interpretation switched one at a time: cost of every alternative reading vs the defaults.
+
+    ``delta_yuan`` is the change in awards to firms; ``budget_delta_yuan`` the change in the fixed
+    budget lines (articles 6 and 22), which some readings move (budget-first-year)."""
     pol = get_policy(policy)
     base_sim = base or simulate(facts, years, policy=pol, synthetic=synthetic)
     base_total = int(base_sim.cost_by_article()["total"].sum())
     base_art = base_sim.cost_by_article().set_index("article")["total"]
+    ys = base_sim.years
+    base_budget = int(budget_lines(pol, ys).amount_yuan.sum())
     rows = []
     for iid, interp in pol.interpretations.items():
         for key, text in interp.readings.items():
@@ -461,16 +466,18 @@ def interpretation_effects(facts: Facts, years=(2023, 2025), *, policy=None, syn
             d = art.reindex(base_art.index).fillna(0) - base_art
             changed = [int(a) for a in d.index[d != 0]]
             total = int(art.sum())
+            bud = int(budget_lines(pol, ys, readings={iid: key}).amount_yuan.sum())
             rows.append({"interpretation": iid, "articles": ", ".join(str(a) for a in interp.articles),
                          "default": interp.default, "reading": key, "reading_zh": text.zh, "reading_en": text.en,
                          "base_yuan": base_total, "reading_yuan": total, "delta_yuan": total - base_total,
                          "delta_pct": (total - base_total) / base_total if base_total else np.nan,
-                         "articles_changed": ", ".join(str(a) for a in changed) or "—"})
+                         "articles_changed": ", ".join(str(a) for a in changed) or "—",
+                         "budget_delta_yuan": bud - base_budget})
         if len(interp.readings) == 1:
             rows.append({"interpretation": iid, "articles": ", ".join(str(a) for a in interp.articles),
                          "default": interp.default, "reading": "—", "reading_zh": "（仅一种口径）", "reading_en": "(one reading only)",
                          "base_yuan": base_total, "reading_yuan": base_total, "delta_yuan": 0, "delta_pct": 0.0,
-                         "articles_changed": "—"})
+                         "articles_changed": "—", "budget_delta_yuan": 0})
     out = pd.DataFrame(rows)
     out["basis"] = base_sim.basis
     return out
@@ -487,7 +494,7 @@ def result_tables(sim: Simulation, facts: Optional[Facts] = None) -> Dict[str, p
         "by_article": sim.cost_by_article(),
         "by_chapter": sim.cost_by_chapter(),
         "by_year": sim.cost_by_year(),
-        "budget_lines": sim._label(sim.budget),
+        "budget_lines": sim.budget,  # policy figures only (its 'basis' column says full year or pro rata)
         "township_funds": sim._label(sim.township_awards),
         "by_size_band": sim.distribution("size_band"),
         "by_sector": sim.distribution("sector"),

@@ -65,6 +65,9 @@ def test_gini_of_equal_and_of_concentrated_amounts():
 
 def test_every_table_says_it_uses_assumptions(facts, base):
     for name, df in result_tables(base, facts).items():
+        if name == "budget_lines":  # policy figures only: no population, no assumption
+            assert not (df["basis"] == ASSUMPTION_NOTE).any()
+            continue
         assert (df["basis"] == ASSUMPTION_NOTE).all(), name
     f = profile_to_facts({"firm": {"id": "X1", "industry": "manufacturing", "established": "2015-01-01"},
                           "events": [{"date": "2023-08-15", "code": "above_scale.enter"}]})
@@ -148,6 +151,8 @@ def test_reading_switch_moves_cost_the_expected_way(facts, base):
     assert ie.loc[("art11-reserve-required", "required"), "delta_yuan"] <= 0
     assert ie.loc[("art05-09-double-claim", "both"), "delta_yuan"] >= 0
     assert (ie["basis"] == ASSUMPTION_NOTE).all()
+    if ("budget-first-year", "pro_rata") in ie.index:
+        assert ie.loc[("budget-first-year", "pro_rata"), "budget_delta_yuan"] < 0
 
 
 def test_monte_carlo_is_reproducible_with_ordered_bands():

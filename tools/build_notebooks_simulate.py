@@ -306,11 +306,13 @@ def interpretations_matter():
         # 解释口径影响多大 How much do the interpretations matter?
 
         政策文本有多处可作不同理解的地方，工具把每一处登记为“解释”（`interpretations.yaml`），并给出默认口径。
-        本页把每项解释逐一切换到其他口径（其余保持默认），看2023—2025年企业奖补总额变化多少。
+        本页把每项解释逐一切换到其他口径（其余保持默认），看2023—2025年企业奖补总额变化多少；最后一列为预算专项
+        （第六条、第二十二条）的变化。
 
         *Where the text can be read more than one way, the toolkit registers an interpretation with a default reading.
         This page switches each interpretation to each other reading, one at a time (the rest at their defaults), and
-        shows how much the 2023–2025 firm awards change.*"""),
+        shows how much the 2023–2025 firm awards change. The last column gives the change in the fixed budget lines
+        (articles 6 and 22), which a reading about the publication year can move.*"""),
         md(BOX),
         code(SETUP),
         code("""\
@@ -323,10 +325,10 @@ def interpretations_matter():
         facts = generate(seed=SEED, years=YEARS)
         base = simulate(facts, YEARS, synthetic=True)
         eff = interpretation_effects(facts, YEARS, synthetic=True, base=base)
-        show = in_wan(eff, ["base_yuan", "reading_yuan", "delta_yuan"])
+        show = in_wan(eff, ["base_yuan", "reading_yuan", "delta_yuan", "budget_delta_yuan"])
         show["delta_pct"] = (show["delta_pct"] * 100).round(1)
         show[["interpretation", "default", "reading", "reading_zh", "base_万元", "reading_万元", "delta_万元", "delta_pct",
-              "articles_changed", "basis"]]"""),
+              "articles_changed", "budget_delta_万元", "basis"]]"""),
         code("""\
         alt = eff[eff["reading"] != "—"].copy()
         alt["label"] = alt["interpretation"] + " → " + alt["reading"]
@@ -340,7 +342,7 @@ def interpretations_matter():
         plt.show()"""),
         code("""\
         big = eff.loc[eff["delta_yuan"].abs().idxmax()]
-        none = eff[(eff["delta_yuan"] == 0) & (eff["reading"] != "—")]["interpretation"].tolist()
+        none = eff[(eff["delta_yuan"] == 0) & (eff["budget_delta_yuan"] == 0) & (eff["reading"] != "—")]["interpretation"].tolist()
         print(f"影响最大 largest effect: {big['interpretation']} → {big['reading']}: {wan_series([big['delta_yuan']])[0]:,.1f} 万元 "
               f"({big['delta_pct'] * 100:.1f}%)")
         print("在此合成总体中没有影响 no effect in this population:", ", ".join(none) or "—")"""),
