@@ -94,7 +94,7 @@ class Context:
 
     @cached_property
     def is_industrial(self) -> np.ndarray:
-        return np.isin(self.industry, list(INDUSTRIAL))
+        return self.firms["industry"].isin(list(INDUSTRIAL)).to_numpy(dtype=bool)  # hashed, not sorted
 
     @cached_property
     def is_manufacturing(self) -> np.ndarray:
