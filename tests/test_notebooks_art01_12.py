@@ -19,7 +19,7 @@ from kzpolicy import get_policy
 ROOT = Path(__file__).resolve().parent.parent
 POL = get_policy()
 ARTICLES = range(1, 13)
-SECTIONS = ["## 原文与实现", "## 通俗解释", "## 参数表", "## 算例", "## 解释与口径", "## 练习"]
+SECTIONS = ["## 原文与实现", "## 通俗解释", "## 参数表", "## 算例", "## 解释与口径", "## 与其他地区比较", "## 练习"]
 
 
 def _path(n: int) -> Path:
@@ -130,3 +130,13 @@ def test_code_types_no_parameter_of_the_article(n):
                 if isinstance(node, ast.Constant) and type(node.value) in (int, float):
                     typed.add(node.value)
     assert not typed & own, f"policy figures typed in code: {sorted(typed & own)}"
+
+
+@pytest.mark.parametrize("n", range(1, 13))
+def test_article_page_links_to_its_comparison_section(n):
+    """Each article page links to the label of its section on the comparison page (issue 5)."""
+    nb = nbformat.read(_path(n), as_version=4)
+    label = f"compare-art{n:02d}"
+    assert any(f"{{ref}}`{label}`" in c.source for c in nb.cells if c.cell_type == "markdown")
+    compare = nbformat.read(ROOT / "notebooks" / "compare_articles.ipynb", as_version=4)
+    assert any(f"({label})=" in c.source for c in compare.cells if c.cell_type == "markdown")

@@ -128,7 +128,15 @@ def interps(n: int, notes):
     for text, src in notes:
         cells.append(md(text))
         cells.append(code(src))
+    cells.append(compare_link(n))
     return cells
+
+
+def compare_link(n: int):
+    """A link to this article's section of the cross-jurisdiction comparison page."""
+    return md(f"## 与其他地区比较 Comparison\n\n"
+              f"其他地区同类条款的金额、条件与出处（含未能读取的项目），见 {{ref}}`compare-art{n:02d}`。\n\n"
+              f"*How other districts treat the same items, with sources and what could not be read: {{ref}}`compare-art{n:02d}`.*")
 
 
 def exercises(items):
