@@ -1202,13 +1202,23 @@ assert {e[0][:5] for e in earlier} == {"art04"} and on_pub + len(earlier) == len
     return cells
 
 
+def compare_link(n: int):
+    """A link to this article's section of the cross-jurisdiction comparison page (label compare-artNN)."""
+    return md(f"## 与其他地区比较 Comparison\n\n"
+              f"其他地区对同类事项的规定与出处，见 {{ref}}`compare-art{n:02d}`。\n\n"
+              f"*How other districts treat the same matters, with sources: {{ref}}`compare-art{n:02d}`.*")
+
+
 BUILDERS = {13: art13, 14: art14, 15: art15, 16: art16, 17: art17, 18: art18, 19: art19, 20: art20,
             21: art21, 22: art22, 23: art23, 24: art24}
 
 
 def build(n: int, execute: bool = True) -> Path:
     """Write notebooks/artNN_slug.ipynb and (by default) execute it, so the outputs are committed."""
-    nb = new_notebook(cells=BUILDERS[n]())
+    cells = BUILDERS[n]()
+    at = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## 练习 Exercises"))
+    cells.insert(at, compare_link(n))
+    nb = new_notebook(cells=cells)
     for i, c in enumerate(nb.cells):
         c.id = f"art{n:02d}-{i:03d}"   # stable ids: a rebuild does not churn the diff
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
