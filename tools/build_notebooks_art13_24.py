@@ -89,7 +89,7 @@ def head(n: int):
         md(f"# {article_zh(n)}　{a.title.zh}\n\n*Article {n} — {a.title.en}*"),
         code(SETUP, tags=("hide-cell",)),
         code(f"guide.citation_box({n})", tags=("remove-input",)),
-        md("## 原文与代码 Text and code\n\n"
+        md("## 原文与实现 Text and code\n\n"
            "原文逐句引用，每句之后是实现这一句的代码：参数取自政策数据（YAML），再用引擎算一个最小的例子。\n\n"
            "*The text, sentence by sentence, each followed by the code that implements exactly that sentence: "
            "the parameters come from the policy data (YAML), then the engine computes a minimal case.*"),
@@ -105,7 +105,7 @@ def section(zh: str, en: str, body: str = ""):
 
 
 def interp_head(n: int):
-    return [section("解释口径", "Interpretations",
+    return [section("解释与口径", "Interpretations",
                     "原文不明确之处登记在解释登记表中（kzpolicy/policies/kaizhou_2023_27/interpretations.yaml），"
                     "可以切换口径；下表列出与本条有关的登记项。"
                     "Where the text is ambiguous the reading is registered, switchable, and listed here."),
@@ -166,7 +166,7 @@ guide.eligibility_table(13)
 one = {"firm": guide.firm("A", registered=True, tax_compliant=True, good_credit=True, independent_legal_person=True)}
 check(one, "art13.zhugongdai", on="2023-09-01")[["firm_id", "status", "status_zh", "met", "failed", "missing"]]
 """),
-        section("解读", "Plain explanation", """
+        section("通俗解释", "Plain explanation", """
 **中文**：开州区设立“助工贷”风险补偿资金池，为工业企业提供一年期流动资金贷款。申请的企业必须同时满足五个条件：是工业企业、依法注册、诚信纳税、信用良好、具有独立法人资格。本条**不发奖金**：企业得到的是一笔由资金池增信的贷款，贷款额度、利率、风险补偿比例在本文件中都没有规定，由资金池管理办法和合作银行另行确定。本工具把“工业企业”读作行业为制造业、采矿业或电力热力燃气及水生产和供应业（与其他条款的“工业企业”一致）；其余四个条件是企业提供的是/否事实，没有提供的，结论是“无法判断”，而不是“不符合”。
 
 **English**: The district sets up a risk-compensation pool behind one-year working-capital loans (“助工贷”) for industrial firms. A firm must meet all five conditions: an industrial firm, lawfully registered, honest taxpayer, good credit, independent legal person. The article pays **no award**: the benefit is a loan backed by the pool; its size, rate and the pool's loss share are not set in this document. The toolkit reads “industrial firm” as manufacturing, mining or utilities (as elsewhere in the package); the other four conditions are yes/no facts supplied by the firm, and a fact not supplied makes the answer “unknown”, never “no”.
@@ -174,7 +174,7 @@ check(one, "art13.zhugongdai", on="2023-09-01")[["firm_id", "status", "status_zh
         section("参数表", "Parameters", "本条没有金额参数；资格条件如下。This article has no amounts; its conditions are:"),
         code("guide.eligibility_table(13)"),
         section("算例", "Worked examples"),
-        md("**例1 / Example 1** — 五个条件全部满足：符合。All five conditions hold: eligible. 贷款不是奖励，评估结果中没有第十三条的金额。The loan is not an award, so the assessment has no article-13 amount."),
+        md("### 例1 / Example 1\n\n五个条件全部满足：符合。All five conditions hold: eligible. 贷款不是奖励，评估结果中没有第十三条的金额。The loan is not an award, so the assessment has no article-13 amount."),
         code("""
 ok = {"firm": guide.firm("A", registered=True, tax_compliant=True, good_credit=True, independent_legal_person=True)}
 r = check(ok, "art13.zhugongdai", on="2023-09-01").iloc[0]
@@ -184,7 +184,7 @@ assert not (a.ledger["article"] == 13).any()
 display(guide.awards(a))
 guide.outcome(a)
 """),
-        md("**例2 / Example 2** — 同一家企业，一个条件为“否”（信用不良）：不符合，并指出哪一条不满足。The same firm with one condition false (bad credit): not eligible, naming the failed condition."),
+        md("### 例2 / Example 2\n\n同一家企业，一个条件为“否”（信用不良）：不符合，并指出哪一条不满足。The same firm with one condition false (bad credit): not eligible, naming the failed condition."),
         code("""
 bad_credit = {"firm": guide.firm("B", registered=True, tax_compliant=True, good_credit=False, independent_legal_person=True)}
 r = check(bad_credit, "art13.zhugongdai", on="2023-09-01").iloc[0]
@@ -192,7 +192,7 @@ assert r["status"] == "not_eligible" and r["failed"] == "信用良好"
 display(check(bad_credit, "art13.zhugongdai", on="2023-09-01")[["firm_id", "status_zh", "failed", "failed_en"]])
 guide.outcome(guide.run(bad_credit))
 """),
-        md("**例3 / Example 3** — 没有提供“诚信纳税”：无法判断（不是“不符合”）。Tax compliance not given: unknown, not “no”."),
+        md("### 例3 / Example 3\n\n没有提供“诚信纳税”：无法判断（不是“不符合”）。Tax compliance not given: unknown, not “no”."),
         code("""
 no_tax = {"firm": guide.firm("C", registered=True, good_credit=True, independent_legal_person=True)}
 r = check(no_tax, "art13.zhugongdai", on="2023-09-01").iloc[0]
@@ -200,7 +200,7 @@ assert r["status"] == "unknown" and pd.isna(r["eligible"]) and r["missing"] == "
 display(check(no_tax, "art13.zhugongdai", on="2023-09-01")[["firm_id", "status_zh", "missing", "missing_en"]])
 guide.outcome(guide.run(no_tax))
 """),
-        md("**例4 / Example 4** — 多家企业一次检查（向量化）：非工业企业、非独立法人（分公司）都不符合。Several firms at once: a non-industrial firm and a branch (not an independent legal person) fail."),
+        md("### 例4 / Example 4\n\n多家企业一次检查（向量化）：非工业企业、非独立法人（分公司）都不符合。Several firms at once: a non-industrial firm and a branch (not an independent legal person) fail."),
         code("""
 yes = dict(registered=True, tax_compliant=True, good_credit=True, independent_legal_person=True)
 firms = pd.DataFrame([
@@ -261,7 +261,7 @@ a = guide.run(loan)
 a.fees[["item", "principal_yuan", "start", "end", "working_days", "daily_rate", "fee_yuan"]]
 """),
         md("第三部分“鼓励更多商业银行参与区级应急转贷”是工作要求，没有可计算的内容。The last part (encouraging more banks to take part) is an instruction with nothing to compute."),
-        section("解读", "Plain explanation", """
+        section("通俗解释", "Plain explanation", """
 **中文**：区级应急转贷资金帮助企业“过桥”还旧贷、续新贷。本条把使用范围从工业企业扩大到个体工商户、新型农业经营主体、“双百”大型民营企业等市场主体（满足其一即可）。使用这笔资金要交**资金使用费**：按实际占用的**工作日**计算，每个工作日收取本金的万分之一（0.1‰，见参数表）。工作日按国家公布的节假日安排计算——法定节假日不算，调休上班的周末要算。首尾两天怎么算，原文没有写，本工具默认“算头不算尾”（见解释 art14-working-days）。这是企业**支付**的费用，不是奖励，单独列在“收费”中。
 
 **English**: The district bridge-loan fund lets a borrower repay a maturing bank loan before the bank re-lends. This article opens it beyond industrial firms to individual businesses, new-type agricultural operators, large private firms of the “双百” list and other eligible entities (any one is enough). The user pays a **fee** per **working day** the money is used, a fixed share of the principal per day (0.1‰, see the parameter table). Working days follow the official calendar: public holidays do not count, weekend days made working days (调休) do. The text does not say which ends of the period count; by default the first day counts and the last does not (interpretation art14-working-days). The fee is a charge the borrower pays, reported apart from awards.
@@ -274,7 +274,7 @@ assert as_fraction(guide.param("art14.bridge_loan_fee.daily_rate")) == Fraction(
         code("guide.parameter_table(14)"),
         code("guide.eligibility_table(14)"),
         section("算例", "Worked examples"),
-        md("**例1 / Example 1** — 跨越2023年中秋、国庆假期的转贷：逐日列出官方日历（chinese_calendar）。A bridge loan across the 2023 Mid-Autumn and National Day holidays, day by day on the official calendar. 注意10月7日、8日是周末但调休上班。Note 7–8 October: a weekend, but working days (调休)."),
+        md("### 例1 / Example 1\n\n跨越2023年中秋、国庆假期的转贷：逐日列出官方日历（chinese_calendar）。A bridge loan across the 2023 Mid-Autumn and National Day holidays, day by day on the official calendar. 注意10月7日、8日是周末但调休上班。Note 7–8 October: a weekend, but working days (调休)."),
         code("""
 import chinese_calendar as cc
 
@@ -304,7 +304,7 @@ assert counted != weekdays_only   # 调休与节假日改变了天数 / the holi
 print(f"官方日历工作日 {counted} 天；若只数周一至周五为 {weekdays_only} 天 / official working days {counted}; Mon–Fri only {weekdays_only}")
 guide.outcome(a)
 """),
-        md("**例2 / Example 2** — 两种计数口径的比较（同一笔转贷）。The two registered readings of the day count, same loan."),
+        md("### 例2 / Example 2\n\n两种计数口径的比较（同一笔转贷）。The two registered readings of the day count, same loan."),
         code("""
 rows = []
 for key in policy.interpretations["art14-working-days"].readings:
@@ -318,7 +318,7 @@ assert both.loc["both_ends", "工作日 days"] == both.loc["start_inclusive", "�
 assert both.loc["both_ends", "fee_yuan"] == int(mul_round(principal * (counted + 1), rate))
 both
 """),
-        md("**例3 / Example 3** — 取整边界：本金×天数×费率恰好是半元时，四舍五入进到1元；差一元则舍去。The rounding boundary: exactly half a yuan rounds up; one yuan less of principal rounds down."),
+        md("### 例3 / Example 3\n\n取整边界：本金×天数×费率恰好是半元时，四舍五入进到1元；差一元则舍去。The rounding boundary: exactly half a yuan rounds up; one yuan less of principal rounds down."),
         code("""
 half = int(Fraction(1, 2) / as_fraction(rate))          # 使费用恰为0.5元的“本金×天数” / principal×days giving exactly 0.5 yuan
 one_day = {"date": "2023-09-25", "code": "bridge_loan", "start": "2023-09-25", "end": "2023-09-26"}  # 周一，算头不算尾 = 1天
@@ -327,7 +327,7 @@ down = guide.run({"firm": guide.firm("H"), "events": [{**one_day, "principal": h
 assert up["working_days"] == 1 and up["fee_yuan"] == 1 and down["fee_yuan"] == 0
 pd.DataFrame([up, down])[["principal_yuan", "working_days", "fee_yuan", "explanation_zh"]]
 """),
-        md("**例4 / Example 4** — 谁能使用资金：个体工商户符合（满足其一）；四项都为“否”的主体不符合；未提供的为“无法判断”。Who may use the fund: an individual business qualifies; an entity with all four false does not; facts not given make it unknown."),
+        md("### 例4 / Example 4\n\n谁能使用资金：个体工商户符合（满足其一）；四项都为“否”的主体不符合；未提供的为“无法判断”。Who may use the fund: an individual business qualifies; an entity with all four false does not; facts not given make it unknown."),
         code("""
 entities = pd.DataFrame([
     {"firm_id": "P1", "industry": "other", "established": "2018-01-01", "individual_business": True},
@@ -402,7 +402,7 @@ srdi = {"firm": guide.firm("S1", pre_listing_pool=False),
         "events": [{"date": "2023-07-01", "code": "srdi.specialized.municipal"}]}
 check(srdi, "art15.one_firm_one_plan", on="2023-09-01")[["firm_id", "status_zh", "met", "failed", "missing"]]
 """),
-        section("解读", "Plain explanation", """
+        section("通俗解释", "Plain explanation", """
 **中文**：对五类重点企业——工业十强、科技创新十强、工业十强成长型企业、专精特新企业、拟上市储备企业——金融部门“一企一策”地制定金融服务方案。属于其中任何一类即可。本条**没有金额**：方案的内容（贷款额度、利率、担保方式）由金融事务中心和银行逐户确定，文件没有规定。
 
 原文**确定了**：哪五类企业是对象；服务形式是“一企一策”的金融服务方案。**没有确定**：各类名单从何时起、多长时间有效（例如专精特新称号有有效期，十强为年度评选）；方案包含什么。本工具把截至检查日已发生的相关认定都算作“属于该类”，没有考虑称号到期——这是一个需要使用者注意的假设。
@@ -414,7 +414,7 @@ The text **decides** who is covered and the form of the service. It **leaves ope
         section("参数表", "Parameters", "本条没有金额参数；资格条件如下。No amounts; the conditions:"),
         code("guide.eligibility_table(15)"),
         section("算例", "Worked examples"),
-        md("**例1 / Example 1** — 认定日期的边界：2023-07-01入选科技创新十强，6月30日检查不符合，7月1日（含当日）符合。The date boundary: selected for the innovation top ten on 2023-07-01 — not yet on 30 June, eligible from 1 July inclusive."),
+        md("### 例1 / Example 1\n\n认定日期的边界：2023-07-01入选科技创新十强，6月30日检查不符合，7月1日（含当日）符合。The date boundary: selected for the innovation top ten on 2023-07-01 — not yet on 30 June, eligible from 1 July inclusive."),
         code("""
 top10 = {"firm": guide.firm("T1", pre_listing_pool=False),
          "events": [{"date": "2023-07-01", "code": "ranking.top10.innovation"}]}
@@ -426,7 +426,7 @@ display(pd.DataFrame([before, on_day])[["on", "status_zh", "met"]])
 display(guide.awards(a))
 guide.outcome(a)
 """),
-        md("**例2 / Example 2** — 国家级专精特新“小巨人”：事件代码以 `srdi` 开头，属于专精特新企业。A national little giant: its code starts with `srdi`, so it is a 专精特新 firm. 同时它在第四条下获得奖励（那是第四条的金额，不是本条的）。It also earns an article-4 award — that money is article 4's, not this one's."),
+        md("### 例2 / Example 2\n\n国家级专精特新“小巨人”：事件代码以 `srdi` 开头，属于专精特新企业。A national little giant: its code starts with `srdi`, so it is a 专精特新 firm. 同时它在第四条下获得奖励（那是第四条的金额，不是本条的）。It also earns an article-4 award — that money is article 4's, not this one's."),
         code("""
 giant = {"firm": guide.firm("G1", independent_legal_person=True),
          "events": [{"date": "2023-08-01", "code": "srdi.little_giant.national"}]}
@@ -437,7 +437,7 @@ assert not (a.ledger["article"] == 15).any()
 display(guide.awards(a))
 guide.outcome(a)
 """),
-        md("**例3 / Example 3** — 没有任何认定：拟上市储备为“是”则符合，为“否”则不符合，未提供则无法判断。No recognition at all: in the pre-listing pool → eligible; not in it → not eligible; not given → unknown."),
+        md("### 例3 / Example 3\n\n没有任何认定：拟上市储备为“是”则符合，为“否”则不符合，未提供则无法判断。No recognition at all: in the pre-listing pool → eligible; not in it → not eligible; not given → unknown."),
         code("""
 firms = pd.DataFrame([
     {"firm_id": "R1", "industry": "manufacturing", "established": "2015-04-01", "pre_listing_pool": True},
@@ -450,7 +450,7 @@ a = assess(validate(firms), year=2023)
 display(res[["firm_id", "status_zh", "met", "missing"]])
 guide.outcome(a)
 """),
-        md("**例4 / Example 4** — 相似但不同的称号不算：市级创新型中小企业（`sme.innovative.municipal`）不是专精特新企业。A similar title does not count: a municipal innovative SME is not a 专精特新 firm."),
+        md("### 例4 / Example 4\n\n相似但不同的称号不算：市级创新型中小企业（`sme.innovative.municipal`）不是专精特新企业。A similar title does not count: a municipal innovative SME is not a 专精特新 firm."),
         code("""
 innov = {"firm": guide.firm("I1", pre_listing_pool=False, independent_legal_person=True),
          "events": [{"date": "2023-08-01", "code": "sme.innovative.municipal"}]}
@@ -510,7 +510,7 @@ first_trade = guide.param("art16.cq_equity_first_trade.amount")
 guide.awards(guide.run({"firm": guide.firm("L3"), "events": [
     {"date": "2023-08-01", "code": "listing.cq_equity"}, {"date": "2023-11-01", "code": "listing.cq_equity.first_trade"}]}))
 """),
-        section("解读", "Plain explanation", """
+        section("通俗解释", "Plain explanation", """
 **中文**：企业上市或挂牌，在享受重庆市奖补之外，还可以获得开州区的奖励：
 - 在主板、创业板、科创板、北交所**上市**：区级奖励为市级奖补标准的一定比例，但总额有上限（比例与上限见参数表；上限“不超过”含本数）。区级金额取决于市级金额，而市级分阶段标准本工具没有读到，所以**必须把市级奖补金额作为输入**，否则报错而不推测。
 - 在“新三板”**挂牌**：一次性固定奖励。
@@ -528,7 +528,7 @@ Events before publication (2023-05-30) do not count by default (interpretation p
         section("参数表", "Parameters"),
         code("guide.parameter_table(16)"),
         section("算例", "Worked examples"),
-        md("**例1 / Example 1** — 上限的两侧。市级奖补恰好使区级奖励等于上限时，按比例计算即为上限（未触发封顶）；再多一点，就按上限封顶。Both sides of the cap: at the municipal reward where the share equals the cap, the cap is reached without capping; a little more and the cap binds."),
+        md("### 例1 / Example 1\n\n上限的两侧。市级奖补恰好使区级奖励等于上限时，按比例计算即为上限（未触发封顶）；再多一点，就按上限封顶。Both sides of the cap: at the municipal reward where the share equals the cap, the cap is reached without capping; a little more and the cap binds."),
         code("""
 at_cap = Fraction(cap) / as_fraction(share)
 assert at_cap.denominator == 1
@@ -544,7 +544,7 @@ assert led["amount_yuan"].iloc[0] < cap
 display(led[["basis_yuan", "amount_yuan", "cap_applied", "explanation_zh"]])
 guide.outcome(a)
 """),
-        md("**例2 / Example 2** — 没有市级奖补金额：输入被拒绝，错误信息指出哪一行、哪个字段。No municipal reward given: the input is rejected, naming the row and the field."),
+        md("### 例2 / Example 2\n\n没有市级奖补金额：输入被拒绝，错误信息指出哪一行、哪个字段。No municipal reward given: the input is rejected, naming the row and the field."),
         code("""
 try:
     guide.run({"firm": guide.firm("M"), "events": [{"date": "2023-10-10", "code": "listing.bse"}]})
@@ -553,7 +553,7 @@ except FactsError as e:
     assert "municipal_reward" in str(e) and "events[0]" in str(e)
     print(e)
 """),
-        md("**例3 / Example 3** — 重庆股份转让中心：挂牌和首笔交易两笔奖励；同一企业第二次挂牌不再奖励（一次性）。The Chongqing equity centre: listing plus first trade; a second listing of the same firm is not paid again (one-off)."),
+        md("### 例3 / Example 3\n\n重庆股份转让中心：挂牌和首笔交易两笔奖励；同一企业第二次挂牌不再奖励（一次性）。The Chongqing equity centre: listing plus first trade; a second listing of the same firm is not paid again (one-off)."),
         code("""
 a = guide.run({"firm": guide.firm("Q"), "events": [
     {"date": "2023-08-01", "code": "listing.cq_equity"},
@@ -564,7 +564,7 @@ assert list(a.excluded["reason"]) == ["already_awarded"]
 display(guide.awards(a))
 guide.outcome(a)
 """),
-        md("**例4 / Example 4** — 公布日的边界：2023-05-29挂牌“新三板”不计，2023-05-30（含当日）计。The publication date: a NEEQ listing on 29 May 2023 does not count; on 30 May it does."),
+        md("### 例4 / Example 4\n\n公布日的边界：2023-05-29挂牌“新三板”不计，2023-05-30（含当日）计。The publication date: a NEEQ listing on 29 May 2023 does not count; on 30 May it does."),
         code("""
 day_before = guide.run({"firm": guide.firm("N"), "events": [{"date": "2023-05-29", "code": "listing.neeq"}]})
 on_day = guide.run({"firm": guide.firm("N"), "events": [{"date": "2023-05-30", "code": "listing.neeq"}]})
@@ -626,7 +626,7 @@ def no_money(n: int, explanation: str, decides: list, open_: list, examples: lis
     for i in range(max(len(decides), len(open_))):
         table += f"| {decides[i] if i < len(decides) else ''} | {open_[i] if i < len(open_) else ''} |\n"
     cells += [
-        section("解读", "Plain explanation", explanation),
+        section("通俗解释", "Plain explanation", explanation),
         md(table),
         section("参数表", "Parameters",
                "本条**没有可计算的金额**，政策数据中没有参数；下表为空是如实的结果，而不是遗漏。"
@@ -677,11 +677,11 @@ def art17():
         ["支持的项目类型：重大战略类、重点行业类、科创培育类 / project types: major strategic, key industry, innovation", "可申报的基金层级：国家级、市级、区级 / fund levels: national, municipal, district"],
         ["“符合条件”是什么条件 / what the qualifying conditions are", "投资金额、比例或上限 / any amount, share or cap", "由谁、按什么程序推荐 / who recommends, and how"],
         [
-            md("**例1 / Example 1** — 一家事项很多的企业：评估结果中没有第十七条的金额。A busy firm: no article-17 line in its assessment."),
+            md("### 例1 / Example 1\n\n一家事项很多的企业：评估结果中没有第十七条的金额。A busy firm: no article-17 line in its assessment."),
             code(BUSY_FIRM.format(n=n, zh="十七")),
-            md("**例2 / Example 2** — 第四章（金融）中哪些条款有金额？本条没有。Which articles of chapter 4 (finance) carry money? Not this one."),
+            md("### 例2 / Example 2\n\n第四章（金融）中哪些条款有金额？本条没有。Which articles of chapter 4 (finance) carry money? Not this one."),
             code(CHAPTER_MONEY.format(ch=4, n=n)),
-            md("**例3 / Example 3** — 找谁办：本条的责任单位也负责哪些有金额的条款。Who to ask: the money articles run by the same units."),
+            md("### 例3 / Example 3\n\n找谁办：本条的责任单位也负责哪些有金额的条款。Who to ask: the money articles run by the same units."),
             code(SHARED_UNITS.format(units="policy.article(17).responsible",
                                      check="assert 16 in set(shared[\"条 article\"])   # 上市奖励也由区金融事务中心等负责")),
         ],
@@ -712,11 +712,11 @@ def art18():
         ["适用对象：工业企业引进的人才 / who: talent recruited by industrial firms", "依据：《开州英才计划实施办法（试行）》 / under which rules", "子女入学按程序审批后安排 / children's schooling, after approval"],
         ["人才待遇的金额和认定标准（在另一文件中）/ the benefits and criteria (in another document)", "入学安排的具体学校与时限 / which schools, by when"],
         [
-            md("**例1 / Example 1** — 一家事项很多的企业：评估结果中没有第十八条的金额。A busy firm: no article-18 line."),
+            md("### 例1 / Example 1\n\n一家事项很多的企业：评估结果中没有第十八条的金额。A busy firm: no article-18 line."),
             code(BUSY_FIRM.format(n=n, zh="十八")),
-            md("**例2 / Example 2** — 第五章（人才）中没有任何条款有金额。No article of chapter 5 (talent) carries money."),
+            md("### 例2 / Example 2\n\n第五章（人才）中没有任何条款有金额。No article of chapter 5 (talent) carries money."),
             code(CHAPTER_MONEY.format(ch=5, n=n)),
-            md("**例3 / Example 3** — 本条的责任单位（组织、教育、人社部门）不负责任何有金额的条款：人才待遇在另一份文件中。The units of this article run no money article here: talent benefits live in another document."),
+            md("### 例3 / Example 3\n\n本条的责任单位（组织、教育、人社部门）不负责任何有金额的条款：人才待遇在另一份文件中。The units of this article run no money article here: talent benefits live in another document."),
             code(SHARED_UNITS.format(units="policy.article(18).responsible", check="assert shared.empty")),
         ],
         [
@@ -748,11 +748,11 @@ def art19():
         ["合作形式：订单班、学徒班、合作办学、实训基地 / forms of cooperation", "合作对象：职业院校、大专院校、培训机构 / partners", "目标：对口就业、顶岗实习、技能人才 / aims"],
         ["任何补贴或奖励标准 / any subsidy or award", "哪个合作项目算“支持”，怎样申请 / what counts as support, and how to apply"],
         [
-            md("**例1 / Example 1** — 一家事项很多的企业：评估结果中没有第十九条的金额。A busy firm: no article-19 line."),
+            md("### 例1 / Example 1\n\n一家事项很多的企业：评估结果中没有第十九条的金额。A busy firm: no article-19 line."),
             code(BUSY_FIRM.format(n=n, zh="十九")),
-            md("**例2 / Example 2** — 第五章各条都没有金额。No article of chapter 5 carries money."),
+            md("### 例2 / Example 2\n\n第五章各条都没有金额。No article of chapter 5 carries money."),
             code(CHAPTER_MONEY.format(ch=5, n=n)),
-            md("**例3 / Example 3** — 本条的责任单位中，只有浦里新区管委会也负责有金额的条款。Of this article's units, only the 浦里新区 committee also runs money articles."),
+            md("### 例3 / Example 3\n\n本条的责任单位中，只有浦里新区管委会也负责有金额的条款。Of this article's units, only the 浦里新区 committee also runs money articles."),
             code(SHARED_UNITS.format(units="policy.article(19).responsible",
                                      check="assert set(\"、\".join(shared[\"共同单位 shared units\"]).split(\"、\")) == {\"浦里新区管委会\"}")),
         ],
@@ -785,11 +785,11 @@ def art20():
         ["设立领导小组及其职责范围 / a leading group and its remit", "组长：区政府主要领导 / head: the district government's principal leader", "成员单位（列举，“等”表示不限于此）/ member units (listed, “等” means not only these)"],
         ["领导小组的议事规则与办公室设置 / rules of procedure, office", "成员名单是否穷尽（原文用“等”）/ whether the member list is complete"],
         [
-            md("**例1 / Example 1** — 一家事项很多的企业：评估结果中没有第二十条的金额。A busy firm: no article-20 line."),
+            md("### 例1 / Example 1\n\n一家事项很多的企业：评估结果中没有第二十条的金额。A busy firm: no article-20 line."),
             code(BUSY_FIRM.format(n=n, zh="二十")),
-            md("**例2 / Example 2** — 第六章（保障）中哪些条款有金额？本条没有。Which articles of chapter 6 carry money? Not this one."),
+            md("### 例2 / Example 2\n\n第六章（保障）中哪些条款有金额？本条没有。Which articles of chapter 6 carry money? Not this one."),
             code(CHAPTER_MONEY.format(ch=6, n=n)),
-            md("**例3 / Example 3** — 领导小组成员单位与有金额条款：凡列出责任单位的有金额条款，都至少有一个成员单位；第二十一、二十二条原文没有列责任单位。The leading group and the money articles: every money article that names its units has at least one member among them; articles 21 and 22 name none."),
+            md("### 例3 / Example 3\n\n领导小组成员单位与有金额条款：凡列出责任单位的有金额条款，都至少有一个成员单位；第二十一、二十二条原文没有列责任单位。The leading group and the money articles: every money article that names its units has at least one member among them; articles 21 and 22 name none."),
             code(SHARED_UNITS.format(
                 units="[u for u in (\"区经济信息委\", \"区财政局\", \"区科技局\", \"区税务局\", \"区金融事务中心\", \"浦里新区管委会\")\n         if u in policy.article(20).text_zh]",
                 check="money = [a.article for a in policy.articles.values() if a.has_money]\n"
@@ -825,13 +825,13 @@ def art23():
         ["每年安排区级专项资金 / a district special fund, every year", "用途：推动工业经济高质量发展、建设绿色工业集聚区 / its purpose"],
         ["资金规模（“一定的”）/ its size (“a certain amount”)", "资金不足时的排序或比例兑现办法 / what happens if claims exceed it"],
         [
-            md("**例1 / Example 1** — 有明确数额的年度预算只有第六条和第二十二条；第二十三条没有。Only articles 6 and 22 have fixed yearly budget lines; article 23 has none."),
+            md("### 例1 / Example 1\n\n有明确数额的年度预算只有第六条和第二十二条；第二十三条没有。Only articles 6 and 22 have fixed yearly budget lines; article 23 has none."),
             code("""
 lines = budget_lines(years=(2023,))
 assert 23 not in set(lines["article"]) and set(lines["article"]) == {6, 22}
 lines
 """),
-            md("**例2 / Example 2** — 把第二十三条的金额如实记为缺失：合计也是未知，而不是把它当成0。Recording article 23 honestly as missing: the total is unknown too, never the sum with a zero."),
+            md("### 例2 / Example 2\n\n把第二十三条的金额如实记为缺失：合计也是未知，而不是把它当成0。Recording article 23 honestly as missing: the total is unknown too, never the sum with a zero."),
             code("""
 envelope = pd.DataFrame({
     "article": list(lines["article"]) + [23],
@@ -842,7 +842,7 @@ assert pd.isna(total) and pd.isna(envelope.loc[envelope["article"] == 23, "amoun
 display(envelope)
 print("合计 total:", total)
 """),
-            md("**例3 / Example 3** — 一家企业的奖励是对专项资金的需求，可以算出；资金的供给（第二十三条）不能。A firm's awards (the demand) can be computed; the supply under article 23 cannot."),
+            md("### 例3 / Example 3\n\n一家企业的奖励是对专项资金的需求，可以算出；资金的供给（第二十三条）不能。A firm's awards (the demand) can be computed; the supply under article 23 cannot."),
             code(BUSY_FIRM.format(n=n, zh="二十三")),
         ],
         [
@@ -891,7 +891,7 @@ def township_awards(ranks: dict, year: int = 2023):
 
 guide.parameter_table(21)
 """),
-        section("解读", "Plain explanation", """
+        section("通俗解释", "Plain explanation", """
 **中文**：区里每年根据各乡镇（街道）的工业发展情况——规上和规下工业、新增规上企业和非目录样本企业、科技创新等——评选工业发展一等奖和二等奖，奖励的是乡镇（街道）的**工作经费**，不是企业奖金。名额和每个奖的金额见参数表：名次在一等奖名额之内的得一等奖，其后二等奖名额之内的得二等奖，再往后没有奖励。原文只列了评选指标，没有给出权重和计算方法，所以本工具**不自行排名**：名次必须作为输入提供（解释 art02-ranking）。
 
 **English**: Every year the district ranks townships and streets on their industrial development — above- and below-scale industry, new above-scale firms and non-directory sample firms, innovation — and gives first and second prizes as **working funds** to the townships, not to firms. The number of places and the amounts are in the parameter table: ranks within the first-prize places get the first prize, the next second-prize places the second prize, and later ranks nothing. The text names criteria but no weights, so the toolkit **does not rank**: the ranking is an input (interpretation art02-ranking).
@@ -899,7 +899,7 @@ guide.parameter_table(21)
         section("参数表", "Parameters"),
         code("guide.parameter_table(21)"),
         section("算例", "Worked examples"),
-        md("**例1 / Example 1** — 25个乡镇（街道）的名次（示例输入，不是实际评选结果），看一等奖与二等奖、二等奖与无奖的两处边界。Ranks 1–25 for 25 townships (illustrative input, not an actual selection): the first/second and second/none boundaries."),
+        md("### 例1 / Example 1\n\n25个乡镇（街道）的名次（示例输入，不是实际评选结果），看一等奖与二等奖、二等奖与无奖的两处边界。Ranks 1–25 for 25 townships (illustrative input, not an actual selection): the first/second and second/none boundaries."),
         code("""
 names = ["汉丰街道", "文峰街道", "云枫街道", "镇东街道", "丰乐街道", "白鹤街道", "赵家街道", "大德镇", "镇安镇", "厚坝镇",
          "金峰镇", "白桥镇", "谭家镇", "和谦镇", "温泉镇", "郭家镇", "长沙镇", "南门镇", "岳溪镇", "竹溪镇",
@@ -919,20 +919,20 @@ view["item"] = view["item"].fillna("（无奖 no prize）")
 view["amount_yuan"] = view["amount_yuan"].fillna(0).astype("int64")   # 名次在名额之外：奖励确为0 / outside the places: truly 0
 view.set_index("rank").loc[[last_first, last_first + 1, last_second, last_second + 1]]
 """),
-        md("**例2 / Example 2** — 全年的工作经费合计等于“名额×金额”之和。The year's total working funds equal places × amount summed over the two prizes."),
+        md("### 例2 / Example 2\n\n全年的工作经费合计等于“名额×金额”之和。The year's total working funds equal places × amount summed over the two prizes."),
         code("""
 total = int(a.township_awards["amount_yuan"].sum())
 assert total == first_places * first_amount + second_places * second_amount
 assert len(a.township_awards) == first_places + second_places
 a.township_awards.groupby("item").agg(places=("township", "size"), amount_yuan=("amount_yuan", "sum"))
 """),
-        md("**例3 / Example 3** — 参评乡镇少于名额时：只有名次存在的得奖，不会凭空多出奖项。Fewer townships than places: only the ranks given are awarded."),
+        md("### 例3 / Example 3\n\n参评乡镇少于名额时：只有名次存在的得奖，不会凭空多出奖项。Fewer townships than places: only the ranks given are awarded."),
         code("""
 few = township_awards({"汉丰街道": 1, "文峰街道": 2, "云枫街道": last_first + 1})
 assert list(few.township_awards["amount_yuan"]) == [first_amount, first_amount, second_amount]
 few.township_awards[["township", "rank", "item", "amount_yuan"]]
 """),
-        md("**例4 / Example 4** — 同一名次不能出现两次：并列名次被拒绝（原文定额评选，并列时如何处理没有规定，需由输入方先解决）。A tie is rejected: the text gives fixed places and says nothing about ties, so the input must resolve them."),
+        md("### 例4 / Example 4\n\n同一名次不能出现两次：并列名次被拒绝（原文定额评选，并列时如何处理没有规定，需由输入方先解决）。A tie is rejected: the text gives fixed places and says nothing about ties, so the input must resolve them."),
         code("""
 try:
     township_awards({"汉丰街道": last_first, "文峰街道": last_first})
@@ -1002,7 +1002,7 @@ platform = guide.param("art22.platform_awards.amount")
 lines = budget_lines(years=(2023,))
 lines[lines["article"] == 22]
 """),
-        section("解读", "Plain explanation", """
+        section("通俗解释", "Plain explanation", """
 **中文**：进一步完善中小企业服务体系，引导中小微企业公共服务平台集聚服务资源、完善服务功能、加强规范管理，区里**每年安排固定数额**（见参数表）用于择优奖励这些平台。原文**确定了**每年的总额和用途；**没有确定**奖励多少个平台、每个平台多少、按什么标准“择优”，也没有说公布当年（2023年）是按全年还是按公布后的天数折算——这一点登记为解释项 budget-first-year，默认按全年。因此本工具把它作为**年度预算线**计入财政成本（与第六条的年度资金同类），而不为任何企业或平台计算奖励。
 
 **English**: To build the SME service system, the district steers SME public service platforms to pool resources, improve services and manage themselves well, and **sets aside a fixed sum every year** (see the parameter table) to reward the best of them. The text **decides** the yearly total and its use; it **leaves open** how many platforms, how much each, on what criteria, and whether the publication year (2023) gets the full sum or a share by days from publication — registered as interpretation budget-first-year, full year by default. The toolkit therefore counts it as a **yearly budget line** in fiscal cost (like article 6's yearly fund) and computes no award for any firm or platform.
@@ -1010,7 +1010,7 @@ lines[lines["article"] == 22]
         section("参数表", "Parameters"),
         code("guide.parameter_table(22)"),
         section("算例", "Worked examples"),
-        md("**例1 / Example 1** — 2023—2025年每年的预算线都等于参数值（在参数没有变化时）。The budget line for 2023–2025 equals the parameter each year (while it is unchanged)."),
+        md("### 例1 / Example 1\n\n2023—2025年每年的预算线都等于参数值（在参数没有变化时）。The budget line for 2023–2025 equals the parameter each year (while it is unchanged)."),
         code("""
 bl = budget_lines(years=(2023, 2024, 2025))
 b22 = bl[bl["article"] == 22]
@@ -1018,7 +1018,7 @@ assert list(b22["year"]) == [2023, 2024, 2025]
 assert all(b22["amount_yuan"] == [guide.param("art22.platform_awards.amount", f"{y}-12-31") for y in (2023, 2024, 2025)])
 b22
 """),
-        md("**例2 / Example 2** — 公布之前的年份没有预算线：2022年不出现（不是0）。Before publication there is no line: 2022 is absent, not zero."),
+        md("### 例2 / Example 2\n\n公布之前的年份没有预算线：2022年不出现（不是0）。Before publication there is no line: 2022 is absent, not zero."),
         code("""
 b = budget_lines(years=(2022, 2023))
 assert list(b.loc[b["article"] == 22, "year"]) == [2023]
@@ -1029,14 +1029,14 @@ except ValueError as e:
     print(type(e).__name__, e)
 b
 """),
-        md("**例3 / Example 3** — 年度固定额度合计：第六条与第二十二条。A fiscal view: the fixed yearly lines of articles 6 and 22 together."),
+        md("### 例3 / Example 3\n\n年度固定额度合计：第六条与第二十二条。A fiscal view: the fixed yearly lines of articles 6 and 22 together."),
         code("""
 per_year = bl.groupby("year")["amount_yuan"].sum()
 assert all(per_year == [sum(guide.param(f"{it.id}.amount", f"{y}-12-31") for it in policy.items() if it.kind == "budget_line")
                         for y in per_year.index])
 per_year.map(wan)
 """),
-        md("**例4 / Example 4** — 企业评估中没有第二十二条：平台奖励不是按企业事项计算的。No article-22 line in a firm's assessment: platform rewards are not computed from firm events."),
+        md("### 例4 / Example 4\n\n企业评估中没有第二十二条：平台奖励不是按企业事项计算的。No article-22 line in a firm's assessment: platform rewards are not computed from firm events."),
         code(BUSY_FIRM.format(n=n, zh="二十二")),
         *interp_head(n),
         md("**budget-first-year**：公布当年的预算线按全年（默认）还是按公布之日起的天数折算。下面比较两种口径下2023年和2024年的预算线：只有公布当年不同。Full year (default) or pro rata from publication in the publication year: the two readings differ in 2023 only."),
@@ -1105,7 +1105,7 @@ pd.DataFrame({"date": ["2024-12-31", "2025-01-01"],
               "现行 as published": [p_old.at("2024-12-31"), p_old.at("2025-01-01")],
               "假设修订后 hypothetical amendment": [p_new.at("2024-12-31"), p_new.at("2025-01-01")]})
 """),
-        section("解读", "Plain explanation", """
+        section("通俗解释", "Plain explanation", """
 **中文**：本政策**自公布之日起执行**（2023年5月30日），以前的相关规定与本文件不一致的，以本文件为准。如果国家、市、区的有关政策调整，按新的规定执行。
 
 在本工具中：每个金额都带有起始日期，起始日就是公布日；公布日之前发生的事项默认不适用本文件（见解释 publication-date；第四条“2022年以来”另有自己的时间窗口）。政策调整在数据中表现为**新的带日期取值**——某日之前按旧值，之后按新值——所以同一个计算既能算调整前的事项，也能算调整后的事项。本页的修订数额是**虚构的**，只用来演示机制。
@@ -1126,7 +1126,7 @@ assert guide.parameter_table(24).empty
 starts.groupby("起始 from").agg(parameters=("parameter", "size"), items=("item", "nunique"))
 """),
         section("算例", "Worked examples"),
-        md("**例1 / Example 1** — 公布日的边界：2023-05-29新升规入库不适用，2023-05-30（含当日）适用。The publication boundary: entering the register on 29 May does not count; on 30 May it does."),
+        md("### 例1 / Example 1\n\n公布日的边界：2023-05-29新升规入库不适用，2023-05-30（含当日）适用。The publication boundary: entering the register on 29 May does not count; on 30 May it does."),
         code("""
 amount = guide.param("art01.above_scale_enter.amount")
 def entry(date, firm_id="F1"):
@@ -1138,7 +1138,7 @@ display(guide.outcome(before))
 display(guide.awards(on_day))
 guide.outcome(on_day)
 """),
-        md("**例2 / Example 2** — 假设的修订：2024-12-31入库按现行数额，2025-01-01入库按修订后的数额；不修订时两天都按现行数额。The hypothetical amendment: entry on 31 Dec 2024 takes the published amount, on 1 Jan 2025 the amended one; without the amendment both take the published amount."),
+        md("### 例2 / Example 2\n\n假设的修订：2024-12-31入库按现行数额，2025-01-01入库按修订后的数额；不修订时两天都按现行数额。The hypothetical amendment: entry on 31 Dec 2024 takes the published amount, on 1 Jan 2025 the amended one; without the amendment both take the published amount."),
         code("""
 rows = []
 for label, pol in (("现行 as published", policy), ("假设修订 hypothetical", amended)):
@@ -1149,7 +1149,7 @@ cmp = pd.DataFrame(rows)
 assert list(cmp["award_yuan"]) == [amount, amount, amount, HYPOTHETICAL_AMOUNT]
 cmp
 """),
-        md("**例3 / Example 3** — 修订不影响修订前已发生的事项，也不改变原政策对象（`with_parameters` 返回新的副本）。An amendment leaves earlier events alone and does not change the original policy object (`with_parameters` returns a copy)."),
+        md("### 例3 / Example 3\n\n修订不影响修订前已发生的事项，也不改变原政策对象（`with_parameters` 返回新的副本）。An amendment leaves earlier events alone and does not change the original policy object (`with_parameters` returns a copy)."),
         code("""
 assert policy.param("art01.above_scale_enter.amount").at("2030-01-01") == amount
 a = guide.run(entry("2023-08-15"), year=2023, policy=amended)
@@ -1157,7 +1157,7 @@ assert a.total_yuan == amount
 display(guide.awards(a))
 guide.outcome(a)
 """),
-        md("**例4 / Example 4** — 资格检查也只从生效日起：在公布前的日期检查会得到清楚的错误，而不是一个结论。Eligibility checks start at publication too: a date before it is a clear error, not an answer."),
+        md("### 例4 / Example 4\n\n资格检查也只从生效日起：在公布前的日期检查会得到清楚的错误，而不是一个结论。Eligibility checks start at publication too: a date before it is a clear error, not an answer."),
         code("""
 firm13 = {"firm": guide.firm("F13", registered=True, tax_compliant=True, good_credit=True, independent_legal_person=True)}
 try:
