@@ -1213,12 +1213,17 @@ BUILDERS = {13: art13, 14: art14, 15: art15, 16: art16, 17: art17, 18: art18, 19
             21: art21, 22: art22, 23: art23, 24: art24}
 
 
-def build(n: int, execute: bool = True) -> Path:
-    """Write notebooks/artNN_slug.ipynb and (by default) execute it, so the outputs are committed."""
+def cells_for(n: int) -> list:
+    """The page's cells, with the comparison link placed before the exercises."""
     cells = BUILDERS[n]()
     at = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## 练习 Exercises"))
     cells.insert(at, compare_link(n))
-    nb = new_notebook(cells=cells)
+    return cells
+
+
+def build(n: int, execute: bool = True) -> Path:
+    """Write notebooks/artNN_slug.ipynb and (by default) execute it, so the outputs are committed."""
+    nb = new_notebook(cells=cells_for(n))
     for i, c in enumerate(nb.cells):
         c.id = f"art{n:02d}-{i:03d}"   # stable ids: a rebuild does not churn the diff
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
