@@ -76,6 +76,14 @@ def format_value(p: Param, v) -> str:
 
 
 _BOUNDARY = {"inclusive": "含本数（以上/及以上）", "exclusive": "不含本数（超过/以下）", None: ""}
+_CAP_BOUNDARY = {"inclusive": "含本数（不超过）", "exclusive": "不含本数（以下）", None: ""}
+
+
+def _boundary_text(name: str, p: Param) -> str:
+    """How the boundary reads: a floor (以上) and a cap (不超过) both include the number, worded as the text does."""
+    if name == "cap":
+        return _CAP_BOUNDARY[p.boundary]
+    return _BOUNDARY[p.boundary] + ("上限（不高于）" if p.bound == "upper" else "")
 
 
 def parameter_table(n: int, policy=None) -> pd.DataFrame:
@@ -87,7 +95,7 @@ def parameter_table(n: int, policy=None) -> pd.DataFrame:
             for start, v in p.values.items():
                 rows.append({
                     "项目 item": it.id, "名称": it.label.zh, "parameter": name, "取值 value": format_value(p, v),
-                    "起始 from": str(start), "边界 boundary": _BOUNDARY[p.boundary] + ("上限（不高于）" if p.bound == "upper" else ""),
+                    "起始 from": str(start), "边界 boundary": _boundary_text(name, p),
                     "依据 citation": f"第{it.cite.clause}句：{it.cite.quote}",
                 })
     return pd.DataFrame(rows)

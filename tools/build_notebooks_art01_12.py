@@ -234,6 +234,18 @@ def art01():
             display(guide.awards(y2023)); guide.outcome(y2024)"""),
         ],
     ) + interps(n, [
+        ("**industrial-firm**：“工业企业”按国家统计口径（采矿业，制造业，电力、热力、燃气及水生产和供应业）判断；这是登记的唯一口径，"
+         "下表显示采矿企业也适用、“其他”行业不适用。\n\n"
+         "*Industrial firms are read as in national statistics (mining, manufacturing, utilities) — the single registered reading; "
+         "a mining firm qualifies, an 'other' firm does not.*", """\
+        rows = []
+        for industry in ("mining", "other"):
+            e = guide.reading_effects(guide.profile({"date": "2023-08-15", "code": "above_scale.enter"}, industry=industry), "industrial-firm")
+            rows.append(e.assign(行业_industry=industry))
+        eff = pd.concat(rows, ignore_index=True)
+        assert eff.loc[eff["行业_industry"] == "other", "total_yuan"].eq(0).all()
+        assert eff.loc[eff["行业_industry"] == "mining", "total_yuan"].gt(0).all()
+        eff"""),
         ("**art01-reentry**：一家企业 2021 年曾入库、后退规，2023 年再次入库。默认“一次性按企业计”不再奖励；"
          "若只看政策公布后的入库，则 2023 年的入库可获奖励。\n\n"
          "*Entered the register in 2021, left it, re-entered in 2023: nothing by default (once per firm, ever); "
@@ -1018,6 +1030,18 @@ def art09():
             display(guide.awards(new)); guide.outcome(other)"""),
         ],
     ) + interps(n, [
+        ("**industrial-firm**：节能节水等设备补助面向工业企业，按国家统计口径（采矿业，制造业，电力、热力、燃气及水生产和供应业）判断；"
+         "这是登记的唯一口径：采矿企业适用，“其他”行业不适用。\n\n"
+         "*The retrofit subsidy is for industrial firms (mining, manufacturing, utilities as in national statistics), the single "
+         "registered reading: a mining firm qualifies, an 'other' firm does not.*", """\
+        rows = []
+        for industry in ("mining", "other"):
+            e = guide.reading_effects(invest(floor, min_progress, industry=industry), "industrial-firm")
+            rows.append(e.assign(行业_industry=industry))
+        eff = pd.concat(rows, ignore_index=True)
+        assert eff.loc[eff["行业_industry"] == "other", "total_yuan"].eq(0).all()
+        assert eff.loc[eff["行业_industry"] == "mining", "total_yuan"].gt(0).all()
+        eff"""),
         ("**art08-09-several-titles**：同一年获国家级水效领跑者和市级节水型企业。默认两项都奖；按“就高”只奖国家级一项。\n\n"
          "*Two titles in one year: both by default, only the national one under 'highest'.*",
          """\

@@ -219,9 +219,9 @@ guide.outcome(a)
 """),
         *interp_head(n),
         md("""
-本条没有登记的解释项。需要注意的口径：“工业企业”在本工具中按行业字段判断（制造业、采矿业、电力热力燃气及水生产和供应业），与第一条等条款相同；“信用良好”“诚信纳税”的认定标准（如纳税信用等级）原文没有规定，由企业或主管部门提供是/否结论。
+“工业企业”按登记的解释 industrial-firm 判断（国家统计口径：采矿业，制造业，电力、热力、燃气及水生产和供应业），与第一条等条款相同；此外，“信用良好”“诚信纳税”的认定标准（如纳税信用等级）原文没有规定，由企业或主管部门提供是/否结论。
 
-No interpretation is registered for this article. Note the readings built in: “industrial firm” follows the industry field (manufacturing, mining, utilities) as in the other articles; what counts as “good credit” or “honest taxpayer” (e.g. a tax-credit grade) is not defined in the text, so it is supplied as a yes/no fact.
+“Industrial firm” follows the registered interpretation industrial-firm (industry as in national statistics: mining, manufacturing, utilities), as in the other articles; also, what counts as “good credit” or “honest taxpayer” (e.g. a tax-credit grade) is not defined in the text, so it is supplied as a yes/no fact.
 """),
         section("练习", "Exercises", "答案默认隐藏，点击展开。*Solutions are hidden; click to show.*"),
         *exercise("**练习1 / Exercise 1** — 一家电力企业（industry = utilities），五项事实均为“是”，能否申请“助工贷”？A utilities firm with all five facts true: eligible?", """
@@ -341,6 +341,11 @@ assert list(res["status"]) == ["eligible", "not_eligible", "unknown", "eligible"
 res[["firm_id", "status_zh", "met", "failed", "missing"]]
 """),
         *interp_head(n),
+        md("""
+**industrial-firm**：本条原有范围是工业企业，按登记的解释 industrial-firm（国家统计口径：采矿业，制造业，电力、热力、燃气及水生产和供应业）判断；本条把范围扩大到个体工商户等主体，见上方的适用范围检查。
+
+**industrial-firm**: the fund's original scope is industrial firms, read by the registered interpretation industrial-firm (mining, manufacturing, utilities as in national statistics); this article widens it to individual businesses and others (see the scope check above).
+"""),
         md("下表：同一笔贷款若在周末前一天开始，两种口径的差别最大（首日计入，末日周一是否计入）。Below: a loan from a Friday to the next Monday — the readings differ by one working day out of two."),
         code("""
 fri_mon = {"firm": guide.firm("W"), "events": [
