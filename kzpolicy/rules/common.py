@@ -189,6 +189,19 @@ def _once(ctx, pos, fidx, dates, once: str):
     return dup, first_date
 
 
+def eligible_events(item: Item, ctx, out: RuleOutput):
+    """Events of the year that trigger ``item`` and whose firms meet its requirements.
+
+    Returns (positions, firm positions, dates, codes); exclusions are recorded in ``out``.
+    """
+    pos = select_events(item, ctx, out)
+    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
+    if len(pos):
+        ok = apply_requirements(item, ctx, out, fidx, dates, codes)
+        pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
+    return pos, fidx, dates, codes
+
+
 REQ_TEXT = {
     "industrial": ("仅适用于工业企业（制造业、采矿业、电力热力燃气及水生产和供应业）", "applies to industrial firms only (manufacturing, mining, utilities)"),
     "manufacturing": ("仅适用于制造业企业", "applies to manufacturing firms only"),

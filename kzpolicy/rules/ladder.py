@@ -10,17 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import RuleOutput, apply_requirements, param_on, select_events
+from .common import RuleOutput, eligible_events, param_on
 
 
 def assess(item, ctx) -> RuleOutput:
     out = RuleOutput()
-    pos = select_events(item, ctx, out)
+    pos, fidx, dates, codes = eligible_events(item, ctx, out)
     if not len(pos):
         return out
-    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
-    ok = apply_requirements(item, ctx, out, fidx, dates, codes)
-    pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
     amount = param_on(item, "amount", dates).astype(np.int64)
     # a higher level passed earlier makes this one not "first"… of a lower rung: not rewarded
     rungs = [it for it in ctx.policy.items() if it.group == item.group and it.kind == "ladder_award"]

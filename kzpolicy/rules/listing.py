@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import RuleOutput, apply_requirements, mul_round_by_rate, param_on, select_events
+from .common import RuleOutput, eligible_events, mul_round_by_rate, param_on
 
 
 def assess(item, ctx) -> RuleOutput:
     out = RuleOutput()
-    pos = select_events(item, ctx, out)
+    pos, fidx, dates, codes = eligible_events(item, ctx, out)
     if not len(pos):
         return out
-    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
-    ok = apply_requirements(item, ctx, out, fidx, dates, codes)
-    pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
     reward = ctx.events["municipal_reward"].to_numpy(dtype="int64", na_value=0)[pos]
     share = param_on(item, "share", dates)
     cap = param_on(item, "cap", dates)
