@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Dict, Optional
 
 import numpy as np
@@ -15,10 +16,10 @@ import pandas as pd
 from . import explain as _explain
 from .context import Context
 from .facts import Facts, FactsError, as_facts
-from .money import wan
+from .money import mul_round, wan
 from .policy import Policy, get_policy
 from .rules import NOT_ASSESSED, RULES
-from .rules.common import AWARD_COLUMNS, EXCL_COLUMNS, NEAR_COLUMNS, UNDET_COLUMNS, RuleOutput
+from .rules.common import AWARD_COLUMNS, EXCL_COLUMNS, NEAR_COLUMNS, UNDET_COLUMNS, RuleOutput, meets, param_on
 
 #: how close counts as a near-miss (a presentation setting, not a policy amount): within 20% of the requirement
 NEAR_MISS_MARGIN = 0.2
@@ -254,7 +255,6 @@ def _double_claims(awards: pd.DataFrame, ctx: Context, pol: Policy, rd) -> tuple
 
 def _qualified_earlier(ctx: Context, items) -> pd.DataFrame:
     """Investment events before the assessment year that met their item's floor and progress, with a project id."""
-    from .rules.common import meets, param_on
     frames = []
     ev = ctx.events
     for k, it in enumerate(items):
@@ -402,10 +402,6 @@ def budget_lines(policy=None, years=(2023,), readings: Optional[Dict[str, str]] 
     In the publication year the full amount is booked, or a share by days from publication
     under interpretation budget-first-year=pro_rata (rounded once, half up).
     """
-    from fractions import Fraction
-
-    from .money import mul_round
-
     pol = get_policy(policy)
     rd = pol.readings(readings)
     eff = pol.meta.effective

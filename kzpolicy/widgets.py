@@ -332,31 +332,26 @@ def awards_frame(a: Optional[Assessment]) -> pd.DataFrame:
     }, columns=cols)
 
 
-def near_misses_frame(a: Optional[Assessment]) -> pd.DataFrame:
-    cols = ["条款", "项目", "差距"]
-    if a is None or not len(a.near_misses):
+def _messages_frame(a: Optional[Assessment], table: str, text_col: str, header: str) -> pd.DataFrame:
+    """Article, item label and one message column of ``a.<table>`` (near-misses, undetermined, excluded)."""
+    cols = ["条款", "项目", header]
+    df = None if a is None else getattr(a, table)
+    if df is None or not len(df):
         return pd.DataFrame(columns=cols)
-    nm = a.near_misses
-    return pd.DataFrame({"条款": [article_zh(n) for n in nm["article"]],
-                         "项目": [a.policy.item(i).label.zh for i in nm["item"]], "差距": nm["message_zh"].to_numpy()}, columns=cols)
+    return pd.DataFrame({"条款": [article_zh(n) for n in df["article"]],
+                         "项目": [a.policy.item(i).label.zh for i in df["item"]], header: df[text_col].to_numpy()}, columns=cols)
+
+
+def near_misses_frame(a: Optional[Assessment]) -> pd.DataFrame:
+    return _messages_frame(a, "near_misses", "message_zh", "差距")
 
 
 def undetermined_frame(a: Optional[Assessment]) -> pd.DataFrame:
-    cols = ["条款", "项目", "原因"]
-    if a is None or not len(a.undetermined):
-        return pd.DataFrame(columns=cols)
-    u = a.undetermined
-    return pd.DataFrame({"条款": [article_zh(n) for n in u["article"]],
-                         "项目": [a.policy.item(i).label.zh for i in u["item"]], "原因": u["reason_zh"].to_numpy()}, columns=cols)
+    return _messages_frame(a, "undetermined", "reason_zh", "原因")
 
 
 def excluded_frame(a: Optional[Assessment]) -> pd.DataFrame:
-    cols = ["条款", "项目", "原因"]
-    if a is None or not len(a.excluded):
-        return pd.DataFrame(columns=cols)
-    x = a.excluded
-    return pd.DataFrame({"条款": [article_zh(n) for n in x["article"]],
-                         "项目": [a.policy.item(i).label.zh for i in x["item"]], "原因": x["reason_zh"].to_numpy()}, columns=cols)
+    return _messages_frame(a, "excluded", "reason_zh", "原因")
 
 
 def calculator(year: int = 2023, profile: Optional[dict] = None, policy=None, readings=None) -> Calculator:
