@@ -1,12 +1,13 @@
 # kzpolicy — two commands for a fresh machine (see README):
 #   make guide   set everything up and build the published guide (Jupyter Book, HTML in _build/html)
 #   make test    set everything up and run every test (unit, YAML cases, nbval, browser)
+#   make notebooks  re-execute every notebook in place (outputs committed; NB=path for one)
 PY      ?= python3
 VENV    ?= .venv
 BIN     := $(VENV)/bin
 BOOK    := jupyter-book build . --config book/_config.yml --toc book/_toc.yml
 
-.PHONY: setup guide test test-unit test-notebooks test-browser browser-deps bench clean
+.PHONY: setup notebooks guide test test-unit test-notebooks test-browser browser-deps bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -17,6 +18,16 @@ $(VENV)/.installed: pyproject.toml $(BIN)/python
 	touch $@
 
 setup: $(VENV)/.installed
+
+# Re-execute the notebooks in place (outputs committed, checked by nbval): `make notebooks` for all,
+# `make notebooks NB=notebooks/art05_smart_upgrade.ipynb` for one (or several, space-separated).
+# Deterministic: no timings, no widget state; a notebook with an error or stderr output fails the target.
+NB      ?= $(sort $(wildcard notebooks/*.ipynb))
+notebooks: setup
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
+	  --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False $(NB)
+	$(BIN)/python tools/strip_timing.py $(NB)
 
 guide: setup
 	$(BIN)/python book/make_toc.py
