@@ -483,6 +483,41 @@ class Policy:
         new._index()
         return new
 
+    def select(self, articles=None, chapters=None) -> "Policy":
+        """A policy with only some articles (``articles=[1, 3, 5]``) or chapters (``chapters=[2]``).
+
+        Assessing it pays only those articles' items. Interpretations are kept where
+        they concern a kept article or are named by a kept item; parameters, readings
+        and metadata are those of this policy. The result is a new object (this one is
+        not changed); an article or chapter the policy does not have is an error.
+        """
+        if articles is None and chapters is None:
+            raise ValueError("select needs articles=[...] or chapters=[...], e.g. get_policy().select(articles=[1, 3, 5])")
+        keep = set(self.articles)
+        if articles is not None:
+            want = {int(a) for a in ([articles] if isinstance(articles, (int, str)) else articles)}
+            unknown = sorted(want - set(self.articles))
+            if unknown:
+                raise KeyError(f"{self.id} has no article {unknown}; articles are {min(self.articles)}–{max(self.articles)}")
+            keep &= want
+        if chapters is not None:
+            want = {int(c) for c in ([chapters] if isinstance(chapters, (int, str)) else chapters)}
+            have = {a.chapter for a in self.articles.values()}
+            unknown = sorted(want - have)
+            if unknown:
+                raise KeyError(f"{self.id} has no chapter {unknown}; chapters are {sorted(have)}")
+            keep &= {n for n, a in self.articles.items() if a.chapter in want}
+        new = copy.copy(self)
+        # drop every cached value of the full policy (cached_property stores in the instance dict)
+        for name in [k for k, v in vars(type(self)).items() if isinstance(v, cached_property)]:
+            new.__dict__.pop(name, None)
+        new.articles = {n: copy.deepcopy(a) for n, a in self.articles.items() if n in keep}
+        named = {i for a in new.articles.values() for it in a.items.values() for i in it.interpretations}
+        new.interpretations = {k: i for k, i in self.interpretations.items()
+                               if k in named or keep & set(getattr(i, "articles", None) or ())}
+        new._index()
+        return new
+
     def __repr__(self):
         return f"<Policy {self.id}: {len(self.articles)} articles, {len(self._items)} items>"
 

@@ -1,0 +1,69 @@
+"""Policy.select: assessing part of a policy (some articles or chapters) pays exactly those articles' items."""
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from kzpolicy import assess, get_policy, validate
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_engine.py"
+
+
+@pytest.fixture(scope="module")
+def population():
+    spec = importlib.util.spec_from_file_location("bench_engine", BENCH)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return validate(*mod.population(8_000, seed=3))
+
+
+def test_select_keeps_only_the_named_articles():
+    full = get_policy()
+    part = full.select(articles=[1, 3, 5])
+    assert sorted(part.articles) == [1, 3, 5]
+    assert {it.article for it in part.items()} == {1, 3, 5}
+    assert {it.id for it in part.items()} == {it.id for it in full.items() if it.article in (1, 3, 5)}
+    # the shared policy is unchanged
+    assert len(full.articles) == 24 and any(it.article == 11 for it in full.items())
+    # interpretations: those about a kept article, not those about others only
+    assert "art03-crossing" in part.interpretations and "publication-date" in part.interpretations
+    assert "art11-stock-increment" not in part.interpretations and "art14-working-days" not in part.interpretations
+    assert set(part.readings()) == set(part.interpretations)
+    assert part.event_codes == sorted({c for it in part.items() for c in it.events})
+
+
+def test_select_by_chapter():
+    full = get_policy()
+    part = full.select(chapters=[2])
+    expect = sorted(n for n, a in full.articles.items() if a.chapter == 2)
+    assert sorted(part.articles) == expect and expect
+    both = full.select(articles=[1, 5, 6], chapters=2)
+    assert sorted(both.articles) == sorted({5, 6} & set(expect))
+
+
+def test_select_refuses_what_the_policy_does_not_have():
+    with pytest.raises(KeyError, match="no article"):
+        get_policy().select(articles=[1, 99])
+    with pytest.raises(KeyError, match="no chapter"):
+        get_policy().select(chapters=[9])
+    with pytest.raises(ValueError, match="articles="):
+        get_policy().select()
+
+
+def test_assessing_a_selection_equals_the_full_assessment_on_those_articles(population):
+    full = assess(population, year=2023, explain=False)
+    part = assess(population, year=2023, explain=False, policy=get_policy().select(articles=[1, 3, 5]))
+    assert len(part.ledger) and set(part.ledger["article"]) <= {1, 3, 5}
+    want = full.ledger[full.ledger["article"].isin([1, 3, 5])].reset_index(drop=True)
+    assert part.ledger.reset_index(drop=True).equals(want)
+    for name in ("near_misses", "undetermined", "excluded"):
+        got, all_ = getattr(part, name), getattr(full, name)
+        assert len(got) == int(all_["article"].isin([1, 3, 5]).sum()), name
+    assert len(part.fees) == 0  # article 14 is not selected
+
+
+def test_a_selection_takes_parameter_changes():
+    part = get_policy().select(articles=[1]).with_parameters({"art01.above_scale_enter.amount": 123000})
+    assert part.param("art01.above_scale_enter.amount").at("2023-12-31") == 123000
+    assert get_policy().param("art01.above_scale_enter.amount").at("2023-12-31") != 123000
+    assert sorted(part.articles) == [1]
