@@ -106,24 +106,15 @@ def say(args, zh: str, en: str) -> str:
 
 # --------------------------------------------------------------------------- text tables
 def _width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
-
-
-def _pad(s: str, w: int, right: bool = False) -> str:
-    gap = " " * max(0, w - _width(s))
-    return gap + s if right else s + gap
+    from .present import display_width
+    return display_width(s)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence], right: Sequence[int] = ()) -> str:
-    """A plain text table that lines up Chinese (double-width) characters; the last column is not padded."""
-    rows = [["" if v is None else str(v) for v in r] for r in rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
-
-    def line(cells):
-        out = [_pad(c, widths[i], i in right) if i < len(cells) - 1 else c for i, c in enumerate(cells)]
-        return "  ".join(out).rstrip()
-    sep = "  ".join("-" * w for w in widths)
-    return "\n".join([line(list(headers)), sep] + [line(r) for r in rows])
+    """A plain text table that lines up Chinese (double-width) characters (:func:`kzpolicy.present.text_table`):
+    no index, no NaN/None/True/False — missing cells read —, yes/no reads 是/否."""
+    from .present import text_table
+    return text_table(headers, rows, right)
 
 
 def _section(title: str, body: str) -> str:
@@ -245,7 +236,11 @@ def _assess_table(a, d, args) -> str:
         out.append(_section(say(args, "无法判断", "Cannot decide"),
                             table(firm_h + [say(args, "条款", "Article"), say(args, "项目", "Item"), say(args, "原因", "Reason")], rows)))
     if d["excluded"]:
-        rows = [([r["firm_id"]] if multi else []) + [_article_label(args, r["article"]), lab(r["item"]), r["event_code"] or "", r["event_date"] or "", r[rsn]]
+        def event(code):
+            e = EVENT_CODES.get(code)
+            return "—" if not code else (e.en if en else e.zh) if e else code
+        rows = [([r["firm_id"]] if multi else []) + [_article_label(args, r["article"]), lab(r["item"]), event(r["event_code"]),
+                                                     r["event_date"] or "—", r[rsn]]
                 for r in d["excluded"]]
         out.append(_section(say(args, "不予奖补的事项", "Excluded events"),
                             table(firm_h + [say(args, "条款", "Article"), say(args, "项目", "Item"), say(args, "事项", "Event"),

@@ -14,6 +14,7 @@ from .explain import article_zh
 from .facts import profile_to_facts
 from .money import wan
 from .policy import Param, get_policy
+from . import present
 
 
 class Markdown(str):
@@ -63,64 +64,43 @@ def full_text(n: int, policy=None) -> Markdown:
 
 
 def format_value(p: Param, v) -> str:
-    if v is None:
-        return "不设 / none"
-    if p.unit in ("yuan", "yuan_per_year"):
-        s = f"{wan(int(v))}（{int(v):,} 元）"
-        return s + ("/年" if p.unit == "yuan_per_year" else "")
-    if p.unit == "ratio":
-        return f"{float(v) * 100:g}%"
-    if p.unit == "ratio_per_working_day":
-        return f"{float(v) * 1000:g}‰/工作日"
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    """A parameter value in reader words (200万元, 5%, 不设) — see :func:`kzpolicy.present.value_text`."""
+    return present.value_text(p, v)
 
 
-_BOUNDARY = {"inclusive": "含本数（以上/及以上）", "exclusive": "不含本数（超过/以下）", None: ""}
-_CAP_BOUNDARY = {"inclusive": "含本数（不超过）", "exclusive": "不含本数（以下）", None: ""}
+def parameter_table(n: int, policy=None, lang: str = "zh-en") -> present.Table:
+    """Every dated parameter of the article's items, in reader words: 项目, 参数, 取值 (with the boundary), 起始日期, 原文依据."""
+    return present.parameters(n, policy, lang=lang)
 
 
-def _boundary_text(name: str, p: Param) -> str:
-    """How the boundary reads: a floor (以上) and a cap (不超过) both include the number, worded as the text does."""
-    if name == "cap":
-        return _CAP_BOUNDARY[p.boundary]
-    return _BOUNDARY[p.boundary] + ("上限（不高于）" if p.bound == "upper" else "")
-
-
-def parameter_table(n: int, policy=None) -> pd.DataFrame:
-    """Every dated parameter of the article's items, as the YAML says."""
+def eligibility_table(n: int, policy=None, lang: str = "zh-en") -> present.Table:
+    """The article's eligibility rules: 资格, 条件 (zh and en), 方式 (all / any)."""
     pol = _pol(policy)
     rows = []
-    for key, it in pol.article(n).items.items():
-        for name, p in it.parameters.items():
-            for start, v in p.values.items():
-                rows.append({
-                    "项目 item": it.id, "名称": it.label.zh, "parameter": name, "取值 value": format_value(p, v),
-                    "起始 from": str(start), "边界 boundary": _boundary_text(name, p),
-                    "依据 citation": f"第{it.cite.clause}句：{it.cite.quote}",
-                })
-    return pd.DataFrame(rows)
-
-
-def eligibility_table(n: int, policy=None) -> pd.DataFrame:
-    pol = _pol(policy)
-    rows = []
-    for key, el in pol.article(n).eligibility.items():
+    for el in pol.article(n).eligibility.values():
         for c in el.conditions:
-            rows.append({"规则 rule": el.id, "条件 condition": c.zh, "condition (en)": c.en,
-                         "数据字段 field": c.field or f"event {c.event}", "方式 mode": "全部满足 all" if el.mode == "all" else "满足其一 any"})
-    return pd.DataFrame(rows)
+            rows.append({"rule": el.label.zh, "zh": c.zh, "en": c.en,
+                         "mode": "全部满足 all" if el.mode == "all" else "满足其一 any"})
+    df = pd.DataFrame(rows, columns=["rule", "zh", "en", "mode"])
+    return present.table(df, [present.Col("rule", "资格", "Rule"), present.Col("zh", "条件", "Condition"),
+                              present.Col("en", "Condition (English)", ""), present.Col("mode", "方式", "How")],
+                         lang=lang, wide=False)
 
 
-def interpretations(n: int, policy=None) -> pd.DataFrame:
-    """The registered readings that concern article ``n``."""
+def interpretations(n: int, policy=None, lang: str = "zh-en") -> present.Table:
+    """The registered readings that concern article ``n``: 问题, 读法, 说明 (zh, en), 默认."""
     pol = _pol(policy)
     rows = []
     for i in pol.interpretations.values():
         if n in i.articles:
             for key, r in i.readings.items():
-                rows.append({"id": i.id, "问题 question": i.question.zh, "口径 reading": key, "说明": r.zh,
-                             "reading (en)": r.en, "默认 default": "✓" if key == i.default else ""})
-    return pd.DataFrame(rows)
+                rows.append({"q": i.question.zh, "zh": r.zh, "en": r.en, "default": key == i.default})
+    df = pd.DataFrame(rows, columns=["q", "zh", "en", "default"])
+    return present.table(df, [present.Col("q", "问题", "Question"), present.Col("zh", "读法", "Reading"),
+                              present.Col("en", "Reading (English)", ""),
+                              present.Col(lambda d: ["是（默认）" if x else "" for x in d["default"]], "默认", "Default",
+                                          missing="")],
+                         lang=lang, wide=False)
 
 
 def param(path: str, date: str = "2023-12-31", policy=None):
@@ -140,35 +120,34 @@ def run(profile: dict, year: int = 2023, readings: Optional[Dict[str, str]] = No
     return assess(profile_to_facts(profile, name="example"), year=year, readings=readings, policy=policy)
 
 
-def awards(a: Assessment, lang: str = "zh") -> pd.DataFrame:
-    """The ledger as a reader sees it: article, item, amount in 万元 and the explanation."""
-    if not len(a.ledger):
-        return pd.DataFrame({"条 article": [], "项目 item": [], "金额 amount": [], "说明 explanation": []})
-    led = a.ledger
-    return pd.DataFrame({
-        "条 article": [article_zh(x) for x in led["article"]],
-        "项目 item": led["label_zh"] if lang == "zh" else led["label_en"],
-        "金额 amount": [wan(x) for x in led["amount_yuan"]],
-        "说明 explanation": led["explanation_zh"] if lang == "zh" else led["explanation_en"],
-    })
+def awards(a: Assessment, lang: str = "zh") -> present.Table:
+    """The ledger as a reader sees it: 条款, 项目, 金额（万元, exact）, 说明."""
+    return present.awards(a, lang)
 
 
 def outcome(a: Assessment) -> Markdown:
-    """Total, near-misses, undetermined and excluded, in two languages."""
+    """Total, near-misses, undetermined, excluded and fees, in two languages (items by name, not id)."""
+    def name(i):
+        return present.item_name(i, a.policy)
     lines = [f"**合计 Total：{wan(a.total_yuan)}（{a.total_yuan:,} 元）**"]
     for r in a.near_misses.to_dict("records"):
-        lines.append(f"- 差一点 Near miss（{r['item']}）：{r['message_zh']} / {r['message_en']}")
+        lines.append(f"- 差一点 Near miss（{name(r['item'])}）：{r['message_zh']} / {r['message_en']}")
     for r in a.undetermined.to_dict("records"):
-        lines.append(f"- 无法判断 Undetermined（{r['item']}）：{r['reason_zh']} / {r['reason_en']}")
+        lines.append(f"- 无法判断 Undetermined（{name(r['item'])}）：{r['reason_zh']} / {r['reason_en']}")
     for r in a.excluded.to_dict("records"):
-        lines.append(f"- 不予计算 Excluded（{r['item']}）：{r['reason_zh']} / {r['reason_en']}")
+        lines.append(f"- 不予计算 Excluded（{name(r['item'])}）：{r['reason_zh']} / {r['reason_en']}")
     for r in a.fees.to_dict("records"):
-        lines.append(f"- 收费 Fee（{r['item']}）：{r.get('explanation_zh', '')}")
+        text = r.get("explanation_zh") or f"{wan(int(r['fee_yuan']))}"
+        lines.append(f"- 收费 Fee（{name(r['item'])}，企业支付 paid by the firm）：{text}")
     return Markdown("\n".join(lines))
 
 
 def reading_effects(profile: dict, interp_id: str, year: int = 2023, policy=None) -> pd.DataFrame:
-    """Total award for ``profile`` under each reading of one interpretation."""
+    """Total award for ``profile`` under each reading of one interpretation.
+
+    A DataFrame for asserts (``口径 reading``, ``total_yuan``…) that displays as a reader's
+    table (读法 in words, 合计 in 万元; :func:`kzpolicy.present.reading_effects`).
+    """
     pol = _pol(policy)
     rows = []
     for key in pol.interpretations[interp_id].readings:
@@ -176,7 +155,7 @@ def reading_effects(profile: dict, interp_id: str, year: int = 2023, policy=None
         rows.append({"口径 reading": key, "默认 default": "✓" if key == pol.interpretations[interp_id].default else "",
                      "合计 total": wan(a.total_yuan), "total_yuan": a.total_yuan,
                      "无法判断 undetermined": len(a.undetermined)})
-    return pd.DataFrame(rows)
+    return present.reader_frame(pd.DataFrame(rows), lambda d: present.reading_effects(d, interp_id, pol))
 
 
 def profile(*events: dict, financials: Optional[dict] = None, **firm_fields) -> dict:

@@ -27,6 +27,7 @@ from .explain import article_zh
 from .facts import INDUSTRIES, FactsError, profile_to_facts
 from .money import wan
 from .policy import get_policy
+from . import present
 
 FIRM_ID = "CALC"
 #: how many years of revenue history the form offers at most (article 3 needs the years since establishment)
@@ -309,10 +310,12 @@ class Calculator:
             return f"<div style='color:#b00'><b>输入有误 / invalid input</b><ul>{items}</ul></div>"
         a = self.result
         parts = [f"<h4>合计 Total：{html.escape(wan(a.total_yuan))}（{a.total_yuan:,} 元 yuan）</h4>"]
-        for title, df in (("奖补 Awards", self.awards_frame()), ("差一点 Near misses", self.near_misses_frame()),
-                          ("无法判断 Cannot decide", self.undetermined_frame()), ("不予奖补 Excluded", excluded_frame(a))):
-            if len(df) or title.startswith("奖补"):
-                parts.append(f"<b>{title}</b>" + (df.to_html(index=False, escape=True) if len(df) else "<p>（无 none）</p>"))
+        views = (("奖补 Awards", present.awards(a, "zh")), ("差一点 Near misses", present.near_misses(a)),
+                 ("无法判断 Cannot decide", present.undetermined(a)), ("不予奖补 Excluded", present.excluded(a)),
+                 ("应急转贷资金使用费（企业支付）Bridge-loan fees (paid by the firm)", present.fees(a)))
+        for title, t in views:
+            if len(t) or title.startswith("奖补"):
+                parts.append(f"<b>{html.escape(title)}</b>" + (t.html() if len(t) else "<p>（无 none）</p>"))
         return "\n".join(parts)
 
     def _repr_mimebundle_(self, **kwargs):
@@ -320,16 +323,20 @@ class Calculator:
 
 
 def awards_frame(a: Optional[Assessment]) -> pd.DataFrame:
-    """The awards as a display table: 条款, 项目, 金额（万元）, 金额（元）, 说明."""
+    """The awards: 条款, 项目, 金额（万元）, 金额（元）, 说明 (a DataFrame that displays as a reader's table)."""
     cols = ["条款", "项目", "金额（万元）", "金额（元）", "说明"]
     if a is None or not len(a.ledger):
-        return pd.DataFrame(columns=cols)
-    led = a.ledger
-    return pd.DataFrame({
-        "条款": [article_zh(n) for n in led["article"]], "项目": led["label_zh"].to_numpy(),
-        "金额（万元）": [wan(y)[:-2] for y in led["amount_yuan"]], "金额（元）": led["amount_yuan"].to_numpy(),
-        "说明": led["explanation_zh"].to_numpy(),
-    }, columns=cols)
+        df = pd.DataFrame(columns=cols)
+    else:
+        led = a.ledger
+        df = pd.DataFrame({
+            "条款": [article_zh(n) for n in led["article"]], "项目": led["label_zh"].to_numpy(),
+            "金额（万元）": [present.wan_exact(y) for y in led["amount_yuan"]], "金额（元）": led["amount_yuan"].to_numpy(),
+            "说明": led["explanation_zh"].to_numpy() if "explanation_zh" in led else "",
+        }, columns=cols)
+    return present.reader_frame(df, lambda d: present.table(d, [
+        present.Col("条款", "条款"), present.Col("项目", "项目"), present.Col("金额（万元）", "金额（万元）"),
+        present.Col("金额（元）", "金额（元）", kind="yuan"), present.Col("说明", "说明")], wide=False))
 
 
 def _messages_frame(a: Optional[Assessment], table: str, text_col: str, header: str) -> pd.DataFrame:
@@ -337,9 +344,12 @@ def _messages_frame(a: Optional[Assessment], table: str, text_col: str, header: 
     cols = ["条款", "项目", header]
     df = None if a is None else getattr(a, table)
     if df is None or not len(df):
-        return pd.DataFrame(columns=cols)
-    return pd.DataFrame({"条款": [article_zh(n) for n in df["article"]],
-                         "项目": [a.policy.item(i).label.zh for i in df["item"]], header: df[text_col].to_numpy()}, columns=cols)
+        out = pd.DataFrame(columns=cols)
+    else:
+        out = pd.DataFrame({"条款": [article_zh(n) for n in df["article"]],
+                            "项目": [a.policy.item(i).label.zh for i in df["item"]], header: df[text_col].to_numpy()},
+                           columns=cols)
+    return present.reader_frame(out, lambda d: present.table(d, wide=False))
 
 
 def near_misses_frame(a: Optional[Assessment]) -> pd.DataFrame:

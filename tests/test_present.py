@@ -1,0 +1,123 @@
+"""The presentation layer: what a reader sees in any table (book, widgets, CLI, Excel)."""
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kzpolicy import guide, present as P
+from kzpolicy.policy import get_policy
+
+#: what must never reach a reader
+ARTEFACTS = re.compile(r"\bNaN\b|<NA>|\bNone\b|\bTrue\b|\bFalse\b|\bNaT\b|dtype|\{'|…|\bart\d{2}\.[a-z_]+")
+
+
+def _mixed():
+    return pd.DataFrame({
+        "item": ["art05.equipment_subsidy", "art01.above_scale_enter", None],
+        "article": [5, 1, np.nan],
+        "amount_yuan": pd.array([150000, 12345, None], dtype="Int64"),
+        "estimate_yuan": [23246598, 5, 149999],
+        "ok": [True, False, None],
+        "share": [0.415332, 0.05, np.nan],
+        "when": [pd.Timestamp("2023-09-01"), pd.NaT, dt.date(2024, 1, 2)],
+        "extra": [{"a": 1}, ["x", "y"], np.nan],
+    })
+
+
+COLS = [P.Col("item", "项目", "Item", "item"), P.Col("article", "条款", "Article", "article"),
+        P.Col("amount_yuan", "金额", "Amount", "wan"), P.Col("estimate_yuan", "估算", "Estimate", "wan_est"),
+        P.Col("ok", "符合", "Eligible", "bool"), P.Col("share", "占比", "Share", "pct"),
+        P.Col("when", "日期", "Date", "date"), P.Col("extra", "其他", "Other")]
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-en"])
+def test_mixed_input_shows_no_programming_artefacts(lang):
+    t = P.table(_mixed(), COLS, lang=lang)
+    for out in (t.html(), t.text(), t.frame.to_string(index=False)):
+        assert not ARTEFACTS.search(out), ARTEFACTS.search(out)
+    assert t.frame.iloc[0].tolist()[:3] == ["第五条 存量企业新增设备投资补助", "第五条", "15"]
+    assert t.frame.iloc[2, 0] == P.MISSING and t.frame.iloc[2, 2] == P.MISSING
+
+
+def test_headers_are_chinese_with_units_and_english_beside():
+    t = P.table(_mixed(), COLS, lang="zh-en")
+    assert t.columns[2] == "金额（万元） Amount (10,000 yuan)"
+    assert all(re.match(r"[\u4e00-\u9fff]", c) for c in t.columns)
+    assert '<span class="kz-en" lang="en">Amount (10,000 yuan)</span>' in t.html()
+    assert P.table(_mixed(), COLS).columns[2] == "金额（万元）"
+
+
+@pytest.mark.parametrize("bad", ["amount_yuan", "firm_awards_万元", "explanation_zh", "cap_applied"])
+def test_internal_headers_are_refused(bad):
+    with pytest.raises(ValueError, match="internal name"):
+        P.table(pd.DataFrame({bad: [1]}))
+
+
+def test_precision_exact_awards_exact_estimates_rounded():
+    assert P.cell(12345, "wan") == "1.2345"
+    assert P.cell(2000000, "money") == "200万元"
+    assert P.cell(23246598, "wan_est") == "2,324.7"
+    assert P.cell(23246500, "wan_est") == "2,324.7"       # half up, from exact yuan
+    assert P.cell(23246499, "wan_est") == "2,324.6"
+    assert P.cell(-19917077, "wan_est", digits=0) == "-1,992"
+    assert P.cell(0.415332, "pct") == "41.5%" and P.cell(0.05, "pct") == "5%"
+    assert P.cell(True, "bool") == "是" and P.cell(np.bool_(False), "text") == "否"
+    assert P.cell(pd.NA, "wan", missing=P.NOT_READ) == "未读取"
+
+
+def test_html_is_deterministic_with_classes_and_no_index():
+    a, b = P.table(_mixed(), COLS).html(), P.table(_mixed(), COLS).html()
+    assert a == b
+    assert 'class="kz-table kz-wide"' in a and "overflow-x:auto" in a
+    assert "<th" in a and ">0<" not in a and "id=" not in a
+    narrow = P.table(pd.DataFrame({"项目": ["甲"]}))
+    assert 'class="kz-table"' in narrow.html() and not narrow.wide
+
+
+def test_text_is_escaped_in_html():
+    t = P.table(pd.DataFrame({"名称": ["<script>x</script>"]}))
+    assert "<script>" not in t.html()
+
+
+def test_parameter_table_reads_like_the_text():
+    t = guide.parameter_table(5)
+    f = t.frame
+    pol = get_policy()
+    floor = pol.param("art05.equipment_subsidy.floor").at("2023-12-31")
+    row = f[f["参数 Figure"] == "门槛"].iloc[0]
+    assert row["项目 Item"] == "第五条 " + pol.item("art05.equipment_subsidy").label.zh
+    assert row["取值 Value"].startswith(P.wan(floor).replace("万元", "") + "万元（含本数，“及以上”）")
+    assert not ARTEFACTS.search(t.html())
+    assert "floor" not in t.text() and "art05" not in t.text()
+
+
+@pytest.mark.parametrize("n", sorted(get_policy().articles))
+def test_every_article_table_is_clean(n):
+    for t in (guide.parameter_table(n), guide.eligibility_table(n), guide.interpretations(n)):
+        out = t.html() + t.text()
+        assert not ARTEFACTS.search(out), (n, ARTEFACTS.search(out))
+    assert not re.search(r"[a-z_]{3,}", guide.parameter_table(n, lang="zh").text())  # no parameter ids
+
+
+def test_awards_and_outcome_name_items_not_ids():
+    a = guide.run(guide.profile({"date": "2023-09-01", "code": "equipment.investment", "amount": 1900000, "progress": 0.9}))
+    out = str(guide.outcome(a)) + guide.awards(a).text() + P.near_misses(a).html()
+    assert not ARTEFACTS.search(out)
+    assert "存量企业新增设备投资补助" in out
+
+
+def test_reading_effects_frame_keeps_data_and_displays_words():
+    p = guide.profile({"date": "2023-08-15", "code": "above_scale.enter"})
+    eff = guide.reading_effects(p, "art01-reentry")
+    assert isinstance(eff.set_index("口径 reading").loc["once_ever", "total_yuan"], (int, np.integer))
+    shown = eff._repr_html_() + repr(eff)
+    assert "total_yuan" not in shown and "once_ever" not in shown
+    assert get_policy().interpretations["art01-reentry"].readings["once_ever"].zh in shown
+
+
+def test_text_table_lines_up_chinese():
+    s = P.text_table(["名称", "金额（万元）"], [["甲", "1"], ["乙乙乙", "20"]], right=[1])
+    lines = s.splitlines()
+    assert len({P.display_width(x) for x in lines[1:]}) == 1
