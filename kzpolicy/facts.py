@@ -17,9 +17,9 @@ from typing import Dict, List, Optional, Sequence, Union
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import yaml
 from pandas._libs import lib as _lib
 
+from . import yamlio
 from .events import EVENT_CODES, EVENT_FIELDS
 
 INDUSTRIES = ("manufacturing", "mining", "utilities", "other")
@@ -732,11 +732,9 @@ def load_profile(path: Union[str, Path]) -> Facts:
     """One firm from a YAML profile (see README: firm, financials, events)."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FactsError([f"{path}: file not found"]) from None
-    except yaml.YAMLError as e:
-        raise FactsError([f"{path}: not valid YAML ({e})"]) from None
+        data = yamlio.load(path)  # the package's one safe YAML loader
+    except yamlio.YamlError as e:
+        raise FactsError([str(e)]) from None
     return profile_to_facts(data, name=path.name)
 
 

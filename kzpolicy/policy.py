@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Literal, Optional, Union
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import yamlio
 
 POLICIES_DIR = Path(__file__).parent / "policies"
 DEFAULT_POLICY = "kaizhou_2023_27"
@@ -32,59 +33,12 @@ class NotInForce(ValueError):
 
 
 # --------------------------------------------------------------------------- YAML
-class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicated keys (a repeated key must not silently win)."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    seen = {}
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise PolicyError(
-                f"line {key_node.start_mark.line + 1}: key {key!r} appears twice "
-                f"(first on line {seen[key] + 1}); remove one"
-            )
-        seen[key] = key_node.start_mark.line
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _duplicates(node, path=()):
-    """Refuse a repeated key anywhere in a composed YAML tree, naming its key path."""
-    if isinstance(node, yaml.MappingNode):
-        seen = {}
-        for k, v in node.value:
-            key = k.value if isinstance(k, yaml.ScalarNode) else str(k.value)
-            if key in seen:
-                where = _path_text(path + (key,))
-                raise PolicyError(f"{where}: key {key!r} appears twice (lines {seen[key] + 1} and {k.start_mark.line + 1}); remove one")
-            seen[key] = k.start_mark.line
-            _duplicates(v, path + (key,))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, v in enumerate(node.value):
-            _duplicates(v, path + (i,))
-
-
-def _path_text(path) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(top level)"
-
-
 def load_yaml(path: Path) -> Any:
+    """The package's one safe YAML loader (:mod:`kzpolicy.yamlio`); a problem is a :class:`PolicyError`."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-        _duplicates(yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-        return yaml.load(text, Loader=_StrictLoader)
-    except PolicyError as e:
-        raise PolicyError(f"{path}: {e}") from None
-    except yaml.YAMLError as e:
-        raise PolicyError(f"{path}: not valid YAML: {e}") from None
+        return yamlio.load(path)
+    except yamlio.YamlError as e:
+        raise PolicyError(str(e)) from None
 
 
 # --------------------------------------------------------------------------- models
@@ -569,9 +523,21 @@ def load_policy(name_or_path: Union[str, Path] = DEFAULT_POLICY) -> Policy:
     if not folder.is_dir():
         known = sorted(p.name for p in POLICIES_DIR.iterdir() if p.is_dir())
         raise PolicyError(f"no policy folder {name_or_path!r}; known policies: {known}")
+    if not (folder / "policy.yaml").is_file():
+        raise PolicyError(f"{folder}: not a policy folder: it has no policy.yaml (see kzpolicy/policies/* for the layout)")
     meta = _parse(Meta, load_yaml(folder / "policy.yaml"), folder / "policy.yaml")
     articles: Dict[int, Article] = {}
-    for f in sorted((folder / "articles").glob("*.yaml")):
+    art_dir = folder / "articles"
+    files = sorted(p for p in art_dir.iterdir() if not p.name.startswith(".")) if art_dir.is_dir() else []
+    for f in files:  # every file is read or named: nothing in articles/ is silently skipped
+        if f.suffix != ".yaml" or not f.is_file():
+            hint = (f"rename it to {f.stem}.yaml" if f.suffix.lower() in (".yml", ".yaml")
+                    else "articles/ holds only artNN_slug.yaml files; move it elsewhere")
+            raise PolicyError(f"{f}: not read as an article: {hint}")
+    if not files:
+        raise PolicyError(f"{folder}: the policy has no articles: put one artNN_slug.yaml per article in "
+                          f"{art_dir} (see kzpolicy/policies/{DEFAULT_POLICY}/articles)")
+    for f in files:
         art = _parse(Article, load_yaml(f), f)
         if f.stem != art.key:
             raise PolicyError(f"{f}: file name must be {art.key}.yaml (article {art.article}, slug {art.slug})")

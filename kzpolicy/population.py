@@ -26,8 +26,8 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from . import yamlio
 from .facts import TABLES, Facts, Source, _dtype, validate
 from .policy import get_policy
 
@@ -43,7 +43,7 @@ ASSUMPTION_NOTE = "含假设参数（合成总体） / uses assumptions (synthet
 # --------------------------------------------------------------------------- parameters
 def load_calibration(path: Union[str, Path, None] = None) -> Dict[str, dict]:
     """The public calibration targets (value, unit, source, excerpt, quality)."""
-    return yaml.safe_load(Path(path or CALIBRATION_FILE).read_text(encoding="utf-8"))
+    return yamlio.load(Path(path or CALIBRATION_FILE))
 
 
 def load_assumptions(assumptions: Union[str, Path, dict, None] = None) -> dict:
@@ -53,11 +53,11 @@ def load_assumptions(assumptions: Union[str, Path, dict, None] = None) -> dict:
     a dotted path to an entry (its ``value`` is replaced) or to a key inside an event spec.
     An unknown path is an error (a misspelt assumption must not vanish).
     """
-    base = yaml.safe_load(ASSUMPTIONS_FILE.read_text(encoding="utf-8"))
+    base = yamlio.load(ASSUMPTIONS_FILE)
     if assumptions is None:
         return base
     if isinstance(assumptions, (str, Path)):
-        return yaml.safe_load(Path(assumptions).read_text(encoding="utf-8"))
+        return yamlio.load(Path(assumptions))
     if not isinstance(assumptions, dict):
         raise TypeError("assumptions must be a YAML path, a dict of overrides, or None")
     if set(assumptions) <= set(base) and all(isinstance(v, dict) for v in assumptions.values()) and "events" in assumptions:

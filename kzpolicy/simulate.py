@@ -19,8 +19,8 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from . import yamlio
 from .engine import assess, budget_lines
 from .facts import Facts
 from .policy import Policy, get_policy
@@ -353,10 +353,7 @@ class Scenario:
         path = None
         if isinstance(source, (str, Path)):
             path = Path(source)
-            try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise ValueError(f"{path}: scenario file not found") from None
+            data = yamlio.load(path)  # YamlError (a ValueError) names the file and line
         else:
             data = source
         where = str(path) if path else "scenario"

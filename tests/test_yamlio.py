@@ -1,0 +1,190 @@
+"""The package's one YAML loader (kzpolicy.yamlio): safe, bounded, numbers as written, one typed error.
+
+Every test feeds the hostile text a user could write and checks the answer a user sees:
+a YamlError (a ValueError) naming the file and line, quickly, or the value as written.
+"""
+import datetime as dt
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kzpolicy import yamlio
+from kzpolicy.yamlio import YamlError, load, loads
+
+
+def _err(text, source="f.yaml") -> YamlError:
+    with pytest.raises(YamlError) as e:
+        loads(text, source=source)
+    assert isinstance(e.value, ValueError)
+    assert str(e.value).startswith(source), str(e.value)
+    return e.value
+
+
+# --------------------------------------------------------------------------- numbers as written
+def test_yaml_1_1_surprises_are_switched_off():
+    d = loads("a: 03000000\nb: yes\nc: no\nd: on\ne: off\nf: 0x1A\ng: 1_000\nh: 1:30\ni: 0o17\nj: y\n")
+    assert d == {"a": "03000000", "b": "yes", "c": "no", "d": "on", "e": "off", "f": "0x1A", "g": "1_000",
+                 "h": "1:30", "i": "0o17", "j": "y"}
+
+
+def test_plain_numbers_dates_and_booleans_still_read():
+    d = loads("a: 3000000\nb: -5\nc: 0.05\nd: 1.0e+19\ne: 2e3\nf: true\ng: False\nh: 2023-05-30\ni: ~\nj: 0\n"
+              "k: {2023-05-30: 200000}\n")
+    assert d == {"a": 3000000, "b": -5, "c": 0.05, "d": 1.0e19, "e": 2000.0, "f": True, "g": False,
+                 "h": dt.date(2023, 5, 30), "i": None, "j": 0, "k": {dt.date(2023, 5, 30): 200000}}
+    assert type(d["a"]) is int and type(d["f"]) is bool
+
+
+@pytest.mark.parametrize("text", ["a: .nan", "a: .NaN", "a: -.inf", "a: .Inf", "a: !!float nan", "a: !!float inf"])
+def test_nan_and_infinity_are_refused(text):
+    assert "NaN and infinity are not accepted" in str(_err(text))
+
+
+@pytest.mark.parametrize("text, must", [("a: !!int 0x1A", "decimal"), ("a: !!int 017", None), ("a: !!bool yes", "true or false")])
+def test_explicit_tags_do_not_bring_back_octal_or_yes(text, must):
+    if must is None:
+        assert loads(text) == {"a": 17}  # decimal, never octal 15
+    else:
+        assert must in str(_err(text))
+
+
+@pytest.mark.parametrize("text, line", [("x: 1\nvalues: {2023-02-30: 1}", 2), ("d: 2023-13-01", 1)])
+def test_impossible_date_is_refused_with_its_line(text, line):
+    e = _err(text)
+    assert e.line == line and "not a real date" in str(e) and f"line {line}" in str(e)
+
+
+# --------------------------------------------------------------------------- duplicates
+def test_duplicate_key_is_refused_naming_key_path_and_both_lines():
+    e = _err("firm:\n  id: A\n  industry: manufacturing\n  id: B\n")
+    msg = str(e)
+    assert "firm.id" in msg and "appears twice" in msg and "lines 2 and 4" in msg and e.line == 4
+
+
+def test_duplicate_key_in_a_list_item_names_the_index():
+    assert "events[1].code" in str(_err("events:\n- {code: a}\n- {code: a, code: b}\n"))
+
+
+def test_keys_equal_after_reading_are_duplicates_too():
+    assert "appears twice" in str(_err("a: {1: x, +1: y}"))
+
+
+def test_merge_key_is_not_a_duplicate():
+    assert loads("b: &b {x: 1, y: 2}\nd:\n  <<: *b\n  x: 3\n")["d"] == {"x": 3, "y": 2}
+
+
+# --------------------------------------------------------------------------- bounds, aliases, recursion
+def _laughs(levels=9, width=10):
+    lines = ["l0: &l0 [" + ",".join(["lol"] * width) + "]"]
+    for i in range(1, levels + 1):
+        lines.append(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_is_refused_fast_with_a_short_message():
+    t = time.perf_counter()
+    e = _err(_laughs())
+    assert time.perf_counter() - t < 1.0
+    assert len(str(e)) < 300
+
+
+def test_too_many_aliases_is_refused():
+    text = "a: &a 1\nb: [" + ", ".join(["*a"] * (yamlio.MAX_ALIASES + 1)) + "]\n"
+    assert "aliases" in str(_err(text))
+
+
+def test_a_few_aliases_are_fine():
+    assert loads("a: &a {x: 1}\nb: *a\nc: *a\n") == {"a": {"x": 1}, "b": {"x": 1}, "c": {"x": 1}}
+
+
+@pytest.mark.parametrize("text", ["a: &a [*a]", "a: &a {b: *a}", "a: &a [1, [2, *a]]"])
+def test_recursive_alias_is_refused(text):
+    assert "recursive alias" in str(_err(text))
+
+
+@pytest.mark.parametrize("text", ["[" * 10000 + "]" * 10000, "a: " + "{b: " * 5000 + "1" + "}" * 5000,
+                                  "".join(" " * i + "- \n" for i in range(0, 3000, 2))])
+def test_deep_nesting_is_refused_without_recursion_error(text):
+    t = time.perf_counter()
+    assert "nest" in str(_err(text))  # ours, or libyaml's own "exceeded maximum nesting depth"
+    assert time.perf_counter() - t < 1.0
+
+
+def test_oversized_file_is_refused_before_reading(tmp_path):
+    f = tmp_path / "big.yaml"
+    f.write_bytes(b"a: " + b"x" * (yamlio.MAX_BYTES + 1))
+    with pytest.raises(YamlError, match="at most"):
+        load(f)
+
+
+# --------------------------------------------------------------------------- tags, syntax, messages
+@pytest.mark.parametrize("text", ["!!python/object/apply:os.system ['echo hi']", "a: !!python/name:os.system ''",
+                                  "a: !!python/tuple [1, 2]"])
+def test_python_tags_are_refused_with_a_clear_message(text):
+    msg = str(_err(text))
+    assert "Python" in msg and "never allowed" in msg
+
+
+@pytest.mark.parametrize("text", ["a: !foo 1", "a: !!binary aGVsbG8=", "a: !!set {x}", "a: !!omap [{a: 1}]"])
+def test_other_tags_are_refused(text):
+    assert "is not allowed here" in str(_err(text))
+
+
+def test_syntax_errors_name_the_line_and_stay_short():
+    e = _err("a: 1\nb: [1, 2\nc: " + "x" * 5000)
+    assert e.line is not None and len(str(e)) < 400
+
+
+def test_excerpt_cuts_and_escapes():
+    s = yamlio.excerpt("=" + "x" * 500 + "\x07")
+    assert len(s) <= yamlio.EXCERPT + 2 and "\x07" not in s
+
+
+def test_file_errors_are_yaml_errors(tmp_path):
+    with pytest.raises(YamlError, match="file not found"):
+        load(tmp_path / "missing.yaml")
+    with pytest.raises(YamlError, match="folder"):
+        load(tmp_path)
+    (tmp_path / "bin.yaml").write_bytes(b"\x00\x01\x02\xff\xfe")
+    with pytest.raises(YamlError):
+        load(tmp_path / "bin.yaml")
+
+
+def test_gbk_and_utf16_files_are_read(tmp_path):
+    (tmp_path / "g.yaml").write_bytes("名称: 开州\n".encode("gbk"))
+    (tmp_path / "u.yaml").write_bytes("名称: 开州\n".encode("utf-16"))
+    (tmp_path / "b.yaml").write_bytes("名称: 开州\n".encode("utf-8-sig"))
+    for f in ("g", "u", "b"):
+        assert load(tmp_path / f"{f}.yaml") == {"名称": "开州"}
+    assert yamlio.read_text(tmp_path / "g.yaml")[1] == "GB18030"
+
+
+def test_every_package_yaml_loads_with_the_one_loader():
+    """The switch to the strict loader changed no value in the package's own files (no yes/no, no octal)."""
+    from pathlib import Path
+
+    import yaml
+    root = Path(yamlio.__file__).parent
+    files = sorted(root.rglob("*.yaml")) + sorted((root.parent / "scenarios").glob("*.yaml")) + \
+        sorted((root.parent / "tests" / "cases").glob("*.yaml"))
+    assert len(files) > 50
+    for f in files:
+        assert load(f) == yaml.safe_load(f.read_text(encoding="utf-8")), f
+
+
+# --------------------------------------------------------------------------- fuzz
+_TOKENS = list("ab01:-[]{},&*!?'\"#|>%@`\n .~<\t") + ["yes", "2023-02-30", "!!python/", "&a ", "*a", "<<: ", ".nan",
+                                                       "03000000", "\n  ", "\n- "]
+_yamlish = st.lists(st.sampled_from(_TOKENS), max_size=80).map("".join)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(_yamlish, st.text(max_size=200)))
+def test_fuzz_any_text_parses_or_gives_one_clean_error(text):
+    try:
+        loads(text, source="fuzz.yaml")
+    except YamlError as e:
+        msg = str(e)
+        assert msg.startswith("fuzz.yaml") and len(msg) < 600
