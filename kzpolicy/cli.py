@@ -122,8 +122,8 @@ def _section(title: str, body: str) -> str:
 
 
 def _article_label(args, n) -> str:
-    from .explain import article_zh
-    return article_zh(int(n)) if getattr(args, "lang", "zh") != "en" else f"Art. {int(n)}"
+    a = get_policy(getattr(args, "policy", None)).article(int(n))
+    return a.cite_zh if getattr(args, "lang", "zh") != "en" else a.cite_en
 
 
 def _wan_num(yuan) -> str:
@@ -280,7 +280,7 @@ def cmd_articles(args) -> int:
     rows = []
     for n, a in pol.articles.items():
         ch = chapters.get(a.chapter)
-        ch_txt = (f"{a.chapter} {ch.en if args.lang == 'en' else ch.zh}" if ch else str(a.chapter))
+        ch_txt = (ch.en if args.lang == 'en' else ch.heading_zh) if ch else str(a.chapter)
         money = say(args, "是", "yes") if a.has_money else say(args, "否", "no")
         rows.append([_article_label(args, n), ch_txt, a.title.zh, a.title.en, money])
     print(say(args, f"{pol.meta.doc_no or pol.id}：共{len(rows)}条", f"{pol.meta.doc_no or pol.id}: {len(rows)} articles"))
@@ -295,10 +295,10 @@ _UNIT = {
 }
 
 
-def fmt_value(v, unit: str) -> str:
-    """A parameter value for display, exactly as stored (null is 'not set', never 0)."""
+def fmt_value(v, unit: str, no_cap: bool = False) -> str:
+    """A parameter value for display, exactly as stored (null is "no cap" or "not read", never 0)."""
     if v is None:
-        return "null（未设定 / not set）"
+        return "null（原文未设上限 / the text sets no cap）" if no_cap else "null（未读取 / not read）"
     if unit in ("yuan", "yuan_per_year"):
         return f"{yi_or_wan(int(v))}（{int(v):,} yuan）" + ("/年" if unit == "yuan_per_year" else "")
     if unit == "ratio":
@@ -308,8 +308,26 @@ def fmt_value(v, unit: str) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-_BOUNDARY = {"inclusive": ("含本数（如“以上”“及以上”“不超过”）", "the stated figure itself qualifies"),
-             "exclusive": ("不含本数（如“超过”“突破”“不满”）", "the stated figure itself does not qualify")}
+_BOUNDARY = {"inclusive": ("含本数", "the stated figure itself qualifies"),
+             "exclusive": ("不含本数", "the stated figure itself does not qualify")}
+
+
+def _boundary_lines(args, p) -> List[str]:
+    """The statute's word beside its boundary: “及以上”（含本数）; a departure names its registered reading."""
+    out = []
+    kind = p.boundary or ("inclusive" if p.bound == "upper" else None)
+    if p.word or kind:
+        bz, be = _BOUNDARY[kind] if kind else ("", "")
+        word = f"“{p.word}”" if p.word else ""
+        out.append(say(args, f"边界：{word}{'（' + bz + '）' if bz else ''}",
+                       f"boundary: {word + ' ' if word else ''}{kind or ''}{' (' + be + ')' if be else ''}"))
+    if p.boundary_reading:
+        out.append(say(args, f"边界依解释 {p.boundary_reading}", f"boundary per interpretation {p.boundary_reading}"))
+    if p.bound == "upper":
+        out.append(say(args, "上限值", "upper bound"))
+    if p.no_cap:
+        out.append(say(args, "原文未设上限", "the text sets no cap"))
+    return out
 
 
 @subcommand("show", "显示一条条款：原文、参数、解释 / show one article: text, parameters, interpretations",
@@ -319,22 +337,21 @@ def cmd_show(args) -> int:
     pol = get_policy(args.policy)
     a = pol.article(args.article)
     m = pol.meta
-    lines = [f"{_article_label(args, a.article)}　{a.title.zh} / {a.title.en}"]
+    lines = [f"{a.heading_zh} / {a.cite_en}: {a.title.en}"]
     ch = {c.chapter: c for c in m.chapters}.get(a.chapter)
-    from .explain import article_zh
-    cite = (f"{m.doc_no or m.id}《{m.title.zh}》{article_zh(a.article)}" if args.lang != "en"
-            else f"{m.doc_no or m.id} ({m.title.en}), article {a.article}")
+    cite = (f"{m.doc_no or m.id}《{m.title.zh}》{a.cite_zh}" if args.lang != "en"
+            else f"{m.doc_no or m.id} ({m.title.en}), {a.cite_en}")
     lines.append(say(args, "出处：", "Source: ") + cite)
     if m.issuer and m.issued:
         lines.append(say(args, f"发布：{m.issuer.zh}，{m.issued}；施行：{m.effective}",
                          f"Issued by {m.issuer.en} on {m.issued}; in force from {m.effective}"))
     if ch:
-        lines.append(say(args, f"第{ch.chapter}章：{ch.zh}", f"Chapter {ch.chapter}: {ch.en}"))
+        lines.append(say(args, f"所在部分：{ch.heading_zh}", f"Part {ch.chapter}: {ch.en}"))
     lines.append(say(args, "责任单位：", "Responsible units: ") + "、".join(a.responsible))
     lines.append("")
-    lines.append(say(args, "原文（逐款）", "Text (verbatim, clause by clause)"))
+    lines.append(say(args, "原文（逐句）", "Text (verbatim, sentence by sentence)"))
     for c in a.clauses:
-        lines.append(f"  [{c.clause}] {c.text_zh}")
+        lines.append(f"  {say(args, f'第{c.clause}句', f'sentence {c.clause}')}  {c.text_zh}")
     lines.append("")
     lines.append(say(args, "英文概要", "Summary") + f": {a.summary_en}")
     if a.items:
@@ -342,18 +359,13 @@ def cmd_show(args) -> int:
         lines.append(say(args, "参数", "Parameters"))
         for key, it in a.items.items():
             lines.append(f"  {it.id}  {it.label.zh} / {it.label.en}  [{it.kind}]")
-            lines.append("    " + say(args, f"引文（第{it.cite.clause}款）：", f"Quote (clause {it.cite.clause}): ") + it.cite.quote)
+            lines.append("    " + say(args, f"引文（{a.cite_zh}第{it.cite.clause}句）：", f"Quote ({a.cite_en}, sentence {it.cite.clause}): ") + it.cite.quote)
             if it.events:
                 lines.append("    " + say(args, "事项代码", "Event codes") + ": " + ", ".join(it.events))
             for pname, p in it.parameters.items():
                 uz, ue = _UNIT[p.unit]
-                vals = "; ".join(f"{d}: {fmt_value(v, p.unit)}" for d, v in p.values.items())
-                extra = []
-                if p.boundary:
-                    bz, be = _BOUNDARY[p.boundary]
-                    extra.append(say(args, f"边界：{bz}", f"boundary: {p.boundary} ({be})"))
-                if p.bound == "upper":
-                    extra.append(say(args, "上限值（不高于/不超过）", "upper bound"))
+                vals = "; ".join(f"{d}: {fmt_value(v, p.unit, p.no_cap)}" for d, v in p.values.items())
+                extra = _boundary_lines(args, p)
                 if p.note:
                     extra.append(say(args, p.note.zh, p.note.en))
                 lines.append(f"    - {pname} [{say(args, uz, ue)}] {vals}" + (f"  ({'; '.join(extra)})" if extra else ""))

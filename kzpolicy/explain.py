@@ -10,23 +10,11 @@ import numpy as np
 import pandas as pd
 
 from .money import wan, yi_or_wan
-from .policy import Policy
+from .policy import Policy, cn_number, get_policy  # noqa: F401  (cn_number: re-exported)
 
-_DIGITS = "零一二三四五六七八九"
-
-
-def cn_number(n: int) -> str:
-    """1 -> 一, 10 -> 十, 16 -> 十六, 24 -> 二十四."""
-    n = int(n)
-    if n < 10:
-        return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    s = ("" if tens == 1 else _DIGITS[tens]) + "十"
-    return s + (_DIGITS[ones] if ones else "")
-
-
-def article_zh(n: int) -> str:
-    return f"第{cn_number(n)}条"
+def article_zh(n: int, policy=None) -> str:
+    """How the document cites measure ``n``: 第（五）项 (its own numbering; see Article.cite_zh)."""
+    return get_policy(policy).article(int(n)).cite_zh
 
 
 def _d(x) -> str:
@@ -39,7 +27,7 @@ def _pct(x) -> str:
 
 def explain_line(row, item, year: int):
     """(zh, en) for one ledger row."""
-    a_zh, a_en = article_zh(item.article), f"Article {item.article}"
+    a_zh, a_en = item.cite_zh, item.cite_en
     c = item.cite.clause
     lab_zh, lab_en = item.label.zh, item.label.en
     amt = int(row["amount_yuan"])
@@ -49,10 +37,10 @@ def explain_line(row, item, year: int):
         per = int(row["basis_yuan"]) if not pd.isna(row["basis_yuan"]) else amt
         if q > 1:
             zh = f"依据{a_zh}：{lab_zh}，{_d(row['event_date'])}，{q}项×{wan(per)}，共{wan(amt)}。"
-            en = f"{a_en} (clause {c}): {lab_en} on {_d(row['event_date'])}: {q} × {per:,} yuan = {amt:,} yuan."
+            en = f"{a_en} (sentence {c}): {lab_en} on {_d(row['event_date'])}: {q} × {per:,} yuan = {amt:,} yuan."
         else:
             zh = f"依据{a_zh}：{lab_zh}（{_d(row['event_date'])}），一次性奖励{wan(amt)}。"
-            en = f"{a_en} (clause {c}): {lab_en} ({_d(row['event_date'])}): one-off award of {amt:,} yuan."
+            en = f"{a_en} (sentence {c}): {lab_en} ({_d(row['event_date'])}): one-off award of {amt:,} yuan."
     elif k == "ladder_award":
         before = int(row["basis2_yuan"]) if not pd.isna(row["basis2_yuan"]) else 0
         full = int(row["basis_yuan"])
@@ -72,7 +60,7 @@ def explain_line(row, item, year: int):
         cap = "（已按上限封顶）" if bool(row["cap_applied"]) else ""
         zh = (f"依据{a_zh}：{lab_zh}，投资额{wan(base)}（不低于{wan(floor)}），投资进度{_pct(prog)}，"
               f"按{_pct(rate)}补助{wan(amt)}{cap}。")
-        en = (f"{a_en} (clause {c}): {lab_en}: investment of {base:,} yuan (floor {floor:,}), progress {_pct(prog)}, "
+        en = (f"{a_en} (sentence {c}): {lab_en}: investment of {base:,} yuan (floor {floor:,}), progress {_pct(prog)}, "
               f"{_pct(rate)} subsidy = {amt:,} yuan{' (capped)' if cap else ''}.")
     elif k == "rd_subsidy":
         base_year, stock, inc = int(row["quantity"]), int(row["basis_yuan"]), int(row["basis2_yuan"])
@@ -87,7 +75,7 @@ def explain_line(row, item, year: int):
         capped = bool(row["cap_applied"])
         zh = (f"依据{a_zh}：{lab_zh}（{_d(row['event_date'])}），市级奖补{wan(reward)}×{_pct(share)}"
               + (f"，超过上限{wan(cap)}，按上限奖励{wan(amt)}。" if capped else f"＝{wan(amt)}（不超过{wan(cap)}）。"))
-        en = (f"{a_en} (clause {c}): {lab_en} ({_d(row['event_date'])}): {_pct(share)} of the municipal reward of {reward:,} yuan"
+        en = (f"{a_en} (sentence {c}): {lab_en} ({_d(row['event_date'])}): {_pct(share)} of the municipal reward of {reward:,} yuan"
               + (f" exceeds the cap, so {amt:,} yuan." if capped else f" = {amt:,} yuan (cap {cap:,})."))
     else:
         zh = f"依据{a_zh}：{lab_zh}，{wan(amt)}。"
@@ -109,9 +97,9 @@ def explain(ledger: pd.DataFrame, policy: Policy, year: int) -> pd.DataFrame:
 
 
 def fee_text(row, item) -> tuple:
-    a_zh = article_zh(item.article)
+    a_zh = item.cite_zh
     zh = (f"依据{a_zh}：应急转贷本金{wan(row['principal_yuan'])}，{_d(row['start'])}至{_d(row['end'])}共"
           f"{int(row['working_days'])}个工作日，按每个工作日{float(row['daily_rate']) * 1000:g}‰计收资金使用费{wan(row['fee_yuan'])}。")
-    en = (f"Article {item.article}: bridge loan of {int(row['principal_yuan']):,} yuan from {_d(row['start'])} to {_d(row['end'])}, "
+    en = (f"{item.cite_en}: bridge loan of {int(row['principal_yuan']):,} yuan from {_d(row['start'])} to {_d(row['end'])}, "
           f"{int(row['working_days'])} working days at {float(row['daily_rate']) * 1000:g}‰ a working day: fee {int(row['fee_yuan']):,} yuan.")
     return zh, en

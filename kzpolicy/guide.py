@@ -38,11 +38,12 @@ def citation_box(n: int, policy=None) -> Markdown:
     ch = next((c for c in m.chapters if c.chapter == a.chapter), None)
     units = "、".join(a.responsible) if a.responsible else "（原文未列责任单位 / none listed）"
     lines = [
-        f"> **{article_zh(n)}　{a.title.zh}** — *Article {n}: {a.title.en}*",
+        f"> **{a.heading_zh}** — *{a.cite_en}: {a.title.en}*",
         ">",
         f"> - 文件 Document：《{m.title.zh}》{m.doc_no}",
         f"> - 发布 Issued：{m.issuer.zh if m.issuer else ''}，{m.issued}；自公布之日起执行 (in force from {m.effective})",
-        f"> - 章 Chapter：第{ch.chapter}章 {ch.zh} / {ch.en}" if ch else "> - 章 Chapter：—",
+        f"> - 部分 Part：{ch.heading_zh} / {ch.en}" if ch else "> - 部分 Part：—",
+        f"> - 引用 Cited as：{m.doc_no or m.id}{a.cite_zh} / {a.cite_en}",
         f"> - 责任单位 Responsible units：{units}",
         f"> - 来源 Source：{m.url} （{m.source_quality}）",
     ]
@@ -55,7 +56,7 @@ def clause(n: int, k: int, policy=None) -> Markdown:
     c = next((c for c in a.clauses if c.clause == k), None)
     if c is None:
         raise KeyError(f"article {n} has clauses 1–{len(a.clauses)}, not {k}")
-    return Markdown(f"> {c.text_zh}\n>\n> — {article_zh(n)}，第{k}句 (article {n}, clause {k})")
+    return Markdown(f"> {c.text_zh}\n>\n> — {a.cite_zh}第{k}句 ({a.cite_en}, sentence {k})")
 
 
 def full_text(n: int, policy=None) -> Markdown:

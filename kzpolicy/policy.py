@@ -60,13 +60,34 @@ class Cite(_Strict):
 Unit = Literal["yuan", "yuan_per_year", "ratio", "ratio_per_working_day", "count"]
 
 
+#: the statute's boundary words and what each means for its own number (《民法典》第1259条:
+#: 以上、以下、以内、届满 include it; 不满、超过、以外 do not). 突破 ("breaks through") is read like
+#: 超过; 不超过 and 不高于 are the negation of an exclusive word, so they include the number.
+BOUNDARY_WORDS = {
+    "及以上": "inclusive", "以上": "inclusive", "以下": "inclusive", "以内": "inclusive", "达到": "inclusive",
+    "不超过": "inclusive", "不高于": "inclusive", "不低于": "inclusive",
+    "超过": "exclusive", "不满": "exclusive", "突破": "exclusive", "以外": "exclusive", "低于": "exclusive",
+}
+BoundaryWord = Literal[tuple(BOUNDARY_WORDS)]  # type: ignore[valid-type]
+
+
 class Param(_Strict):
-    """A dated parameter: ``values`` maps a start date to the value in force from then on."""
+    """A dated parameter: ``values`` maps a start date to the value in force from then on.
+
+    A boundary parameter (a floor, threshold, ceiling, cap or upper-bound rate) keeps the
+    statute's ``word`` beside it (及以上, 以上, 以下, 不满, 超过, 不超过, 不高于, 突破); where its
+    ``boundary`` departs from the word's legal meaning, ``boundary_reading`` names the registered
+    interpretation that says why. A null value is either "the text sets none" (``no_cap: true``)
+    or, in a compared policy, "the figure was not read" (the item's ``status``) — never both.
+    """
 
     unit: Unit
     values: Dict[dt.date, Optional[Union[int, float]]]
     boundary: Optional[Literal["inclusive", "exclusive"]] = None
     bound: Optional[Literal["upper"]] = None
+    word: Optional[BoundaryWord] = None
+    boundary_reading: Optional[str] = None
+    no_cap: bool = False
     note: Optional[Text] = None
 
     @field_validator("values")
@@ -90,6 +111,10 @@ class Param(_Strict):
                 raise ValueError(f"value for {d} is {x}, but unit {self.unit} needs a whole number")
             if self.unit == "ratio" and x > 10:
                 raise ValueError(f"value for {d} is {x}: a ratio is written as 0.05 for 5%")
+        if self.no_cap and not any(x is None for x in self.values.values()):
+            raise ValueError("no_cap: true says the text sets no cap, so at least one dated value must be null")
+        if self.boundary_reading and not self.word:
+            raise ValueError("boundary_reading explains a departure from the statute's word; give the word too")
         return self
 
     @property
@@ -192,6 +217,8 @@ class Item(_Strict):
     # filled by the loader
     id: str = ""
     article: int = 0
+    cite_zh: str = ""   # the article's citation as the document numbers it (Article.cite_zh), e.g. 第（五）项
+    cite_en: str = ""   # e.g. Measure (5)
 
     @model_validator(mode="after")
     def _shape(self):
@@ -213,11 +240,13 @@ class Item(_Strict):
         if self.kind == "ranked_award" and self.tier is None:
             raise ValueError("kind ranked_award needs 'tier' (1 = first prize)")
         nulls = sorted(k for k, p in self.parameters.items() if any(v is None for v in p.values.values()))
-        if self.status != "read" and not nulls:
-            raise ValueError(f"status {self.status}: the figure that was not read must be null (missing, never 0) in a parameter")
-        if self.status == "read" and self.source is not None and set(nulls) - {"cap"}:
-            raise ValueError(f"parameters {sorted(set(nulls) - {'cap'})} are null but status is 'read'; "
-                             "set status to not_read or cut_off (only a cap may be null, meaning no cap)")
+        unread = [k for k in nulls if not self.parameters[k].no_cap]
+        if self.status != "read" and not unread:
+            raise ValueError(f"status {self.status}: the figure that was not read must be null (missing, never 0) in a parameter "
+                             "without no_cap")
+        if self.status == "read" and unread:
+            raise ValueError(f"parameters {unread} are null but status is 'read'; set status to not_read or cut_off, "
+                             "or, if the text sets no cap, say no_cap: true")
         return self
 
     def param(self, name: str) -> Param:
@@ -258,8 +287,25 @@ class Clause(_Strict):
     text_zh: str = Field(min_length=1)
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 16 -> 十六, 24 -> 二十四."""
+    n = int(n)
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    s = ("" if tens == 1 else _CN_DIGITS[tens]) + "十"
+    return s + (_CN_DIGITS[ones] if ones else "")
+
+
 class Article(_Strict):
+    """One measure of the document. ``article`` is the data's running number (file names, item ids);
+    ``number_zh`` is the document's own marker (（五）), which every citation shows (see ARCHITECTURE.md)."""
+
     article: int = Field(ge=1)
+    number_zh: Optional[str] = Field(default=None, pattern=r"^（[一二三四五六七八九十百]+）$")
     slug: str = Field(pattern=r"^[a-z0-9_]+$")
     chapter: int = Field(ge=1)
     title: Text
@@ -275,14 +321,40 @@ class Article(_Strict):
         return f"art{self.article:02d}_{self.slug}"
 
     @property
+    def cite_zh(self) -> str:
+        """The citation form used everywhere (explanations, ``kzpolicy show``, the guide): 第（五）项.
+
+        The document numbers its measures （一）…（二十四） and never writes 第N条; an excerpt without
+        the document's own number (a compared policy read in pieces) is cited as 摘录N."""
+        return f"第{self.number_zh}项" if self.number_zh else f"摘录{self.article}"
+
+    @property
+    def cite_en(self) -> str:
+        """English beside: ``Measure (5)`` (``Excerpt 5`` without the document's own number)."""
+        if not self.number_zh:
+            return f"Excerpt {self.article}"
+        return f"Measure ({self.article})" if self.number_zh == f"（{cn_number(self.article)}）" else f"Measure {self.number_zh}"
+
+    @property
+    def heading_zh(self) -> str:
+        """The measure as the document heads it: （五）支持企业智能化改造."""
+        return f"{self.number_zh or self.cite_zh + ' '}{self.title.zh}"
+
+    @property
     def has_money(self) -> bool:
         return any(i.kind not in ("reference", "referral") for i in self.items.values())
 
 
 class Chapter(_Strict):
     chapter: int
+    number_zh: Optional[str] = Field(default=None, pattern=r"^[一二三四五六七八九十]+、$")  # as the document writes it: 二、
     zh: str
     en: str
+
+    @property
+    def heading_zh(self) -> str:
+        """二、推进企业转型升级 (or 第2部分 推进… without the document's own number)."""
+        return f"{self.number_zh}{self.zh}" if self.number_zh else f"第{self.chapter}部分 {self.zh}"
 
 
 class Meta(_Strict):
@@ -344,6 +416,7 @@ class Policy:
             for key, item in a.items.items():
                 item.id = f"art{a.article:02d}.{key}"
                 item.article = a.article
+                item.cite_zh, item.cite_en = a.cite_zh, a.cite_en
                 self._items[item.id] = item
             for key, el in a.eligibility.items():
                 el.id = f"art{a.article:02d}.{key}"
@@ -579,6 +652,10 @@ def load_policy(name_or_path: Union[str, Path] = DEFAULT_POLICY) -> Policy:
         for iid in it.interpretations:
             if iid not in policy.interpretations:
                 raise PolicyError(f"{folder}: item {it.id} names unknown interpretation {iid!r}")
+        for name, par in it.parameters.items():
+            if par.boundary_reading and par.boundary_reading not in it.interpretations:
+                raise PolicyError(f"{folder}: {it.id}.{name}.boundary_reading {par.boundary_reading!r} must be one of the "
+                                  f"item's interpretations {it.interpretations}")
     return policy
 
 

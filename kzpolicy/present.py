@@ -449,8 +449,8 @@ def param_name(name: str, lang: str = "zh") -> str:
 
 def value_text(p, v) -> str:
     """A parameter value in reader words: 200万元, 5%, 0.1‰/工作日, 不设."""
-    if v is None:
-        return "不设（原文未写）"
+    if v is None:  # "the text sets no cap" and "the figure was not read" are different nulls
+        return "不设（原文未设上限）" if getattr(p, "no_cap", False) else "未读取"
     unit = p.unit
     if unit in ("yuan", "yuan_per_year"):
         from .money import yi_or_wan
@@ -481,8 +481,8 @@ def _figure_words(p, v) -> List[str]:
 def boundary_text(name: str, p, v=None, quote: str = "") -> str:
     """含本数 / 不含本数, with the text's own word next to the figure: （含本数，“及以上”）."""
     upper = name == "cap" or p.bound == "upper"
-    word = ""
-    for fig in _figure_words(p, v):
+    word = getattr(p, "word", None) or ""  # the statute's word, stored beside the boundary
+    for fig in ([] if word else _figure_words(p, v)):
         i = quote.find(fig)
         if i < 0:
             continue
@@ -493,6 +493,8 @@ def boundary_text(name: str, p, v=None, quote: str = "") -> str:
     if p.boundary is None:
         return f"（“{word}”）" if word else ("（上限）" if upper and p.bound == "upper" else "")
     head = "含本数" if p.boundary == "inclusive" else "不含本数"
+    if getattr(p, "boundary_reading", None):  # departs from the word's legal meaning: say which reading decides
+        head += f"，依解释 {p.boundary_reading}"
     return f"（{head}，“{word}”）" if word else f"（{head}）"
 
 

@@ -70,7 +70,7 @@ def test_assess_table_lists_awards_total_and_each_nonempty_section(capsys, firm_
     assert len(a.ledger) >= 2
     for r in a.ledger.to_dict("records"):
         assert r["label_zh"] in out and r["explanation_zh"] in out
-    assert "第一条" in out and "第五条" in out
+    assert "第（一）项" in out and "第（五）项" in out  # the document's own numbering, never 第N条
     assert wan(a.total_yuan) in out
     for title in ("差一点达到", "不予奖补的事项", "应急转贷资金使用费"):
         assert title in out
@@ -234,7 +234,8 @@ def test_show_5_has_verbatim_text_parameters_and_interpretations(capsys):
     assert POL.item("art05.equipment_subsidy").cite.quote in out
     for i in POL.interpretations.values():
         assert (i.id in out) == (5 in i.articles)
-    assert POL.meta.doc_no in out and "第五条" in out
+    assert POL.meta.doc_no in out and "第（五）项" in out and "二、推进企业转型升级" in out
+    assert "及以上" in out and "no_cap" not in out and "原文未设上限" in out
 
 
 def test_show_english_and_unknown_article(capsys):

@@ -303,3 +303,84 @@ def test_bounds_and_boundaries_are_declared_where_the_text_sets_them(kz):
     assert kz.param("art11.rd_subsidy.stock_rate").bound == "upper"
     assert kz.param("art11.rd_subsidy.increment_rate").bound == "upper"
     assert kz.param("art11.rd_subsidy.ceiling").boundary == "exclusive"  # 1000万元 itself goes the municipal route
+
+
+# --------------------------------------------------------------------------- citations as the document writes them
+def test_every_measure_carries_the_documents_own_number(kz):
+    """（五）支持企业智能化改造 stands in the source under 二、推进企业转型升级, as the YAML says."""
+    source = _norm(SOURCE_MD.read_text(encoding="utf-8"))
+    chapters = {c.chapter: c for c in kz.meta.chapters}
+    problems = []
+    for a in kz.articles.values():
+        head = f"{a.number_zh}{a.title.zh}"
+        pos = source.find(head)
+        if a.number_zh is None or pos < 0:
+            problems.append(f"article {a.article}: {head!r} is not a heading of the source")
+            continue
+        ch = chapters[a.chapter]
+        starts = sorted((source.find(f"{c.number_zh}{c.zh}"), c.chapter) for c in chapters.values())
+        under = [c for s, c in starts if 0 <= s < pos]
+        if ch.number_zh is None or not under or under[-1] != a.chapter:
+            problems.append(f"article {a.article}: stands under part {under[-1] if under else None}, YAML says {a.chapter}")
+        if a.cite_zh != f"第{a.number_zh}项" or "条" in a.cite_zh:
+            problems.append(f"article {a.article}: cited as {a.cite_zh!r}")
+    assert not problems, "\n".join(problems)
+
+
+def _boundary_params(pol):
+    for it in pol.items():
+        for name, p in it.parameters.items():
+            if p.word or p.boundary or p.bound:
+                yield it, name, p
+
+
+@pytest.mark.parametrize("policy_id", [KAIZHOU])
+def test_every_boundary_keeps_the_statutes_word_and_its_legal_meaning(policy_id):
+    """Each boundary keeps its word (及以上, 以上, 以下, 不满, 超过, 不超过, 不高于, 突破); the word stands in the
+    cited quote; inclusive/exclusive is the word's meaning under 《民法典》第1259条 (以上、以下、以内 include
+    the number; 不满、超过 do not), unless a registered reading of the same item says otherwise."""
+    from kzpolicy.policy import BOUNDARY_WORDS
+    pol = _loaded(policy_id)
+    problems = []
+    for it, name, p in _boundary_params(pol):
+        where = f"{it.id}.{name}"
+        if not p.word:
+            problems.append(f"{where}: a boundary without the statute's word")
+            continue
+        if p.word not in it.cite.quote:
+            problems.append(f"{where}: word {p.word!r} is not in the quote {it.cite.quote!r}")
+        got = p.boundary or ("inclusive" if p.bound == "upper" else None)
+        if got != BOUNDARY_WORDS[p.word]:
+            if not p.boundary_reading:
+                problems.append(f"{where}: {p.word!r} means {BOUNDARY_WORDS[p.word]}, the data says {got}; register a reading")
+            elif p.boundary_reading not in it.interpretations or p.boundary_reading not in pol.interpretations:
+                problems.append(f"{where}: boundary_reading {p.boundary_reading!r} is not a registered reading of the item")
+    assert not problems, "\n".join(problems)
+
+
+def test_boundary_check_would_catch_a_wrong_boundary(kz):
+    """以下 read as exclusive without a reading, or a word missing from the quote, is reported."""
+    from kzpolicy.policy import BOUNDARY_WORDS
+    assert BOUNDARY_WORDS["以下"] == "inclusive" and BOUNDARY_WORDS["不满"] == "exclusive"
+    p = kz.param("art11.rd_subsidy.ceiling")
+    assert p.word == "以下" and p.boundary == "exclusive" and p.boundary_reading == "art11-at-ceiling"
+    assert kz.param("art05.equipment_subsidy.floor").word == "及以上"
+    assert kz.param("art16.exchange_listing.cap").word == "不超过"
+
+
+def test_no_cap_is_not_the_same_null_as_not_read():
+    """A null that means "the text sets no cap" says no_cap; a peer's unread figure is null in a not_read item."""
+    problems = []
+    for pid in POLICY_IDS:
+        for it in _loaded(pid).items():
+            for name, p in it.parameters.items():
+                null = any(v is None for v in p.values.values())
+                if null and p.no_cap and it.status != "read" and name != "cap":
+                    problems.append(f"{pid}:{it.id}.{name}: no_cap on a figure that was not read")
+                if null and not p.no_cap and it.status == "read":
+                    problems.append(f"{pid}:{it.id}.{name}: null in a read item without no_cap")
+                if p.no_cap and name != "cap":
+                    problems.append(f"{pid}:{it.id}.{name}: no_cap on a parameter that is not a cap")
+    assert not problems, "\n".join(problems)
+    kz = _loaded(KAIZHOU)
+    assert kz.param("art05.equipment_subsidy.cap").no_cap and kz.param("art09.green_equipment_subsidy.cap").no_cap

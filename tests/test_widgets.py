@@ -29,13 +29,13 @@ def test_award_appears_changes_and_becomes_near_miss():
     row = c.add_event("equipment.investment", D, amount=FLOOR, progress=MIN_PROGRESS)
     t = c.awards_frame()
     assert list(t["金额（元）"]) == [int(mul_round(FLOOR, RATE))]
-    assert t.loc[0, "条款"] == "第五条" and wan(int(mul_round(FLOOR, RATE))) in c.output.value
+    assert t.loc[0, "条款"] == "第（五）项" and wan(int(mul_round(FLOOR, RATE))) in c.output.value
     assert c.output.value != before
     # the user types one yuan less: no award, a near-miss saying what is missing
     row.amount.value = str(FLOOR - 1)
     assert len(c.awards_frame()) == 0
     nm = c.near_misses_frame()
-    assert len(nm) == 1 and nm.loc[0, "条款"] == "第五条"
+    assert len(nm) == 1 and nm.loc[0, "条款"] == "第（五）项"
     assert "差一点" in c.output.value
     # and back up to double the floor
     row.amount.value = f"{2 * FLOOR:,}"
