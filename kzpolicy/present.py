@@ -493,9 +493,8 @@ def boundary_text(name: str, p, v=None, quote: str = "") -> str:
     if p.boundary is None:
         return f"（“{word}”）" if word else ("（上限）" if upper and p.bound == "upper" else "")
     head = "含本数" if p.boundary == "inclusive" else "不含本数"
-    if getattr(p, "boundary_reading", None):  # departs from the word's legal meaning: say which reading decides
-        head += f"，依解释 {p.boundary_reading}"
-    return f"（{head}，“{word}”）" if word else f"（{head}）"
+    tail = "；按解释登记" if getattr(p, "boundary_reading", None) else ""  # a registered reading decides this boundary
+    return f"（{head}，“{word}”{tail}）" if word else f"（{head}{tail}）"
 
 
 def parameter_records(n: int, policy=None) -> pd.DataFrame:

@@ -37,7 +37,7 @@ def test_mixed_input_shows_no_programming_artefacts(lang):
     t = P.table(_mixed(), COLS, lang=lang)
     for out in (t.html(), t.text(), t.frame.to_string(index=False)):
         assert not ARTEFACTS.search(out), ARTEFACTS.search(out)
-    assert t.frame.iloc[0].tolist()[:3] == ["第五条 存量企业新增设备投资补助", "第五条", "15"]
+    assert t.frame.iloc[0].tolist()[:3] == ["第（五）项 存量企业新增设备投资补助", "第（五）项", "15"]
     assert t.frame.iloc[2, 0] == P.MISSING and t.frame.iloc[2, 2] == P.MISSING
 
 
@@ -87,7 +87,7 @@ def test_parameter_table_reads_like_the_text():
     pol = get_policy()
     floor = pol.param("art05.equipment_subsidy.floor").at("2023-12-31")
     row = f[f["参数 Figure"] == "门槛"].iloc[0]
-    assert row["项目 Item"] == "第五条 " + pol.item("art05.equipment_subsidy").label.zh
+    assert row["项目 Item"] == "第（五）项 " + pol.item("art05.equipment_subsidy").label.zh
     assert row["取值 Value"].startswith(P.wan(floor).replace("万元", "") + "万元（含本数，“及以上”）")
     assert not ARTEFACTS.search(t.html())
     assert "floor" not in t.text() and "art05" not in t.text()
