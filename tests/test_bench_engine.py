@@ -1,4 +1,4 @@
-"""The benchmark's hand-written numpy baseline agrees with the engine, item by item.
+"""The benchmark's numpy floor (the tightest numpy computation of the awards) agrees with the engine, item by item.
 
 The baseline (benchmarks/bench_engine.py) recomputes every award amount of a seeded
 synthetic population with plain numpy; equal per-item totals cross-check the engine
@@ -48,4 +48,4 @@ def test_benchmark_runs_end_to_end(bench, tmp_path):
     out = tmp_path / "results.md"
     assert bench.main(["--n", "3000", "--repeat", "1", "--single-runs", "2", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert "engine only" in text and "Baseline per-item totals equal" in text
+    assert "engine only" in text and "Floor per-item totals equal" in text
