@@ -1,13 +1,14 @@
 # kzpolicy — two commands for a fresh machine (see README):
 #   make guide   set everything up and build the published guide (Jupyter Book, HTML in _build/html)
-#   make test    set everything up and run every test (unit, YAML cases, nbval, browser)
+#   make test    set everything up and run every test (ruff, unit, YAML cases, nbval, browser)
+#   make lint    ruff, as configured in pyproject.toml
 #   make notebooks  re-execute every notebook in place (outputs committed; NB=path for one)
 PY      ?= python3
 VENV    ?= .venv
 BIN     := $(VENV)/bin
 BOOK    := jupyter-book build . --config book/_config.yml --toc book/_toc.yml
 
-.PHONY: setup notebooks guide test test-unit test-notebooks test-browser browser-deps bench clean
+.PHONY: setup notebooks guide test test-unit test-notebooks test-browser browser-deps bench clean lint
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -40,7 +41,10 @@ browser-deps:
 	@test -x /usr/bin/chromium && test -d /usr/share/fonts/opentype/noto || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
-test-unit: setup
+lint: setup
+	$(BIN)/ruff check .
+
+test-unit: setup lint
 	$(BIN)/python -m pytest tests -q -m "not browser"
 
 test-notebooks: setup
@@ -49,7 +53,7 @@ test-notebooks: setup
 test-browser: setup browser-deps guide
 	$(BIN)/python -m pytest tests -q -m browser
 
-test: setup browser-deps
+test: setup lint browser-deps
 	$(MAKE) guide
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/python -m pytest tests --nbval notebooks -q
 

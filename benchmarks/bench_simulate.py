@@ -68,7 +68,7 @@ def _run(target, *args):
             break
         except queue.Empty:
             if not p.is_alive():
-                raise RuntimeError(f"benchmark part {target.__name__} failed (exit code {p.exitcode}); see its traceback above")
+                raise RuntimeError(f"benchmark part {target.__name__} failed (exit code {p.exitcode}); see its traceback above") from None
     p.join()
     return res
 

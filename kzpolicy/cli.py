@@ -54,7 +54,6 @@ import csv
 import importlib
 import json
 import sys
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence
 
@@ -357,7 +356,7 @@ def cmd_show(args) -> int:
     if a.items:
         lines.append("")
         lines.append(say(args, "参数", "Parameters"))
-        for key, it in a.items.items():
+        for it in a.items.values():
             lines.append(f"  {it.id}  {it.label.zh} / {it.label.en}  [{it.kind}]")
             lines.append("    " + say(args, f"引文（{a.cite_zh}第{it.cite.clause}句）：", f"Quote ({a.cite_en}, sentence {it.cite.clause}): ") + it.cite.quote)
             if it.events:
@@ -374,7 +373,7 @@ def cmd_show(args) -> int:
     if a.eligibility:
         lines.append("")
         lines.append(say(args, "资格条件", "Eligibility rules"))
-        for key, el in a.eligibility.items():
+        for el in a.eligibility.values():
             lines.append(f"  {el.id}  {el.label.zh} / {el.label.en}  ({say(args, '全部满足', 'all of') if el.mode == 'all' else say(args, '满足其一', 'any of')})")
             for c in el.conditions:
                 lines.append(f"    - {say(args, c.zh, c.en)}")

@@ -6,7 +6,7 @@ population of one.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Dict, Optional
 
@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import explain as _explain
 from .context import Context
-from .facts import Facts, FactsError, as_facts
+from .facts import FactsError, as_facts
 from .money import mul_round, wan
 from .policy import Policy, get_policy
 from .rules import NOT_ASSESSED, RULES
@@ -285,7 +285,8 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     # item facts per distinct item, then taken for every line (a handful of items, many lines)
     code, uniq = pd.factorize(awards["item"].to_numpy(dtype=object))
     meta = [pol.item(k) for k in uniq]
-    take = lambda vals, dtype: np.array(vals, dtype=dtype)[code]
+    def take(vals, dtype):
+        return np.array(vals, dtype=dtype)[code]
     fidx = awards["fidx"].to_numpy(dtype=np.int64)
     dates = pd.to_datetime(awards["event_date"].to_numpy())
     article = take([m.article for m in meta], np.int64)
@@ -295,7 +296,8 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     d = dates.asi8.copy()
     d[dates.isna()] = np.iinfo(np.int64).max
     order = np.lexsort((d, item_rank[code], article, ctx.firm_order[fidx]))
-    o = lambda a: a[order]
+    def o(a):
+        return a[order]
     out = pd.DataFrame({
         "firm_id": o(ctx.firm_ids[fidx]),
         "year": np.full(n, ctx.year, dtype=np.int64),

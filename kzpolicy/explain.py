@@ -6,7 +6,6 @@ item, never from text typed here.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from .money import wan, yi_or_wan

@@ -647,9 +647,9 @@ def _event_fields(ev: pd.DataFrame, col: _Collector):
     known = per_code(lambda e: True)
     for fld in EVENT_FIELDS:
         given = ~ev[fld].isna().to_numpy()
-        needed = per_code(lambda e: fld in e.needs)
-        allowed = per_code(lambda e: fld in e.needs or fld in e.allows)
-        col.add(needed & ~given, fld, lambda c: _need_text(c, fld), codes)
+        needed = per_code(lambda e, fld=fld: fld in e.needs)
+        allowed = per_code(lambda e, fld=fld: fld in e.needs or fld in e.allows)
+        col.add(needed & ~given, fld, lambda c, fld=fld: _need_text(c, fld), codes)
         col.add(known & given & ~allowed, fld, lambda c: f"is not used by event {c}; remove it (fields for {c}: {list(EVENT_CODES[c].needs + EVENT_CODES[c].allows) or 'none'})", codes)
     s, e = ev["start"], ev["end"]
     both = ~s.isna().to_numpy() & ~e.isna().to_numpy()

@@ -10,7 +10,6 @@ from typing import Dict, Optional
 import pandas as pd
 
 from .engine import Assessment, assess
-from .explain import article_zh
 from .facts import profile_to_facts
 from .money import wan
 from .policy import Param, get_policy

@@ -366,7 +366,7 @@ def table(
     if columns is None:
         columns = [Col(c, str(c), "", _infer_kind(df[c])) for c in df.columns]
     headers = [c.header(lang) for c in columns]
-    for zh, en in headers:
+    for zh, _en in headers:
         _check_header(zh)
     cols = [[cell(v, c.kind, digits=c.digits, missing=c.missing, policy=policy) for v in _values(df, c)] for c in columns]
     rows = [list(r) for r in zip(*cols)] if cols else []
@@ -391,7 +391,6 @@ def _infer_kind(s: pd.Series) -> str:
 def legend(*keys: str, lang: str = "zh") -> Dict[str, str]:
     """The legend entries for the given cell words (default: 未读取, 无此项, 无法计算)."""
     keys = keys or tuple(LEGEND)
-    i = 0 if lang == "zh" else 1
     return {k: (LEGEND[k][0] + (" " + LEGEND[k][1] if lang == "zh-en" else "")) if lang != "en" else LEGEND[k][1]
             for k in keys}
 

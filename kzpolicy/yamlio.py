@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Optional, Tuple, Union
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import SafeConstructor
 from yaml.resolver import BaseResolver
 
 __all__ = ["YamlError", "load", "loads", "read_text", "excerpt",

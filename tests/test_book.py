@@ -8,13 +8,11 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 import yaml
 
-from _bookbuild import HTML, ROOT, article_notebooks, ensure_built
+from _bookbuild import ROOT, article_notebooks, ensure_built
 from kzpolicy.policy import get_policy
 
 BOOK = ROOT / "book"

@@ -189,7 +189,7 @@ def test_case_file_names_match_articles():
 
 def test_each_case_is_about_its_file_article():
     problems = []
-    for f, i, case in ALL:
+    for f, _i, case in ALL:
         n = int(f.stem[3:5])
         ids = _item_ids(case)
         for iid in ids:

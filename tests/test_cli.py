@@ -209,7 +209,7 @@ def test_bad_csv_row_is_named(capsys, tmp_path):
 def test_articles_lists_all_24_with_money_flag(capsys):
     code, out, _ = run_main(capsys, "articles")
     assert code == 0
-    for n, a in POL.articles.items():
+    for a in POL.articles.values():
         assert a.title.zh in out and a.title.en in out
     lines = [ln for ln in out.splitlines() if ln.startswith("第")]
     assert len(lines) == len(POL.articles) == 24

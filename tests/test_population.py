@@ -31,7 +31,7 @@ def test_same_seed_gives_identical_frames(pop):
 
 def test_different_seed_gives_a_different_population(pop):
     other = generate(seed=12)
-    assert not getattr(pop, "events").equals(other.events)
+    assert not pop.events.equals(other.events)
     assert not pop.financials["revenue"].equals(other.financials["revenue"])
 
 

@@ -64,7 +64,7 @@ def assess(item, ctx) -> RuleOutput:
     und = f[~dec]
     if len(und):
         out.undecided(len(und), fidx=und, item=item.id,
-                      reason_zh=f"无法判断是否“首次”突破：缺少成立以来的完整收入记录（见解释 art03-history）",
+                      reason_zh="无法判断是否“首次”突破：缺少成立以来的完整收入记录（见解释 art03-history）",
                       reason_en="cannot decide whether the crossing is the first: revenue history since establishment is incomplete (see interpretation art03-history)")
     f = f[dec]
     if amount is None:

@@ -106,7 +106,7 @@ guide.outcome(a_before)
 第二十四条规定政策“自公布之日起执行”；默认口径（解释 `publication-date`）只计公布之日及以后发生的事项。
 *The policy applies from the day of publication; by default only events on or after that day count.*
 """),
-    q(2, f"""
+    q(2, """
 某企业在 2023 年同时入选年度“综合十强”和“创新十强”。第二条共奖励多少？""", """
 A firm is selected for both the composite and the innovation top ten of 2023. What does article 2 pay in total?"""),
     code('''
@@ -292,7 +292,7 @@ guide.reading_effects(p, "art07-upgrade", year=2024)
 原文对每一级都写“首次通过……认定”，未说明升级时是否扣除已获奖励，因此登记为解释 `art07-upgrade`。
 *Default pays the full AA award; the registered alternative pays only the difference.*
 """),
-    q(5, f"""
+    q(5, """
 某企业同一年先后被认定为国家级和市级绿色工厂。第八条奖励多少？""", """
 A firm is recognised as both a national and a municipal green factory in the same year. What does article 8 pay?"""),
     code('''
