@@ -15,7 +15,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml $(BIN)/python
 	$(BIN)/pip install --upgrade pip >/dev/null
-	$(BIN)/pip install -e '.[notebooks,test]'
+	$(BIN)/pip install -e '.[notebooks,test,bench]'
 	touch $@
 
 setup: $(VENV)/.installed
@@ -59,6 +59,7 @@ test: setup lint browser-deps
 
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_peer.py
 
 clean:
 	rm -rf _build .pytest_cache

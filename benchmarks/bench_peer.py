@@ -1,0 +1,180 @@
+"""Peer benchmark: kzpolicy against OpenFisca on articles 1, 3 and 5, same input, same totals.
+
+Run ``python benchmarks/bench_peer.py`` after ``pip install -e '.[bench]'`` (openfisca-core);
+it prints a Markdown table and writes ``benchmarks/results_peer.md``.
+
+Both sides get the same raw tables of ``bench_engine.population(n)`` (text firm ids,
+ISO date strings, floats with NaN) and compute the items of articles 1, 3 and 5:
+
+- kzpolicy: ``assess(..., policy=get_policy().select(articles=[1, 3, 5]), explain=False)``
+  — engine only on validated Facts, and end to end from the raw tables (validation included);
+- OpenFisca: ``benchmarks/peer_openfisca`` (a firm entity, dated YAML parameters, numpy
+  formulas, as a country package lays them out) — ``calculate`` of the award variables
+  on a simulation whose inputs are set, and end to end: the conversion of the raw tables
+  to input arrays (``simulation_from_tables``) plus ``calculate``.
+
+Totals are checked equal item by item (the run fails otherwise). Timings are median CPU
+seconds (``time.process_time``) over interleaved rounds; memory is tracemalloc's peak of
+allocations during the call, over the input already in memory. Building the OpenFisca
+tax-benefit system and loading the kzpolicy policy happen once, before timing, on both sides.
+
+What the two do is not the same amount of work: kzpolicy validates the input, keeps money
+in int64 yuan, and returns near-misses, exclusions with reasons and "cannot decide" cases;
+OpenFisca validates nothing, holds money as float32, and returns one number per firm and
+variable.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT.parent))
+sys.path.insert(0, str(ROOT))
+
+from bench_engine import YEAR, population  # noqa: E402
+from kzpolicy import assess, get_policy, validate  # noqa: E402
+
+ARTICLES = [1, 3, 5]
+
+
+def interleaved(fns, repeat):
+    """{name: (setup or None, fn)}: one untimed setup and one timed call per name and round.
+
+    Returns ({name: median CPU s}, {name: median wall s}, {name: last result}).
+    """
+    cpu, wall, out = {k: [] for k in fns}, {k: [] for k in fns}, {}
+    for _ in range(repeat):
+        for k, (setup, fn) in fns.items():
+            arg = setup() if setup else None
+            gc.collect()
+            t, c = time.perf_counter(), time.process_time()
+            out[k] = fn(arg) if setup else fn()
+            wall[k].append(time.perf_counter() - t)
+            cpu[k].append(time.process_time() - c)
+            del arg
+    return ({k: statistics.median(v) for k, v in cpu.items()}, {k: statistics.median(v) for k, v in wall.items()}, out)
+
+
+def traced_peak(fn, setup=None) -> int:
+    arg = setup() if setup else None
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn(arg) if setup else fn()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def kz_totals(a, groups) -> dict:
+    s = a.ledger.groupby("item")["amount_yuan"].sum()
+    return {v: int(s.reindex(ids).fillna(0).sum()) for v, ids in groups.items()}
+
+
+def of_calculate(sim, variables) -> dict:
+    return {v: int(np.asarray(sim.calculate(v, YEAR), dtype=np.float64).sum()) for v in variables}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1_000_000, help="number of firms (firm-years for one assessment year)")
+    ap.add_argument("--repeat", type=int, default=5, help="interleaved rounds (median reported)")
+    ap.add_argument("--out", default=str(ROOT / "results_peer.md"), help="Markdown file to write ('' to skip)")
+    args = ap.parse_args(argv)
+    try:
+        import openfisca_core
+        from importlib.metadata import version
+        from peer_openfisca import AWARD_VARIABLES, KaizhouArticles135, simulation_from_tables
+    except ImportError as e:
+        print(f"OpenFisca is not installed ({e}); run: pip install -e '.[bench]'", file=sys.stderr)
+        return 2
+    load0 = os.getloadavg()
+    tbs = KaizhouArticles135()
+    sel = get_policy().select(articles=ARTICLES)
+    covered = {i for ids in AWARD_VARIABLES.values() for i in ids}
+    assert covered == {it.id for it in sel.items() if it.kind not in ("budget_line", "reference", "referral")}, \
+        "the OpenFisca peer encodes every paying item of the selected articles"
+
+    firms, events, financials = population(args.n)
+    n = len(firms)
+    facts = validate(firms, events, financials)
+    small = firms.firm_id.head(1000)
+    warm = (firms.head(1000), events[events.firm_id.isin(small)], financials[financials.firm_id.isin(small)])
+    assess(*warm, year=YEAR, policy=sel)
+    of_calculate(simulation_from_tables(tbs, *warm, YEAR), AWARD_VARIABLES)
+
+    new_sim = lambda: simulation_from_tables(tbs, firms, events, financials, YEAR)
+    fns = {
+        "kz_engine": (None, lambda: assess(facts, year=YEAR, policy=sel, explain=False)),
+        "of_calculate": (new_sim, lambda sim: of_calculate(sim, AWARD_VARIABLES)),
+        "kz_end_to_end": (None, lambda: assess(firms, events, financials, year=YEAR, policy=sel, explain=False)),
+        "of_end_to_end": (None, lambda: of_calculate(new_sim(), AWARD_VARIABLES)),
+    }
+    cpu, wall, res = interleaved(fns, args.repeat)
+    kz, of = kz_totals(res["kz_engine"], AWARD_VARIABLES), res["of_calculate"]
+    diff = {v: (kz[v], of[v]) for v in AWARD_VARIABLES if kz[v] != of[v]}
+    if diff:
+        print(f"TOTALS DIFFER (kzpolicy, OpenFisca): {diff}", file=sys.stderr)
+    mem = {
+        "kz_engine": traced_peak(lambda: assess(facts, year=YEAR, policy=sel, explain=False)),
+        "of_calculate": traced_peak(lambda sim: of_calculate(sim, AWARD_VARIABLES), new_sim),
+        "kz_end_to_end": traced_peak(lambda: assess(firms, events, financials, year=YEAR, policy=sel, explain=False)),
+        "of_end_to_end": traced_peak(lambda: of_calculate(new_sim(), AWARD_VARIABLES)),
+    }
+    a = res["kz_engine"]
+    t = lambda k: f"{cpu[k]:.3f} s ({wall[k]:.3f} s)"
+    m = lambda k: f"{mem[k] / 2**20:,.0f} MiB ({mem[k] / n:,.0f} B per firm-year)"
+    ratio = lambda of_k, kz_k: f"{cpu[of_k] / cpu[kz_k]:.2f}×"
+    mratio = lambda of_k, kz_k: f"{mem[of_k] / mem[kz_k]:.2f}×"
+    e2e, eng = cpu["of_end_to_end"] / cpu["kz_end_to_end"], cpu["of_calculate"] / cpu["kz_engine"]
+    rows = [
+        ("kzpolicy engine: `assess(facts, policy=select(articles=[1, 3, 5]), explain=False)`", t("kz_engine"), m("kz_engine")),
+        ("OpenFisca `calculate` of the five award variables (inputs already set)", t("of_calculate"), m("of_calculate")),
+        ("**OpenFisca calculate / kzpolicy engine** (> 1: kzpolicy is faster; target > 1)",
+         f"**{ratio('of_calculate', 'kz_engine')}** {'met' if eng > 1 else '**not met**'}",
+         mratio("of_calculate", "kz_engine")),
+        ("kzpolicy end to end: raw tables → validation → engine", t("kz_end_to_end"), m("kz_end_to_end")),
+        ("OpenFisca end to end: raw tables → input arrays (`simulation_from_tables`) → `calculate`", t("of_end_to_end"),
+         m("of_end_to_end")),
+        ("**OpenFisca / kzpolicy, end to end** (target ≥ 1.5)",
+         f"**{ratio('of_end_to_end', 'kz_end_to_end')}** {'met' if e2e >= 1.5 else '**not met**'}",
+         mratio("of_end_to_end", "kz_end_to_end")),
+    ]
+    table = ["| measurement | CPU (wall) | peak memory over the input |", "|---|---:|---:|"]
+    table += [f"| {a_} | {b_} | {c_} |" for a_, b_, c_ in rows]
+    totals = ", ".join(f"{v} {kz[v]:,}" for v in AWARD_VARIABLES)
+    lines = [
+        "\n".join(table), "",
+        f"Population: {n:,} firms (firm-years for {YEAR}), {len(events):,} events, {len(financials):,} financial rows. "
+        f"Totals (yuan) {'equal item by item' if not diff else 'DIFFER: ' + str(diff)}: {totals}. "
+        f"kzpolicy also returned {len(a.near_misses):,} near-misses, {len(a.excluded):,} exclusions with reasons and "
+        f"{len(a.undetermined):,} cannot-decide cases, which OpenFisca does not compute.",
+        "",
+        f"Machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}, pandas {pd.__version__}, openfisca-core {version('openfisca-core')}. "
+        f"Median CPU time (this process) of {args.repeat} interleaved rounds, median wall clock in brackets; "
+        f"load average {load0[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end.",
+    ]
+    md = "\n".join(lines) + "\n"
+    print(md)
+    if args.out:
+        Path(args.out).write_text(
+            "# Peer benchmark: kzpolicy and OpenFisca on articles 1, 3 and 5\n\n"
+            "Written by `python benchmarks/bench_peer.py` (needs `pip install -e '.[bench]'`); see that file's docstring.\n\n"
+            + md, encoding="utf-8")
+    return 0 if not diff else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

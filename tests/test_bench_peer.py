@@ -1,0 +1,93 @@
+"""The OpenFisca peer (benchmarks/peer_openfisca) computes the same awards as kzpolicy on articles 1, 3 and 5.
+
+The benchmark's ratios mean something only if both sides do the same work: same items,
+same parameters, same totals item by item on the same raw input.
+"""
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("openfisca_core")
+
+from kzpolicy import assess, get_policy  # noqa: E402
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+from peer_openfisca import AWARD_VARIABLES, KaizhouArticles135, simulation_from_tables  # noqa: E402
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def tbs():
+    return KaizhouArticles135()
+
+
+@pytest.mark.parametrize("seed", [1, 20230530])
+def test_peer_totals_equal_kzpolicy_item_by_item(tbs, seed):
+    bench = _load("bench_engine")
+    peer = _load("bench_peer")
+    firms, events, financials = bench.population(30_000, seed=seed)
+    sel = get_policy().select(articles=[1, 3, 5])
+    a = assess(firms, events, financials, year=bench.YEAR, policy=sel, explain=False)
+    kz = peer.kz_totals(a, AWARD_VARIABLES)
+    of = peer.of_calculate(simulation_from_tables(tbs, firms, events, financials, bench.YEAR), AWARD_VARIABLES)
+    assert of == kz
+    assert all(v > 0 for v in kz.values()), "the population exercises every item"
+
+
+def test_peer_covers_every_paying_item_of_the_selected_articles():
+    sel = get_policy().select(articles=[1, 3, 5])
+    covered = {i for ids in AWARD_VARIABLES.values() for i in ids}
+    assert covered == {it.id for it in sel.items()}
+
+
+def test_peer_parameters_are_kzpolicys(tbs):
+    """The peer's dated YAML holds the same values from the same date as the policy data."""
+    pol = get_policy()
+    p = tbs.parameters
+
+    def first(node):
+        v = node.values_list[-1]
+        return v.instant_str, v.value
+
+    def kz(path):
+        param = pol.param(path)
+        d, v = next(iter(param.values.items()))
+        return d.isoformat(), v
+
+    assert first(p.art01.above_scale_enter) == kz("art01.above_scale_enter.amount")
+    assert first(p.art05.smart_factory_municipal) == kz("art05.smart_factory_municipal.amount")
+    assert first(p.art05.digital_workshop_municipal) == kz("art05.digital_workshop_municipal.amount")
+    for name in ("floor", "min_progress", "rate"):
+        assert first(getattr(p.art05.equipment_subsidy, name)) == kz(f"art05.equipment_subsidy.{name}")
+    assert all(v is None for v in pol.param("art05.equipment_subsidy.cap").values.values()), "the peer encodes no cap"
+    brackets = [(first(b.threshold), first(b.amount)) for b in p.art03.milestones.brackets][1:]
+    tiers = sorted((kz(f"{it.id}.threshold"), kz(f"{it.id}.amount")) for it in pol.items() if it.kind == "revenue_milestone")
+    assert sorted(brackets, key=lambda x: x[0][1]) == sorted(tiers, key=lambda x: x[0][1])
+
+
+def test_peer_refuses_two_investments_by_one_firm_in_a_year(tbs):
+    import pandas as pd
+    firms = pd.DataFrame({"firm_id": ["A"], "industry": ["manufacturing"], "established": ["2010-01-01"],
+                          "township": ["汉丰街道"], "independent_legal_person": [True]})
+    events = pd.DataFrame({"firm_id": ["A", "A"], "date": ["2023-07-01", "2023-08-01"],
+                           "code": ["equipment.investment"] * 2, "amount": [3e6, 4e6], "progress": [0.9, 0.9]})
+    fin = pd.DataFrame({"firm_id": ["A"], "year": [2022], "revenue": [1e8], "rd_expense": [float("nan")]})
+    with pytest.raises(ValueError, match="one equipment investment per firm and year"):
+        simulation_from_tables(tbs, firms, events, fin, 2023)
+
+
+def test_peer_benchmark_runs(tmp_path):
+    peer = _load("bench_peer")
+    out = tmp_path / "peer.md"
+    assert peer.main(["--n", "3000", "--repeat", "1", "--out", str(out)]) == 0
+    assert "equal item by item" in out.read_text(encoding="utf-8")
