@@ -93,8 +93,8 @@ def main(argv=None):
     ap.add_argument("--out", default=str(ROOT / "results_peer.md"), help="Markdown file to write ('' to skip)")
     args = ap.parse_args(argv)
     try:
-        import openfisca_core
         from importlib.metadata import version
+
         from peer_openfisca import AWARD_VARIABLES, KaizhouArticles135, simulation_from_tables
     except ImportError as e:
         print(f"OpenFisca is not installed ({e}); run: pip install -e '.[bench]'", file=sys.stderr)
