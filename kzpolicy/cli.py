@@ -397,6 +397,27 @@ def _interp_lines(args, i) -> List[str]:
     return out
 
 
+@subcommand("check", "检查政策文件夹：原文每个数字都有参数或标注 / check a policy folder: every figure of its text is covered",
+            arg("folder", metavar="POLICY_DIR", help="政策文件夹（含policy.yaml与articles/）或政策编号 / a policy folder or id"),
+            description="读取并校验政策文件夹，检查原文中每个金额、比例、门槛、日期、数量都对应一个参数，或在 figures 中标注为非奖补。\n"
+                        "退出码：0 全部覆盖；1 有未覆盖的数字；2 文件夹有误。\n"
+                        "Load and validate a policy folder and check that every figure of its text is linked to a parameter or "
+                        "marked under 'figures' as not an award. Exit 0 clean, 1 uncovered figures, 2 a bad folder.")
+def cmd_check(args) -> int:
+    """检查政策文件夹的原文覆盖 / text coverage of a policy folder (0 clean, 1 uncovered, 2 bad folder)."""
+    from .coverage import check
+    from .policy import load_policy
+    pol = load_policy(args.folder)  # a malformed folder is a PolicyError: exit 2 with the file and key
+    rep = check(pol)
+    print(say(args, f"{pol.id}：原文数字{len(rep.covered) + len(rep.uncovered)}个，已覆盖{len(rep.covered)}个，"
+                    f"未覆盖{len(rep.uncovered)}个，多余标注{len(rep.unused_marks)}个",
+              f"{pol.id}: {len(rep.covered) + len(rep.uncovered)} figures in the text, {len(rep.covered)} covered, "
+              f"{len(rep.uncovered)} uncovered, {len(rep.unused_marks)} unused marks"))
+    for line in rep.lines():
+        print("  " + line)
+    return 0 if rep.ok else 1
+
+
 @subcommand("events", "列出事项代码 / list the event codes")
 def cmd_events(args) -> int:
     """列出事项代码及其含义和所需字段 / the event codes, their meaning and the fields they need."""

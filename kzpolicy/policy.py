@@ -65,7 +65,7 @@ Unit = Literal["yuan", "yuan_per_year", "ratio", "ratio_per_working_day", "count
 #: 超过; 不超过 and 不高于 are the negation of an exclusive word, so they include the number.
 BOUNDARY_WORDS = {
     "及以上": "inclusive", "以上": "inclusive", "以下": "inclusive", "以内": "inclusive", "达到": "inclusive",
-    "不超过": "inclusive", "不高于": "inclusive", "不低于": "inclusive",
+    "不超过": "inclusive", "不高于": "inclusive", "不低于": "inclusive", "最高": "inclusive",
     "超过": "exclusive", "不满": "exclusive", "突破": "exclusive", "以外": "exclusive", "低于": "exclusive",
 }
 BoundaryWord = Literal[tuple(BOUNDARY_WORDS)]  # type: ignore[valid-type]
@@ -282,6 +282,16 @@ class Eligibility(_Strict):
     id: str = ""
 
 
+class Figure(_Strict):
+    """A figure the text states that is not an award (kzpolicy.coverage): ``{text: 150万元/年, role: budget, why: …}``.
+
+    Figures that a parameter carries need no mark; the coverage check links them by value."""
+
+    text: str = Field(min_length=1)
+    role: Literal["budget", "target", "date", "document", "term", "name", "reference"]
+    why: Text
+
+
 class Clause(_Strict):
     clause: int = Field(ge=1)
     text_zh: str = Field(min_length=1)
@@ -315,6 +325,7 @@ class Article(_Strict):
     summary_en: str
     items: Dict[str, Item] = Field(default_factory=dict)
     eligibility: Dict[str, Eligibility] = Field(default_factory=dict)
+    figures: List[Figure] = Field(default_factory=list)
 
     @property
     def key(self) -> str:
@@ -375,6 +386,7 @@ class Meta(_Strict):
     note: Optional[Text] = None
     chapters: List[Chapter] = Field(default_factory=list)
     effective_cite: Optional[Cite] = None
+    figures: List[Figure] = Field(default_factory=list)   # figures of the text outside the measures (header, preamble)
 
     @model_validator(mode="after")
     def _composite(self):

@@ -334,7 +334,7 @@ def _boundary_params(pol):
                 yield it, name, p
 
 
-@pytest.mark.parametrize("policy_id", [KAIZHOU])
+@pytest.mark.parametrize("policy_id", POLICY_IDS)
 def test_every_boundary_keeps_the_statutes_word_and_its_legal_meaning(policy_id):
     """Each boundary keeps its word (及以上, 以上, 以下, 不满, 超过, 不超过, 不高于, 突破); the word stands in the
     cited quote; inclusive/exclusive is the word's meaning under 《民法典》第1259条 (以上、以下、以内 include
@@ -344,6 +344,8 @@ def test_every_boundary_keeps_the_statutes_word_and_its_legal_meaning(policy_id)
     problems = []
     for it, name, p in _boundary_params(pol):
         where = f"{it.id}.{name}"
+        if not p.word and it.source is not None and name == "floor" and it.source.condition:
+            continue  # a peer's floor read from the source's condition summary (≥ …), not from words in its excerpt
         if not p.word:
             problems.append(f"{where}: a boundary without the statute's word")
             continue
