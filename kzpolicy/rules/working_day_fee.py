@@ -8,7 +8,6 @@ once, half up. It is a charge paid by the borrower, reported apart from awards.
 """
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 
 import numpy as np
@@ -20,22 +19,23 @@ from .common import RuleOutput, mul_round_by_rate, param_on, select_events
 
 @lru_cache(maxsize=1)
 def _calendar():
+    """(first day, last day, cumulative working days) of the official calendar, built once, vectorised.
+
+    chinese-calendar's own rule (``is_workday``: an adjusted working day 调休, or a Monday to
+    Friday that is not a holiday) applied to its own tables, over the years it covers;
+    no copy of the holiday table is kept here.
+    """
     import chinese_calendar as cc
 
-    # the package's own range; no copy of the holiday table is kept here
-    first, last = dt.date(2004, 1, 1), None
-    year = 2004
-    while True:
-        try:
-            cc.is_workday(dt.date(year, 12, 31))
-            year += 1
-        except NotImplementedError:
-            break
-    last = dt.date(year - 1, 12, 31)
-    days = np.arange(np.datetime64(first), np.datetime64(last) + 1)
-    work = np.fromiter((cc.is_workday(d.astype(dt.date)) for d in days), dtype=bool, count=len(days))
+    first = np.datetime64(f"{min(cc.holidays).year}-01-01", "D")
+    last = np.datetime64(f"{max(cc.holidays).year}-12-31", "D")
+    days = np.arange(first, last + 1)
+    monday_to_friday = (days.astype(np.int64) + 3) % 7 < 5  # 1970-01-01 was a Thursday
+    holiday = np.isin(days, np.array(list(cc.holidays), dtype="datetime64[D]"))
+    adjusted = np.isin(days, np.array(list(cc.workdays), dtype="datetime64[D]"))
+    work = adjusted | (monday_to_friday & ~holiday)
     cum = np.concatenate([[0], np.cumsum(work)])  # cum[i] = working days before day i
-    return np.datetime64(first), np.datetime64(last), cum
+    return first, last, cum
 
 
 def working_days(start, end, both_ends: bool = False) -> np.ndarray:
