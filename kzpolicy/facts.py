@@ -10,6 +10,7 @@ dropped, zeroed or coerced silently.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Union
@@ -21,12 +22,18 @@ from pandas._libs import lib as _lib
 
 from . import yamlio
 from .events import EVENT_CODES, EVENT_FIELDS
+from .money import MAX_COUNT, MAX_LOAN_DAYS, MAX_YUAN
 
 INDUSTRIES = ("manufacturing", "mining", "utilities", "other")
 INDUSTRIAL = ("manufacturing", "mining", "utilities")
+#: a clerk's own words for the industries (the statistical sections' names), read as the codes
+INDUSTRY_ZH = {"制造业": "manufacturing", "采矿业": "mining", "电力、热力、燃气及水生产和供应业": "utilities", "其他": "other"}
 MIN_DATE = pd.Timestamp("1949-10-01")
 MAX_DATE = pd.Timestamp("2100-12-31")
-MAX_YUAN = 10**15  # one quadrillion yuan: anything larger is a typing error
+MIN_YEAR, MAX_YEAR = 1949, 2100
+#: largest whole number per integer field (``year`` has its own range)
+INT_MAX = {"count": MAX_COUNT, "rank": MAX_COUNT}
+YUAN_PER_WAN = 10_000
 
 
 class FactsError(ValueError):
@@ -200,8 +207,19 @@ class _Collector:
 def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, shared: Optional[dict] = None) -> pd.DataFrame:
     fields = TABLES[table]
     names = {f.name for f in fields}
-    zh_map = {f.zh: f.name for f in fields}
-    df = df.rename(columns={c: zh_map[c] for c in df.columns if c in zh_map})
+    heads = _headers(table)
+    # one field under two headers (firm_id and 企业编号, or 投资额（元） and 投资额（万元）): refused, never one silently
+    target: Dict[str, list] = {}
+    for c in df.columns:
+        if isinstance(c, str) and c in heads:
+            target.setdefault(heads[c][0], []).append(c)
+    for name, cs in target.items():
+        if len(cs) > 1:
+            col.problems.append(f"{table}: field '{name}' is given twice, under the headers {cs}; keep one column")
+    if any(len(cs) > 1 for cs in target.values()):
+        return df
+    wan = {heads[c][0] for c in df.columns if isinstance(c, str) and c in heads and heads[c][1] != 1}
+    df = df.rename(columns={c: heads[c][0] for c in df.columns if isinstance(c, str) and c in heads and heads[c][0] != c})
     unknown = [c for c in df.columns if c not in names]
     if unknown:
         col.problems.append(
@@ -219,7 +237,7 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
         known = _known_firm_ids(table, f, df[f.name], shared)
         if known is not None:
             clean.add(f.name)
-        out[f.name] = known if known is not None else _convert(f, df[f.name], col)
+        out[f.name] = known if known is not None else _convert(f, df[f.name], col, YUAN_PER_WAN if f.name in wan else 1)
     res = pd.DataFrame(out, index=df.index, copy=False)  # the converted columns are new already
     for f in fields:
         if f.required and f.name in df.columns and f.name not in clean:  # known firm ids are never empty
@@ -227,6 +245,23 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
             empty = col.empty[f.name] if f.name in col.empty else res[f.name].isna().to_numpy()
             col.add(empty & ~already, f.name, f"is required ({f.zh}: {f.en}) but empty")
     return res
+
+
+def _headers(table: str) -> Dict[str, tuple]:
+    """Header -> (field, scale): the field name, its Chinese header, and for money the same header in 万元.
+
+    ``投资额（元）`` is yuan; ``投资额（万元）``, ``投资额(万元)`` and ``amount_wan`` are 万元 (× 10,000, exactly).
+    """
+    out: Dict[str, tuple] = {}
+    for f in TABLES[table]:
+        out[f.name] = (f.name, 1)
+        out[f.zh] = (f.name, 1)
+        if f.type == "yuan":
+            out[f.zh.replace("（", "(").replace("）", ")")] = (f.name, 1)
+            base = f.zh.split("（")[0]
+            for h in (f"{base}（万元）", f"{base}(万元)", f"{f.name}_wan"):
+                out[h] = (f.name, YUAN_PER_WAN)
+    return out
 
 
 def _missing_column(f: Field, n: int, index) -> pd.Series:
@@ -369,35 +404,187 @@ def _known_firm_ids(table: str, f: Field, s: pd.Series, shared: Optional[dict]) 
     return s if len(s) and s.dtype == _TEXT else pd.Series(arr, index=s.index)
 
 
-def _clean_numbers(f: Field, s: pd.Series) -> Optional[pd.Series]:
+def _int_max(f: Field) -> int:
+    return MAX_YUAN if f.type == "yuan" else INT_MAX.get(f.name, MAX_COUNT)
+
+
+def _clean_numbers(f: Field, s: pd.Series, scale: int = 1) -> Optional[pd.Series]:
     """A numeric column in which every value is empty or allowed, converted in a few passes.
 
     The usual case for large tables; any value that would be reported (negative,
     fractional, too large, out of range) sends the column down the full path,
     which names the rows. Same result as the full path for clean data.
     """
-    if pd.api.types.is_bool_dtype(s.dtype) or isinstance(s.dtype, pd.BooleanDtype):
+    if scale != 1 or pd.api.types.is_bool_dtype(s.dtype) or isinstance(s.dtype, pd.BooleanDtype):
         return None
     v = s.to_numpy(dtype="float64", na_value=np.nan)
     empty = np.isnan(v)
     if f.type == "ratio":
         ok = empty | ((v >= 0) & (v <= 1))
+    elif f.name == "year":
+        ok = empty | ((v >= MIN_YEAR) & (v <= MAX_YEAR) & (np.trunc(v) == v))
     else:
-        ok = empty | ((v >= 0) & (v <= MAX_YUAN) & (np.trunc(v) == v))
-        if f.name == "year":
-            ok &= empty | ((v >= 1949) & (v <= 2100))
+        ok = empty | ((v >= 0) & (v <= _int_max(f)) & (np.trunc(v) == v))
     if not ok.all():
         return None
     if f.type == "ratio":
         return pd.Series(v, index=s.index, dtype="float64")
-    if pd.api.types.is_integer_dtype(s.dtype):  # exact (floats lose precision above 2^53)
+    if pd.api.types.is_integer_dtype(s.dtype):  # exact (the bounds keep floats exact too: 10^12 < 2^53)
         ints = s.to_numpy(dtype="int64", na_value=0)
     else:
         ints = np.where(empty, 0, v).astype(np.int64)
     return pd.Series(pd.arrays.IntegerArray(ints, empty), index=s.index)
 
 
-def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
+# a number as a person writes it: digits, optionally grouped by commas in threes, a decimal part, an exponent
+_NUMBER_RE = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?|[+-]?\.\d+"
+_LEADING_ZERO_RE = r"[+-]?0\d"
+
+
+def _parse_number_text(s: pd.Series, null: np.ndarray):
+    """Numbers from a column of text and Python values (CSV, profile, object columns).
+
+    Returns (float values, mask of values that are not numbers as written, mask of
+    integers written with a leading zero). Text must be a plain number: commas only
+    as thousands separators in groups of three (``3,000,000``; not ``3000000,5`` or
+    ``300000,0``); no ``nan``/``inf``/``true``. Booleans and other types are refused.
+    """
+    n = len(s)
+    arr = s.to_numpy(dtype=object)
+    is_str = np.fromiter((isinstance(x, str) for x in arr), bool, n) if n else np.zeros(0, bool)
+    out = np.full(n, np.nan)
+    bad = np.zeros(n, bool)
+    lead = np.zeros(n, bool)
+    at = np.flatnonzero(is_str & ~null)
+    if len(at):
+        t = pd.Series(arr[at], dtype=object).str.strip()
+        ok = t.str.fullmatch(_NUMBER_RE).to_numpy(dtype=bool)
+        lead[at] = ok & t.str.match(_LEADING_ZERO_RE).to_numpy(dtype=bool)
+        good = at[ok]
+        out[good] = pd.to_numeric(t[ok].str.replace(",", "", regex=False), errors="coerce").to_numpy(dtype="float64")
+        bad[at[~ok]] = True
+    other = np.flatnonzero(~is_str & ~null)
+    for p in other:  # Python values (profile, object columns): few, and each needs its type checked
+        x = arr[p]
+        if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+            bad[p] = True
+        elif isinstance(x, (int, np.integer)) and abs(int(x)) > 2**62:
+            out[p] = float("inf") if x > 0 else -float("inf")  # reported as too large, never wrapped
+        else:
+            out[p] = float(x)
+    return out, bad, lead
+
+
+def _numbers(f: Field, s: pd.Series, col: _Collector, null: np.ndarray, scale: int = 1) -> pd.Series:
+    """The number fields (int, yuan, ratio): every value checked, bounds included; names the rows."""
+    unit_zh = "万元" if scale != 1 else ""
+    if pd.api.types.is_bool_dtype(s.dtype) or isinstance(s.dtype, pd.BooleanDtype):
+        col.add(~null, f.name, "must be a number, got a true/false value", s)
+        return pd.Series(pd.array([None] * len(s), dtype=_dtype(f)), index=s.index)
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        clean = _clean_numbers(f, s, scale)
+        if clean is not None:
+            return clean
+        v = s.to_numpy(dtype="float64", na_value=np.nan)
+        text_bad = np.zeros(len(s), bool)
+        nan = np.zeros(len(s), bool)  # NaN in a numeric column is pandas' empty cell
+    else:
+        v, text_bad, lead = _parse_number_text(s, null)
+        col.add(text_bad, f.name, lambda x: f"must be a number, got {x!r} (digits; commas only between groups of three, e.g. 3,000,000)", s)
+        col.add(lead & ~text_bad, f.name, lambda x: f"{x!r} starts with a zero; write the number without a leading zero (it is never read as octal)", s)
+        text_bad = text_bad | lead
+        nan = np.isnan(v) & ~text_bad & ~null
+        col.add(nan, f.name, "is NaN (not a number); leave the cell empty if the value is unknown", s)
+    finite = np.isfinite(v)
+    inf = np.isinf(v)
+    col.add(inf & ~text_bad, f.name, lambda x: f"is {x}; a number must be finite (inf is not a value)", s)
+    neg = finite & (v < 0)
+    col.add(neg, f.name, lambda x: f"is negative ({x}); amounts, counts and progress are never negative", s)
+    if f.type == "ratio":
+        over = finite & (v > 1)
+        col.add(over, f.name, lambda x: f"is {x}, over 100%; write progress as a share between 0 and 1 (0.85 for 85%)", s)
+        bad = text_bad | neg | over | inf | nan
+        return pd.Series(np.where(finite & ~bad, v, np.nan), index=s.index, dtype="float64")
+    if scale != 1:  # a column headed in 万元: at most four decimals, converted exactly
+        w = np.where(finite, v, 0) * scale
+        r = np.round(w)
+        frac = finite & ~neg & (r / scale != np.where(finite, v, 0))
+        col.add(frac, f.name, lambda x: f"is {x}万元, more than four decimals; 1 yuan is 0.0001万元", s)
+        v = np.where(finite, r, v)
+    else:
+        frac = finite & (np.trunc(np.where(finite, v, 0)) != v)
+        unit = "whole yuan" if f.type == "yuan" else "a whole number"
+        col.add(frac & ~neg, f.name, lambda x: f"is {x}; must be {unit}", s)
+    if f.name == "year":
+        big = finite & ((v < MIN_YEAR) | (v > MAX_YEAR))
+        col.add(big & ~neg, f.name, lambda x: f"year {x} is out of range ({MIN_YEAR}–{MAX_YEAR})", s)
+    else:
+        top = _int_max(f)
+        big = finite & (v > top)
+        what = f"{top:,} yuan (10^12, 1万亿元)" if f.type == "yuan" else f"{top:,}"
+        col.add(big, f.name, lambda x: f"is {x}{unit_zh}, implausibly large (the largest accepted is {what})", s)
+    bad = text_bad | neg | frac | big | inf | nan
+    keep = finite & ~bad
+    ints = np.where(keep, v, 0).astype(np.int64)
+    # exact path for integer dtypes (floats are exact within the bounds, but keep the integers as given)
+    if scale == 1 and pd.api.types.is_integer_dtype(s.dtype) and not isinstance(s.dtype, pd.BooleanDtype):
+        ints = np.where(keep, s.to_numpy(dtype="int64", na_value=0), 0)
+    return pd.Series(pd.arrays.IntegerArray(ints, ~keep), index=s.index)
+
+
+def _category(f: Field, out: pd.Series, null: np.ndarray, col: _Collector) -> pd.Series:
+    """A choice field: one of the codes, or (industry) the clerk's own Chinese word for it."""
+    if f.name == "industry":
+        zh = out.isin(list(INDUSTRY_ZH)).to_numpy()
+        if zh.any():
+            out = out.where(~zh, out.map(INDUSTRY_ZH))
+    ok = out.isin(list(f.choices)).to_numpy() | null
+    if f.name == "code":
+        col.add(~ok, f.name, lambda v: f"unknown event code {v!r}; see `kzpolicy events` for the list (e.g. above_scale.enter, equipment.investment)", out)
+    elif f.name == "industry":
+        col.add(~ok, f.name, lambda v: f"{v!r} is not allowed; choose one of {list(f.choices)} "
+                f"(or in Chinese {list(INDUSTRY_ZH)})", out)
+    else:
+        col.add(~ok, f.name, lambda v: f"{v!r} is not allowed; choose one of {list(f.choices)}", out)
+    if not ok.all():
+        out = out.where(ok, None)
+    return out
+
+
+_DATE_RES = [re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
+             re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")]
+_DATE_FORMS = "YYYY-MM-DD, YYYY/M/D or YYYY年M月D日"
+
+
+def _date_of(x):
+    """One value of a date column: a date, None (empty), or the text of the problem."""
+    if x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and np.isnan(x)):
+        return None
+    if isinstance(x, (dt.datetime, pd.Timestamp)):
+        if x.tzinfo is not None:
+            return f"has a time zone ({x.isoformat()}); give the calendar date only (YYYY-MM-DD)"
+        x = x.date()
+    elif isinstance(x, str):
+        t = x.strip()
+        if not t:
+            return None
+        m = next((m for m in (r.fullmatch(t) for r in _DATE_RES) if m), None)
+        if m is None:
+            return f"must be a date written {_DATE_FORMS}, got {x!r}"
+        try:
+            x = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return f"{x!r} is not a date of the calendar (e.g. 2023-02-30 does not exist); write {_DATE_FORMS}"
+    elif isinstance(x, dt.date):
+        pass
+    else:
+        return f"must be a date written {_DATE_FORMS}, got {x!r} ({type(x).__name__})"
+    if not (MIN_DATE.date() <= x <= MAX_DATE.date()):
+        return f"date {x.isoformat()} is out of range (1949-10-01 to 2100-12-31)"
+    return x
+
+
+def _convert(f: Field, s: pd.Series, col: _Collector, scale: int = 1) -> pd.Series:
     text = _text_fast(s)
     null = text[0] if text is not None else _isnull(s)
     if text is not None and f.type in ("str", "category", "date"):
@@ -405,15 +592,7 @@ def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
     if f.type in ("str", "category") and text is not None:
         # the dtype pandas infers, as on the row-by-row path (an unchanged text column is used as it is)
         out = s if text[3] and len(s) and s.dtype == _TEXT else pd.Series(text[1], index=s.index)
-        if f.type == "category":
-            ok = out.isin(list(f.choices)).to_numpy() | null
-            if f.name == "code":
-                col.add(~ok, f.name, lambda v: f"unknown event code {v!r}; see `kzpolicy events` for the list (e.g. above_scale.enter, equipment.investment)", out)
-            else:
-                col.add(~ok, f.name, lambda v: f"{v!r} is not allowed; choose one of {list(f.choices)}", out)
-            if not ok.all():
-                out = out.where(ok, None)
-        return out
+        return _category(f, out, null, col) if f.type == "category" else out
     if f.type == "date" and text is not None:
         fast = _dates_fast(s, text)
         if fast is not None:
@@ -424,58 +603,9 @@ def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
         col.add(bad, f.name, lambda v: f"must be text, got {v!r} ({type(v).__name__}); write it as text (e.g. '{v}')", s)
         out = s.astype(object).where(~null & ~bad, None)
         out = out.map(lambda x: x.strip() if isinstance(x, str) else x) if len(out) else out
-        if f.type == "category":
-            ok = out.isin(list(f.choices)).to_numpy() | out.isna().to_numpy()
-            if f.name == "code":
-                col.add(~ok, f.name, lambda v: f"unknown event code {v!r}; see `kzpolicy events` for the list (e.g. above_scale.enter, equipment.investment)", out)
-            else:
-                col.add(~ok, f.name, lambda v: f"{v!r} is not allowed; choose one of {list(f.choices)}", out)
-            out = out.where(ok, None)
-        return out
+        return _category(f, out, out.isna().to_numpy(), col) if f.type == "category" else out
     if f.type in ("int", "yuan", "ratio"):
-        if pd.api.types.is_bool_dtype(s.dtype):
-            col.add(~null, f.name, "must be a number, got a true/false value", s)
-            return pd.Series(pd.array([None] * len(s), dtype=_dtype(f)), index=s.index)
-        if pd.api.types.is_numeric_dtype(s.dtype):
-            clean = _clean_numbers(f, s)
-            if clean is not None:
-                return clean
-            num = s.astype("float64")
-            text_bad = np.zeros(len(s), bool)
-        else:
-            strs = s.map(lambda x: x.replace(",", "").strip() if isinstance(x, str) else x)
-            num = pd.to_numeric(strs, errors="coerce").astype("float64")
-            isbool = s.map(lambda x: isinstance(x, (bool, np.bool_))).to_numpy(dtype=bool)
-            text_bad = (~null & num.isna().to_numpy()) | isbool
-            col.add(text_bad, f.name, lambda v: f"must be a number, got {v!r}", s)
-        v = num.to_numpy()
-        nan = np.isnan(v) & ~text_bad
-        col.add(nan & ~null, f.name, "is NaN (not a number); leave the cell empty if the value is unknown", s)
-        finite = ~np.isnan(v)
-        neg = finite & (v < 0)
-        col.add(neg, f.name, lambda x: f"is negative ({x}); amounts, counts and progress are never negative", s)
-        if f.type == "ratio":
-            over = finite & (v > 1)
-            col.add(over, f.name, lambda x: f"is {x}, over 100%; write progress as a share between 0 and 1 (0.85 for 85%)", s)
-            bad = text_bad | neg | over
-            return pd.Series(np.where(finite & ~bad, v, np.nan), index=s.index, dtype="float64")
-        inf = np.isinf(v)
-        frac = finite & ~inf & (np.mod(np.where(inf, 0, v), 1) != 0)
-        unit = "whole yuan" if f.type == "yuan" else "a whole number"
-        col.add(frac & ~neg, f.name, lambda x: f"is {x}; must be {unit}", s)
-        big = finite & (np.abs(v) > MAX_YUAN)
-        col.add(big, f.name, lambda x: f"is {x}, implausibly large (over 10^15)", s)
-        if f.name == "year":
-            yb = finite & ((v < 1949) | (v > 2100))
-            col.add(yb, f.name, lambda x: f"year {x} is out of range (1949–2100)", s)
-        else:
-            yb = np.zeros(len(s), bool)
-        bad = text_bad | neg | frac | big | yb
-        ints = np.where(finite & ~bad, v, 0).astype(np.int64)
-        # exact path for integer dtypes (floats lose precision above 2^53)
-        if pd.api.types.is_integer_dtype(s.dtype) and not isinstance(s.dtype, pd.BooleanDtype):
-            ints = np.where(finite & ~bad, s.to_numpy(dtype="int64", na_value=0), 0)
-        return pd.Series(pd.arrays.IntegerArray(ints, ~(finite & ~bad)), index=s.index)
+        return _numbers(f, s, col, null, scale)
     if f.type == "bool":
         if pd.api.types.is_bool_dtype(s.dtype):
             return s.astype("boolean")
@@ -500,30 +630,23 @@ def _convert(f: Field, s: pd.Series, col: _Collector) -> pd.Series:
         col.add(bad, f.name, lambda v: f"must be true/false (是/否), got {v!r}", s)
         return pd.Series(pd.array([None if (b or x is None) else x for x, b in zip(conv, bad)], dtype="boolean"), index=s.index)
     if f.type == "date":
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            col.add(~s.isna().to_numpy(), f.name, lambda v: f"has a time zone ({v}); give the calendar date only (YYYY-MM-DD)", s)
+            return pd.Series(np.full(len(s), np.datetime64("NaT"), dtype="datetime64[ns]"), index=s.index)
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
-            d = s.astype("datetime64[ns]")
-            bad = np.zeros(len(s), bool)
-        else:
-            def td(x):
-                if isinstance(x, (dt.datetime, pd.Timestamp)):
-                    return pd.Timestamp(x).normalize()
-                if isinstance(x, dt.date):
-                    return pd.Timestamp(x)
-                if isinstance(x, str):
-                    try:
-                        return pd.Timestamp(dt.date.fromisoformat(x.strip()))
-                    except ValueError:
-                        return "BAD"
-                if x is None or x is pd.NA or (isinstance(x, float) and np.isnan(x)):
-                    return None
-                return "BAD"
-            conv = s.map(td)
-            bad = (conv.map(lambda x: isinstance(x, str))).to_numpy() & ~null
-            col.add(bad, f.name, lambda v: f"must be a date written YYYY-MM-DD, got {v!r}", s)
-            d = pd.to_datetime(conv.where(~conv.map(lambda x: isinstance(x, str)), None), errors="raise").astype("datetime64[ns]") if len(conv) else pd.Series([], dtype="datetime64[ns]")
-        oor = (~d.isna().to_numpy()) & ((d < MIN_DATE).to_numpy() | (d > MAX_DATE).to_numpy())
-        col.add(oor, f.name, lambda v: f"date {v} is out of range (1949-10-01 to 2100-12-31)", s)
-        return d.where(~oor, pd.NaT)
+            # compared in the column's own unit first: a year after 2262 does not fit in nanoseconds
+            oor = (~s.isna().to_numpy()) & ((s < MIN_DATE).to_numpy() | (s > MAX_DATE).to_numpy())
+            col.add(oor, f.name, lambda v: f"date {v} is out of range (1949-10-01 to 2100-12-31)", s)
+            return (s.where(~oor, pd.NaT) if oor.any() else s).astype("datetime64[ns]")
+        conv = [_date_of(x) for x in s.to_numpy(dtype=object)]
+        bad = np.fromiter((isinstance(x, str) for x in conv), bool, len(conv))
+        if bad.any():
+            msgs = [x for x in conv if isinstance(x, str)]
+            it = iter(msgs)
+            col.add(bad, f.name, lambda v: next(it))
+        vals = np.array([np.datetime64(x, "D") if isinstance(x, dt.date) else np.datetime64("NaT") for x in conv],
+                        dtype="datetime64[D]") if conv else np.zeros(0, "datetime64[D]")
+        return pd.Series(vals.astype("datetime64[ns]"), index=s.index)
     raise AssertionError(f.type)
 
 
@@ -654,6 +777,19 @@ def _event_fields(ev: pd.DataFrame, col: _Collector):
     s, e = ev["start"], ev["end"]
     both = ~s.isna().to_numpy() & ~e.isna().to_numpy()
     col.add(both & (e <= s).to_numpy(), "end", "must be after 'start'")
+    span = np.where(both, (e.to_numpy(dtype="datetime64[ns]") - s.to_numpy(dtype="datetime64[ns]")).astype("timedelta64[D]").astype(np.int64), 0)
+    col.add(span > MAX_LOAN_DAYS, "end", f"the bridge loan would run more than {MAX_LOAN_DAYS} days (ten years) after 'start'; check both dates")
+
+
+def _after_establishment(ev: pd.DataFrame, firms: pd.DataFrame, pos: np.ndarray, col: _Collector):
+    """An event dated before its firm was established contradicts the firm's facts: refused, not paid."""
+    est = firms["established"].to_numpy(dtype="datetime64[ns]")[pos]
+    d = ev["date"].to_numpy(dtype="datetime64[ns]")
+    early = ~np.isnat(est) & ~np.isnat(d) & (d < est)
+    if early.any():
+        at = iter(np.flatnonzero(early))
+        col.add(early, "date", lambda v: (lambda p: f"{str(d[p])[:10]} is before the firm's date of establishment "
+                                          f"({str(est[p])[:10]}); an event cannot precede the firm: check both dates")(next(at)))
 
 
 def _need_text(code, fld):
@@ -709,6 +845,8 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
                 positions[table] = pos
                 c = _Collector(table, df, sources[table])
                 c.add(unknown, "firm_id", lambda v: f"firm {v!r} is not in the firms table", df["firm_id"])
+                if table == "events" and pos is not None and not unknown.any():
+                    _after_establishment(df, out["firms"], pos, c)
                 problems += c.problems
     if problems:
         raise FactsError(problems)

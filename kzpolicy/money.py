@@ -1,12 +1,28 @@
-"""Money: integer yuan inside, 万元 for display, one rounding rule.
+"""Money: integer yuan inside, 万元 for display, one rounding rule, no overflow.
 
 The rounding rule (the only one in the package): an amount that is a rate
 times a sum of yuan is computed exactly as a fraction and rounded **once**, to
 the whole yuan, **half up** (0.5 yuan rounds to 1 yuan). Display in 万元 divides
 by 10,000 exactly, so it never rounds.
+
+Exact by construction. Every input is bounded at the entry (:data:`MAX_YUAN`,
+:data:`MAX_COUNT`, :data:`MAX_LOAN_DAYS`; see the README, "What bad input gets"),
+and the products below check their own size: when ``amount × numerator`` could
+leave int64 (a rate whose exact fraction has a large numerator, such as the float
+``0.05 * 1.1`` = 0.05500000000000001), the product is computed with Python
+integers instead, and a result that does not fit in int64 is refused
+(:class:`MoneyError`), never wrapped around.
+
+Rates: a float is read as the decimal it prints as (``repr``, the shortest
+decimal that reads back as the same float — what the user typed when they typed
+a decimal); a :class:`~fractions.Fraction`, an int, a :class:`~decimal.Decimal`
+or a string such as ``"0.05"`` or ``"1/3"`` is read exactly. NaN, infinity,
+booleans and anything else are refused.
 """
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from fractions import Fraction
 from typing import Union
 
@@ -14,24 +30,103 @@ import numpy as np
 
 YUAN_PER_WAN = 10_000
 
-Number = Union[int, float, str, Fraction]
+#: largest amount of money (yuan) accepted anywhere: input amounts, revenue, R&D expense,
+#: municipal rewards, bridge-loan principals, and the policy's own amounts (1万亿元)
+MAX_YUAN = 10**12
+#: largest count accepted (products, standards; a policy's number of places)
+MAX_COUNT = 10**6
+#: longest bridge loan accepted, in calendar days from start to end (ten years)
+MAX_LOAN_DAYS = 3660
+#: largest daily rate a policy may set (1% per working day)
+MAX_DAILY_RATE = Fraction(1, 100)
+
+_I64 = 2**63 - 1
+
+Number = Union[int, float, str, Fraction, Decimal]
+
+
+class MoneyError(ValueError):
+    """A rate or amount that cannot be computed exactly (refused, never a wrong amount)."""
 
 
 def as_fraction(value: Number) -> Fraction:
-    """Exact fraction of a rate as written in the policy (0.05 -> 1/20, 0.0001 -> 1/10000)."""
+    """Exact fraction of a rate as written (0.05 -> 1/20, 0.0001 -> 1/10000, "1/3" -> 1/3).
+
+    Refuses (``MoneyError``) booleans, NaN, infinity and values that are not numbers.
+    """
     if isinstance(value, Fraction):
         return value
-    if isinstance(value, float):  # numpy floats too: repr gives the shortest exact decimal
-        return Fraction(repr(float(value)))
-    return Fraction(value)
+    if isinstance(value, (bool, np.bool_)):
+        raise MoneyError(f"a rate must be a number, got the true/false value {value!r}")
+    if isinstance(value, (int, np.integer)):
+        return Fraction(int(value))
+    if isinstance(value, (float, np.floating)):  # numpy floats too: repr gives the shortest exact decimal
+        v = float(value)
+        if not math.isfinite(v):
+            raise MoneyError(f"a rate must be a finite number, got {v!r}")
+        return Fraction(repr(v))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise MoneyError(f"a rate must be a finite number, got {value!r}")
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip().replace("_", "x"))  # no 1_000 digit grouping in a rate
+        except (ValueError, ZeroDivisionError):
+            raise MoneyError(f"a rate must be a number such as 0.05 or 1/3, got {value!r}") from None
+    raise MoneyError(f"a rate must be a number such as 0.05 or 1/3, got {value!r} ({type(value).__name__})")
+
+
+def _ints(amount_yuan) -> np.ndarray:
+    """Amounts as an int64 array; floats only when they are whole (refused otherwise)."""
+    a = np.asarray(amount_yuan)
+    if a.dtype == np.int64:
+        return a
+    if a.dtype.kind in "iu":
+        if a.size and a.dtype.kind == "u" and int(a.max()) > _I64:
+            raise MoneyError("an amount does not fit in 64-bit integer yuan")
+        return a.astype(np.int64)
+    if a.dtype.kind == "b":
+        raise MoneyError("an amount must be whole yuan, got true/false values")
+    if a.dtype.kind == "f":
+        if a.size and not (np.isfinite(a).all() and (np.trunc(a) == a).all() and np.abs(a).max() <= 2**53):
+            raise MoneyError("an amount must be whole yuan (finite, integer, at most 2^53 as a float)")
+        return a.astype(np.int64)
+    if a.dtype == object:
+        vals = a.ravel().tolist()
+        if any(isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)) for x in vals):
+            raise MoneyError("an amount must be whole yuan (integers)")
+        if vals and max(abs(int(x)) for x in vals) > _I64:
+            raise MoneyError("an amount does not fit in 64-bit integer yuan")
+        return np.array([int(x) for x in vals], dtype=np.int64).reshape(a.shape)
+    raise MoneyError(f"an amount must be whole yuan, got an array of {a.dtype}")
+
+
+def _amax(a: np.ndarray) -> int:
+    if not a.size:
+        return 0
+    return max(abs(int(a.max())), abs(int(a.min())))
+
+
+def _back_to_int64(obj: np.ndarray, what: str) -> np.ndarray:
+    if obj.size and max(abs(int(obj.max())), abs(int(obj.min()))) > _I64:
+        raise MoneyError(f"{what} does not fit in 64-bit integer yuan; the inputs are beyond the documented bounds")
+    return obj.astype(np.int64)
 
 
 def mul_round(amount_yuan, rate: Number) -> np.ndarray:
-    """``amount × rate`` rounded half up to the yuan, on int64 arrays (amount ≥ 0)."""
+    """``amount × rate`` rounded half up to the yuan, exactly (int64 in, int64 out).
+
+    The int64 product is used when it provably fits; otherwise the same formula runs
+    on Python integers. Never wraps around.
+    """
     f = as_fraction(rate)
-    a = np.asarray(amount_yuan, dtype=np.int64)
+    a = _ints(amount_yuan)
     num, den = f.numerator, f.denominator
-    return (a * num * 2 + den) // (2 * den)
+    if _amax(a) * abs(num) * 2 + 2 * den <= _I64:
+        return (a * num * 2 + den) // (2 * den)
+    exact = (a.astype(object) * (num * 2) + den) // (2 * den)
+    return _back_to_int64(np.asarray(exact, dtype=object), "amount × rate")
 
 
 def sum_mul_round(pairs) -> np.ndarray:
@@ -39,23 +134,47 @@ def sum_mul_round(pairs) -> np.ndarray:
 
     ``pairs`` is a list of (int64 array, rate). Used where an award adds several
     rate-based parts (article 11: stock × 3% + increment × 10%) so that rounding
-    happens once, not per part.
+    happens once, not per part. Exact for any rates (Python-int fallback).
     """
     fracs = [as_fraction(r) for _, r in pairs]
+    arrays = [_ints(a) for a, _ in pairs]
     den = 1
     for f in fracs:
-        den = den * f.denominator // _gcd(den, f.denominator)
+        den = den * f.denominator // math.gcd(den, f.denominator)
+    mults = [f.numerator * (den // f.denominator) for f in fracs]
+    bound = sum(_amax(a) * abs(m) for a, m in zip(arrays, mults)) * 2 + 2 * den
+    if bound <= _I64:
+        total = None
+        for a, m in zip(arrays, mults):
+            part = a * m
+            total = part if total is None else total + part
+        return (total * 2 + den) // (2 * den)
     total = None
-    for (a, _), f in zip(pairs, fracs):
-        part = np.asarray(a, dtype=np.int64) * (f.numerator * (den // f.denominator))
+    for a, m in zip(arrays, mults):
+        part = a.astype(object) * m
         total = part if total is None else total + part
-    return (total * 2 + den) // (2 * den)
+    exact = (total * 2 + den) // (2 * den)
+    return _back_to_int64(np.asarray(exact, dtype=object), "the sum of amount × rate")
 
 
-def _gcd(a: int, b: int) -> int:
-    while b:
-        a, b = b, a % b
-    return a
+def mul_count(amount_yuan, count) -> np.ndarray:
+    """``amount × count`` (a per-unit award times a number of units), checked: int64 or refused."""
+    a, c = _ints(amount_yuan), _ints(count)
+    if _amax(a) * _amax(c) <= _I64:
+        return a * c
+    return _back_to_int64(np.asarray(a.astype(object) * c.astype(object), dtype=object), "amount × count")
+
+
+def checked_sum(values) -> int:
+    """Sum of integer yuan as a Python int, exact however large (no int64 wrap-around)."""
+    a = _ints(values)
+    if _amax(a) * max(a.size, 1) <= _I64:
+        return int(a.sum())
+    return sum(int(x) for x in a.ravel().tolist())
+
+
+def _gcd(a: int, b: int) -> int:  # kept for callers of the old helper
+    return math.gcd(a, b)
 
 
 def wan(yuan: int) -> str:

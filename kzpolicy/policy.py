@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 import re
+from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Literal, Optional, Union
@@ -19,6 +21,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import yamlio
+from .money import MAX_COUNT, MAX_DAILY_RATE, MAX_YUAN
 
 POLICIES_DIR = Path(__file__).parent / "policies"
 DEFAULT_POLICY = "kaizhou_2023_27"
@@ -98,6 +101,8 @@ class Param(_Strict):
         for d, x in v.items():
             if isinstance(x, bool):
                 raise ValueError(f"value for {d} is a boolean; give a number or null")
+            if x is not None and not math.isfinite(x):
+                raise ValueError(f"value for {d} is {x}; give a finite number, or null if the text sets none")
             if x is not None and x < 0:
                 raise ValueError(f"value for {d} is negative ({x}); amounts and rates are ≥ 0")
         return dict(sorted(v.items()))
@@ -109,8 +114,14 @@ class Param(_Strict):
                 continue
             if self.unit in ("yuan", "yuan_per_year", "count") and not float(x).is_integer():
                 raise ValueError(f"value for {d} is {x}, but unit {self.unit} needs a whole number")
-            if self.unit == "ratio" and x > 10:
-                raise ValueError(f"value for {d} is {x}: a ratio is written as 0.05 for 5%")
+            if self.unit == "ratio" and x > 1:
+                raise ValueError(f"value for {d} is {x}: a ratio is at most 1 and is written as 0.05 for 5%")
+            if self.unit == "ratio_per_working_day" and Fraction(repr(float(x))) > MAX_DAILY_RATE:
+                raise ValueError(f"value for {d} is {x}: a daily rate is at most {float(MAX_DAILY_RATE)} (1% per working day)")
+            if self.unit in ("yuan", "yuan_per_year") and x > MAX_YUAN:
+                raise ValueError(f"value for {d} is {x}: amounts are at most {MAX_YUAN:,} yuan (10^12)")
+            if self.unit == "count" and x > MAX_COUNT:
+                raise ValueError(f"value for {d} is {x}: counts are at most {MAX_COUNT:,}")
         if self.no_cap and not any(x is None for x in self.values.values()):
             raise ValueError("no_cap: true says the text sets no cap, so at least one dated value must be null")
         if self.boundary_reading and not self.word:

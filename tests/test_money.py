@@ -75,3 +75,86 @@ def test_sum_mul_round_vectorised_and_exact_for_big_amounts():
     got = sum_mul_round([(a, 0.03), (b, 0.1)])
     want = [int((Fraction(int(x) * 3, 100) + Fraction(int(y), 10) + Fraction(1, 2)) // 1) for x, y in zip(a, b)]
     assert got.tolist() == want
+
+
+# --------------------------------------------------------------------------- issue 9, class 1: no overflow, ever
+from decimal import Decimal  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kzpolicy.money import MAX_COUNT, MAX_YUAN, MoneyError, checked_sum, mul_count  # noqa: E402
+
+
+def _exact(amount: int, rate: Fraction) -> int:
+    """Independent reference: the exact product, rounded half up, in Python integers."""
+    return int((Fraction(amount) * rate + Fraction(1, 2)) // 1)
+
+
+def test_a_computed_float_rate_pays_the_exact_amount_not_a_wrapped_one():
+    # 0.05 * 1.1 is the float 0.05500000000000001: its exact fraction has a 16-digit numerator
+    assert int(mul_round(np.array([3_000_000]), 0.05 * 1.1)[0]) == 165_000
+    assert int(mul_round(np.array([3_000_000]), 1 / 3)[0]) == 1_000_000
+    assert int(mul_round(np.array([3_000_000]), Fraction(1, 3))[0]) == 1_000_000
+    assert int(mul_round(np.array([3_000_000]), "1/3")[0]) == 1_000_000
+    assert int(mul_round(np.array([3_000_000]), Decimal("0.055"))[0]) == 165_000
+
+
+def test_largest_amount_times_an_awkward_rate_is_exact():
+    a = np.array([MAX_YUAN, MAX_YUAN - 1, 1, 0], dtype=np.int64)
+    for rate in (0.05 * 1.1, 1 / 3, 0.0001 * 1.7, Fraction(2, 3), Fraction(99999, 100000)):
+        got = mul_round(a, rate).tolist()
+        assert got == [_exact(int(x), as_fraction(rate)) for x in a]
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), True, "abc", "1/0", None, [0.05]])
+def test_a_rate_that_cannot_be_computed_exactly_is_refused(bad):
+    with pytest.raises(MoneyError):
+        mul_round(np.array([100]), bad)
+
+
+def test_an_amount_that_is_not_whole_yuan_is_refused():
+    for bad in (np.array([1.5]), np.array([np.nan]), np.array([True]), np.array([1e300])):
+        with pytest.raises(MoneyError):
+            mul_round(bad, 0.05)
+
+
+def test_a_result_beyond_int64_is_refused_not_wrapped():
+    with pytest.raises(MoneyError):
+        mul_round(np.array([2**62]), 3)
+    with pytest.raises(MoneyError):
+        mul_count(np.array([2**40]), np.array([2**30]))
+    assert mul_count(np.array([MAX_YUAN]), np.array([MAX_COUNT])).tolist() == [MAX_YUAN * MAX_COUNT]
+    assert checked_sum(np.array([2**62, 2**62, 2**62])) == 3 * 2**62  # a Python int, not wrapped
+
+
+def test_sum_mul_round_with_large_numerators_falls_back_exactly():
+    a, b = np.array([MAX_YUAN, 7]), np.array([MAX_YUAN, 3])
+    got = sum_mul_round([(a, 0.03 * 1.1), (b, 1 / 3)])
+    want = [int((Fraction(int(x)) * as_fraction(0.03 * 1.1) + Fraction(int(y)) * as_fraction(1 / 3) + Fraction(1, 2)) // 1)
+            for x, y in zip(a, b)]
+    assert got.tolist() == want
+
+
+_rates = st.one_of(
+    st.fractions(min_value=0, max_value=1, max_denominator=10**9),
+    st.floats(min_value=0, max_value=1, allow_nan=False),
+    st.decimals(min_value=0, max_value=1, places=6, allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, MAX_YUAN), min_size=1, max_size=20), _rates)
+def test_mul_round_equals_exact_fraction_over_the_accepted_range(amounts, rate):
+    got = mul_round(np.array(amounts, dtype=np.int64), rate).tolist()
+    assert got == [_exact(a, as_fraction(rate)) for a in amounts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, MAX_YUAN), st.integers(0, MAX_YUAN)), min_size=1, max_size=10), _rates, _rates)
+def test_sum_mul_round_equals_exact_fraction_over_the_accepted_range(rows, r1, r2):
+    a = np.array([x for x, _ in rows], dtype=np.int64)
+    b = np.array([y for _, y in rows], dtype=np.int64)
+    got = sum_mul_round([(a, r1), (b, r2)]).tolist()
+    f1, f2 = as_fraction(r1), as_fraction(r2)
+    assert got == [int((x * f1 + y * f2 + Fraction(1, 2)) // 1) for x, y in rows]

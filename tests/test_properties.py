@@ -86,7 +86,9 @@ def profile(draw, firm_id="F1", year=2023):
         if draw(st.booleans()):
             row["rd_expense"] = draw(st.one_of(st.integers(0, 2 * 10**7), st.sampled_from([9_999_999, 10_000_000])))
         fin[y] = row
-    return {"firm": firm, "financials": fin, "events": draw(st.lists(event(year), min_size=1, max_size=8))}
+    # an event before the firm's establishment contradicts the facts and is refused (issue 9): not generated here
+    events = [e for e in draw(st.lists(event(year), min_size=1, max_size=8)) if e["date"] >= est]
+    return {"firm": firm, "financials": fin, "events": events}
 
 
 READINGS = st.fixed_dictionaries({
