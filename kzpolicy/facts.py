@@ -139,6 +139,8 @@ class Facts:
     financials: pd.DataFrame
     townships: pd.DataFrame
     sources: Dict[str, Source] = field(default_factory=dict)
+    #: what the reader should know about how the input was read (e.g. "events.csv: read as GB18030 (GBK)")
+    notes: List[str] = field(default_factory=list)
     #: table -> (frame, firms frame, row positions in ``firms``), filled by :func:`validate`
     _firm_pos: Dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
@@ -876,32 +878,80 @@ def load_profile(path: Union[str, Path]) -> Facts:
     return profile_to_facts(data, name=path.name)
 
 
+def _not_finite(value) -> bool:
+    return isinstance(value, (float, np.floating)) and not np.isfinite(value)
+
+
 def profile_to_facts(data, name: str = "profile") -> Facts:
+    """One firm from a profile mapping (as :func:`load_profile` reads it from YAML).
+
+    Contradictions are refused, never resolved silently: ``id`` and a different
+    ``firm_id``; a financial year whose own ``year`` differs from its key; an event
+    naming another firm; ``events`` that is not a list (``{}``, ``false``).
+    NaN and infinity are refused wherever they are written (leave a value out if unknown).
+    """
     if not isinstance(data, dict):
         raise FactsError([f"{name}: a profile is a mapping with keys 'firm', 'financials' and 'events'"])
     extra = set(data) - {"firm", "financials", "events"}
     if extra:
-        raise FactsError([f"{name}: unknown key(s) {sorted(extra)}; a profile has 'firm', 'financials', 'events'"])
+        raise FactsError([f"{name}: unknown key(s) {sorted(map(str, extra))}; a profile has 'firm', 'financials', 'events'"])
     firm = data.get("firm")
     if not isinstance(firm, dict):
         raise FactsError([f"{name}: 'firm' must be a mapping with at least id, industry and established"])
+    problems = []
     firm = dict(firm)
     if "id" in firm:
-        firm["firm_id"] = firm.pop("id")
+        fid0 = firm.pop("id")
+        if "firm_id" in firm and firm["firm_id"] != fid0:
+            problems.append(f"{name} firm: 'id' is {fid0!r} but 'firm_id' is {firm['firm_id']!r}; give one of them")
+        firm["firm_id"] = fid0
     fid = firm.get("firm_id")
-    firms = pd.DataFrame([firm])
+    for k, v in firm.items():
+        if _not_finite(v):
+            problems.append(f"{name} firm: field '{k}': is {v}; NaN and infinity are not values (leave the field out if unknown)")
     fin_rows = []
-    fin = data.get("financials") or {}
+    fin = data.get("financials")
+    if fin is None:
+        fin = {}
     if not isinstance(fin, dict):
-        raise FactsError([f"{name}: 'financials' maps a year to {{revenue: …, rd_expense: …}}"])
-    for year, vals in fin.items():
+        raise FactsError([f"{name}: 'financials' maps a year to {{revenue: …, rd_expense: …}}, got {type(fin).__name__}"])
+    for i, (year, vals) in enumerate(fin.items()):
         if not isinstance(vals, dict):
             raise FactsError([f"{name}: financials[{year}] must be a mapping like {{revenue: 150000000, rd_expense: 3000000}}"])
+        vals = dict(vals)
+        if "year" in vals:
+            own = vals.pop("year")
+            if str(own).strip() != str(year).strip() or isinstance(own, bool):
+                problems.append(f"{name} financials[{i}]: field 'year': the row is filed under {year!r} but says year {own!r}; "
+                                f"the key is the year: remove 'year' or make them agree")
+        if "firm_id" in vals and vals.pop("firm_id") != fid:
+            problems.append(f"{name} financials[{i}]: field 'firm_id': a profile describes one firm ({fid!r}); remove 'firm_id' here")
+        for k, v in vals.items():
+            if _not_finite(v):
+                problems.append(f"{name} financials[{i}]: field '{k}': is {v}; NaN and infinity are not values "
+                                f"(leave the field out if unknown)")
         fin_rows.append({"firm_id": fid, "year": year, **vals})
-    ev = data.get("events") or []
+    ev = data.get("events")
+    if ev is None:
+        ev = []
     if not isinstance(ev, list) or not all(isinstance(e, dict) for e in ev):
-        raise FactsError([f"{name}: 'events' must be a list of mappings like {{date: 2023-08-15, code: above_scale.enter}}"])
-    events = pd.DataFrame([{"firm_id": fid, **e} for e in ev]) if ev else None
+        got = f"got {type(ev).__name__} {ev!r}"[:80] if not isinstance(ev, list) else "an entry is not a mapping"
+        raise FactsError([f"{name}: 'events' must be a list of mappings like {{date: 2023-08-15, code: above_scale.enter}} "
+                          f"(or left out for none); {got}"])
+    rows = []
+    for i, e in enumerate(ev):
+        e = dict(e)
+        if "firm_id" in e and e.pop("firm_id") != fid:
+            problems.append(f"{name} events[{i}]: field 'firm_id': a profile describes one firm ({fid!r}); remove 'firm_id' here")
+        for k, v in e.items():
+            if _not_finite(v):
+                problems.append(f"{name} events[{i}]: field '{k}': is {v}; NaN and infinity are not values "
+                                f"(leave the field out if unknown)")
+        rows.append({"firm_id": fid, **e})
+    if problems:
+        raise FactsError(problems)
+    firms = pd.DataFrame([firm])
+    events = pd.DataFrame(rows) if rows else None
     financials = pd.DataFrame(fin_rows) if fin_rows else None
     src = {t: Source("yaml", name) for t in TABLES}
     return validate(firms, events, financials, None, src)
@@ -926,35 +976,258 @@ def _sheet_name(t):
 def _excel_columns(table: str, headers) -> Dict[str, str]:
     """Field name -> "D (投资额（元）)": the column letter and header the user sees."""
     from openpyxl.utils import get_column_letter
-    zh_map = {f.zh: f.name for f in TABLES[table]}
-    return {zh_map.get(h, h): f"{get_column_letter(i + 1)} ({h})" for i, h in enumerate(headers) if isinstance(h, str)}
+    heads = _headers(table)
+    return {heads.get(h, (h,))[0]: f"{get_column_letter(i + 1)} ({h})" for i, h in enumerate(headers) if isinstance(h, str)}
+
+
+#: sheets a workbook may have besides the tables: the template's instructions, which are not data
+IGNORED_SHEETS = ("说明", "instructions")
+#: file names a CSV folder may have (a table in English or Chinese; the extension in any case)
+CSV_NAMES = {t: (f"{t}.csv", f"{TABLE_ZH[t]}.csv") for t in TABLES}
+_EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!")
+
+
+def _suggest(name: str, choices) -> str:
+    """' Did you mean 'events.csv'?' for a near miss (case, spaces, a trailing number, a typo); '' otherwise."""
+    import difflib
+    key = name.strip().casefold()
+    stem = re.sub(r"[\s\d_\-]+$", "", key.removesuffix(".csv")) + (".csv" if key.endswith(".csv") else "")
+    low = {c.casefold(): c for c in choices}
+    hit = low.get(key) or low.get(stem)
+    if hit is None:
+        close = difflib.get_close_matches(key, list(low), n=1, cutoff=0.6)
+        hit = low[close[0]] if close else None
+    return f" Did you mean '{hit}'?" if hit else ""
+
+
+def _sheets_to_tables(path: Path, names: List[str]) -> Dict[str, str]:
+    """Table -> sheet name, or a FactsError naming every sheet that would not be read."""
+    problems, chosen = [], {}
+    expected = [n for t in TABLES for n in _sheet_name(t)]
+    for t in TABLES:
+        hits = [n for n in names if n in _sheet_name(t)]
+        if len(hits) > 1:
+            problems.append(f"{path}: sheets {hits} are both the {t} table ({TABLE_ZH[t]}); keep one sheet, "
+                            f"nothing is merged or ignored")
+        elif hits:
+            chosen[t] = hits[0]
+    for n in names:
+        if n in expected or n in IGNORED_SHEETS:
+            continue
+        problems.append(f"{path}: sheet '{n}' is not read: a sheet is named one of {expected} "
+                        f"(or {IGNORED_SHEETS[0]} for notes).{_suggest(n, expected)}")
+    if not problems and "firms" not in chosen:
+        problems.append(f"{path}: no sheet 'firms' (企业); sheets found: {names}")
+    if problems:
+        raise FactsError(problems)
+    return chosen
+
+
+def _open_workbook(path: Path):
+    import zipfile
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+    if not path.exists():
+        raise FactsError([f"{path}: file not found"])
+    if path.is_dir():
+        raise FactsError([f"{path}: is a folder; a workbook is an .xlsx file"])
+    if path.stat().st_size == 0:
+        raise FactsError([f"{path}: the file is empty (0 bytes); it is not an Excel workbook"])
+    if not zipfile.is_zipfile(path):
+        raise FactsError([f"{path}: not an Excel .xlsx workbook (an .xlsx file is a zip archive; this one is not, "
+                          f"or it is truncated). Save it again from Excel as .xlsx"])
+    try:
+        return load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError, ValueError, TypeError) as e:
+        raise FactsError([f"{path}: cannot be read as an Excel workbook ({type(e).__name__}: {str(e)[:120]}); "
+                          f"it may be damaged or truncated — save it again from Excel as .xlsx"]) from None
+
+
+def _formula_cells(path: Path, sheet: str) -> set:
+    """(row, column) of the cells of ``sheet`` that hold a formula (read only when a value is missing)."""
+    from openpyxl import load_workbook
+    wb = load_workbook(path, read_only=True, data_only=False)
+    try:
+        out = set()
+        for row in wb[sheet].iter_rows():
+            for c in row:
+                if getattr(c, "data_type", None) == "f" or (isinstance(c.value, str) and c.value.startswith("=")):
+                    out.add((c.row, c.column))  # openpyxl numbers rows and columns from 1
+        return out
+    finally:
+        wb.close()
+
+
+def _read_sheet(ws, name: str, formulas: set, problems: List[str]) -> pd.DataFrame:
+    """One sheet as a DataFrame of cell values, indexed so that index + 2 is the Excel row.
+
+    An error cell (#DIV/0!, #N/A…) and a formula without a saved value (``formulas``
+    holds the sheet's formula cells) are problems naming the sheet, row and column —
+    never read as empty.
+    """
+    from openpyxl.utils import get_column_letter
+    ws.reset_dimensions()  # read every row, whatever size the file claims
+    rows = ws.iter_rows(values_only=False)
+    try:
+        head = next(rows)
+    except StopIteration:
+        return pd.DataFrame()
+    headers = [c.value for c in head]
+    while headers and headers[-1] is None:
+        headers.pop()
+    ncol = len(headers)
+    data, index = [], []
+    r = getattr(head[0], "row", None) or 1 if head else 1
+    for row in rows:
+        r = next((c.row for c in row if getattr(c, "row", None)), r + 1)
+        vals = [None] * ncol
+        for j, c in enumerate(row[:ncol]):
+            v = c.value
+            if getattr(c, "data_type", None) == "e":
+                problems.append(f"sheet '{name}' row {r}, column {get_column_letter(j + 1)} ({headers[j]}): the cell shows "
+                                f"the error {v}; fix the formula or type the value")
+                v = None
+            elif v is None and (r, j + 1) in formulas:
+                problems.append(f"sheet '{name}' row {r}, column {get_column_letter(j + 1)} ({headers[j]}): the cell has a "
+                                f"formula but no saved value (the file was written by a program that does not calculate); "
+                                f"open it in Excel and save it, or type the value")
+            vals[j] = v
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in vals):
+            continue  # blank rows are not data; the index keeps Excel row numbers
+        data.append(vals)
+        index.append(r - 2)
+    cols = [h if h is not None else f"(column {get_column_letter(j + 1)}: no header)" for j, h in enumerate(headers)]
+    return pd.DataFrame(data, columns=cols, index=pd.Index(index, dtype=np.int64), dtype=object)
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (a cheap scan of the zip's sheet XML)."""
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        for n in z.namelist():
+            if n.startswith("xl/worksheets/") and n.endswith(".xml"):
+                with z.open(n) as fh:
+                    tail = b""
+                    while True:
+                        chunk = fh.read(1 << 20)
+                        if not chunk:
+                            break
+                        if b"<f>" in tail + chunk or b"<f " in tail + chunk or b"<f/>" in tail + chunk:
+                            return True
+                        tail = chunk[-4:]
+    return False
 
 
 def _load_excel(path: Path) -> Facts:
+    path = Path(path)
+    wb = _open_workbook(path)
     try:
-        book = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
-    except FileNotFoundError:
-        raise FactsError([f"{path}: file not found"]) from None
-    frames, sources = {}, {}
-    for t in TABLES:
-        for name in _sheet_name(t):
-            if name in book:
-                df = book[name].dropna(how="all")  # blank rows are not data; the index keeps Excel row numbers
-                frames[t] = df
-                sources[t] = Source("excel", name, offset=2, columns=_excel_columns(t, book[name].columns))
-                break
-    if "firms" not in frames:
-        raise FactsError([f"{path}: no sheet 'firms' (企业); sheets found: {list(book)}"])
+        chosen = _sheets_to_tables(path, list(wb.sheetnames))
+        has_f = _has_formulas(path)
+        frames, sources, problems = {}, {}, []
+        for t, name in chosen.items():
+            try:
+                formulas = _formula_cells(path, name) if has_f else set()
+                df = _read_sheet(wb[name], name, formulas, problems)
+            except (KeyError, ValueError, OSError, EOFError, TypeError) as e:  # a damaged sheet inside a valid zip
+                raise FactsError([f"{path}: sheet '{name}' cannot be read ({type(e).__name__}: {str(e)[:120]}); "
+                                  f"the file may be damaged — save it again from Excel"]) from None
+            frames[t] = df
+            sources[t] = Source("excel", name, offset=2, columns=_excel_columns(t, df.columns))
+    finally:
+        wb.close()
+    if problems:
+        raise FactsError(problems)
     return validate(frames.get("firms"), frames.get("events"), frames.get("financials"), frames.get("townships"), sources)
+
+
+# --------------------------------------------------------------------------- CSV folder
+def _decode(path: Path, raw: bytes) -> tuple:
+    """(text, encoding): UTF-8 (with or without BOM), UTF-16 (with a BOM, or detectably without), GB18030/GBK.
+
+    Anything else is refused naming the file: nothing is guessed from bytes that no
+    encoding above reads.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        enc = "utf-8-sig"
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16"
+    elif len(raw) >= 4 and raw[1:2] == b"\x00" and raw[3:4] == b"\x00" and raw[0:1] != b"\x00":
+        enc = "utf-16-le"
+    elif len(raw) >= 4 and raw[0:1] == b"\x00" and raw[2:3] == b"\x00" and raw[1:2] != b"\x00":
+        enc = "utf-16-be"
+    else:
+        enc = None
+    if enc is not None:
+        try:
+            return raw.decode(enc), {"utf-8-sig": "UTF-8 (with BOM)", "utf-16": "UTF-16"}.get(enc, enc.upper())
+        except UnicodeDecodeError as e:
+            raise FactsError([f"{path}: starts like {enc} text but is not valid {enc} (byte {e.start}); "
+                              f"save it as CSV UTF-8"]) from None
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError as e:
+        raise FactsError([f"{path}: the text is neither UTF-8, UTF-16 nor GBK/GB18030 (byte {e.start} cannot be read); "
+                          f"save it from Excel as 'CSV UTF-8'"]) from None
+    if not re.search(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]", text):  # GB18030 decodes many byte strings: insist on Chinese
+        raise FactsError([f"{path}: the text is not UTF-8 and reads as GBK/GB18030 without a single Chinese character; "
+                          f"its encoding cannot be told: save it from Excel as 'CSV UTF-8'"])
+    return text, "GB18030 (GBK)"
+
+
+def _read_csv(f: Path, notes: List[str]) -> pd.DataFrame:
+    import io
+    raw = f.read_bytes()
+    if not raw.strip():
+        raise FactsError([f"{f}: the file is empty; a table starts with a header row ({', '.join(x.name for x in TABLES[_table_of(f)][:3])}, …)"])
+    text, enc = _decode(f, raw)
+    if enc not in ("UTF-8", "UTF-8 (with BOM)"):
+        notes.append(f"{f.name}: read as {enc} / 按 {enc} 编码读取")
+    if "\x00" in text:
+        raise FactsError([f"{f}: contains NUL characters after decoding as {enc}; this is not a text table"])
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise FactsError([f"{f}: the file has no header row; a table starts with a header row"]) from None
+    except pd.errors.ParserError as e:
+        m = re.search(r"line (\d+)", str(e))
+        where = f" row {m.group(1)}" if m else ""
+        raise FactsError([f"{f}{where}: cannot be read as CSV ({str(e).strip()[:160]}); check the commas and quotes on that row"]) from None
+
+
+def _table_of(f: Path) -> str:
+    for t, names in CSV_NAMES.items():
+        if f.name in names:
+            return t
+    return "firms"
 
 
 def _load_csv_dir(path: Path) -> Facts:
-    frames, sources = {}, {}
-    for t in TABLES:
-        f = path / f"{t}.csv"
-        if f.exists():
-            frames[t] = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-            sources[t] = Source("csv", f.name, offset=2)
-    if "firms" not in frames:
-        raise FactsError([f"{path}: no firms.csv in this folder"])
-    return validate(frames.get("firms"), frames.get("events"), frames.get("financials"), frames.get("townships"), sources)
+    frames, sources, notes, problems = {}, {}, [], []
+    expected = [n for names in CSV_NAMES.values() for n in names]
+    files = sorted(p for p in path.iterdir() if not p.name.startswith((".", "~$")))
+    found: Dict[str, List[Path]] = {}
+    for f in files:
+        t = next((t for t, names in CSV_NAMES.items() if f.name in names), None)
+        if t is None or not f.is_file():
+            problems.append(f"{path}: '{f.name}' is not read: the folder holds {expected[0::2]} "
+                            f"(or the Chinese names {expected[1::2]}), exactly so named.{_suggest(f.name, expected)}")
+            continue
+        found.setdefault(t, []).append(f)
+    for t, fs in found.items():
+        if len(fs) > 1:
+            problems.append(f"{path}: {[f.name for f in fs]} are both the {t} table; keep one file")
+    if not problems and "firms" not in found:
+        problems.append(f"{path}: no firms.csv (企业.csv) in this folder; files found: {[f.name for f in files]}")
+    if problems:
+        raise FactsError(problems)
+    for t, fs in found.items():
+        frames[t] = _read_csv(fs[0], notes)
+        sources[t] = Source("csv", fs[0].name, offset=2)
+    facts = validate(frames.get("firms"), frames.get("events"), frames.get("financials"), frames.get("townships"), sources)
+    facts.notes.extend(notes)
+    return facts

@@ -54,7 +54,7 @@ PROFILE_CASES = [
     ("text where a number belongs", _profile([{**INVEST, "amount": "三百万"}]),
      ["events[1]", "'amount'", "must be a number", "三百万"]),
     ("NaN where a needed number belongs", _profile([{**INVEST, "amount": math.nan}]),
-     ["events[1]", "'amount'", "needs 'amount'"]),
+     ["events[1]", "'amount'", "NaN"]),
     ("infinite amount", _profile([{**INVEST, "amount": math.inf}]), ["events[1]", "'amount'", "inf"]),
     ("progress over 100%", _profile([{**INVEST, "progress": 1.2}]), ["events[1]", "'progress'", "over 100%", "0.85"]),
     ("progress written as a percentage", _profile([{**INVEST, "progress": 85}]), ["events[1]", "'progress'", "over 100%"]),
