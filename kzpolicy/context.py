@@ -12,8 +12,11 @@ from typing import Dict
 import numpy as np
 import pandas as pd
 
+from . import kinds
 from .facts import INDUSTRIAL, Facts
-from .policy import Item, Policy
+from .policy import Item, Limit, Policy
+
+_UNSET = object()
 
 
 class Context:
@@ -22,6 +25,7 @@ class Context:
         self.readings = readings
         self.margin = float(near_miss_margin)
         self.cache: Dict = {}
+        self._switches: Dict = {}
         self.firms = facts.firms
         self.firm_ids = self.firms["firm_id"].to_numpy(dtype=object)
         self.n = len(self.firms)
@@ -33,13 +37,28 @@ class Context:
         self.ev_date = ev["date"].to_numpy(dtype="datetime64[D]")
         self.ev_code = ev["code"].to_numpy(dtype=object)
 
-    # ---- readings
-    def reading(self, interp_id: str) -> str:
-        return self.readings[interp_id]
+    # ---- switches (set by the registered readings; rules never see an interpretation id)
+    def switch(self, owner, name: str):
+        """Value of switch ``name`` for an item or limit: set by the interpretation the owner names
+        (or a policy-wide one), else the switch's declared default. The loader proved the value is
+        one the switch declares; asking for a switch the owner's kind does not declare is an error."""
+        key = (owner.id, name)
+        v = self._switches.get(key, _UNSET)
+        if v is _UNSET:
+            iid = self.policy.switch_source(owner.id, name)
+            if iid is not None:
+                v = self.policy.interpretations[iid].readings[self.readings[iid]].value
+            else:
+                v = _declared(owner, name).default
+            self._switches[key] = v
+        return v
 
-    def item_reading(self, item: Item, value: str) -> bool:
-        """True if one of the item's declared interpretations is currently read as ``value``."""
-        return any(self.readings.get(i) == value for i in item.interpretations)
+    def switch_note(self, owner, name: str, zh: bool = True) -> str:
+        """'（见解释 X）' / ' (see interpretation X)' for the interpretation that sets the switch, or ''."""
+        iid = self.policy.switch_source(owner.id, name)
+        if iid is None:
+            return ""
+        return f"（见解释 {iid}）" if zh else f" (see interpretation {iid})"
 
     # ---- events
     @cached_property
@@ -80,12 +99,24 @@ class Context:
         return np.sort(np.concatenate(parts))
 
     def window_start(self, item: Item) -> np.datetime64:
-        """First date from which the item's events count (see interpretation publication-date)."""
-        start = item.first_date
-        eff = self.policy.meta.effective
-        if eff is not None and start == eff and self.readings.get("publication-date") == "from_year_start":
-            start = dt.date(start.year, 1, 1)
-        return np.datetime64(start, "D")
+        """First date from which the item's events count.
+
+        A window the item's own sentence sets (``since``, e.g. article 4's "2022年以来") applies
+        to that item only; otherwise its first value's date (the effective date, article 24),
+        which the switch ``window_open`` may move to 1 January of that year.
+        """
+        key = ("window", item.id)
+        if key in self.cache:
+            return self.cache[key]
+        if item.since is not None:
+            start = item.since.date
+        else:
+            start = item.first_date
+            eff = self.policy.meta.effective
+            if eff is not None and start == eff and self.switch(item, "window_open") == "year_start":
+                start = dt.date(start.year, 1, 1)
+        self.cache[key] = np.datetime64(start, "D")
+        return self.cache[key]
 
     # ---- firm attributes (arrays by firm position)
     @cached_property
@@ -142,3 +173,15 @@ class Context:
 
     def value(self, column: str, year: int) -> np.ndarray:
         return self.series(column).get(year, np.full(self.n, np.nan))
+
+
+def _declared(owner, name: str):
+    """The :class:`~kzpolicy.kinds.Switch` declaration of ``name`` for an item (its kind, or common) or a limit."""
+    if isinstance(owner, Limit):
+        from .limits import LIMIT_KINDS
+        sw = LIMIT_KINDS[owner.kind].switches.get(name)
+    else:
+        sw = kinds.get(owner.kind).switches.get(name) or kinds.COMMON_SWITCHES.get(name)
+    if sw is None:
+        raise KeyError(f"{owner.id}: switch {name!r} is not declared by its kind {owner.kind!r}")
+    return sw

@@ -14,18 +14,25 @@ import numpy as np
 import pandas as pd
 
 from . import explain as _explain
+from . import limits as _limits
 from .context import Context
 from .facts import FactsError, as_facts
 from .money import mul_round, wan
 from .policy import Policy, get_policy
-from .rules import NOT_ASSESSED, RULES
-from .rules.common import AWARD_COLUMNS, EXCL_COLUMNS, NEAR_COLUMNS, UNDET_COLUMNS, RuleOutput, meets, param_on
+from .rules import rule
+from .rules.common import EXCL_COLUMNS, NEAR_COLUMNS, UNDET_COLUMNS, RuleOutput, award_columns, award_fields
 
 #: how close counts as a near-miss (a presentation setting, not a policy amount): within 20% of the requirement
 NEAR_MISS_MARGIN = 0.2
 
-LEDGER_COLUMNS = ["firm_id", "year", "article", "item", "kind", "label_zh", "label_en", "event_code", "event_date",
-                  "amount_yuan", "basis_yuan", "basis2_yuan", "quantity", "share", "cap_applied", "project", "note"]
+#: the ledger: these core columns, then every kind's declared fields (kzpolicy/kinds.py) and the limit fields
+#: (kzpolicy/limits.py) — the same columns whatever kinds a result holds, so notebooks see a stable frame
+LEDGER_CORE = ["firm_id", "year", "article", "item", "kind", "label_zh", "label_en", "event_code", "event_date",
+               "amount_yuan", "basis_yuan", "cap_applied", "project"]
+
+
+def ledger_columns():
+    return LEDGER_CORE + list(award_fields())
 
 
 @dataclass
@@ -115,18 +122,15 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     year = _check_year(year, pol)
     rd = pol.readings(readings)
     ctx = Context(facts, pol, year, rd, near_miss_margin)
-    out = RuleOutput()
-    for item in pol.items():
-        if item.kind in NOT_ASSESSED:
-            continue
-        out.extend(RULES[item.kind](item, ctx))
-    awards = _cat(out.awards, AWARD_COLUMNS)
+    out = _run(pol.items(), ctx)
+    awards = _cat(out.awards, award_columns())
     if check_places:
         _check_places(awards, pol, year)
     excluded = [_cat(out.excluded, EXCL_COLUMNS)]
-    awards, ex1 = _group_highest(awards, pol, rd)
-    awards, ex2 = _double_claims(awards, ctx, pol, rd)
-    excluded += [ex1, ex2]
+    # limits across items and years, on what was awarded (refused/undetermined/excluded lines never reach them)
+    prior = _prior_awards(facts, pol, year, rd, near_miss_margin)
+    awards, ex = _limits.apply(awards, ctx, prior, _limits.ordered(pol))
+    excluded += ex
     ledger = _finish(awards, ctx, pol)
     if explain:
         ledger = _explain.explain(ledger, pol, year)
@@ -138,6 +142,49 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
         fees=_fees(out.fees, ctx, pol, explain),
         township_awards=_townships(out.townships, pol),
     )
+
+
+def _run(items, ctx) -> RuleOutput:
+    out = RuleOutput()
+    for item in items:
+        fn = rule(item.kind)
+        if fn is not None:
+            out.extend(fn(item, ctx))
+    return out
+
+
+_PRIOR_COLUMNS = ["fidx", "item", "event_date", "amount_yuan", "project", "year"]
+
+
+def _prior_awards(facts: Facts, pol: Policy, year: int, rd, margin) -> pd.DataFrame:
+    """Award lines actually paid in earlier years for the items a limit looks back on (see kzpolicy/limits.py).
+
+    The same facts are assessed for each earlier year from the first year with an event of
+    those items: only those items and the limits among them, year by year, each year's paid
+    lines feeding the next year's limits. Nothing when no such event is before ``year``.
+    """
+    empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in _PRIOR_COLUMNS})
+    ids, lims = _limits.lookback_items(pol)
+    ev = facts.events
+    if not ids or not len(ev):
+        return empty
+    items = [it for it in pol.items() if it.id in ids]
+    codes = {c for it in items for c in it.events}
+    dates = ev["date"].to_numpy(dtype="datetime64[D]")
+    early = ev["code"].isin(list(codes)).to_numpy() & (dates < np.datetime64(f"{year}-01-01", "D"))
+    if not early.any():
+        return empty
+    first_policy_year = min(it.first_date for it in pol.items() if it.parameters).year
+    y0 = max(int(dates[early].astype("datetime64[Y]").astype(int).min()) + 1970, first_policy_year)
+    prior = empty
+    for y in range(y0, year):
+        cy = Context(facts, pol, y, rd, margin)
+        aw = _cat(_run(items, cy).awards, award_columns())
+        aw, _ = _limits.apply(aw, cy, prior, lims)
+        if len(aw):
+            aw = aw.assign(year=y)[_PRIOR_COLUMNS]
+            prior = aw if not len(prior) else pd.concat([prior, aw], ignore_index=True)
+    return prior
 
 
 def _check_year(year, pol: Policy) -> int:
@@ -178,106 +225,6 @@ def _check_places(awards: pd.DataFrame, pol: Policy, year: int) -> None:
         raise FactsError(problems)
 
 
-def _group_highest(awards: pd.DataFrame, pol: Policy, rd) -> tuple:
-    """Collapse item groups to their highest line where a 'highest*' reading is in force."""
-    groups = set()
-    for it in pol.items():
-        if it.group and any(rd.get(i, "").startswith("highest") for i in it.interpretations):
-            groups.add(it.group)
-    if not groups or not len(awards):
-        return awards, awards.iloc[:0]
-    code, uniq = pd.factorize(awards["item"].to_numpy(dtype=object))
-    grp = pd.Series(np.array([pol.item(k).group for k in uniq] + [None], dtype=object)[np.where(code >= 0, code, len(uniq))],
-                    index=awards.index)
-    in_g = grp.isin(groups).to_numpy()
-    if not in_g.any():
-        return awards, awards.iloc[:0]
-    sub = awards[in_g].assign(_g=grp[in_g].to_numpy())
-    order = sub.sort_values(["fidx", "_g", "amount_yuan"], ascending=[True, True, False], kind="stable")
-    top = ~order.duplicated(["fidx", "_g"], keep="first")
-    lose = order[~top.to_numpy()]
-    ex = pd.DataFrame({
-        "fidx": lose["fidx"].to_numpy(), "item": lose["item"].to_numpy(), "event_code": lose["event_code"].to_numpy(),
-        "event_date": lose["event_date"].to_numpy(), "reason": "superseded",
-        "reason_zh": "同组就高奖励一项（见解释登记）", "reason_en": "only the highest award of the group is paid (see the interpretation registry)",
-    }, columns=EXCL_COLUMNS)
-    keep = ~in_g
-    keep[awards.index.get_indexer(order.index[top.to_numpy()])] = True
-    return awards[keep], ex  # the kept lines in their original order
-
-
-def _double_claims(awards: pd.DataFrame, ctx: Context, pol: Policy, rd) -> tuple:
-    """One subsidy per investment project (interpretation art05-09-double-claim).
-
-    ``once``: within the year the first article in policy order keeps the project
-    (article 5 before article 9); a project that qualified under any of these items
-    in an earlier year is not paid again. ``both``: the same, per article.
-    """
-    items = [it for it in pol.items() if it.kind == "investment_subsidy"
-             and any(i in rd for i in it.interpretations) and "art05-09-double-claim" in it.interpretations]
-    if not items or not len(awards):
-        return awards, awards.iloc[:0]
-    once = rd.get("art05-09-double-claim") == "once"
-    order = {it.id: i for i, it in enumerate(items)}
-    m = awards["item"].isin(list(order)).to_numpy() & awards["project"].notna().to_numpy()
-    if not m.any():
-        return awards, awards.iloc[:0]
-    sub = awards[m].copy()
-    sub["_o"] = sub["item"].map(order)
-    sub["_k"] = 0 if once else sub["_o"]
-    sub = sub.sort_values(["fidx", "project", "_k", "_o"], kind="stable")
-    same_year = sub.duplicated(["fidx", "project", "_k"], keep="first").to_numpy()
-    # earlier years: a qualifying claim on the same project (amount and progress met on its own date)
-    prior = _qualified_earlier(ctx, items)
-    earlier = np.zeros(len(sub), dtype=bool)
-    when = np.full(len(sub), "", dtype=object)
-    if len(prior):
-        if once:
-            prior = prior.assign(_k=0)
-        key = pd.MultiIndex.from_frame(prior[["fidx", "project", "_k"]].astype({"fidx": "int64", "_k": "int64"}))
-        first = prior.groupby(["fidx", "project", "_k"])["year"].min()
-        probe = pd.MultiIndex.from_arrays([sub["fidx"].astype("int64"), sub["project"], sub["_k"].astype("int64")])
-        hit = probe.isin(key)
-        earlier = np.asarray(hit)
-        when[earlier] = [str(first.loc[k]) for k in probe[hit]]
-    lose_mask = same_year | earlier
-    lose = sub[lose_mask]
-    zh = np.where(earlier[lose_mask], np.char.add(np.char.add("同一投资项目已于", when[lose_mask].astype(str)), "年获得设备投资补助，不重复补助（见解释 art05-09-double-claim）"),
-                  "同一投资项目已按第五条补助，不重复补助（见解释 art05-09-double-claim）")
-    en = np.where(earlier[lose_mask], np.char.add(np.char.add("the same investment project already qualified for an equipment subsidy in ", when[lose_mask].astype(str)), " (see interpretation art05-09-double-claim)"),
-                  "the same investment project is already subsidised under article 5 (see interpretation art05-09-double-claim)")
-    ex = pd.DataFrame({
-        "fidx": lose["fidx"].to_numpy(), "item": lose["item"].to_numpy(), "event_code": lose["event_code"].to_numpy(),
-        "event_date": lose["event_date"].to_numpy(), "reason": "double_claim", "reason_zh": zh, "reason_en": en,
-    }, columns=EXCL_COLUMNS)
-    return awards.drop(index=lose.index), ex
-
-
-def _qualified_earlier(ctx: Context, items) -> pd.DataFrame:
-    """Investment events before the assessment year that met their item's floor and progress, with a project id."""
-    frames = []
-    ev = ctx.events
-    for k, it in enumerate(items):
-        pos = ctx.positions(it.events)
-        if not len(pos):
-            continue
-        pos = pos[ctx.ev_date[pos] < ctx.year_start]
-        proj = ev["project"].to_numpy(dtype=object)[pos]
-        pos = pos[pd.notna(proj)]
-        if not len(pos):
-            continue
-        dates = ctx.ev_date[pos]
-        amount = ev["amount"].to_numpy(dtype="float64", na_value=np.nan)[pos]
-        progress = ev["progress"].to_numpy(dtype="float64")[pos]
-        ok = (dates >= ctx.window_start(it))
-        ok &= meets(amount, param_on(it, "floor", dates), it.param("floor").boundary)
-        ok &= meets(progress, param_on(it, "min_progress", dates), it.param("min_progress").boundary)
-        pos = pos[ok]
-        frames.append(pd.DataFrame({"fidx": ctx.ev_fidx[pos], "project": ev["project"].to_numpy(dtype=object)[pos],
-                                    "_k": k, "year": ctx.ev_date[pos].astype("datetime64[Y]").astype(int) + 1970}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["fidx", "project", "_k", "year"])
-
-
 def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     n = len(awards)
     if not n:
@@ -310,12 +257,17 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
         "event_date": dates[order],
         "amount_yuan": o(awards["amount_yuan"].to_numpy(dtype=np.int64)),
     })
-    for c in ("basis_yuan", "basis2_yuan", "quantity"):
-        out[c] = pd.array(o(_numeric(awards[c].to_numpy())), dtype="Int64")
-    out["share"] = o(np.asarray(_numeric(awards["share"].to_numpy())))
+    out["basis_yuan"] = pd.array(o(_numeric(awards["basis_yuan"].to_numpy())), dtype="Int64")
     out["cap_applied"] = o(awards["cap_applied"].fillna(False).to_numpy(dtype=bool))
     out["project"] = o(awards["project"].to_numpy(dtype=object))
-    out["note"] = o(np.asarray(_numeric(awards["note"].to_numpy())))
+    for c, dtype in award_fields().items():
+        v = awards[c].to_numpy()
+        if dtype == "object":
+            out[c] = o(v.astype(object))
+        elif dtype == "Int64":
+            out[c] = pd.array(o(_numeric(v)), dtype="Int64")
+        else:
+            out[c] = o(np.asarray(_numeric(v), dtype=float))
     return out
 
 
@@ -345,12 +297,12 @@ def _finish_empty(awards: pd.DataFrame, ctx: Context) -> pd.DataFrame:
         "event_code": awards["event_code"].to_numpy(dtype=object), "event_date": pd.to_datetime([]),
         "amount_yuan": np.array([], dtype=np.int64),
     })
-    for c in ("basis_yuan", "basis2_yuan", "quantity"):
-        out[c] = pd.array([], dtype="Int64")
-    out["share"] = np.array([], dtype=float)
+    out["basis_yuan"] = pd.array([], dtype="Int64")
     out["cap_applied"] = np.array([], dtype=bool)
     out["project"] = awards["project"].to_numpy(dtype=object)
-    out["note"] = np.array([], dtype=float)
+    for c, dtype in award_fields().items():
+        out[c] = (np.array([], dtype=object) if dtype == "object" else pd.array([], dtype="Int64") if dtype == "Int64"
+                  else np.array([], dtype=float))
     return out
 
 
@@ -398,6 +350,13 @@ def _townships(frames, pol) -> pd.DataFrame:
     return df
 
 
+def _first_year(pol: Policy, rd, item) -> str:
+    """Switch first_year of a budget line (set by the interpretation the item names, else the kind's default)."""
+    from .kinds import get
+    iid = pol.switch_source(item.id, "first_year")
+    return pol.interpretations[iid].readings[rd[iid]].value if iid else get(item.kind).switches["first_year"].default
+
+
 def budget_lines(policy=None, years=(2023,), readings: Optional[Dict[str, str]] = None) -> pd.DataFrame:
     """Fixed annual budget lines (articles 6 and 22) for fiscal totals; not awards to a firm.
 
@@ -416,7 +375,7 @@ def budget_lines(policy=None, years=(2023,), readings: Optional[Dict[str, str]] 
             if ok[0] and not np.isnan(vals[0]):
                 amount = int(vals[0])
                 basis = "full_year"
-                if eff is not None and int(y) == eff.year and any(rd.get(i) == "pro_rata" for i in it.interpretations):
+                if eff is not None and int(y) == eff.year and _first_year(pol, rd, it) == "pro_rata":
                     days_in = (dt.date(eff.year, 12, 31) - eff).days + 1
                     days_year = (dt.date(eff.year, 12, 31) - dt.date(eff.year, 1, 1)).days + 1
                     amount = int(mul_round(amount, Fraction(days_in, days_year)))

@@ -24,16 +24,19 @@ def _pct(x) -> str:
     return f"{float(x) * 100:g}%"
 
 
-def explain_line(row, item, year: int):
+def explain_line(row, item, year: int, policy=None):
     """(zh, en) for one ledger row."""
     a_zh, a_en = item.cite_zh, item.cite_en
     c = item.cite.clause
     lab_zh, lab_en = item.label.zh, item.label.en
     amt = int(row["amount_yuan"])
     k = item.kind
+    limited = "limit" in row and isinstance(row["limit"], str)
+    if limited:  # the kind's sentence is about the amount before a cross-item limit cut it
+        amt = int(row["limit_before_yuan"])
     if k == "event_award":
-        q = int(row["quantity"]) if not pd.isna(row["quantity"]) else 1
-        per = int(row["basis_yuan"]) if not pd.isna(row["basis_yuan"]) else amt
+        q = int(row["count"]) if not pd.isna(row["count"]) else 1
+        per = int(row["unit_amount_yuan"]) if not pd.isna(row["unit_amount_yuan"]) else amt
         if q > 1:
             zh = f"依据{a_zh}：{lab_zh}，{_d(row['event_date'])}，{q}项×{wan(per)}，共{wan(amt)}。"
             en = f"{a_en} (sentence {c}): {lab_en} on {_d(row['event_date'])}: {q} × {per:,} yuan = {amt:,} yuan."
@@ -41,8 +44,8 @@ def explain_line(row, item, year: int):
             zh = f"依据{a_zh}：{lab_zh}（{_d(row['event_date'])}），一次性奖励{wan(amt)}。"
             en = f"{a_en} (sentence {c}): {lab_en} ({_d(row['event_date'])}): one-off award of {amt:,} yuan."
     elif k == "ladder_award":
-        before = int(row["basis2_yuan"]) if not pd.isna(row["basis2_yuan"]) else 0
-        full = int(row["basis_yuan"])
+        before = int(row["paid_before_yuan"]) if not pd.isna(row["paid_before_yuan"]) else 0
+        full = int(row["full_amount_yuan"])
         if before:
             zh = f"依据{a_zh}：{lab_zh}（{_d(row['event_date'])}），按差额补足：{wan(full)}－已获{wan(before)}＝{wan(amt)}。"
             en = f"{a_en}: {lab_en} ({_d(row['event_date'])}), difference reading: {full:,} − {before:,} already received = {amt:,} yuan."
@@ -50,28 +53,28 @@ def explain_line(row, item, year: int):
             zh = f"依据{a_zh}：{lab_zh}（{_d(row['event_date'])}），一次性奖励{wan(amt)}。"
             en = f"{a_en}: {lab_en} ({_d(row['event_date'])}): one-off award of {amt:,} yuan."
     elif k == "revenue_milestone":
-        ry = int(row["quantity"])
-        zh = f"依据{a_zh}：{ry}年主营业务收入{yi_or_wan(row['basis_yuan'])}，首次突破{yi_or_wan(row['basis2_yuan'])}，奖励{wan(amt)}。"
-        en = f"{a_en}: {ry} main-business revenue of {int(row['basis_yuan']):,} yuan first exceeds {int(row['basis2_yuan']):,} yuan: award of {amt:,} yuan."
+        ry = int(row["revenue_year"])
+        zh = f"依据{a_zh}：{ry}年主营业务收入{yi_or_wan(row['revenue_yuan'])}，首次突破{yi_or_wan(row['threshold_yuan'])}，奖励{wan(amt)}。"
+        en = f"{a_en}: {ry} main-business revenue of {int(row['revenue_yuan']):,} yuan first exceeds {int(row['threshold_yuan']):,} yuan: award of {amt:,} yuan."
     elif k == "investment_subsidy":
-        base, floor, rate = int(row["basis_yuan"]), int(row["basis2_yuan"]), float(row["share"])
-        prog = float(row["note"])
+        base, floor, rate = int(row["investment_yuan"]), int(row["floor_yuan"]), float(row["rate"])
+        prog = float(row["progress"])
         cap = "（已按上限封顶）" if bool(row["cap_applied"]) else ""
         zh = (f"依据{a_zh}：{lab_zh}，投资额{wan(base)}（不低于{wan(floor)}），投资进度{_pct(prog)}，"
               f"按{_pct(rate)}补助{wan(amt)}{cap}。")
         en = (f"{a_en} (sentence {c}): {lab_en}: investment of {base:,} yuan (floor {floor:,}), progress {_pct(prog)}, "
               f"{_pct(rate)} subsidy = {amt:,} yuan{' (capped)' if cap else ''}.")
     elif k == "rd_subsidy":
-        base_year, stock, inc = int(row["quantity"]), int(row["basis_yuan"]), int(row["basis2_yuan"])
-        sr, ir = float(row["share"]), float(row["note"])
+        base_year, stock, inc = int(row["rd_year"]), int(row["rd_stock_yuan"]), int(row["rd_increment_yuan"])
+        sr, ir = float(row["stock_rate"]), float(row["increment_rate"])
         zh = (f"依据{a_zh}：{base_year}年申报研发费用低于上限，存量{wan(stock)}×{_pct(sr)}＋增量{wan(inc)}×{_pct(ir)}，"
               f"区级补助最高{wan(amt)}（比例为“不高于”，实际比例由主管部门确定）。")
         en = (f"{a_en}: declared R&D for {base_year} below the ceiling: stock {stock:,} × {_pct(sr)} + increment {inc:,} × {_pct(ir)} "
               f"= at most {amt:,} yuan (the rates are upper bounds).")
     elif k == "listing_share":
-        reward, share = int(row["basis_yuan"]), float(row["share"])
-        cap = int(row["basis2_yuan"])
-        capped = bool(row["cap_applied"])
+        reward, share = int(row["municipal_reward_yuan"]), float(row["share"])
+        cap = int(row["cap_yuan"]) if not pd.isna(row["cap_yuan"]) else 0
+        capped = bool(row["cap_applied"]) and not limited
         zh = (f"依据{a_zh}：{lab_zh}（{_d(row['event_date'])}），市级奖补{wan(reward)}×{_pct(share)}"
               + (f"，超过上限{wan(cap)}，按上限奖励{wan(amt)}。" if capped else f"＝{wan(amt)}（不超过{wan(cap)}）。"))
         en = (f"{a_en} (sentence {c}): {lab_en} ({_d(row['event_date'])}): {_pct(share)} of the municipal reward of {reward:,} yuan"
@@ -79,6 +82,10 @@ def explain_line(row, item, year: int):
     else:
         zh = f"依据{a_zh}：{lab_zh}，{wan(amt)}。"
         en = f"{a_en}: {lab_en}: {amt:,} yuan."
+    if limited:
+        from .limits import limit_sentence
+        lz, le = limit_sentence(row, policy.limit(row["limit"]))
+        zh, en = zh + lz, en + " " + le
     return zh, en
 
 
@@ -89,7 +96,7 @@ def explain(ledger: pd.DataFrame, policy: Policy, year: int) -> pd.DataFrame:
         ledger["explanation_zh"] = pd.Series([], dtype=object)
         ledger["explanation_en"] = pd.Series([], dtype=object)
         return ledger
-    pairs = [explain_line(r, policy.item(r["item"]), year) for r in ledger.to_dict("records")]
+    pairs = [explain_line(r, policy.item(r["item"]), year, policy) for r in ledger.to_dict("records")]
     ledger["explanation_zh"] = [p[0] for p in pairs]
     ledger["explanation_en"] = [p[1] for p in pairs]
     return ledger

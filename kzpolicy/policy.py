@@ -184,31 +184,25 @@ class Requires(_Strict):
     existing_firm: bool = False
 
 
-ItemKind = Literal[
-    "event_award", "ladder_award", "revenue_milestone", "investment_subsidy", "rd_subsidy",
-    "listing_share", "working_day_fee", "ranked_award", "budget_line", "reference", "referral",
-]
+def _kind(name: str):
+    """The declared rule kind (kzpolicy/kinds.py; imported on first use: the kinds import this module)."""
+    from . import kinds
+    return kinds.get(name)
 
-#: parameters each kind needs (all must be present; no others allowed except the listed optional ones)
-KIND_PARAMS = {
-    "event_award": ({"amount"}, {"places", "cap"}),
-    "ladder_award": ({"amount"}, set()),
-    "revenue_milestone": ({"threshold", "amount"}, set()),
-    "investment_subsidy": ({"floor", "min_progress", "rate", "cap"}, set()),
-    "rd_subsidy": ({"ceiling", "stock_rate", "increment_rate"}, set()),
-    "listing_share": ({"share", "cap"}, set()),
-    "working_day_fee": ({"daily_rate"}, set()),
-    "ranked_award": ({"places", "amount"}, set()),
-    "budget_line": ({"amount"}, set()),
-    "reference": (set(), {"previous_rate", "rate"}),
-    "referral": ({"floor"}, set()),
-}
-#: kinds that are triggered by events
-EVENT_KINDS = {"event_award", "ladder_award", "investment_subsidy", "listing_share", "working_day_fee"}
+
+class Since(_Strict):
+    """A date window the text sets in the item's own sentence (e.g. article 4's "2022年以来").
+
+    Without it, an item's events count from the policy's effective date (article 24's
+    publication date); a window written in one sentence never applies to another's items.
+    """
+
+    date: dt.date
+    quote: str = Field(min_length=2)
 
 
 class Item(_Strict):
-    kind: ItemKind
+    kind: str
     label: Text
     cite: Cite
     parameters: Dict[str, Param] = Field(default_factory=dict)
@@ -221,6 +215,7 @@ class Item(_Strict):
     tier: Optional[int] = Field(default=None, ge=1)
     recipient: Literal["firm", "township", "budget"] = "firm"
     interpretations: List[str] = Field(default_factory=list)
+    since: Optional[Since] = None
     # compared jurisdictions: where the figure was read, what it matches in Kaizhou, whether it was read
     source: Optional[Source] = None
     kaizhou_match: Optional[str] = Field(default=None, pattern=r"^(art\d{2}\.[a-z0-9_]+|none)$")
@@ -231,25 +226,39 @@ class Item(_Strict):
     cite_zh: str = ""   # the article's citation as the document numbers it (Article.cite_zh), e.g. 第（五）项
     cite_en: str = ""   # e.g. Measure (5)
 
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, v):
+        try:
+            _kind(v)
+        except KeyError as e:
+            raise ValueError(str(e).strip('"')) from None
+        return v
+
     @model_validator(mode="after")
     def _shape(self):
-        need, optional = KIND_PARAMS[self.kind]
+        k = _kind(self.kind)
+        need, allowed = k.required(), k.allowed()
         have = set(self.parameters)
         if need - have:
             raise ValueError(f"kind {self.kind} needs parameters {sorted(need - have)}")
-        if have - need - optional:
+        if have - allowed:
             raise ValueError(
-                f"kind {self.kind} does not use parameters {sorted(have - need - optional)} "
-                f"(allowed: {sorted(need | optional)})"
+                f"kind {self.kind} does not use parameters {sorted(have - allowed)} "
+                f"(allowed: {sorted(allowed)})"
             )
-        if self.kind in EVENT_KINDS and not self.events:
+        for name, par in self.parameters.items():
+            if par.unit not in k.params[name].units:
+                raise ValueError(f"parameter {name} of kind {self.kind} has unit {par.unit!r}; allowed: {list(k.params[name].units)}")
+        if k.events and not self.events:
             raise ValueError(f"kind {self.kind} needs 'events' (the event codes that trigger it)")
-        if self.kind not in EVENT_KINDS and self.events:
+        if not k.events and self.events:
             raise ValueError(f"kind {self.kind} is not triggered by events; remove 'events'")
-        if self.kind == "ladder_award" and (self.rank is None or self.group is None):
-            raise ValueError("kind ladder_award needs 'rank' and 'group'")
-        if self.kind == "ranked_award" and self.tier is None:
-            raise ValueError("kind ranked_award needs 'tier' (1 = first prize)")
+        if not k.events and self.since is not None:
+            raise ValueError(f"kind {self.kind} is not triggered by events; 'since' (a date window for events) does not apply")
+        missing = [f for f in k.item_fields if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"kind {self.kind} needs {' and '.join(repr(f) for f in missing)}")
         nulls = sorted(k for k, p in self.parameters.items() if any(v is None for v in p.values.values()))
         unread = [k for k in nulls if not self.parameters[k].no_cap]
         if self.status != "read" and not unread:
@@ -269,6 +278,42 @@ class Item(_Strict):
     @property
     def first_date(self) -> dt.date:
         return min(p.first_date for p in self.parameters.values())
+
+
+class Limit(_Strict):
+    """A limit the text sets across items, events or years, evaluated on what was awarded.
+
+    Declared in the article YAML under ``limits:`` with its citation; ``kind`` is one of
+    :data:`kzpolicy.limits.LIMIT_KINDS` (total_per_firm, once_per_firm, highest_of_group,
+    one_per_project). ``items`` are item ids (``art16.exchange_listing``); a limit may span
+    articles (one subsidy per project under articles 5 and 9). ``cap`` is the total of a
+    total_per_firm limit. ``interpretations`` name the registered readings that switch it.
+    """
+
+    kind: str
+    label: Text
+    items: List[str] = Field(min_length=1)
+    cap: Optional[Param] = None
+    interpretations: List[str] = Field(default_factory=list)
+    cite: Cite
+    id: str = ""
+    article: int = 0
+
+    @model_validator(mode="after")
+    def _shape(self):
+        from .limits import LIMIT_KINDS
+        if self.kind not in LIMIT_KINDS:
+            raise ValueError(f"unknown limit kind {self.kind!r}; known: {sorted(LIMIT_KINDS)}")
+        needs_cap = LIMIT_KINDS[self.kind].needs_cap
+        if needs_cap and self.cap is None:
+            raise ValueError(f"limit kind {self.kind} needs 'cap' (the total, with unit and dated values)")
+        if not needs_cap and self.cap is not None:
+            raise ValueError(f"limit kind {self.kind} takes no 'cap'")
+        if self.cap is not None and self.cap.unit != "yuan":
+            raise ValueError(f"a limit's cap is in yuan, got unit {self.cap.unit!r}")
+        if len(set(self.items)) != len(self.items):
+            raise ValueError("items are listed twice")
+        return self
 
 
 class Condition(_Strict):
@@ -335,6 +380,7 @@ class Article(_Strict):
     clauses: List[Clause] = Field(min_length=1)
     summary_en: str
     items: Dict[str, Item] = Field(default_factory=dict)
+    limits: Dict[str, Limit] = Field(default_factory=dict)
     eligibility: Dict[str, Eligibility] = Field(default_factory=dict)
     figures: List[Figure] = Field(default_factory=list)
 
@@ -406,11 +452,23 @@ class Meta(_Strict):
         return self
 
 
+class Reading(_Strict):
+    """One reading of an interpretation: the value it sets its switch to, in words (zh/en)."""
+
+    value: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
 class Interpretation(_Strict):
+    """A registered ambiguity: the switch it sets (declared by a rule kind, a limit kind or the
+    engine's common switches), its readings (each a value of that switch), the default and why."""
+
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     articles: List[int]
+    switch: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     question: Text
-    readings: Dict[str, Text] = Field(min_length=1)
+    readings: Dict[str, Reading] = Field(min_length=1)
     default: str
     why: Text
 
@@ -434,6 +492,7 @@ class Policy:
 
     def _index(self):
         self._items: Dict[str, Item] = {}
+        self._limits: Dict[str, Limit] = {}
         self._eligibility: Dict[str, Eligibility] = {}
         for a in self.articles.values():
             for key, item in a.items.items():
@@ -441,10 +500,30 @@ class Policy:
                 item.article = a.article
                 item.cite_zh, item.cite_en = a.cite_zh, a.cite_en
                 self._items[item.id] = item
+            for key, lim in a.limits.items():
+                lim.id = f"art{a.article:02d}.{key}"
+                lim.article = a.article
+                self._limits[lim.id] = lim
             for key, el in a.eligibility.items():
                 el.id = f"art{a.article:02d}.{key}"
                 self._eligibility[el.id] = el
         self.__dict__.pop("event_index", None)
+        # switch -> interpretation id, per item (the item's or its limits' interpretations) and policy-wide
+        self._switch_item: Dict[tuple, str] = {}
+        self._switch_policy: Dict[str, str] = {}
+        named = {i for it in self._items.values() for i in it.interpretations}
+        named |= {i for lim in self._limits.values() for i in lim.interpretations}
+        for it in self._items.values():
+            for iid in it.interpretations:
+                if iid in self.interpretations:
+                    self._switch_item.setdefault((it.id, self.interpretations[iid].switch), iid)
+        for lim in self._limits.values():
+            for iid in lim.interpretations:
+                if iid in self.interpretations:
+                    self._switch_item.setdefault((lim.id, self.interpretations[iid].switch), iid)
+        for iid, interp in self.interpretations.items():
+            if iid not in named:
+                self._switch_policy.setdefault(interp.switch, iid)
 
     # ---- lookups
     @property
@@ -459,6 +538,23 @@ class Policy:
             return self._items[item_id]
         except KeyError:
             raise KeyError(f"no item {item_id!r} in {self.id}; items look like 'art05.equipment_subsidy'") from None
+
+    def limits(self) -> Iterator[Limit]:
+        return iter(self._limits.values())
+
+    def limit(self, limit_id: str) -> Limit:
+        try:
+            return self._limits[limit_id]
+        except KeyError:
+            raise KeyError(f"no limit {limit_id!r} in {self.id}; limits: {sorted(self._limits)}") from None
+
+    def switch_source(self, owner_id: str, switch: str) -> Optional[str]:
+        """The interpretation that sets ``switch`` for an item or limit (its own, else a policy-wide one), or None."""
+        return self._switch_item.get((owner_id, switch)) or self._switch_policy.get(switch)
+
+    def switch_values(self, readings: Dict[str, str]) -> Dict[str, str]:
+        """interpretation id -> the value its chosen reading sets its switch to."""
+        return {iid: self.interpretations[iid].readings[r].value for iid, r in readings.items()}
 
     def eligibility(self, rule_id: str) -> Eligibility:
         try:
@@ -517,19 +613,29 @@ class Policy:
         new = copy.deepcopy(self)
         for path, value in changes.items():
             item_id, _, name = path.rpartition(".")
-            item = new.item(item_id)
-            if name not in item.parameters:
-                raise KeyError(f"{item_id} has no parameter {name!r} (has {sorted(item.parameters)})")
-            old = item.parameters[name]
+            if item_id in new._limits:  # a limit's total: "art16.exchange_total.cap"
+                lim = new._limits[item_id]
+                if name != "cap" or lim.cap is None:
+                    raise KeyError(f"limit {item_id} has no parameter {name!r}" + (" (it has 'cap')" if lim.cap is not None else ""))
+                holder, old = lim, lim.cap
+            else:
+                item = new.item(item_id)
+                if name not in item.parameters:
+                    raise KeyError(f"{item_id} has no parameter {name!r} (has {sorted(item.parameters)})")
+                holder, old = item, item.parameters[name]
             if isinstance(value, dict):
                 vals = dict(old.values)
                 vals.update({dt.date.fromisoformat(str(k)): v for k, v in value.items()})
             else:
                 vals = {d: value for d in old.values}
             try:
-                item.parameters[name] = Param(**{**old.model_dump(), "values": vals})
+                newp = Param(**{**old.model_dump(), "values": vals})
             except ValidationError as e:
                 raise PolicyError(f"scenario change {path}={value!r}: {_first_error(e)}") from None
+            if isinstance(holder, Limit):
+                holder.cap = newp
+            else:
+                holder.parameters[name] = newp
         new._index()
         return new
 
@@ -679,7 +785,109 @@ def load_policy(name_or_path: Union[str, Path] = DEFAULT_POLICY) -> Policy:
             if par.boundary_reading and par.boundary_reading not in it.interpretations:
                 raise PolicyError(f"{folder}: {it.id}.{name}.boundary_reading {par.boundary_reading!r} must be one of the "
                                   f"item's interpretations {it.interpretations}")
+    _check_limits(policy, folder)
+    _check_switches(policy, folder, interp_file)
+    _check_windows(policy, folder)
     return policy
+
+
+def _check_limits(policy: Policy, folder: Path) -> None:
+    for lim in policy.limits():
+        where = f"{folder}/articles: limits.{lim.id.split('.', 1)[1]} (article {lim.article})"
+        if lim.cite.article != lim.article:
+            raise PolicyError(f"{where}: cite.article is {lim.cite.article}, but the limit is in article {lim.article}")
+        for iid in lim.items:
+            if iid not in policy._items:
+                raise PolicyError(f"{where}: items names {iid!r}, which is not an item of {policy.id} "
+                                  "(write item ids like 'art16.exchange_listing')")
+        for iid in lim.interpretations:
+            if iid not in policy.interpretations:
+                raise PolicyError(f"{where}: names unknown interpretation {iid!r}")
+
+
+def _switch_owners(policy: Policy):
+    """switch name -> (declared Switch, where it is declared), for every switch known to the rules."""
+    from . import kinds
+    from .limits import LIMIT_KINDS
+    owners: Dict[str, list] = {}
+    for name, sw in kinds.COMMON_SWITCHES.items():
+        owners.setdefault(name, []).append((sw, "the engine's common switches (kzpolicy/kinds.py)"))
+    for k in kinds.registry().values():
+        for name, sw in k.switches.items():
+            owners.setdefault(name, []).append((sw, f"rule kind {k.name}"))
+    for lk in LIMIT_KINDS.values():
+        for name, sw in lk.switches.items():
+            owners.setdefault(name, []).append((sw, f"limit kind {lk.name}"))
+    return owners
+
+
+def _check_switches(policy: Policy, folder: Path, interp_file: Path) -> None:
+    """Every interpretation sets a switch the rules know; each reading a value of it; every value reachable;
+    and an interpretation is only named where its switch is asked for."""
+    from . import kinds
+    from .limits import LIMIT_KINDS
+    owners = _switch_owners(policy)
+    for iid, interp in policy.interpretations.items():
+        where = f"{interp_file}: interpretation {iid}"
+        if interp.switch not in owners:
+            raise PolicyError(f"{where}: switch {interp.switch!r} is not declared by any rule kind, limit kind or "
+                              f"the common switches; known switches: {sorted(owners)}")
+        values = set().union(*(set(sw.values) for sw, _ in owners[interp.switch]))
+        for rname, r in interp.readings.items():
+            if r.value not in values:
+                raise PolicyError(f"{where}: reading {rname!r} sets switch {interp.switch!r} to {r.value!r}, "
+                                  f"which the rules do not know; allowed values: {sorted(values)}")
+        reached = {r.value for r in interp.readings.values()}
+        if values - reached:
+            raise PolicyError(f"{where}: switch {interp.switch!r} can also be {sorted(values - reached)}, "
+                              f"but no reading sets it (give each value a reading)")
+    for it in policy.items():
+        k = kinds.get(it.kind)
+        own = set(k.switches) | (set(kinds.COMMON_SWITCHES) if k.events else {"industrial_scope", "selection"})
+        for lim in policy.limits():
+            if it.id in lim.items:
+                own |= set(LIMIT_KINDS[lim.kind].switches)
+        for iid in it.interpretations:
+            sw = policy.interpretations[iid].switch
+            if sw not in own:
+                raise PolicyError(f"{folder}: item {it.id} names interpretation {iid!r}, which sets switch {sw!r}; "
+                                  f"kind {it.kind} does not ask for it (its switches: {sorted(own)})")
+    for lim in policy.limits():
+        own = set(LIMIT_KINDS[lim.kind].switches)
+        for iid in lim.interpretations:
+            sw = policy.interpretations[iid].switch
+            if sw not in own:
+                raise PolicyError(f"{folder}: limit {lim.id} names interpretation {iid!r}, which sets switch {sw!r}; "
+                                  f"limit kind {lim.kind} asks for {sorted(own) or 'no switch'}")
+    named = {i for it in policy.items() for i in it.interpretations} | {i for lim in policy.limits() for i in lim.interpretations}
+    for iid, interp in policy.interpretations.items():
+        if iid in named:
+            continue
+        scopes = {sw.scope for sw, _ in owners[interp.switch]}
+        if "policy" not in scopes:
+            raise PolicyError(f"{interp_file}: interpretation {iid} sets switch {interp.switch!r}, which is set per item, "
+                              "but no item or limit names it: no reading would change anything")
+
+
+def _check_windows(policy: Policy, folder: Path) -> None:
+    """A date window before the effective date is the item's own sentence's ('since', quoted from its citation)."""
+    from . import kinds
+    eff = policy.meta.effective
+    for it in policy.items():
+        if it.since is None:
+            if eff is not None and kinds.get(it.kind).events and it.parameters and it.first_date < eff:
+                raise PolicyError(f"{folder}: item {it.id}: its values start {it.first_date}, before the effective date {eff}; "
+                                  "if the item's own sentence sets an earlier window, declare it as "
+                                  "since: {date: …, quote: …} (quoted from the item's citation), else start the values on the effective date")
+            continue
+        if it.since.quote not in it.cite.quote:
+            raise PolicyError(f"{folder}: item {it.id}: since.quote {it.since.quote!r} is not in the item's cited sentence "
+                              f"({it.cite.quote!r}); a window belongs to the sentence that sets it")
+        if it.first_date > it.since.date:
+            raise PolicyError(f"{folder}: item {it.id}: the window opens on {it.since.date} but the first value is from "
+                              f"{it.first_date}; give a value from the window's first day")
+        if eff is not None and it.first_date < eff and it.since.date > it.first_date:
+            raise PolicyError(f"{folder}: item {it.id}: values from {it.first_date} are before both the window and the effective date")
 
 
 _CACHE: Dict[str, Policy] = {}

@@ -159,12 +159,16 @@ def test_source_is_the_published_document(kz):
 
 
 def test_kaizhou_items_start_no_earlier_than_their_window(kz):
-    """Values start on publication, except article 4's own window (2022年以来)."""
+    """Values start on publication, except where the item's own sentence sets a window: article 4's
+    新认定 sentence (2022年以来) — not its re-review sentence, which follows article 24."""
+    windowed = {it.id for it in kz.items() if it.since is not None}
+    assert windowed == {"art04.little_giant_national", "art04.specialized_municipal", "art04.innovative_sme_municipal"}
     for it in kz.items():
         for name, p in it.parameters.items():
             first = p.first_date
-            if it.article == 4:
-                assert str(first) == "2022-01-01", f"{it.id}.{name}: article 4 applies to recognitions since 2022"
+            if it.since is not None:
+                assert first == it.since.date and str(first) == "2022-01-01", f"{it.id}.{name}: recognitions since 2022"
+                assert it.since.quote in it.cite.quote and it.cite.clause == 1
             else:
                 assert first == kz.meta.effective, f"{it.id}.{name}: first value {first}, policy effective {kz.meta.effective}"
 
@@ -179,7 +183,7 @@ def test_quoted_amounts_match_parameters(kz):
         if len(figures) != 1:
             continue
         want = int(figures[0]) * 10_000
-        got = it.param("amount").at(kz.meta.effective if it.article != 4 else "2022-01-01")
+        got = it.param("amount").at(it.since.date if it.since is not None else kz.meta.effective)
         if got != want:
             problems.append(f"{it.id}: quote says {figures[0]}万元, parameter is {got}")
     assert not problems, "\n".join(problems)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import List, Optional
 
 import numpy as np
@@ -10,8 +11,27 @@ import pandas as pd
 from ..money import as_fraction, mul_round
 from ..policy import Item, Param
 
-AWARD_COLUMNS = ["fidx", "item", "event_code", "event_date", "amount_yuan", "basis_yuan", "basis2_yuan",
-                 "quantity", "share", "cap_applied", "project", "note"]
+#: the columns every award line has; each kind adds its declared fields (kzpolicy/kinds.py), and limits theirs
+AWARD_CORE = ["fidx", "item", "event_code", "event_date", "amount_yuan", "basis_yuan", "cap_applied", "project"]
+
+
+@lru_cache(maxsize=1)
+def award_fields():
+    """{field: dtype} of every kind's declared ledger fields, in registry order, then the limit fields."""
+    from ..kinds import registry
+    out = {}
+    for k in registry().values():
+        for name, (dtype, _, _) in k.fields.items():
+            if out.setdefault(name, dtype) != dtype:
+                raise ValueError(f"ledger field {name!r} is declared with two dtypes ({out[name]}, {dtype})")
+    out.update({"limit": "object", "limit_before_yuan": "Int64", "limit_used_yuan": "Int64"})
+    return out
+
+
+@lru_cache(maxsize=1)
+def award_columns():
+    return AWARD_CORE + list(award_fields())
+
 NEAR_COLUMNS = ["fidx", "item", "event_code", "event_date", "condition", "actual", "required", "missing",
                 "worth_yuan", "message_zh", "message_en"]
 UNDET_COLUMNS = ["fidx", "item", "event_code", "event_date", "reason_zh", "reason_en"]
@@ -52,7 +72,10 @@ class RuleOutput:
 
     def award(self, n, **cols):
         if n:
-            self.awards.append(frame(AWARD_COLUMNS, n, object_text=True, **cols))
+            unknown = set(cols) - set(award_columns())
+            if unknown:
+                raise KeyError(f"award line fields {sorted(unknown)} are not declared by any kind (kzpolicy/kinds.py)")
+            self.awards.append(frame(award_columns(), n, object_text=True, **cols))
 
     def near_miss(self, n, **cols):
         if n:
@@ -125,16 +148,16 @@ def select_events(item: Item, ctx, out: RuleOutput):
     dup = np.zeros(len(pos), dtype=bool)
     first_date = dates.copy()
     window = ctx.window_start(item)
-    # art01-reentry=since_publication: entries before the policy do not use up the one-off award
-    counts = dates >= window if ctx.item_reading(item, "since_publication") else np.ones(len(pos), dtype=bool)
+    # switch once_counts=window: events before the item's window do not use up the one-off award
+    counts = dates >= window if ctx.switch(item, "once_counts") == "window" else np.ones(len(pos), dtype=bool)
     if item.once in ("firm", "year") and not counts.all():
         dup_c, first_c = _once(ctx, pos[counts], fidx[counts], dates[counts], item.once)
         dup[counts], first_date[counts] = dup_c, first_c
     elif item.once in ("firm", "year"):
         dup, first_date = _once(ctx, pos, fidx, dates, item.once)
     in_year = (dates >= ctx.year_start) & (dates <= ctx.year_end)
-    if ctx.item_reading(item, "publication_year") and ctx.policy.meta.effective is not None:
-        # art04-payment-year=publication_year: recognitions of the window's earlier years are paid in the publication year
+    if ctx.switch(item, "booking_year") == "publication_year" and ctx.policy.meta.effective is not None:
+        # booking_year=publication_year: events of the window's years before publication are paid in the publication year
         pub_year = ctx.policy.meta.effective.year
         if ctx.year == pub_year:
             in_year = (dates >= window) & (dates <= ctx.year_end)
@@ -144,8 +167,8 @@ def select_events(item: Item, ctx, out: RuleOutput):
                 sel = pos[later]
                 out.exclude(int(later.sum()), "paid_in_publication_year", fidx=fidx[later], item=item.id,
                             event_code=codes[later], event_date=dates[later],
-                            reason_zh=f"按解释 art04-payment-year，公布前年度的认定在{pub_year}年（政策公布年度）兑现",
-                            reason_en=f"under interpretation art04-payment-year, recognitions before publication are paid in {pub_year}, the publication year")
+                            reason_zh=f"公布前年度的认定在{pub_year}年（政策公布年度）兑现{ctx.switch_note(item, 'booking_year')}",
+                            reason_en=f"recognitions before publication are paid in {pub_year}, the publication year{ctx.switch_note(item, 'booking_year', zh=False)}")
             in_year = np.zeros(len(pos), dtype=bool)
     m = in_year & dup
     if m.any():
@@ -163,8 +186,8 @@ def select_events(item: Item, ctx, out: RuleOutput):
         w = str(window)
         out.exclude(int(early.sum()), "before_effective", fidx=ctx.ev_fidx[sel], item=item.id,
                     event_code=ctx.ev_code[sel], event_date=ctx.ev_date[sel],
-                    reason_zh=f"事项发生在本条适用日期（{w}）之前（见解释 publication-date）",
-                    reason_en=f"the event is before the date from which this clause applies ({w}; see interpretation publication-date)")
+                    reason_zh=f"事项发生在本条适用日期（{w}）之前{ctx.switch_note(item, 'window_open')}",
+                    reason_en=f"the event is before the date from which this clause applies ({w}){ctx.switch_note(item, 'window_open', zh=False)}")
     return pos[keep & ~early]
 
 
@@ -206,7 +229,7 @@ REQ_TEXT = {
     "industrial": ("仅适用于工业企业（制造业、采矿业、电力热力燃气及水生产和供应业）", "applies to industrial firms only (manufacturing, mining, utilities)"),
     "manufacturing": ("仅适用于制造业企业", "applies to manufacturing firms only"),
     "independent_legal_person": ("须以独立法人计", "the firm must be an independent legal person"),
-    "existing_firm": ("仅适用于存量企业（见解释 art05-existing-firm）", "applies to existing firms only (see interpretation art05-existing-firm)"),
+    "existing_firm": ("仅适用于存量企业", "applies to existing firms only"),
 }
 
 
@@ -232,7 +255,7 @@ def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndar
     if r.existing_firm:
         est = ctx.established[fidx]
         d = np.asarray(dates if dates is not None else np.repeat(ctx.year_start, n), dtype="datetime64[D]")
-        if ctx.readings.get("art05-existing-firm") == "established_before_event":
+        if ctx.switch(item, "existing_firm_cut") == "event_date":
             cut = d
         else:
             cut = d.astype("datetime64[Y]").astype("datetime64[D]")
@@ -242,6 +265,10 @@ def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndar
         mark(known[fidx] & ~val[fidx], "independent_legal_person")
         unknown = ~known[fidx] & ~fail
     ok = ~fail & ~unknown
+    if r.existing_firm and fail.any():
+        note_zh, note_en = ctx.switch_note(item, "existing_firm_cut"), ctx.switch_note(item, "existing_firm_cut", zh=False)
+        ex = rz == REQ_TEXT["existing_firm"][0]
+        rz[ex], re_[ex] = REQ_TEXT["existing_firm"][0] + note_zh, REQ_TEXT["existing_firm"][1] + note_en
     return ok, unknown, rz, re_
 
 

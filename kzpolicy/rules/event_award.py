@@ -10,6 +10,30 @@ import numpy as np
 import pandas as pd
 
 from .common import RuleOutput, eligible_events, param_at, param_on
+from ..kinds import Kind, P, Switch
+from ..money import wan
+
+
+def _amount_text_zh(item, d) -> str:
+    if d["amount_yuan"] is None:
+        return "未读取"
+    return wan(int(d["amount_yuan"])) + ("/个" if item.per == "count" else "")
+
+
+KIND = Kind(
+    name="event_award",
+    params={"amount": P("amount", ("yuan",), zh="奖励金额", en="award"),
+            "places": P("places", ("count",), optional=True, zh="名额", en="places"),
+            "cap": P("cap", ("yuan",), optional=True, zh="每户上限", en="cap per firm")},
+    events=True,
+    fields={"count": ("Int64", "件数", "units"), "unit_amount_yuan": ("Int64", "每件金额", "amount per unit"),
+            "cap_yuan": ("Int64", "上限", "cap")},
+    switches={"award_per": Switch(("event", "firm_and_year"), "event",
+                                  "每个事项（每件）分别奖励，或同一企业同年同项只奖励一次",
+                                  "an award per event (unit), or once per firm, item and year")},
+    shape_zh="对新认定的……一次性奖励X万元（可按件数）", shape_en="a fixed award per event or per unit",
+    amount_text_zh=_amount_text_zh,
+)
 
 
 def assess(item, ctx) -> RuleOutput:
@@ -28,24 +52,25 @@ def assess(item, ctx) -> RuleOutput:
     if item.per == "count":
         qty = ctx.events["count"].to_numpy(dtype="float64", na_value=np.nan)[pos]
         qty = np.where(np.isnan(qty), 1, qty).astype(np.int64)  # an event is one unit unless count says more
-    if ctx.item_reading(item, "per_firm_level"):
-        # one award per firm, item (level) and year, however many events or units (art12-standards, art06-events)
-        interp = next(i for i in item.interpretations if ctx.readings.get(i) == "per_firm_level")
+    if ctx.switch(item, "award_per") == "firm_and_year":
+        # one award per firm, item (level) and year, however many events or units
         df = pd.DataFrame({"f": fidx, "i": np.arange(len(fidx))}).drop_duplicates("f")
         keep = df["i"].to_numpy()
         dropped = np.setdiff1d(np.arange(len(fidx)), keep)
         if len(dropped):
             out.exclude(len(dropped), "per_firm_level", fidx=fidx[dropped], item=item.id, event_code=codes[dropped],
-                        event_date=dates[dropped], reason_zh=f"同一企业同年同一项目只奖励一次（见解释 {interp}）",
-                        reason_en=f"once per firm, item and year (see interpretation {interp})")
+                        event_date=dates[dropped], reason_zh=f"同一企业同年同一项目只奖励一次{ctx.switch_note(item, 'award_per')}",
+                        reason_en=f"once per firm, item and year{ctx.switch_note(item, 'award_per', zh=False)}")
         pos, fidx, dates, codes, amount = pos[keep], fidx[keep], dates[keep], codes[keep], amount[keep]
         qty = np.ones(len(pos), dtype=np.int64)
     total = amount.astype(np.int64) * qty
     capped = np.zeros(len(pos), dtype=bool)
+    cap = None
     if "cap" in item.parameters:  # 每个企业最高不超过… (a peer's per-firm cap; null = no cap)
         cap = param_at(item.param("cap"), dates)
         capped = ~np.isnan(cap) & (total > np.nan_to_num(cap))
         total = np.where(capped, np.nan_to_num(cap).astype(np.int64), total)
     out.award(len(pos), fidx=fidx, item=item.id, event_code=codes, event_date=dates,
-              amount_yuan=total, quantity=qty, basis_yuan=amount.astype(np.int64), cap_applied=capped)
+              amount_yuan=total, count=qty, unit_amount_yuan=amount.astype(np.int64), basis_yuan=amount.astype(np.int64),
+              cap_applied=capped, cap_yuan=cap)
     return out

@@ -11,6 +11,33 @@ import numpy as np
 
 from ..money import wan
 from .common import RuleOutput, apply_requirements, meets, mul_round_by_rate, param_on, select_events
+from ..kinds import Kind, P
+
+
+def _amount_text_zh(item, d) -> str:
+    if d["rate"] is None:
+        return "未读取"
+    txt = f"{'不高于' if item.param('rate').bound == 'upper' else ''}{d['rate']:.0%}"
+    if d["floor_yuan"]:
+        txt += f"（投资≥{wan(int(d['floor_yuan']))}）"
+    if d["progress"]:
+        txt += f"（进度≥{d['progress']:.0%}）"
+    return txt + (f"，最高{wan(int(d['cap_yuan']))}" if d["cap_yuan"] is not None else "，不设上限")
+
+
+KIND = Kind(
+    name="investment_subsidy",
+    params={"floor": P("floor", ("yuan",), zh="投资额门槛", en="investment floor"),
+            "min_progress": P("progress", ("ratio",), zh="投资进度门槛", en="minimum progress"),
+            "rate": P("rate", ("ratio",), zh="补助比例", en="rate"),
+            "cap": P("cap", ("yuan",), zh="上限", en="cap")},
+    events=True,
+    fields={"investment_yuan": ("Int64", "投资额", "investment"), "floor_yuan": ("Int64", "投资额门槛", "floor"),
+            "progress": ("float", "投资进度", "progress"), "rate": ("float", "补助比例", "rate"),
+            "cap_yuan": ("Int64", "上限", "cap")},
+    shape_zh="投资……及以上、进度……以上的，按投资额的X%补助", shape_en="floor, progress, rate, cap",
+    amount_text_zh=_amount_text_zh,
+)
 
 
 def assess(item, ctx) -> RuleOutput:
@@ -33,8 +60,8 @@ def assess(item, ctx) -> RuleOutput:
     capped = ~np.isnan(cap) & (sub > np.nan_to_num(cap, nan=0))
     sub = np.where(capped, np.nan_to_num(cap, nan=0).astype(np.int64), sub)
     out.award(int(pay.sum()), fidx=fidx[pay], item=item.id, event_code=codes[pay], event_date=dates[pay],
-              amount_yuan=sub[pay], basis_yuan=amount[pay], basis2_yuan=floor[pay].astype(np.int64),
-              share=rate[pay], cap_applied=capped[pay], project=project[pay], note=progress[pay])
+              amount_yuan=sub[pay], basis_yuan=amount[pay], investment_yuan=amount[pay], floor_yuan=floor[pay].astype(np.int64),
+              rate=rate[pay], cap_applied=capped[pay], cap_yuan=cap[pay], project=project[pay], progress=progress[pay])
     # near-misses: exactly one condition missed, and by little
     m = ctx.margin
     near_amt = ~ok_amt & ok_prog & (amount >= floor * (1 - m))

@@ -2,7 +2,7 @@
 
 Statute: 首次通过两化融合管理体系A级认定的企业，区级一次性奖励3万元；…AA级…6万元…
 Each level is "first time at this level" (once per firm and level). Under the
-reading art07-upgrade=difference a firm moving up gets only the difference from
+switch upgrade_award=difference a firm moving up gets only the difference from
 the highest ladder award it already earned.
 """
 from __future__ import annotations
@@ -11,6 +11,22 @@ import numpy as np
 import pandas as pd
 
 from .common import RuleOutput, eligible_events, param_on
+from ..kinds import Kind, P, Switch
+from ..money import wan
+
+
+KIND = Kind(
+    name="ladder_award",
+    params={"amount": P("amount", ("yuan",), zh="奖励金额", en="award")},
+    events=True,
+    item_fields=("rank", "group"),
+    fields={"full_amount_yuan": ("Int64", "本级全额", "full award of the level"),
+            "paid_before_yuan": ("Int64", "已获较低等级奖励", "award already received for a lower level")},
+    switches={"upgrade_award": Switch(("full", "difference"), "full",
+                                      "升级时按新等级全额奖励，或补足差额", "moving up: the full award of the new level, or the difference")},
+    shape_zh="首次通过……A级/AA级……认定", shape_en="first time at each level",
+    amount_text_zh=lambda item, d: "未读取" if d["amount_yuan"] is None else wan(int(d["amount_yuan"])),
+)
 
 
 def assess(item, ctx) -> RuleOutput:
@@ -32,7 +48,7 @@ def assess(item, ctx) -> RuleOutput:
     keep = ~stale
     fidx, dates, codes, amount = fidx[keep], dates[keep], codes[keep], amount[keep]
     paid_before = np.zeros(len(fidx), dtype=np.int64)
-    if ctx.item_reading(item, "difference") and lower:
+    if ctx.switch(item, "upgrade_award") == "difference" and lower:
         for low in lower:
             first_low = _earliest(ctx, low.events)[fidx]
             had = ~np.isnat(first_low) & (first_low < dates) & (first_low >= ctx.window_start(low))
@@ -42,11 +58,11 @@ def assess(item, ctx) -> RuleOutput:
     zero = pay <= 0
     if zero.any():
         out.exclude(int(zero.sum()), "difference_zero", fidx=fidx[zero], item=item.id, event_code=codes[zero],
-                    event_date=dates[zero], reason_zh="按差额补足，已无差额（见解释 art07-upgrade）",
-                    reason_en="difference reading: nothing left to top up (see interpretation art07-upgrade)")
+                    event_date=dates[zero], reason_zh=f"按差额补足，已无差额{ctx.switch_note(item, 'upgrade_award')}",
+                    reason_en=f"difference reading: nothing left to top up{ctx.switch_note(item, 'upgrade_award', zh=False)}")
     k = ~zero
     out.award(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
-              amount_yuan=pay[k], basis_yuan=amount[k], basis2_yuan=paid_before[k])
+              amount_yuan=pay[k], basis_yuan=amount[k], full_amount_yuan=amount[k], paid_before_yuan=paid_before[k])
     return out
 
 

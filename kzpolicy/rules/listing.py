@@ -9,6 +9,28 @@ from __future__ import annotations
 import numpy as np
 
 from .common import RuleOutput, eligible_events, mul_round_by_rate, param_on
+from ..kinds import Kind, P, Switch
+from ..money import wan
+
+
+def _amount_text_zh(item, d) -> str:
+    if d["rate"] is None:
+        return "未读取"
+    txt = f"市级奖补的{'不高于' if item.param('share').bound == 'upper' else ''}{d['rate']:.0%}"
+    return txt + (f"，最高{wan(int(d['cap_yuan']))}" if d["cap_yuan"] is not None else "，不设上限")
+
+
+KIND = Kind(
+    name="listing_share",
+    params={"share": P("rate", ("ratio",), zh="市级奖补的比例", en="share of the municipal reward"),
+            "cap": P("cap", ("yuan",), zh="上限", en="cap")},
+    events=True,
+    fields={"municipal_reward_yuan": ("Int64", "市级奖补", "municipal reward"), "share": ("float", "比例", "share"),
+            "cap_yuan": ("Int64", "上限", "cap")},
+    switches={"municipal_reward": Switch(("input",), "input", "市级奖补金额为输入，不作推测", "the municipal reward is an input, never guessed")},
+    shape_zh="给予市级奖补标准的X%、总额不超过……", shape_en="a share of the municipal reward, capped",
+    amount_text_zh=_amount_text_zh,
+)
 
 
 def assess(item, ctx) -> RuleOutput:
@@ -28,6 +50,5 @@ def assess(item, ctx) -> RuleOutput:
                     reason_zh="市级奖补为0，区级按其比例奖励亦为0", reason_en="the municipal reward is 0, so the district share is 0")
     k = ~zero
     out.award(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k], amount_yuan=amt[k],
-              basis_yuan=reward[k], basis2_yuan=np.where(np.isnan(cap[k]), 0, cap[k]).astype(np.int64), share=share[k],
-              cap_applied=capped[k])
+              basis_yuan=reward[k], municipal_reward_yuan=reward[k], cap_yuan=cap[k], share=share[k], cap_applied=capped[k])
     return out

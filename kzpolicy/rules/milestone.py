@@ -13,6 +13,31 @@ import numpy as np
 
 from ..money import wan, yi_or_wan
 from .common import RuleOutput, apply_requirements, param_at_year_end
+from ..kinds import Kind, P, Switch
+
+
+def _amount_text_zh(item, d) -> str:
+    if d["amount_yuan"] is None:
+        return "未读取"
+    txt = wan(int(d["amount_yuan"]))
+    return f"突破{yi_or_wan(int(d['floor_yuan']))}：{txt}" if d["floor_yuan"] is not None else txt
+
+
+KIND = Kind(
+    name="revenue_milestone",
+    params={"threshold": P("floor", ("yuan",), zh="收入门槛", en="revenue threshold"),
+            "amount": P("amount", ("yuan",), zh="奖励金额", en="award")},
+    events=False,
+    fields={"revenue_year": ("Int64", "收入年度", "revenue year"), "revenue_yuan": ("Int64", "主营业务收入", "main-business revenue"),
+            "threshold_yuan": ("Int64", "门槛", "threshold")},
+    switches={"crossing": Switch(("exclusive", "inclusive"), None,
+                                 "“突破”：大于门槛，或大于等于门槛（未登记时按参数的边界）",
+                                 "'break through': strictly above, or at least (unregistered: the parameter's boundary)"),
+              "history": Switch(("complete_required", "as_supplied"), "complete_required",
+                                "“首次”须有完整收入历史，或以提供的记录为准", "'first' needs the whole revenue history, or the supplied years are the history")},
+    shape_zh="上年主营业务收入首次突破……", shape_en="first crossing of revenue tiers",
+    amount_text_zh=_amount_text_zh,
+)
 
 
 def assess(item, ctx) -> RuleOutput:
@@ -22,11 +47,9 @@ def assess(item, ctx) -> RuleOutput:
     amount = param_at_year_end(item.param("amount"), y)
     if threshold is None:
         return out
-    # the item's own interpretations decide (Kaizhou: art03-crossing); otherwise the parameter's boundary
-    if ctx.item_reading(item, "at_least") or ctx.item_reading(item, "strictly_above"):
-        strict = ctx.item_reading(item, "strictly_above")
-    else:
-        strict = item.param("threshold").boundary == "exclusive"
+    # the switch "crossing" decides where a reading is registered; otherwise the parameter's boundary
+    crossing = ctx.switch(item, "crossing")
+    strict = (crossing == "exclusive") if crossing is not None else item.param("threshold").boundary == "exclusive"
     rev = ctx.value("revenue", y - 1)
     tiers = sorted((it for it in ctx.policy.items() if it.group == item.group), key=lambda it: it.param("threshold").values[next(iter(it.param("threshold").values))])
     lowest = tiers[0].id == item.id if tiers else True
@@ -46,7 +69,7 @@ def assess(item, ctx) -> RuleOutput:
     prev_max, complete, has_any = _history(ctx, y)
     earlier = ~np.isnan(prev_max) & ((prev_max > threshold) if strict else (prev_max >= threshold))
     complete = complete.copy()
-    if ctx.item_reading(item, "supplied_history"):
+    if ctx.switch(item, "history") == "as_supplied":
         complete[:] = True
     # firms that crossed before: not first (reported whether or not another firm crosses now: a firm's result must not depend on the population)
     was = np.flatnonzero(crossed & earlier & ctx.is_manufacturing)
@@ -64,15 +87,15 @@ def assess(item, ctx) -> RuleOutput:
     und = f[~dec]
     if len(und):
         out.undecided(len(und), fidx=und, item=item.id,
-                      reason_zh="无法判断是否“首次”突破：缺少成立以来的完整收入记录（见解释 art03-history）",
-                      reason_en="cannot decide whether the crossing is the first: revenue history since establishment is incomplete (see interpretation art03-history)")
+                      reason_zh=f"无法判断是否“首次”突破：缺少成立以来的完整收入记录{ctx.switch_note(item, 'history')}",
+                      reason_en=f"cannot decide whether the crossing is the first: revenue history since establishment is incomplete{ctx.switch_note(item, 'history', zh=False)}")
     f = f[dec]
     if amount is None:
         out.undecided(len(f), fidx=f, item=item.id, reason_zh="原文金额未能读取（缺失，不按0计）",
                       reason_en="the amount was not read in the source (missing, not zero)")
         return out
     out.award(len(f), fidx=f, item=item.id, amount_yuan=np.int64(amount), basis_yuan=rev[f].astype(np.int64),
-              basis2_yuan=np.int64(threshold), quantity=np.int64(y - 1))
+              revenue_yuan=rev[f].astype(np.int64), threshold_yuan=np.int64(threshold), revenue_year=np.int64(y - 1))
     _near(item, ctx, out, rev, threshold, amount, strict, earlier)
     return out
 

@@ -11,6 +11,18 @@ import numpy as np
 import pandas as pd
 
 from .common import RuleOutput, param_at_year_end
+from ..kinds import Kind, P
+from ..money import wan
+
+
+KIND = Kind(
+    name="ranked_award",
+    params={"places": P("places", ("count",), zh="名额", en="places"), "amount": P("amount", ("yuan",), zh="每个奖励", en="award each")},
+    events=False,
+    item_fields=("tier",),
+    shape_zh="每年评选一等奖N个……", shape_en="awards by rank",
+    amount_text_zh=lambda item, d: "未读取" if d["amount_yuan"] is None else wan(int(d["amount_yuan"])),
+)
 
 
 def assess(item, ctx) -> RuleOutput:

@@ -13,6 +13,35 @@ import numpy as np
 
 from ..money import as_fraction, sum_mul_round, wan
 from .common import RuleOutput, meets, param_at_year_end
+from ..kinds import Kind, P, Switch
+
+
+def _amount_text_zh(item, d) -> str:
+    st, inc = d["rate2"], d["rate"]
+    if st is None or inc is None:
+        return "未读取"
+    return f"研发费用{wan(int(d['floor_yuan']))}以下：存量≤{st:.0%}、增量≤{inc:.0%}"
+
+
+KIND = Kind(
+    name="rd_subsidy",
+    params={"ceiling": P("floor", ("yuan",), zh="研发费用上限（以下）", en="R&D ceiling"),
+            "stock_rate": P("rate2", ("ratio",), zh="存量比例（不高于）", en="stock rate (at most)"),
+            "increment_rate": P("rate", ("ratio",), zh="增量比例（不高于）", en="increment rate (at most)")},
+    events=False,
+    fields={"rd_year": ("Int64", "研发费用年度", "R&D year"), "rd_stock_yuan": ("Int64", "存量", "stock"),
+            "rd_increment_yuan": ("Int64", "增量", "increment"), "stock_rate": ("float", "存量比例", "stock rate"),
+            "increment_rate": ("float", "增量比例", "increment rate")},
+    switches={"base_year": Switch(("previous_year", "same_year"), "previous_year",
+                                  "以上年申报研发费用为准，或以当年为准", "R&D declared for the previous year, or the assessed year's"),
+              "reserve_system": Switch(("not_required", "required"), "not_required",
+                                       "区级补助是否要求研发准备金制度", "whether the district subsidy needs an R&D reserve system"),
+              "rates": Switch(("maximum",), "maximum", "“不高于”的比例按上限计算", "'at most' rates: the maximum"),
+              "at_ceiling": Switch(("municipal_branch",), "municipal_branch",
+                                   "恰好等于上限的企业归市级一支", "a firm exactly at the ceiling belongs to the municipal branch")},
+    shape_zh="按存量不高于X%、增量不高于Y%补助", shape_en="stock and increment rates (upper bounds)",
+    amount_text_zh=_amount_text_zh,
+)
 
 
 def assess(item, ctx) -> RuleOutput:
@@ -22,7 +51,7 @@ def assess(item, ctx) -> RuleOutput:
     ceiling, sr, ir = (param_at_year_end(p, y) for p in (pc, ps, pi))
     if ceiling is None or sr is None or ir is None:
         return out
-    base = y - 1 if ctx.reading("art11-stock-increment") == "prior_year_vs_year_before" else y
+    base = y - 1 if ctx.switch(item, "base_year") == "previous_year" else y
     cur, prev = ctx.value("rd_expense", base), ctx.value("rd_expense", base - 1)
     claim = ~np.isnan(cur) & (cur > 0)
     # R&D reported for the year before but not for the base year: the claim cannot be computed (never a silent 0)
@@ -40,13 +69,13 @@ def assess(item, ctx) -> RuleOutput:
                     reason_zh=f"{base}年申报研发费用达到{wan(ceiling)}及以上：按第十一条支持申报市级研发费用补助（须建立研发准备金制度），区级不补",
                     reason_en=f"declared R&D for {base} is {int(ceiling):,} yuan or more: article 11 refers the firm to the municipal R&D subsidy (R&D reserve system required); no district subsidy")
     cand = claim & below
-    if ctx.reading("art11-reserve-required") == "required":
+    if ctx.switch(item, "reserve_system") == "required":
         val, known = ctx.flag("rd_reserve_system")
         u = cand & ~known
         if u.any():
             f = np.flatnonzero(u)
-            out.undecided(len(f), fidx=f, item=item.id, reason_zh="无法判断：未提供是否建立研发准备金制度（见解释 art11-reserve-required）",
-                          reason_en="cannot decide: whether the firm has an R&D reserve system is not given (see interpretation art11-reserve-required)")
+            out.undecided(len(f), fidx=f, item=item.id, reason_zh=f"无法判断：未提供是否建立研发准备金制度{ctx.switch_note(item, 'reserve_system')}",
+                          reason_en=f"cannot decide: whether the firm has an R&D reserve system is not given{ctx.switch_note(item, 'reserve_system', zh=False)}")
         no = cand & known & ~val
         if no.any():
             f = np.flatnonzero(no)
@@ -68,5 +97,5 @@ def assess(item, ctx) -> RuleOutput:
     amt = sum_mul_round([(stock, as_fraction(sr)), (inc, as_fraction(ir))])
     zero = amt == 0
     out.award(int((~zero).sum()), fidx=f[~zero], item=item.id, amount_yuan=amt[~zero], basis_yuan=stock[~zero],
-              basis2_yuan=inc[~zero], quantity=np.int64(base), share=sr, note=ir)
+              rd_stock_yuan=stock[~zero], rd_increment_yuan=inc[~zero], rd_year=np.int64(base), stock_rate=sr, increment_rate=ir)
     return out

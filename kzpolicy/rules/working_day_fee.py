@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..facts import FactsError
 from .common import RuleOutput, mul_round_by_rate, param_on, select_events
+from ..kinds import Kind, P, Switch
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +59,16 @@ def calendar_range():
     return first, last
 
 
+KIND = Kind(
+    name="working_day_fee",
+    params={"daily_rate": P("daily_rate", ("ratio_per_working_day",), zh="每个工作日费率", en="rate per working day")},
+    events=True,
+    switches={"day_count": Switch(("start_inclusive", "both_ends"), "start_inclusive",
+                                  "工作日计数：算头不算尾，或首尾均计", "working days: first day counted and not the last, or both")},
+    shape_zh="按每个工作日X‰计算收取", shape_en="a fee per working day",
+)
+
+
 def assess(item, ctx) -> RuleOutput:
     out = RuleOutput()
     pos = select_events(item, ctx, out)
@@ -79,7 +90,7 @@ def assess(item, ctx) -> RuleOutput:
             problems.append(f"{where}: field '{fld}': bridge loan date {val} is outside {first} to {last}, "
                             f"the years the official calendar (chinese-calendar) covers")
         raise FactsError(problems)
-    days = working_days(start, end, both_ends=ctx.reading("art14-working-days") == "both_ends")
+    days = working_days(start, end, both_ends=ctx.switch(item, "day_count") == "both_ends")
     rate = param_on(item, "daily_rate", start)
     fee = mul_round_by_rate(principal * days, rate)
     out.fees.append(
