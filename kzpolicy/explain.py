@@ -84,7 +84,7 @@ def explain_line(row, item, year: int, policy=None):
         en = f"{a_en}: {lab_en}: {amt:,} yuan."
     if limited:
         from .limits import limit_sentence
-        lz, le = limit_sentence(row, policy.limit(row["limit"]))
+        lz, le = limit_sentence(row, policy.limit(row["limit"]), policy)
         zh, en = zh + lz, en + " " + le
     return zh, en
 

@@ -101,9 +101,8 @@ def _excluded(rows: pd.DataFrame, reason: str, zh, en) -> pd.DataFrame:
     }, columns=EXCL_COLUMNS)
 
 
-def _cite_zh(lim: Limit) -> str:
-    from .explain import article_zh
-    return f"{article_zh(lim.article)}“{lim.cite.quote}”"
+def _cite_zh(lim: Limit, policy: Policy) -> str:
+    return f"{policy.article(lim.article).cite_zh}“{lim.cite.quote}”"
 
 
 def apply(awards: pd.DataFrame, ctx, prior: pd.DataFrame, limits: List[Limit]):
@@ -179,14 +178,13 @@ def _one_per_project(awards, m, ctx, prior, lim):
     lose = later | before
     if not lose.any():
         return awards, None
-    from .explain import article_zh
     rows = sub[lose]
     kept_item = sub.groupby(keys, sort=False)["item"].transform("first").to_numpy()[lose]
-    kept_art = np.array([ctx.policy.item(i).article for i in kept_item])
+    kept = [ctx.policy.item(i) for i in kept_item]
     note_zh, note_en = ctx.switch_note(lim, "project_scope"), ctx.switch_note(lim, "project_scope", zh=False)
     w = when[lose].astype(str)
-    same_zh = np.array([f"同一投资项目已按{article_zh(a)}补助，不重复补助{note_zh}" for a in kept_art], dtype=object)
-    same_en = np.array([f"the same investment project is already subsidised under article {a}{note_en}" for a in kept_art], dtype=object)
+    same_zh = np.array([f"同一投资项目已按{it.cite_zh}补助，不重复补助{note_zh}" for it in kept], dtype=object)
+    same_en = np.array([f"the same investment project is already subsidised under {it.cite_en}{note_en}" for it in kept], dtype=object)
     zh = np.where(before[lose], np.char.add(np.char.add("同一投资项目已于", w), f"年获得补助，不重复补助{note_zh}"), same_zh)
     en = np.where(before[lose], np.char.add("the same investment project was already subsidised in ", np.char.add(w, note_en)), same_en)
     return awards.drop(index=rows.index), _excluded(rows, "double_claim", zh, en)
@@ -228,7 +226,7 @@ def _total(awards, m, ctx, prior, lim):
     if zero.any():
         rows = awards.loc[idx[zero]]
         capz = c[zero].astype(np.int64)
-        zh = [f"{lim.label.zh}：{_cite_zh(lim)}，总额{wan(k)}已用完（此前已获{wan(u)}）" for k, u in zip(capz, used[zero])]
+        zh = [f"{lim.label.zh}：{_cite_zh(lim, ctx.policy)}，总额{wan(k)}已用完（此前已获{wan(u)}）" for k, u in zip(capz, used[zero])]
         en = [f"{lim.label.en}: the total of {int(k):,} yuan is used up ({int(u):,} yuan already awarded)" for k, u in zip(capz, used[zero])]
         ex = _excluded(rows, "limit_reached", np.array(zh, dtype=object), np.array(en, dtype=object))
         awards = awards.drop(index=idx[zero])
@@ -239,11 +237,11 @@ _APPLY = {"highest_of_group": _highest, "once_per_firm": _once_per_firm, "one_pe
           "total_per_firm": _total}
 
 
-def limit_sentence(row, lim: Limit) -> Tuple[str, str]:
+def limit_sentence(row, lim: Limit, policy: Policy) -> Tuple[str, str]:
     """zh/en clause added to an award line a limit cut: what the total is and what was left."""
     before, used = int(row["limit_before_yuan"]), int(row["limit_used_yuan"])
     total = used + int(row["amount_yuan"])
-    zh = (f"按{_cite_zh(lim)}，{lim.label.zh}：此前已获{wan(used)}，本项应得{wan(before)}，按余额给予{wan(int(row['amount_yuan']))}"
+    zh = (f"按{_cite_zh(lim, policy)}，{lim.label.zh}：此前已获{wan(used)}，本项应得{wan(before)}，按余额给予{wan(int(row['amount_yuan']))}"
           f"（合计{wan(total)}）。")
     en = (f"{lim.label.en}: {used:,} yuan already awarded, so this line is cut from {before:,} to the {int(row['amount_yuan']):,} "
           f"yuan left (total {total:,} yuan).")

@@ -629,7 +629,9 @@ class Policy:
             else:
                 vals = {d: value for d in old.values}
             try:
-                newp = Param(**{**old.model_dump(), "values": vals})
+                # a scenario that sets a cap where the text sets none: the changed parameter is no longer "no cap"
+                no_cap = old.no_cap and any(v is None for v in vals.values())
+                newp = Param(**{**old.model_dump(), "values": vals, "no_cap": no_cap})
             except ValidationError as e:
                 raise PolicyError(f"scenario change {path}={value!r}: {_first_error(e)}") from None
             if isinstance(holder, Limit):
