@@ -30,7 +30,8 @@ always integer yuan; dates are ISO strings; a value that is not known is ``null`
 (never 0). ``--format csv`` writes the ``awards`` list as CSV with the same columns.
 
 Exit codes: 0 success; 2 bad arguments or bad input (one message on stderr naming the
-file, row and field; never a traceback).
+file, row and field; never a traceback); 3 a bug in kzpolicy (a one-paragraph message saying
+so; ``KZPOLICY_DEBUG=1`` shows the traceback); 130 interrupted.
 
 Adding a subcommand (e.g. ``simulate``, ``template``): write one function
 ``def cmd_NAME(args) -> int`` and register it with the decorator, giving its
@@ -60,6 +61,7 @@ from typing import Callable, Dict, List, Optional, Sequence
 from .events import EVENT_CODES
 from .facts import FactsError, load_tables
 from .money import wan, yi_or_wan
+from .outputs import OutputError, check_output, csv_text
 from .policy import PolicyError, get_policy
 
 #: modules that register more subcommands with :func:`subcommand` (imported lazily; missing ones are skipped)
@@ -131,6 +133,17 @@ def _wan_num(yuan) -> str:
 
 
 # --------------------------------------------------------------------------- assess
+def _inputs(args, *paths) -> List[str]:
+    """The files and folders a command reads (an output must not be one of them, nor inside one)."""
+    out = [p for p in paths if p]
+    pol = getattr(args, "policy", None)
+    if pol:
+        from pathlib import Path
+        from .policy import POLICIES_DIR
+        out.append(str(pol) if Path(pol).is_dir() else str(POLICIES_DIR / str(pol)))
+    return out
+
+
 def _readings(pairs: Optional[List[str]]) -> Dict[str, str]:
     out = {}
     for p in pairs or []:
@@ -182,8 +195,14 @@ def cmd_assess(args) -> int:
     """测算 / assess."""
     from .engine import assess
 
+    if args.out:  # checked before any work: extension, not an input, folder exists and is writable
+        if args.out.lower().endswith(".csv"):
+            raise OutputError(f"--out {args.out}: assess --out writes an Excel workbook (.xlsx); for CSV use "
+                              f"--format csv > {args.out} / --out 只写 .xlsx，CSV 请用 --format csv")
+        check_output(args.out, suffixes=(".xlsx",), inputs=_inputs(args, args.profile))
+    readings = _readings(args.reading)
     facts = load_tables(args.profile)
-    a = assess(facts, year=args.year, policy=args.policy, readings=_readings(args.reading))
+    a = assess(facts, year=args.year, policy=args.policy, readings=readings)
     if args.out:  # the Excel results workbook (kzpolicy.excel); stdout keeps its format
         from .excel import write_results
         print(say(args, f"已写入 {write_results(a, args.out, facts)}", f"wrote {args.out}"), file=sys.stderr)
@@ -196,8 +215,8 @@ def cmd_assess(args) -> int:
                 "amount_yuan", "explanation_zh", "explanation_en"]
         w = csv.DictWriter(sys.stdout, fieldnames=cols, lineterminator="\n")
         w.writeheader()
-        for r in d["awards"]:
-            w.writerow({k: r.get(k) for k in cols})
+        for r in d["awards"]:  # text a spreadsheet would run (= + - @) gets a leading apostrophe
+            w.writerow({k: csv_text(r.get(k)) for k in cols})
         return 0
     print(_assess_table(a, d, args))
     return 0
@@ -261,12 +280,15 @@ def _assess_table(a, d, args) -> str:
 
 @subcommand("template", "生成Excel填报模板 / write the Excel input template",
             arg("path", metavar="OUT.xlsx", help="输出文件 / output .xlsx file"),
+            arg("--force", action="store_true",
+                help="覆盖已有文件（默认不覆盖，以免覆盖已填写的模板） / overwrite an existing file (by default it is kept)"),
             description="生成填报模板（说明、企业、事项、财务、乡镇评选），填好后用 kzpolicy assess 测算。\n"
                         "Write the input workbook (说明, 企业, 事项, 财务, 乡镇评选); fill it in and run kzpolicy assess on it.")
 def cmd_template(args) -> int:
     """生成模板 / write the template (kzpolicy.excel.write_template)."""
     from .excel import write_template
-    print(say(args, f"已写入 {write_template(args.path)}", f"wrote {args.path}"))
+    check_output(args.path, suffixes=(".xlsx",), force=args.force, what="template", inputs=_inputs(args))
+    print(say(args, f"已写入 {write_template(args.path, force=args.force, policy=args.policy)}", f"wrote {args.path}"))
     return 0
 
 
@@ -464,15 +486,22 @@ def cmd_simulate(args) -> int:
 
     if (args.firms is None) == (args.population is None):
         raise ValueError("give FIRMS (an .xlsx or a CSV folder) or --population synthetic, not both / 二者选一")
+    if not 0 <= args.seed <= 2**32 - 1:
+        raise ValueError(f"--seed must be a whole number from 0 to {2**32 - 1:,}, got {args.seed} / 随机种子须为非负整数")
+    if args.out:  # checked before the (long) computation
+        files = sm.result_files(args.out)
+        check_output(args.out, suffixes=sm.RESULT_SUFFIXES, inputs=_inputs(args, args.firms, args.scenario),
+                     also=files[1:])
     years = sm._years(args.years)
     scen = sm.Scenario.load(args.scenario) if args.scenario else sm.Scenario("baseline")
     readings = {**_readings(args.reading), **scen.readings}
+    pol = scen.policy(args.policy)  # a bad scenario parameter is reported before the population is built
     if args.population:
         from .population import generate
         facts = generate(seed=args.seed, years=(years[0], years[-1]), policy=args.policy)
     else:
         facts = load_tables(args.firms)
-    sim = sm.simulate(facts, years, policy=scen.policy(args.policy), readings=readings,
+    sim = sm.simulate(facts, years, policy=pol, readings=readings,
                       synthetic=bool(args.population), progress=len(facts.firms) >= 20_000)
     by_year = sim.cost_by_year()
     rows = [[str(r["year"]), _wan_num(r["firm_awards_yuan"]), _wan_num(r["township_funds_yuan"]),
@@ -533,8 +562,66 @@ def _message(e: BaseException) -> str:
     return str(e)
 
 
+def _input_errors() -> tuple:
+    """Exception types that mean bad input (exit 2), not a bug: ours, and what the readers raise for a bad file."""
+    import zipfile
+    types = [FactsError, PolicyError, OutputError, ValueError, KeyError, OSError, zipfile.BadZipFile, EOFError,
+             UnicodeError]
+    try:
+        from openpyxl.utils.exceptions import InvalidFileException
+        types.append(InvalidFileException)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(types)
+
+
+def _short(text: str, limit: int = 2000) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _report(args, e: BaseException) -> int:
+    """One paragraph on stderr for an input error (exit 2); for anything else say it is a bug (exit 3)."""
+    import zipfile
+    cmd = f"kzpolicy {getattr(args, 'command', '') or ''}".strip()
+    if isinstance(e, _input_errors()):
+        head = "输入有误 / invalid input" if isinstance(e, FactsError) else "错误 / error"
+        text = _message(e)
+        if isinstance(e, FactsError):
+            text = e.problems[0] if len(e.problems) == 1 else "\n".join("  - " + p for p in e.problems[:25])
+            if len(e.problems) > 25:
+                text += f"\n  … and {len(e.problems) - 25} more problems"
+        elif isinstance(e, (zipfile.BadZipFile, EOFError)) or type(e).__name__ == "InvalidFileException":
+            where = next((x for x in (getattr(args, "profile", None), getattr(args, "firms", None)) if x), "the input")
+            text = (f"{where}: cannot be read as an Excel workbook (.xlsx): the file is empty, truncated or not an "
+                    f"Excel file ({type(e).__name__}: {_short(str(e), 200)}); open and save it again in Excel, or "
+                    f"export the sheets as CSV files / 无法读取该Excel文件（文件为空、不完整或不是.xlsx）")
+        elif isinstance(e, OSError) and not isinstance(e, OutputError) and getattr(e, "filename", None):
+            text = f"{e.filename}: {e.strerror or e}"
+        text = _short(text)
+        print(f"{cmd}: {head}:\n{text}" if "\n" in text else f"{cmd}: {head}: {text}", file=sys.stderr)
+        return 2
+    if isinstance(e, RecursionError):
+        print(f"{cmd}: 错误 / error: the input is nested too deeply to be read; simplify it", file=sys.stderr)
+        return 2
+    if isinstance(e, MemoryError):
+        print(f"{cmd}: 错误 / error: ran out of memory; try fewer firms or years", file=sys.stderr)
+        return 3
+    where = ""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is not None:
+        import os
+        where = f" at {os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
+    print(f"{cmd}: 内部错误 / internal error: this is a bug in kzpolicy, not a problem with your input "
+          f"({type(e).__name__}{where}: {_short(str(e), 300)}). Please report it with the command and the input "
+          f"file; run with KZPOLICY_DEBUG=1 to see the traceback / 程序内部错误，请报告。", file=sys.stderr)
+    return 3
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the command; returns the exit code (0 ok, 2 bad arguments or input)."""
+    """Run the command; returns the exit code (0 ok, 2 bad arguments or input, 3 a bug in kzpolicy)."""
+    import os
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -546,19 +633,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return int(args._run(args) or 0)
     except BrokenPipeError:  # `kzpolicy … | head`: the reader went away; not an error
-        import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (FactsError, PolicyError, ValueError, KeyError, OSError) as e:
-        head = "输入有误 / invalid input" if isinstance(e, FactsError) else "错误 / error"
-        text = _message(e)
-        if isinstance(e, FactsError):
-            text = e.problems[0] if len(e.problems) == 1 else "\n".join("  - " + p for p in e.problems[:25])
-            if len(e.problems) > 25:
-                text += f"\n  … and {len(e.problems) - 25} more problems"
-        print(f"kzpolicy {args.command}: {head}:\n{text}" if "\n" in text else f"kzpolicy {args.command}: {head}: {text}",
-              file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print(f"kzpolicy {args.command}: 已中断 / interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - the last resort: no traceback reaches a user
+        if os.environ.get("KZPOLICY_DEBUG") or (os.environ.get("PYTEST_CURRENT_TEST") and not isinstance(e, _input_errors())
+                                                and not os.environ.get("KZPOLICY_TEST_BUG_HANDLER")):
+            raise  # a programming error in a test run (or when debugging) keeps its traceback
+        return _report(args, e)
 
 
 if __name__ == "__main__":

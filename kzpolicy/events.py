@@ -6,6 +6,7 @@ code a policy uses is defined here.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Dict, Tuple
 
@@ -112,3 +113,24 @@ def describe(code: str) -> EventCode:
         return EVENT_CODES[code]
     except KeyError:
         raise KeyError(f"unknown event code {code!r}") from None
+
+
+# --------------------------------------------------------------------------- a clerk's choice text
+_CHOICE = re.compile(r"^\s*(.*?)\s*[（(]\s*([A-Za-z0-9_.]+)\s*[)）]\s*$")
+_BY_ZH = {e.zh: e.code for e in _CODES}
+
+
+def choice_text(code: str) -> str:
+    """The text the Excel template's drop-down offers for ``code``: Chinese label first, code beside."""
+    return f"{EVENT_CODES[code].zh}（{code}）"
+
+
+def code_from_text(value):
+    """The event code a clerk meant: a code as is; the template's ``中文名（code）`` when label and code agree;
+    a Chinese label alone. Anything else is returned unchanged, so validation reports it."""
+    if not isinstance(value, str) or value in EVENT_CODES:
+        return value
+    m = _CHOICE.match(value)
+    if m and m.group(2) in EVENT_CODES and m.group(1) in ("", EVENT_CODES[m.group(2)].zh):
+        return m.group(2)
+    return _BY_ZH.get(value.strip(), value)

@@ -23,10 +23,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .engine import Assessment
-from .events import EVENT_CODES
+from .events import EVENT_CODES, choice_text
 from .explain import article_zh
 from .facts import INDUSTRIES, TABLE_ZH, TABLES, Facts, Field
 from .money import YUAN_PER_WAN
+from .outputs import FORMULA_START as _FORMULA_START
+from .outputs import check_output, save_workbook, xlsx_text
 from .policy import get_policy
 
 #: the committed template (regenerate with ``python -m kzpolicy.excel``)
@@ -41,7 +43,6 @@ _INDUSTRY_ZH = {"manufacturing": "制造业", "mining": "采矿业", "utilities"
                 "other": "其他（非工业）"}
 _TYPE_ZH = {"str": "文字", "category": "从下拉列表选择", "int": "整数", "yuan": "整数（元）",
             "ratio": "0到1之间的小数（0.85即85%）", "bool": "是/否", "date": "日期 YYYY-MM-DD"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _OPTIONAL_COLUMNS = ("explanation_zh", "explanation_en")
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -65,9 +66,9 @@ def set_cell(ws, row: int, col: int, value, number_format: Optional[str] = None)
     if isinstance(value, pd.Timestamp):
         value = value.date() if value == value.normalize() else value.to_pydatetime()
     if isinstance(value, str):
-        cell.value = value
+        cell.value = xlsx_text(value)  # control characters escaped (openpyxl would raise IllegalCharacterError)
         cell.data_type = "s"  # openpyxl would otherwise turn '=…' into a formula
-        if is_formula_like(value):
+        if is_formula_like(cell.value):
             cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
         return cell
     cell.value = value
@@ -106,14 +107,14 @@ def _field_note(f: Field) -> str:
     return f"{f.en}\n{req}；{_TYPE_ZH[f.type]}\nfield: {f.name}"
 
 
-def _instructions(ws) -> str:
+def _instructions(ws, policy=None) -> str:
     """Fill the 说明 sheet; return the range holding the event codes (for the drop-down)."""
     ws.column_dimensions["A"].width = 34
     for col, w in zip("BCDEFG", (30, 46, 30, 22, 40, 26)):
         ws.column_dimensions[col].width = w
     r = 1
     lines = [
-        ("开州府办发〔2023〕27号 奖补测算模板 · Award calculation template", True),
+        (f"{get_policy(policy).meta.doc_no or get_policy(policy).id} 奖补测算模板 · Award calculation template", True),
         ("填写“企业”“事项”“财务”（和“乡镇评选”）四张表，每行一条记录；第一行表头不要修改。", False),
         ("Fill the sheets 企业 (firms), 事项 (events), 财务 (financials) and, for article 21, 乡镇评选 (townships); "
          "one record per row; keep the header row as it is.", False),
@@ -143,19 +144,25 @@ def _instructions(ws) -> str:
                 set_cell(ws, r, j, v)
             r += 1
     r += 1
-    set_cell(ws, r, 1, "事项代码 · Event codes").font = Font(bold=True)
+    pol = get_policy(policy)
+    used = [c for c in EVENT_CODES if c in set(pol.event_codes)]  # the assessed policy's codes only
+    set_cell(ws, r, 1, f"事项代码（本政策 {pol.meta.doc_no or pol.id} 使用的{len(used)}个）· Event codes of this policy").font = Font(bold=True)
     r += 1
-    for j, h in enumerate(["事项代码 Code", "含义", "Meaning", "必填字段 Needs", "可选字段 Optional", "备注 Notes",
-                           "本政策使用 Used by this policy"], 1):
+    set_cell(ws, r, 1, "“事项”表的“事项代码”列从下拉列表选择（中文名（代码））；也可只填代码。其他地区政策的代码不在本政策内，"
+                       "填了会在结果中列为“不在本政策内”。· Choose from the drop-down (label（code）) or type the code; "
+                       "codes of other policies are reported as not in this policy.")
+    r += 1
+    for j, h in enumerate(["下拉选项 Choice", "事项代码 Code", "含义", "Meaning", "必填字段 Needs", "可选字段 Optional",
+                           "备注 Notes"], 1):
         c = set_cell(ws, r, j, h)
         c.font, c.fill = _HEADER_FONT, _HEADER_FILL
     r += 1
     zh_of = {f.name: f.zh for f in TABLES["events"]}
-    used = set(get_policy().event_codes)  # other codes serve the compared jurisdictions
     first = r
-    for e in EVENT_CODES.values():
-        vals = [e.code, e.zh, e.en, "、".join(zh_of[x] for x in e.needs), "、".join(zh_of[x] for x in e.allows), e.notes,
-                "是" if e.code in used else "否（用于比较的其他地区）"]
+    for code in used:
+        e = EVENT_CODES[code]
+        vals = [choice_text(code), e.code, e.zh, e.en, "、".join(zh_of[x] for x in e.needs),
+                "、".join(zh_of[x] for x in e.allows), e.notes]
         for j, v in enumerate(vals, 1):
             set_cell(ws, r, j, v)
         r += 1
@@ -192,14 +199,18 @@ def _validation(ws, f: Field, col: int, codes_range: str, firms_range: str):
     ws.add_data_validation(dv)
 
 
-def write_template(path: Union[str, Path]) -> Path:
-    """Write the blank input workbook (说明, 企业, 事项, 财务, 乡镇评选) to ``path``."""
-    path = Path(path)
+def write_template(path: Union[str, Path], force: bool = False, policy=None) -> Path:
+    """Write the blank input workbook (说明, 企业, 事项, 财务, 乡镇评选) to ``path``.
+
+    An existing file is not overwritten unless ``force`` (it may be a filled-in workbook);
+    the file is written to a temporary file and renamed into place.
+    """
+    path = check_output(path, suffixes=(".xlsx",), force=force, what="template")
     wb = Workbook()
     _fixed_dates(wb)
     ws = wb.active
     ws.title = INSTRUCTIONS_SHEET
-    codes_range = _instructions(ws)
+    codes_range = _instructions(ws, policy)
     firms_range = f"'{TABLE_ZH['firms']}'!$A$2:$A${TEMPLATE_ROWS + 1}"
     for t, fields in TABLES.items():
         sh = wb.create_sheet(TABLE_ZH[t])
@@ -208,10 +219,7 @@ def write_template(path: Union[str, Path]) -> Path:
             if f.required:
                 sh.cell(row=1, column=j).fill = _REQUIRED_FILL
             _validation(sh, f, j, codes_range, firms_range if t in ("events", "financials") else "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    _fixed_zip_times(path)
-    return path
+    return save_workbook(wb, path, after=_fixed_zip_times)
 
 
 def _fixed_zip_times(path: Path):
@@ -296,7 +304,7 @@ def write_results(assessment: Assessment, path: Union[str, Path], facts: Optiona
     Pass the ``facts`` that were assessed to get firm names and firms without awards.
     """
     a = assessment
-    path = Path(path)
+    path = check_output(path, suffixes=(".xlsx",))
     pol = a.policy
     wb = Workbook()
     _fixed_dates(wb)
@@ -367,9 +375,7 @@ def write_results(assessment: Assessment, path: Union[str, Path], facts: Optiona
         fmt = wan_format(a.total_yuan) if k == "合计（万元）" else ("#,##0" if k == "合计（元）" else None)
         set_cell(meta, i, 2, v, fmt)
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
+    return save_workbook(wb, path)
 
 
 def read_sheet(path: Union[str, Path], sheet: str) -> pd.DataFrame:
@@ -383,12 +389,13 @@ def cli_template(argv: Optional[Iterable[str]] = None) -> int:
     import argparse
     p = argparse.ArgumentParser(prog="kzpolicy template", description="Write the Excel input template (说明/企业/事项/财务/乡镇评选).")
     p.add_argument("out", help="where to write the .xlsx file")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
     args = p.parse_args(list(argv) if argv is not None else None)
-    out = write_template(args.out)
+    out = write_template(args.out, force=args.force)
     print(f"wrote {out}")
     return 0
 
 
 if __name__ == "__main__":  # regenerate the committed template
-    write_template(TEMPLATE_PATH)
+    write_template(TEMPLATE_PATH, force=True)
     print(f"wrote {TEMPLATE_PATH}")

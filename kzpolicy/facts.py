@@ -534,6 +534,17 @@ def _numbers(f: Field, s: pd.Series, col: _Collector, null: np.ndarray, scale: i
     return pd.Series(pd.arrays.IntegerArray(ints, ~keep), index=s.index)
 
 
+def _codes_from_text(out: pd.Series, f: Field, null):
+    """Event codes written as the template's drop-down text (中文名（code）) or as the Chinese label: read as the code."""
+    from .events import code_from_text
+    bad = pd.unique(out[~(out.isin(list(f.choices)).to_numpy() | null)])
+    fix = {v: code_from_text(v) for v in bad if isinstance(v, str)}
+    fix = {k: v for k, v in fix.items() if v != k}
+    if fix:
+        out = out.astype(object).replace(fix)
+    return out, out.isin(list(f.choices)).to_numpy() | null
+
+
 def _category(f: Field, out: pd.Series, null: np.ndarray, col: _Collector) -> pd.Series:
     """A choice field: one of the codes, or (industry) the clerk's own Chinese word for it."""
     if f.name == "industry":
@@ -541,6 +552,8 @@ def _category(f: Field, out: pd.Series, null: np.ndarray, col: _Collector) -> pd
         if zh.any():
             out = out.where(~zh, out.map(INDUSTRY_ZH))
     ok = out.isin(list(f.choices)).to_numpy() | null
+    if f.name == "code" and not ok.all():  # the template's 中文名（code）, or the Chinese label alone
+        out, ok = _codes_from_text(out, f, null)
     if f.name == "code":
         col.add(~ok, f.name, lambda v: f"unknown event code {v!r}; see `kzpolicy events` for the list (e.g. above_scale.enter, equipment.investment)", out)
     elif f.name == "industry":

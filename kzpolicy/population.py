@@ -520,18 +520,18 @@ def export(facts: Facts, path: Union[str, Path]) -> Path:
     The files read back with :func:`kzpolicy.facts.load_tables` (and ``kzpolicy simulate FILE``)
     into the same facts: this is how the synthetic population becomes an example input.
     """
+    from .outputs import check_output, write_csv, write_xlsx_frames
     path = Path(path)
     frames = {t: getattr(facts, t) for t in TABLES if len(getattr(facts, t))}
     if path.suffix.lower() == ".xlsx":
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
-            for t, df in frames.items():
-                df.to_excel(xw, sheet_name=t, index=False)
-        return path
+        return write_xlsx_frames(check_output(path, what="export"), frames)  # text never a formula; atomic
+    if path.suffix.lower() in (".csv", ".xls", ".xlsm", ".xlsb", ".ods"):
+        raise ValueError(f"export {path}: give an .xlsx file, or a folder for CSV files (one file per table)")
     path.mkdir(parents=True, exist_ok=True)
     for t, df in frames.items():
         out = df.copy()
         for c in out.columns:
             if pd.api.types.is_datetime64_any_dtype(out[c]):
                 out[c] = out[c].dt.strftime("%Y-%m-%d")
-        out.to_csv(path / f"{t}.csv", index=False, encoding="utf-8")
+        write_csv(out, check_output(path / f"{t}.csv", suffixes=(".csv",), what="export"), encoding="utf-8")
     return path

@@ -13,6 +13,8 @@ township working funds (article 21) separately again.
 """
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple, Union
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import yamlio
+from .yamlio import excerpt
 from .engine import assess, budget_lines
 from .facts import Facts
 from .policy import Policy, get_policy
@@ -335,6 +338,50 @@ def monte_carlo(runs: int = 200, seed: int = 0, years=(2023, 2025), *, policy=No
 _SCENARIO_KEYS = {"name", "description", "parameters", "readings"}
 
 
+class ScenarioError(ValueError, KeyError):
+    """A scenario the policy refuses (unknown parameter or reading, bad value); the message names the file.
+
+    A ``ValueError`` like every input error (and a ``KeyError`` for callers that caught the unknown name)."""
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""
+
+
+def _scenario_number(where, key, v, date=None):
+    at = f"parameters.{key}" + (f".{date}" if date else "")
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ValueError(f"{where}: {at}: must be a number (or null for 'not set'), got {excerpt(v)}")
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError(f"{where}: {at}: must be a finite number, got {v}")
+    return v
+
+
+def _scenario_value(where, key, v):
+    """A scenario parameter change as written: a number (every dated value) or {date: number} (added dated values)."""
+    if not isinstance(key, str) or key.count(".") < 2:  # item id (artNN.slug) + parameter name
+        raise ValueError(f"{where}: parameters: {excerpt(key)} is not a parameter path; write item.parameter, e.g. "
+                         "art05.equipment_subsidy.rate (see `kzpolicy show N` for the names)")
+    if not isinstance(v, dict):
+        return _scenario_number(where, key, v)
+    if not v:
+        raise ValueError(f"{where}: parameters.{key}: an empty mapping; give {{2024-01-01: value}} or a number")
+    out = {}
+    for d, x in v.items():
+        if isinstance(d, dt.datetime) or not isinstance(d, (dt.date, str)):
+            raise ValueError(f"{where}: parameters.{key}: the key {excerpt(d)} is not a date; write it as YYYY-MM-DD, "
+                             "e.g. {2024-01-01: 0.08}")
+        if isinstance(d, str):
+            try:
+                d = dt.date.fromisoformat(d.strip())
+            except ValueError:
+                raise ValueError(f"{where}: parameters.{key}: the key {excerpt(d)} is not a date; write it as "
+                                 "YYYY-MM-DD, e.g. {2024-01-01: 0.08}") from None
+        out[d] = _scenario_number(where, key, x, d.isoformat())
+    return out
+
+
 @dataclass
 class Scenario:
     """A named change: policy parameters and/or interpretation readings."""
@@ -364,15 +411,32 @@ class Scenario:
             raise ValueError(f"{where}: unknown key(s) {sorted(extra)}; allowed: {sorted(_SCENARIO_KEYS)}")
         if "name" not in data:
             raise ValueError(f"{where}: 'name' is required")
-        params = data.get("parameters") or {}
-        rds = data.get("readings") or {}
+        params = data.get("parameters")
+        rds = data.get("readings")
+        params = {} if params is None else params
+        rds = {} if rds is None else rds
         if not isinstance(params, dict) or not isinstance(rds, dict):
-            raise ValueError(f"{where}: 'parameters' and 'readings' are mappings")
-        return cls(name=str(data["name"]), description=str(data.get("description") or ""), parameters=dict(params),
-                   readings={str(k): str(v) for k, v in rds.items()}, path=str(path) if path else None)
+            raise ValueError(f"{where}: 'parameters' and 'readings' are mappings, e.g. "
+                             "parameters: {art05.equipment_subsidy.rate: 0.08}; readings: {publication-date: from_year_start}")
+        if not isinstance(data["name"], str) or not data["name"].strip():
+            raise ValueError(f"{where}: 'name' must be a short text, got {excerpt(data['name'])}")
+        clean = {key: _scenario_value(where, key, v) for key, v in params.items()}
+        for k, v in rds.items():
+            if not isinstance(k, str) or not isinstance(v, str):
+                raise ValueError(f"{where}: readings.{excerpt(k)[1:-1]}: an interpretation id maps to a reading "
+                                 f"(text), e.g. publication-date: from_year_start; got {excerpt(v)}")
+        return cls(name=data["name"], description=str(data.get("description") or ""), parameters=clean,
+                   readings=dict(rds), path=str(path) if path else None)
 
     def policy(self, base=None) -> Policy:
-        return _policy(base, self.parameters)
+        """The policy with this scenario's parameter changes; a change the policy refuses names the scenario file."""
+        try:
+            pol = _policy(base, self.parameters)
+            pol.readings(self.readings)  # an unknown interpretation or reading names this file too
+            return pol
+        except (KeyError, ValueError) as e:
+            msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+            raise ScenarioError(f"{self.path or 'scenario ' + repr(self.name)}: {msg}") from None
 
 
 @dataclass
@@ -505,25 +569,35 @@ def result_tables(sim: Simulation, facts: Optional[Facts] = None) -> Dict[str, p
     return out
 
 
+RESULT_SUFFIXES = (".xlsx", ".csv")
+
+
+def result_files(path: Union[str, Path], facts: bool = True) -> List[Path]:
+    """The files :func:`write_results` creates for ``path`` (for checking them before a long run)."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        return [path]
+    from .outputs import output_files
+    names = ["by_article", "by_chapter", "by_year", "budget_lines", "township_funds", "by_size_band", "by_sector",
+             "by_township", "concentration", "undetermined", "ledger"] + (["not_simulated"] if facts else [])
+    return output_files(path, names, "by_article")
+
+
 def write_results(sim: Simulation, path: Union[str, Path], facts: Optional[Facts] = None) -> List[Path]:
     """Write the result tables: one .xlsx workbook (a sheet per table) or CSV files (RESULT.csv = by_article,
-    RESULT_<table>.csv for the others). Amounts are integer yuan; returns the files written."""
-    path = Path(path)
+    RESULT_<table>.csv for the others). Amounts are integer yuan; returns the files written.
+
+    Safe (:mod:`kzpolicy.outputs`): text that a spreadsheet would run (= + - @) is stored as text, control
+    characters are escaped, and each file is written to a temporary file and renamed into place."""
+    from .outputs import check_output, output_files, write_csv, write_xlsx_frames
+    path = check_output(path, suffixes=RESULT_SUFFIXES)
     tabs = result_tables(sim, facts)
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
-            for name, df in tabs.items():
-                df.to_excel(xw, sheet_name=name, index=False)
-        return [path]
-    if suffix == ".csv":
-        files = []
-        for name, df in tabs.items():
-            f = path if name == "by_article" else path.with_name(f"{path.stem}_{name}.csv")
-            df.to_csv(f, index=False, encoding="utf-8-sig")
-            files.append(f)
-        return files
-    raise ValueError(f"--out must end in .xlsx or .csv, got {path.name!r}")
+    if path.suffix.lower() == ".xlsx":
+        return [write_xlsx_frames(path, tabs)]
+    files = output_files(path, list(tabs), "by_article")
+    for f, df in zip(files, tabs.values()):
+        write_csv(df, f, encoding="utf-8-sig")
+    return files
 
 
 def listing_upper_bound(policy=None, year: int = 2025) -> pd.DataFrame:

@@ -80,10 +80,11 @@ def test_template_sheets_headers_and_dropdowns(template):
     sheet, rng = formulas[code_col].split("!")
     first, last = (int(x.split("$")[-1]) for x in rng.split(":"))
     listed = [wb["说明"].cell(row=r, column=1).value for r in range(first, last + 1)]
-    assert listed == list(EVENT_CODES)
-    used = set(POL.event_codes)
-    marks = {wb["说明"].cell(row=r, column=1).value: wb["说明"].cell(row=r, column=7).value for r in range(first, last + 1)}
-    assert {c for c, m in marks.items() if m == "是"} == used  # the policy's own codes are marked
+    # only the assessed policy's codes, each as 中文名（code）: no peer-policy code such as smart_factory.provincial
+    assert listed == [f"{e.zh}（{c}）" for c, e in EVENT_CODES.items() if c in set(POL.event_codes)]
+    assert not any("smart_factory.provincial" in x for x in listed)
+    codes = [wb["说明"].cell(row=r, column=2).value for r in range(first, last + 1)]
+    assert set(codes) == set(POL.event_codes)
     fv = _validations(wb["企业"])
     ind_col = openpyxl.utils.get_column_letter(_zh("firms").index("行业") + 1)
     assert fv[ind_col].strip('"').split(",") == ["manufacturing", "mining", "utilities", "other"]
@@ -92,7 +93,7 @@ def test_template_sheets_headers_and_dropdowns(template):
     # the instructions list every event code with its meaning and needed fields
     text = {c.value for row in wb["说明"].iter_rows() for c in row if c.value}
     assert "投资额（元）、投资进度" in text and "市级奖补（元）" in text
-    assert all(e.zh in text for e in EVENT_CODES.values())
+    assert all(EVENT_CODES[c].zh in text for c in POL.event_codes)
 
 
 def test_committed_template_is_current(tmp_path):
