@@ -219,7 +219,7 @@ def write_xlsx_frames(path: PathLike, frames: Dict[str, "object"], header_font_b
                               f"{EXCEL_ROWS_MAX:,}; write CSV instead (--out RESULT.csv)")
         ws = wb.create_sheet(title=_sheet_name(name))
 
-        def cell(v, header=False):
+        def cell(v, header=False, ws=ws):
             v = _xlsx_value(v)
             if isinstance(v, str):
                 c = WriteOnlyCell(ws, value=None)
