@@ -9,7 +9,12 @@ with :func:`kzpolicy.assess` and compares:
                                     ``item: 0`` says "no line for this item" and ties the case to its article)
 ``near_miss``        {item: {field: value}}  exact set of near-miss items; listed fields must match one row
 ``undetermined``     [item]         exact set of items that cannot be decided
-``excluded``         {item: reason or [reasons]}  every listed exclusion must be present (others may exist)
+``excluded``         {item: reason or [reasons]}  exact set of excluded items, and for each the exact set of reasons
+``values``           {item: {name: value}}  named intermediate values of the item's ledger line(s): e.g. article 11's
+                                    ``stock_yuan`` and ``increment_yuan`` (names per kind in ``NAMED_VALUES``; a
+                                    ledger column name works too); several lines: one of them must match
+``parameters``       {parameter: value or {date: value}}  an amendment, OpenFisca style: a plain value replaces
+                                    every dated value, ``{2024-01-01: 2000000}`` adds a value in force from that date
 ``fees``             {item: yuan or {fee_yuan: …, working_days: …}}  exact set of fee items (article 14)
 ``township_awards``  {township: yuan} or {township: {item: yuan}}  exact set of townships (article 21)
 ``budget``           {item: yuan}   :func:`kzpolicy.budget_lines` for ``year`` (articles 6 and 22)
@@ -31,8 +36,20 @@ from kzpolicy.policy import load_yaml
 
 CASES_DIR = Path(__file__).parent / "cases"
 POLICY = kzpolicy.get_policy()
-CASE_KEYS = {"name", "year", "profile", "readings", "expect", "near_miss", "undetermined", "excluded", "fees",
-             "township_awards", "budget", "raises", "note"}
+CASE_KEYS = {"name", "year", "profile", "readings", "parameters", "expect", "values", "near_miss", "undetermined",
+             "excluded", "fees", "township_awards", "budget", "raises", "note"}
+#: the named intermediate values a case can assert, per rule kind -> the ledger column that holds them
+#: (the ledger's generic columns mean different things per kind; a case names what the statute names)
+NAMED_VALUES = {
+    "event_award": {"count": "quantity", "per_yuan": "basis_yuan"},
+    "ladder_award": {"full_yuan": "basis_yuan", "already_paid_yuan": "basis2_yuan"},
+    "revenue_milestone": {"revenue_year": "quantity", "revenue_yuan": "basis_yuan", "threshold_yuan": "basis2_yuan"},
+    "investment_subsidy": {"investment_yuan": "basis_yuan", "floor_yuan": "basis2_yuan", "rate": "share",
+                           "progress": "note"},
+    "rd_subsidy": {"base_year": "quantity", "stock_yuan": "basis_yuan", "increment_yuan": "basis2_yuan",
+                   "stock_rate": "share", "increment_rate": "note"},
+    "listing_share": {"municipal_reward_yuan": "basis_yuan", "cap_yuan": "basis2_yuan", "share": "share"},
+}
 #: articles that carry money and therefore need a case file
 MONETARY_ARTICLES = [a.article for a in POLICY.articles.values() if a.has_money]
 #: kinds whose every item must be exercised with a non-zero amount
@@ -55,7 +72,7 @@ ALL = _load_all()
 
 def _item_ids(case) -> set:
     ids = set()
-    for key in ("expect", "near_miss", "excluded", "fees", "budget"):
+    for key in ("expect", "values", "near_miss", "excluded", "fees", "budget"):
         ids |= set(case.get(key) or {})
     ids |= set(case.get("undetermined") or [])
     for v in (case.get("township_awards") or {}).values():
@@ -88,11 +105,26 @@ def _sum_by(df, key, value):
     return {k: int(v) for k, v in df.groupby(key)[value].sum().items()}
 
 
+def _policy(case):
+    """The policy the case runs on: Kaizhou, amended by the case's ``parameters`` (dated values, validated)."""
+    changes = case.get("parameters")
+    return POLICY.with_parameters(changes) if changes else POLICY
+
+
+def _same(got, want) -> bool:
+    if isinstance(want, float):
+        return got == pytest.approx(want)
+    if isinstance(want, int) and not isinstance(want, bool):
+        return not pd.isna(got) and float(got) == want
+    return got == want
+
+
 @pytest.mark.parametrize("path, index, case", ALL, ids=[c.get("name", f"{f.stem}[{i}]") for f, i, c in ALL])
 def test_case(path, index, case):
     year = case["year"]
+    policy = _policy(case)
     if "budget" in case:
-        got = _sum_by(kzpolicy.budget_lines(POLICY, years=[year], readings=case.get("readings")), "item", "amount_yuan")
+        got = _sum_by(kzpolicy.budget_lines(policy, years=[year], readings=case.get("readings")), "item", "amount_yuan")
         got = {k: v for k, v in got.items() if k.startswith(path.stem[:5] + ".")}
         assert got == {k: v for k, v in (case["budget"] or {}).items() if v != 0}
         if "profile" not in case:
@@ -100,9 +132,9 @@ def test_case(path, index, case):
     facts = _facts(case.get("profile"))
     if "raises" in case:
         with pytest.raises(ValueError, match=re.escape(case["raises"])):
-            kzpolicy.assess(facts, year=year, readings=case.get("readings"))
+            kzpolicy.assess(facts, year=year, readings=case.get("readings"), policy=policy)
         return
-    a = kzpolicy.assess(facts, year=year, readings=case.get("readings"))
+    a = kzpolicy.assess(facts, year=year, readings=case.get("readings"), policy=policy)
 
     if "expect" in case:
         want = {k: v for k, v in (case["expect"] or {}).items() if v != 0}
@@ -120,10 +152,20 @@ def test_case(path, index, case):
     if "undetermined" in case:
         assert sorted(set(a.undetermined["item"])) == sorted(case["undetermined"] or []), a.undetermined.to_string()
 
-    for item, reasons in (case.get("excluded") or {}).items():
-        reasons = [reasons] if isinstance(reasons, str) else reasons
-        got = set(a.excluded.loc[a.excluded["item"] == item, "reason"])
-        assert set(reasons) <= got, f"{item}: expected exclusion(s) {reasons}, got {sorted(got)}\n{a.excluded.to_string()}"
+    for item, named in (case.get("values") or {}).items():
+        kind = policy.item(item).kind
+        rows = a.ledger[a.ledger["item"] == item].to_dict("records")
+        assert rows, f"{item}: no ledger line to read {sorted(named)} from"
+        cols = {n: NAMED_VALUES.get(kind, {}).get(n, n) for n in named}
+        unknown = sorted(n for n, c in cols.items() if c not in a.ledger.columns)
+        assert not unknown, f"{item}: kind {kind} has no value {unknown} (names: {sorted(NAMED_VALUES.get(kind, {}))})"
+        assert any(all(_same(r[cols[n]], v) for n, v in named.items()) for r in rows), \
+            f"{item}: no line with {named}; lines: {[{n: r[c] for n, c in cols.items()} for r in rows]}"
+
+    if "excluded" in case:
+        want = {k: sorted([v] if isinstance(v, str) else v) for k, v in (case["excluded"] or {}).items()}
+        got = {k: sorted(set(g["reason"])) for k, g in a.excluded.groupby("item")} if len(a.excluded) else {}
+        assert got == want, f"exclusions differ: expected {want}, got {got}\n{a.excluded[['item', 'reason', 'reason_en']].to_string()}"
 
     if "fees" in case:
         want = case["fees"] or {}
@@ -204,6 +246,12 @@ def test_each_case_is_about_its_file_article():
             interp = POLICY.interpretations.get(r)
             if interp is None:
                 problems.append(f"{f.name}: case {case.get('name')!r} uses unknown interpretation {r!r}")
+        for path in case.get("parameters") or {}:
+            item_id, _, name = str(path).rpartition(".")
+            try:
+                POLICY.item(item_id).param(name)
+            except KeyError:
+                problems.append(f"{f.name}: case {case.get('name')!r} amends unknown parameter {path!r}")
     assert not problems, "\n".join(problems)
 
 
@@ -244,3 +292,27 @@ def test_every_reading_is_exercised():
     used = {(k, v) for _, _, c in ALL for k, v in (c.get("readings") or {}).items()}
     missing = sorted(f"{i.id}={r}" for i in POLICY.interpretations.values() for r in i.readings if (i.id, r) not in used)
     assert not missing, f"no case names the reading(s) {missing}"
+
+
+def _case(name):
+    return next((f, i, c) for f, i, c in ALL if c.get("name") == name)
+
+
+def test_runner_fails_on_a_wrong_named_value_a_missing_exclusion_or_an_unamended_policy():
+    """The new case keys can fail: a wrong intermediate value, an exclusion the case does not list, an amendment ignored."""
+    import copy
+    f, i, case = _case("art11 R&D rising from 300万 to 400万 gets 300万 × 3% + 100万 × 10% = 19万")
+    bad = copy.deepcopy(case)
+    bad["values"]["art11.rd_subsidy"]["stock_yuan"] = 3000001
+    with pytest.raises(AssertionError, match="no line with"):
+        test_case(f, i, bad)
+    f, i, case = _case("art03 revenue of 10亿 + 1 yuan is paid the 10亿 tier")
+    bad = copy.deepcopy(case)
+    del bad["excluded"]["art03.milestone_2yi"]          # a subset is no longer enough
+    with pytest.raises(AssertionError, match="exclusions differ"):
+        test_case(f, i, bad)
+    f, i, case = _case("art01 amended to 30万 from 2024 pays a 2024 entry 30万")
+    bad = copy.deepcopy(case)
+    del bad["parameters"]                                 # without the amendment the 2024 entry gets 20万
+    with pytest.raises(AssertionError):
+        test_case(f, i, bad)
