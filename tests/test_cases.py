@@ -10,9 +10,9 @@ with :func:`kzpolicy.assess` and compares:
 ``near_miss``        {item: {field: value}}  exact set of near-miss items; listed fields must match one row
 ``undetermined``     [item]         exact set of items that cannot be decided
 ``excluded``         {item: reason or [reasons]}  exact set of excluded items, and for each the exact set of reasons
-``values``           {item: {name: value}}  named intermediate values of the item's ledger line(s): e.g. article 11's
-                                    ``stock_yuan`` and ``increment_yuan`` (names per kind in ``NAMED_VALUES``; a
-                                    ledger column name works too); several lines: one of them must match
+``values``           {item: {field: value}}  named intermediate values of the item's ledger line(s): the fields its
+                                    kind declares (kzpolicy/rules/<kind>.py ``fields``), e.g. article 11's
+                                    ``rd_stock_yuan`` and ``rd_increment_yuan``; several lines: one must match
 ``parameters``       {parameter: value or {date: value}}  an amendment, OpenFisca style: a plain value replaces
                                     every dated value, ``{2024-01-01: 2000000}`` adds a value in force from that date
 ``fees``             {item: yuan or {fee_yuan: …, working_days: …}}  exact set of fee items (article 14)
@@ -30,6 +30,7 @@ import pandas as pd
 import pytest
 
 import kzpolicy
+from kzpolicy import kinds
 from kzpolicy.explain import article_zh
 from kzpolicy.money import wan
 from kzpolicy.policy import load_yaml
@@ -38,18 +39,6 @@ CASES_DIR = Path(__file__).parent / "cases"
 POLICY = kzpolicy.get_policy()
 CASE_KEYS = {"name", "year", "profile", "readings", "parameters", "expect", "values", "near_miss", "undetermined",
              "excluded", "fees", "township_awards", "budget", "raises", "note"}
-#: the named intermediate values a case can assert, per rule kind -> the ledger column that holds them
-#: (the ledger's generic columns mean different things per kind; a case names what the statute names)
-NAMED_VALUES = {
-    "event_award": {"count": "quantity", "per_yuan": "basis_yuan"},
-    "ladder_award": {"full_yuan": "basis_yuan", "already_paid_yuan": "basis2_yuan"},
-    "revenue_milestone": {"revenue_year": "quantity", "revenue_yuan": "basis_yuan", "threshold_yuan": "basis2_yuan"},
-    "investment_subsidy": {"investment_yuan": "basis_yuan", "floor_yuan": "basis2_yuan", "rate": "share",
-                           "progress": "note"},
-    "rd_subsidy": {"base_year": "quantity", "stock_yuan": "basis_yuan", "increment_yuan": "basis2_yuan",
-                   "stock_rate": "share", "increment_rate": "note"},
-    "listing_share": {"municipal_reward_yuan": "basis_yuan", "cap_yuan": "basis2_yuan", "share": "share"},
-}
 #: articles that carry money and therefore need a case file
 MONETARY_ARTICLES = [a.article for a in POLICY.articles.values() if a.has_money]
 #: kinds whose every item must be exercised with a non-zero amount
@@ -156,11 +145,11 @@ def test_case(path, index, case):
         kind = policy.item(item).kind
         rows = a.ledger[a.ledger["item"] == item].to_dict("records")
         assert rows, f"{item}: no ledger line to read {sorted(named)} from"
-        cols = {n: NAMED_VALUES.get(kind, {}).get(n, n) for n in named}
-        unknown = sorted(n for n, c in cols.items() if c not in a.ledger.columns)
-        assert not unknown, f"{item}: kind {kind} has no value {unknown} (names: {sorted(NAMED_VALUES.get(kind, {}))})"
-        assert any(all(_same(r[cols[n]], v) for n, v in named.items()) for r in rows), \
-            f"{item}: no line with {named}; lines: {[{n: r[c] for n, c in cols.items()} for r in rows]}"
+        declared = set(kinds.get(kind).fields) | {"amount_yuan", "cap_applied", "limit", "limit_before_yuan", "limit_used_yuan"}
+        unknown = sorted(set(named) - declared)
+        assert not unknown, f"{item}: kind {kind} declares no field {unknown} (fields: {sorted(declared)})"
+        assert any(all(_same(r[n], v) for n, v in named.items()) for r in rows), \
+            f"{item}: no line with {named}; lines: {[{n: r[n] for n in named} for r in rows]}"
 
     if "excluded" in case:
         want = {k: sorted([v] if isinstance(v, str) else v) for k, v in (case["excluded"] or {}).items()}
@@ -303,7 +292,7 @@ def test_runner_fails_on_a_wrong_named_value_a_missing_exclusion_or_an_unamended
     import copy
     f, i, case = _case("art11 R&D rising from 300万 to 400万 gets 300万 × 3% + 100万 × 10% = 19万")
     bad = copy.deepcopy(case)
-    bad["values"]["art11.rd_subsidy"]["stock_yuan"] = 3000001
+    bad["values"]["art11.rd_subsidy"]["rd_stock_yuan"] = 3000001
     with pytest.raises(AssertionError, match="no line with"):
         test_case(f, i, bad)
     f, i, case = _case("art03 revenue of 10亿 + 1 yuan is paid the 10亿 tier")
