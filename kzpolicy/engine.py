@@ -16,7 +16,7 @@ import pandas as pd
 from . import explain as _explain
 from . import limits as _limits
 from .context import Context
-from .facts import FactsError, as_facts
+from .facts import Facts, FactsError, as_facts
 from .money import mul_round, wan
 from .policy import Policy, get_policy
 from .rules import rule
