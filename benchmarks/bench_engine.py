@@ -73,7 +73,8 @@ def population(n: int, seed: int = 20230530):
     rng = np.random.default_rng(seed)
     ids = np.char.add("F", np.char.zfill(np.arange(n).astype(str), 7)).astype(object)
     industry = rng.choice(np.array(["manufacturing", "mining", "utilities", "other"], dtype=object), n, p=[0.7, 0.05, 0.05, 0.2])
-    est = np.datetime64("1995-01-01") + rng.integers(0, (np.datetime64("2023-12-31") - np.datetime64("1995-01-01")).astype(int), n)
+    # established before the first event (2022): an event before the firm's establishment is refused by validation
+    est = np.datetime64("1995-01-01") + rng.integers(0, (np.datetime64("2021-12-31") - np.datetime64("1995-01-01")).astype(int), n)
     firms = pd.DataFrame({
         "firm_id": ids, "industry": industry,
         "established": np.datetime_as_string(est).astype(object),

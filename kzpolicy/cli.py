@@ -202,6 +202,8 @@ def cmd_assess(args) -> int:
         check_output(args.out, suffixes=(".xlsx",), inputs=_inputs(args, args.profile))
     readings = _readings(args.reading)
     facts = load_tables(args.profile)
+    for note in facts.notes:  # how the input was read (e.g. a GBK file): said, never silent
+        print(f"kzpolicy {args.command}: note: {note}", file=sys.stderr)
     a = assess(facts, year=args.year, policy=args.policy, readings=readings)
     if args.out:  # the Excel results workbook (kzpolicy.excel); stdout keeps its format
         from .excel import write_results
@@ -501,6 +503,8 @@ def cmd_simulate(args) -> int:
         facts = generate(seed=args.seed, years=(years[0], years[-1]), policy=args.policy)
     else:
         facts = load_tables(args.firms)
+        for note in facts.notes:
+            print(f"kzpolicy {args.command}: note: {note}", file=sys.stderr)
     sim = sm.simulate(facts, years, policy=pol, readings=readings,
                       synthetic=bool(args.population), progress=len(facts.firms) >= 20_000)
     by_year = sim.cost_by_year()

@@ -1203,13 +1203,19 @@ def _read_csv(f: Path, notes: List[str]) -> pd.DataFrame:
     if "\x00" in text:
         raise FactsError([f"{f}: contains NUL characters after decoding as {enc}; this is not a text table"])
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        # header=None: the header row fixes the width, so a row with more cells than headers is an error
+        # (with header=0 pandas would silently take the extra leading cells as an index and shift the row)
+        raw_df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None)
     except pd.errors.EmptyDataError:
         raise FactsError([f"{f}: the file has no header row; a table starts with a header row"]) from None
     except pd.errors.ParserError as e:
         m = re.search(r"line (\d+)", str(e))
         where = f" row {m.group(1)}" if m else ""
         raise FactsError([f"{f}{where}: cannot be read as CSV ({str(e).strip()[:160]}); check the commas and quotes on that row"]) from None
+    headers = [h.strip() if isinstance(h, str) else h for h in raw_df.iloc[0].tolist()]
+    df = raw_df.iloc[1:]
+    df.columns = headers
+    return df.reset_index(drop=True)
 
 
 def _table_of(f: Path) -> str:

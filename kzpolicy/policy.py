@@ -93,6 +93,16 @@ class Param(_Strict):
     no_cap: bool = False
     note: Optional[Text] = None
 
+    @field_validator("values", mode="before")
+    @classmethod
+    def _no_booleans(cls, v):
+        # before pydantic's lax mode turns true into 1 (a rate of 100%): refused as written
+        if isinstance(v, dict):
+            for d, x in v.items():
+                if isinstance(x, (bool, np.bool_)):
+                    raise ValueError(f"value for {d} is a boolean ({x}); give a number or null")
+        return v
+
     @field_validator("values")
     @classmethod
     def _values(cls, v):

@@ -268,3 +268,281 @@ def test_township_ranked_twice_in_a_year():
     assert len(problems) == 2, problems
     assert any("townships row 0" in p and "'township'" in p and "same year" in p for p in problems)
     assert any("townships row 1" in p for p in problems)
+
+
+# =========================================================================== issue 9: one regression test per class
+# Each class is checked at every entry point it applies to: profile (dict/YAML), DataFrame API, CSV folder, workbook.
+import datetime as dt  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from fractions import Fraction  # noqa: E402
+
+import openpyxl  # noqa: E402
+
+from kzpolicy.money import MAX_COUNT, MAX_YUAN  # noqa: E402
+from kzpolicy.policy import PolicyError  # noqa: E402
+
+MFG = {"id": "F1", "industry": "manufacturing", "established": "2015-04-01", "independent_legal_person": True}
+
+
+def _invest(amount=3_000_000, **kw):
+    return {"date": "2023-09-01", "code": "equipment.investment", "amount": amount, "progress": 0.9, **kw}
+
+
+def _book(path, sheets):
+    """A workbook from {sheet: [header row, data rows…]}."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(list(r))
+    wb.save(path)
+    return path
+
+
+FIRMS_ROWS = [["firm_id", "industry", "established"], ["F1", "manufacturing", "2015-04-01"]]
+EVENTS_HEAD = ["firm_id", "date", "code", "amount", "progress"]
+
+
+# ---- class 1: money never overflows; out-of-bounds values refused at the entry
+@pytest.mark.parametrize("rate, paid", [(0.05 * 1.1, 165_000), (1 / 3, 1_000_000), (Fraction(1, 3), 1_000_000)])
+def test_a_computed_rate_pays_the_exact_amount(rate, paid):
+    pol = kzpolicy.get_policy().with_parameters({"art05.equipment_subsidy.rate": rate, "art05.equipment_subsidy.cap": None})
+    a = kzpolicy.assess(kzpolicy.profile_to_facts({"firm": MFG, "events": [_invest()]}), year=2023, policy=pol)
+    got = a.ledger.query("item == 'art05.equipment_subsidy'")["amount_yuan"].tolist()
+    assert got == [paid]
+
+
+@pytest.mark.parametrize("change", [
+    {"art01.above_scale_enter.amount": 1.0e19},
+    {"art01.above_scale_enter.amount": MAX_YUAN + 1},
+    {"art05.equipment_subsidy.rate": 1.5},
+    {"art05.equipment_subsidy.rate": float("nan")},
+    {"art05.equipment_subsidy.rate": True},
+    {"art14.bridge_loan_fee.daily_rate": 0.5},
+])
+def test_policy_values_out_of_bounds_are_refused(change):
+    with pytest.raises(PolicyError):
+        kzpolicy.get_policy().with_parameters(change)
+
+
+@pytest.mark.parametrize("event, field", [
+    (_invest(amount=MAX_YUAN + 1), "'amount'"),
+    ({"date": "2023-09-01", "code": "new_product.municipal", "count": MAX_COUNT + 1}, "'count'"),
+    ({"date": "2023-09-01", "code": "bridge_loan", "principal": 10**6, "start": "2010-01-04", "end": "2023-09-01"}, "'end'"),
+    (_invest(progress=1.0000001), "'progress'"),
+])
+def test_input_beyond_the_documented_bounds_is_refused(event, field):
+    msg = _one(kzpolicy.profile_to_facts, {"firm": MFG, "events": [event]})
+    assert "events[0]" in msg and field in msg
+
+
+def test_the_largest_accepted_inputs_are_paid_exactly():
+    ev = [{"date": "2023-09-01", "code": "new_product.municipal", "count": MAX_COUNT}, _invest(amount=MAX_YUAN)]
+    a = kzpolicy.assess(kzpolicy.profile_to_facts({"firm": MFG, "events": ev}), year=2023, explain=False)
+    assert (a.ledger["amount_yuan"] >= 0).all() and len(a.ledger) == 2
+
+
+# ---- class 5: numbers read as written (all entry points)
+@pytest.mark.parametrize("text", ["3000000,5", "300000,0", "3,00,000", "03000000", "yes", "nan", "inf", "1_000", "0x10", "3 000 000"])
+def test_numbers_not_as_written_are_refused_in_a_csv(csv_dir, text):
+    _write(csv_dir, "events.csv", f'firm_id,date,code,amount,progress\nF2,2023-09-01,equipment.investment,"{text}",0.9\n')
+    msg = _one(kzpolicy.load_tables, csv_dir)
+    assert "events.csv row 2" in msg and "'amount'" in msg
+
+
+def test_thousands_separators_in_groups_of_three_are_read(csv_dir):
+    _write(csv_dir, "events.csv", 'firm_id,date,code,amount,progress\nF2,2023-09-01,equipment.investment,"3,000,000",0.9\n')
+    assert kzpolicy.load_tables(csv_dir).events["amount"].tolist() == [3_000_000]
+
+
+def test_yaml_octal_and_yes_in_a_number_field_are_refused(tmp_path):
+    for text in ("03000000", "yes", ".nan", ".inf"):
+        p = tmp_path / "firm.yaml"
+        p.write_text("firm: {id: F1, industry: manufacturing, established: 2015-04-01}\n"
+                     f"events:\n  - {{date: 2023-09-01, code: equipment.investment, amount: {text}, progress: 0.9}}\n", encoding="utf-8")
+        with pytest.raises(FactsError) as e:
+            kzpolicy.load_profile(p)
+        assert "firm.yaml" in str(e.value), text
+
+
+@pytest.mark.parametrize("value", [True, np.nan, np.inf, "1e400"])
+def test_booleans_nan_and_inf_refused_in_a_dataframe_object_column(value):
+    ev = pd.DataFrame({"firm_id": ["F1"], "date": ["2023-09-01"], "code": ["new_product.municipal"],
+                       "count": pd.Series([value], dtype=object)})
+    if value is np.nan:  # NaN in a DataFrame is pandas' empty cell: count is then 1, as documented
+        assert len(kzpolicy.validate(_firms(), ev).events) == 1
+        return
+    msg = _one(kzpolicy.validate, _firms(), ev)
+    assert "events row 0" in msg and "'count'" in msg
+
+
+# ---- class 6: Excel cells that are errors or formulas without a saved value
+def test_excel_error_cell_and_uncalculated_formula_are_named(tmp_path):
+    p = tmp_path / "in.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "firms"
+    for r in FIRMS_ROWS:
+        ws.append(r)
+    ev = wb.create_sheet("events")
+    ev.append(["firm_id", "date", "code", "count"])
+    ev.append(["F1", "2023-09-01", "new_product.municipal", "=1+1"])  # openpyxl writes no cached value
+    wb.save(p)
+    msg = _one(kzpolicy.load_tables, p)
+    assert "sheet 'events' row 2, column D (count)" in msg and "formula" in msg
+    # an error cell (#DIV/0!) as Excel saves it: type "e" with the error text as the value
+    with zipfile.ZipFile(p) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet2"))
+    xml = parts[sheet].decode()
+    import re
+    xml = re.sub(r'<c r="D2"[^>]*>.*?</c>', '<c r="D2" t="e"><f>1/0</f><v>#DIV/0!</v></c>', xml)
+    parts[sheet] = xml.encode()
+    q = tmp_path / "err.xlsx"
+    with zipfile.ZipFile(q, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    msg = _one(kzpolicy.load_tables, q)
+    assert "sheet 'events' row 2, column D (count)" in msg and "#DIV/0!" in msg
+
+
+import zipfile  # noqa: E402
+
+
+# ---- class 4: nothing silently dropped (sheets and files)
+@pytest.mark.parametrize("sheets, must", [
+    ({"firms": FIRMS_ROWS, "Events": [EVENTS_HEAD]}, ["'Events'", "Did you mean 'events'"]),
+    ({"firms": FIRMS_ROWS, "事项 ": [EVENTS_HEAD]}, ["'事项 '", "Did you mean '事项'"]),
+    ({"firms": FIRMS_ROWS, "事项2": [EVENTS_HEAD]}, ["'事项2'", "Did you mean '事项'"]),
+    ({"firms": FIRMS_ROWS, "企业": FIRMS_ROWS}, ["'firms'", "'企业'", "keep one"]),
+])
+def test_every_sheet_is_read_or_named(tmp_path, sheets, must):
+    msg = _one(kzpolicy.load_tables, _book(tmp_path / "b.xlsx", sheets))
+    for m in must:
+        assert m in msg, msg
+
+
+@pytest.mark.parametrize("name, hint", [("Events.csv", "events.csv"), ("event.csv", "events.csv"), ("firms.CSV", "firms.csv")])
+def test_every_csv_file_is_read_or_named(csv_dir, name, hint):
+    _write(csv_dir, name, "firm_id,date,code\nF1,2023-08-15,above_scale.enter\n")
+    msg = _one(kzpolicy.load_tables, csv_dir)
+    assert f"'{name}'" in msg and f"Did you mean '{hint}'" in msg
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip at all", None])
+def test_broken_workbook_is_a_clear_error_with_exit_2(tmp_path, content):
+    p = tmp_path / "x.xlsx"
+    if content is None:  # a truncated workbook: the first half of a real one
+        good = _book(tmp_path / "good.xlsx", {"firms": FIRMS_ROWS}).read_bytes()
+        content = good[: len(good) // 2]
+    p.write_bytes(content)
+    msg = _one(kzpolicy.load_tables, p)
+    assert "x.xlsx" in msg
+    r = subprocess.run([sys.executable, "-m", "kzpolicy", "assess", str(p), "--year", "2023"], capture_output=True, text=True)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "x.xlsx" in r.stderr
+
+
+# ---- a clerk's own words
+def test_a_clerks_words_are_read(tmp_path):
+    firms = pd.DataFrame({"企业编号": ["F1", "F2", "F3", "F4"], "行业": ["制造业", "采矿业", "电力、热力、燃气及水生产和供应业", "其他"],
+                          "成立日期": ["2015/4/1", "2015年4月1日", "2015-4-1", "2015-04-01"], "独立法人": ["是", "否", "是", "否"]})
+    ev = pd.DataFrame({"企业编号": ["F1"], "日期": ["2023年9月1日"], "事项代码": ["equipment.investment"],
+                       "投资额（万元）": ["300.0001"], "投资进度": ["0.9"]})
+    f = kzpolicy.validate(firms, ev)
+    assert f.firms["industry"].tolist() == ["manufacturing", "mining", "utilities", "other"]
+    assert f.firms["established"].dt.strftime("%Y-%m-%d").tolist() == ["2015-04-01"] * 4
+    assert f.firms["independent_legal_person"].tolist() == [True, False, True, False]
+    assert f.events["amount"].tolist() == [3_000_001]
+    ev["投资额（万元）"] = ["300.00001"]
+    msg = _one(kzpolicy.validate, firms, ev)
+    assert "'amount'" in msg and "four decimals" in msg
+
+
+@pytest.mark.parametrize("encoding, said", [("gbk", "GB18030"), ("gb18030", "GB18030"), ("utf-16", "UTF-16"), ("utf-8-sig", None)])
+def test_csv_encodings_are_read_and_said(tmp_path, encoding, said):
+    (tmp_path / "firms.csv").write_bytes("企业编号,行业,成立日期\nF1,制造业,2015-04-01\n".encode(encoding))
+    f = kzpolicy.load_tables(tmp_path)
+    assert f.firms["industry"].tolist() == ["manufacturing"]
+    assert (said is None and not f.notes) or (said and any(said in n and "firms.csv" in n for n in f.notes))
+
+
+def test_csv_in_an_unreadable_encoding_is_refused_naming_the_file(tmp_path):
+    (tmp_path / "firms.csv").write_bytes("firm_id,industry,established\nF1,other,2015-04-01\nCafé\n".encode("cp1252"))
+    msg = _one(kzpolicy.load_tables, tmp_path)
+    assert "firms.csv" in msg and "UTF-8" in msg
+
+
+# ---- class 8: tracebacks become clear errors
+def test_time_zoned_dates_are_refused():
+    firms = pd.DataFrame({"firm_id": ["F1"], "industry": ["other"],
+                          "established": pd.to_datetime(["2015-04-01"]).tz_localize("Asia/Shanghai")})
+    msg = _one(kzpolicy.validate, firms)
+    assert "firms row 0" in msg and "time zone" in msg
+    prof = {"firm": MFG, "events": [{"date": dt.datetime(2023, 8, 15, 9, tzinfo=dt.timezone.utc), "code": "above_scale.enter"}]}
+    assert "time zone" in _one(kzpolicy.profile_to_facts, prof)
+
+
+def test_deeply_nested_yaml_is_a_clear_error(tmp_path):
+    p = tmp_path / "deep.yaml"
+    p.write_text("firm: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(FactsError) as e:
+        kzpolicy.load_profile(p)
+    assert "deep.yaml" in str(e.value)
+
+
+def test_one_field_under_two_headers_is_refused(csv_dir):
+    _write(csv_dir, "firms.csv", "firm_id,企业编号,industry,established\nF1,F1,manufacturing,2015-04-01\n")
+    msg = _one(kzpolicy.load_tables, csv_dir)
+    assert "'firm_id'" in msg and "企业编号" in msg and "twice" in msg
+
+
+@pytest.mark.parametrize("text, must", [
+    ("", "empty"),
+    ("firm_id,industry,established\nF1,other,2015-04-01,extra,cells\n", "row 2"),
+    ('firm_id,industry,established\nF1,other,"2015-04-01\n', "firms.csv"),
+])
+def test_empty_or_malformed_csv_is_named(tmp_path, text, must):
+    (tmp_path / "firms.csv").write_text(text, encoding="utf-8")
+    msg = _one(kzpolicy.load_tables, tmp_path)
+    assert "firms.csv" in msg and must in msg
+
+
+@pytest.mark.parametrize("date", ["2023-02-30", "2263-01-01", "9999-12-31"])
+def test_impossible_or_far_dates_are_named(csv_dir, date):
+    _write(csv_dir, "events.csv", f"firm_id,date,code\nF1,{date},above_scale.enter\n")
+    msg = _one(kzpolicy.load_tables, csv_dir)
+    assert "events.csv row 2" in msg and "'date'" in msg
+    far = pd.DataFrame({"firm_id": ["F1"], "date": np.array(["2263-01-01"], dtype="datetime64[s]"), "code": ["above_scale.enter"]})
+    assert "out of range" in _one(kzpolicy.validate, _firms(), far)
+
+
+def test_unquoted_impossible_date_in_yaml_names_the_file(tmp_path):
+    p = tmp_path / "firm.yaml"
+    p.write_text("firm: {id: F1, industry: manufacturing, established: 2015-04-01}\n"
+                 "events:\n  - {date: 2023-02-30, code: above_scale.enter}\n", encoding="utf-8")
+    with pytest.raises(FactsError) as e:
+        kzpolicy.load_profile(p)
+    assert "firm.yaml" in str(e.value) and "2023-02-30" in str(e.value)
+
+
+# ---- class 9: contradicting facts refused
+@pytest.mark.parametrize("profile, must", [
+    ({"firm": MFG, "events": [{"date": "2014-12-31", "code": "above_scale.enter"}]}, ["events[0]", "'date'", "before the firm's date of establishment"]),
+    ({"firm": MFG, "financials": {2022: {"year": 2021, "revenue": 5}}}, ["financials[0]", "'year'", "2021"]),
+    ({"firm": {**MFG, "firm_id": "F2"}}, ["'id'", "'firm_id'", "F2"]),
+    ({"firm": MFG, "events": {}}, ["'events'", "list"]),
+    ({"firm": MFG, "events": False}, ["'events'", "list"]),
+    ({"firm": MFG, "events": [{"firm_id": "F9", "date": "2023-08-15", "code": "above_scale.enter"}]}, ["events[0]", "'firm_id'"]),
+])
+def test_contradicting_facts_are_refused(profile, must):
+    msg = _one(kzpolicy.profile_to_facts, profile)
+    for m in must:
+        assert m in msg, msg
+
+
+def test_event_before_establishment_refused_in_tables_too(csv_dir):
+    _write(csv_dir, "events.csv", "firm_id,date,code\nF1,2014-01-01,above_scale.enter\n")
+    msg = _one(kzpolicy.load_tables, csv_dir)
+    assert "events.csv row 2" in msg and "before the firm's date of establishment" in msg
