@@ -114,7 +114,9 @@ def _width(s: str) -> int:
 def table(headers: Sequence[str], rows: Sequence[Sequence], right: Sequence[int] = ()) -> str:
     """A plain text table that lines up Chinese (double-width) characters (:func:`kzpolicy.present.text_table`):
     no index, no NaN/None/True/False — missing cells read —, yes/no reads 是/否."""
+    from .outputs import clean_text
     from .present import text_table
+    rows = [[clean_text(v) if isinstance(v, str) else v for v in r] for r in rows]  # no terminal escapes from input text
     return text_table(headers, rows, right)
 
 

@@ -305,3 +305,129 @@ def test_show_3_gives_thresholds_in_yi_and_marks_them_exclusive(capsys):
         assert f"{yi_or_wan(t)}（{t:,} yuan）" in out
         assert it.param("threshold").boundary == "exclusive"
     assert "不含本数" in out
+
+
+# ---------------------------------------------------------------- hostile input: one paragraph, exit 2, never a traceback
+def _hostile(capsys, *argv):
+    code, out, err = run_main(capsys, *argv)
+    assert code == 2, (code, out, err)
+    assert "Traceback" not in err and err.count("\n") <= 3, err
+    return err
+
+
+SCENARIOS = {
+    "python tag": ("name: x\nparameters: {art05.equipment_subsidy.rate: !!python/object/apply:os.system ['echo hi']}\n",
+                   ["line 2", "Python", "never allowed"]),
+    "invalid YAML": ("name: x\nparameters: [1, 2\n", ["not valid YAML"]),
+    "impossible date key": ("name: x\nparameters:\n  art05.equipment_subsidy.rate: {2023-13-01: 0.08}\n",
+                            ["line 3", "2023-13-01", "not a real date"]),
+    "date key as text": ("name: x\nparameters:\n  art05.equipment_subsidy.rate: {soon: 0.08}\n",
+                         ["parameters.art05.equipment_subsidy.rate", "'soon'", "YYYY-MM-DD"]),
+    "duplicate key": ("name: x\nparameters:\n  art05.equipment_subsidy.rate: 0.08\n  art05.equipment_subsidy.rate: 0.09\n",
+                      ["appears twice", "lines 3 and 4"]),
+    "yes as a rate": ("name: x\nparameters:\n  art05.equipment_subsidy.rate: yes\n", ["must be a number", "'yes'"]),
+    "octal-looking number": ("name: x\nparameters:\n  art01.above_scale_enter.amount: 0300000\n", ["must be a number"]),
+    "unknown parameter": ("name: x\nparameters:\n  art05.equipment_subsidy.rat: 0.08\n", ["has no parameter 'rat'"]),
+    "unknown reading": ("name: x\nreadings: {no-such-reading: x}\n", ["no-such-reading"]),
+    "recursive alias": ("name: &a [*a]\n", ["recursive alias"]),
+}
+
+
+@pytest.mark.parametrize("case", list(SCENARIOS))
+def test_hostile_scenario_is_one_paragraph_naming_the_file(capsys, tmp_path, case, monkeypatch):
+    from kzpolicy import population
+    monkeypatch.setattr(population, "generate", lambda **k: pytest.fail("the scenario must be refused first"))
+    text, must = SCENARIOS[case]
+    f = tmp_path / "scen.yaml"
+    f.write_text(text, encoding="utf-8")
+    err = _hostile(capsys, "simulate", "--population", "synthetic", "--years", "2023", "--scenario", f)
+    assert "scen.yaml" in err
+    for m in must:
+        assert m in err, (m, err)
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**32)])
+def test_bad_seed_exits_2(capsys, seed):
+    assert "--seed" in _hostile(capsys, "simulate", "--population", "synthetic", "--seed", seed)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip at all", "truncated"])
+def test_unreadable_workbook_given_to_simulate_and_assess(capsys, tmp_path, content):
+    from kzpolicy import excel
+    f = tmp_path / "firms.xlsx"
+    if content == "truncated":
+        t = excel.write_template(tmp_path / "t.xlsx").read_bytes()
+        content = t[: len(t) // 2]
+    f.write_bytes(content)
+    for cmd in (["simulate", f], ["assess", f, "--year", "2023"]):
+        err = _hostile(capsys, *cmd)
+        assert "firms.xlsx" in err
+
+
+def _policy_copy(tmp_path, name="changfeng"):
+    import shutil
+    from kzpolicy.policy import POLICIES_DIR
+    dst = tmp_path / name
+    shutil.copytree(POLICIES_DIR / name, dst)
+    return dst
+
+
+def test_policy_folder_without_articles(capsys, tmp_path, firm_yaml):
+    pol = _policy_copy(tmp_path)
+    for f in (pol / "articles").iterdir():
+        f.unlink()
+    err = _hostile(capsys, "assess", firm_yaml, "--year", "2023", "--policy", pol)
+    assert "no articles" in err and str(pol) in err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "no policy.yaml" in _hostile(capsys, "articles", "--policy", empty)
+
+
+def test_policy_article_saved_as_yml_is_named(capsys, tmp_path, firm_yaml):
+    pol = _policy_copy(tmp_path)
+    art = sorted((pol / "articles").glob("*.yaml"))[0]
+    art.rename(art.with_suffix(".yml"))
+    err = _hostile(capsys, "articles", "--policy", pol)
+    assert art.with_suffix(".yml").name in err and f"rename it to {art.stem}.yaml" in err
+
+
+def test_hostile_profile_yaml(capsys, tmp_path):
+    cases = {
+        "laughs": "a: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+            f"{c}: &{c} [" + ",".join([f"*{p}"] * 10) + "]\n" for p, c in zip("abcdefghi", "bcdefghij")),
+        "deep": "firm: " + "[" * 5000 + "]" * 5000 + "\n",
+        "python": "firm: !!python/object/apply:os.system ['echo hi']\n",
+        "duplicate": "firm: {id: A, industry: manufacturing, established: 2015-01-01}\nfirm: {id: B}\n",
+    }
+    for name, text in cases.items():
+        f = tmp_path / f"{name}.yaml"
+        f.write_text(text, encoding="utf-8")
+        err = _hostile(capsys, "assess", f, "--year", "2023")
+        assert f"{name}.yaml" in err and len(err) < 600, err
+
+
+def test_an_unexpected_error_says_it_is_a_bug_without_a_traceback(tmp_path, firm_yaml):
+    """The last resort: a programming error becomes one paragraph and exit 3 (outside test runs)."""
+    code = ("import sys, kzpolicy.cli as c\n"
+            "def boom(args): raise TypeError('unsupported operand')\n"
+            "c.COMMANDS['articles'].run = boom\n"
+            "sys.exit(c.main(['articles']))\n")
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("PYTEST_CURRENT_TEST", "KZPOLICY_DEBUG")}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 3, r.stderr
+    assert "bug in kzpolicy" in r.stderr and "TypeError" in r.stderr and "Traceback" not in r.stderr
+    env["KZPOLICY_DEBUG"] = "1"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert "Traceback" in r.stderr  # a developer can still see it
+
+
+def test_hostile_files_through_the_real_command(tmp_path):
+    """The installed command, as a clerk runs it: a python-tagged scenario and an empty workbook."""
+    s = tmp_path / "s.yaml"
+    s.write_text("name: !!python/object/apply:os.system ['echo hi']\n", encoding="utf-8")
+    x = tmp_path / "firms.xlsx"
+    x.write_bytes(b"")
+    for argv in (["simulate", "--population", "synthetic", "--scenario", s], ["simulate", x]):
+        r = run_proc(*argv)
+        assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.strip(), r.stderr
+        assert "hi\n" not in r.stdout

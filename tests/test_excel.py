@@ -271,3 +271,37 @@ def test_results_of_an_unexplained_assessment_still_explain_the_ledger(tmp_path)
     assert led["计算说明"].notna().all() and led["计算说明"].str.startswith("依据第（一）项").all()
     fees = pd.read_excel(out, sheet_name="转贷费用")
     assert list(fees["费用（元）"]) == list(a.fees["fee_yuan"])
+
+
+def test_clerk_fills_the_template_with_the_drop_down_text_and_assesses(tmp_path):
+    """A clerk picks 中文名（code） from the drop-down and types Chinese words; the workbook assesses as coded."""
+    from kzpolicy.events import choice_text
+    t = excel.write_template(tmp_path / "模板.xlsx")
+    wb = openpyxl.load_workbook(t)
+    _append_text_safe(wb["企业"], _row("firms", firm_id="F1", name="示例机械有限公司", industry="manufacturing",
+                                       established=dt.date(2015, 4, 1), township="汉丰街道"))
+    ev = wb["事项"]
+    _append_text_safe(ev, _row("events", firm_id="F1", date=dt.date(2023, 8, 15), code=choice_text("above_scale.enter")))
+    _append_text_safe(ev, _row("events", firm_id="F1", date=dt.date(2023, 9, 1), code="新认定市级智能工厂"))
+    wb.save(tmp_path / "填好.xlsx")
+    a = k.assess(k.load_tables(tmp_path / "填好.xlsx"), year=2023)
+    got = dict(zip(a.ledger.item, a.ledger.amount_yuan))
+    assert got["art01.above_scale_enter"] == POL.param("art01.above_scale_enter.amount").at("2023-08-15")
+    assert got["art05.smart_factory_municipal"] == POL.param("art05.smart_factory_municipal.amount").at("2023-09-01")
+
+
+def test_a_label_that_disagrees_with_its_code_is_refused(tmp_path):
+    from kzpolicy.facts import FactsError
+    firms = pd.DataFrame({"firm_id": ["F1"], "industry": ["manufacturing"], "established": ["2015-01-01"]})
+    events = pd.DataFrame({"firm_id": ["F1"], "date": ["2023-08-15"], "code": ["新认定市级智能工厂（smart_factory.provincial）"]})
+    with pytest.raises(FactsError, match="unknown event code"):
+        k.validate(firms, events)
+
+
+def test_template_for_a_peer_policy_lists_only_its_codes(tmp_path):
+    peer = k.get_policy("changfeng")
+    wb = openpyxl.load_workbook(excel.write_template(tmp_path / "t.xlsx", policy="changfeng"))
+    sheet, rng = _validations(wb["事项"])[openpyxl.utils.get_column_letter(_zh("events").index("事项代码") + 1)].split("!")
+    first, last = (int(x.split("$")[-1]) for x in rng.split(":"))
+    codes = [wb["说明"].cell(row=r, column=2).value for r in range(first, last + 1)]
+    assert set(codes) == set(peer.event_codes)

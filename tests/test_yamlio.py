@@ -188,3 +188,74 @@ def test_fuzz_any_text_parses_or_gives_one_clean_error(text):
     except YamlError as e:
         msg = str(e)
         assert msg.startswith("fuzz.yaml") and len(msg) < 600
+
+
+# --------------------------------------------------------------------------- fuzz: the scenario loader
+_scalar = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True),
+                    st.text(max_size=12), st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 1, 1)))
+_param_keys = st.sampled_from(["art05.equipment_subsidy.rate", "art05.equipment_subsidy.cap", "art01.above_scale_enter.amount",
+                               "art05.equipment_subsidy.rat", "nope", "art99.x.y", "art11.rd_subsidy.stock_rate"])
+_values = st.one_of(_scalar, st.dictionaries(st.one_of(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)),
+                                                       st.text(max_size=12)), _scalar, max_size=3))
+_scenarios = st.fixed_dictionaries(
+    {"name": st.one_of(st.text(min_size=1, max_size=10), _scalar)},
+    optional={"parameters": st.one_of(st.dictionaries(_param_keys, _values, max_size=3), _scalar),
+              "readings": st.one_of(st.dictionaries(st.sampled_from(["publication-date", "no-such", "art11-rates"]),
+                                                    st.one_of(st.sampled_from(["from_year_start", "x"]), _scalar), max_size=2),
+                                    _scalar),
+              "description": _scalar})
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(_scenarios)
+def test_fuzz_scenario_file_loads_or_gives_one_clean_error(tmp_path, data):
+    """Any scenario file: a Scenario whose policy builds, or a ValueError naming the file. Never another exception."""
+    import yaml as pyyaml
+
+    from kzpolicy.simulate import Scenario
+    f = tmp_path / "fuzz_scenario.yaml"
+    f.write_text(pyyaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    try:
+        sc = Scenario.load(f)
+        sc.policy()
+    except ValueError as e:  # YamlError, ScenarioError, PolicyError
+        assert "fuzz_scenario.yaml" in str(e), str(e)
+
+
+# --------------------------------------------------------------------------- fuzz: the policy folder loader
+_MUTATIONS = st.sampled_from(["delete", "duplicate", "replace", "indent", "truncate"])
+_TOKENS_P = st.sampled_from(["yes", "03000000", ".nan", "-1", "1.0e+19", "2023-02-30", "!!python/name:os.system ''",
+                             "&a [*a]", "{", "null", "''", "[]", "{}", "20万", "0.05", "true", "\t", "x: y"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.integers(0, 3), _MUTATIONS, st.integers(0, 10**6), _TOKENS_P)
+def test_fuzz_policy_folder_loads_or_names_the_file(tmp_path_factory, which, how, where, token):
+    """Mutate one file of a copy of a small peer policy: it loads, or PolicyError names the mutated file."""
+    import shutil
+
+    from kzpolicy.policy import POLICIES_DIR, PolicyError, load_policy
+    folder = tmp_path_factory.mktemp("pol") / "changfeng"
+    shutil.copytree(POLICIES_DIR / "changfeng", folder)
+    files = [folder / "policy.yaml"] + sorted((folder / "articles").glob("*.yaml"))
+    f = files[which % len(files)]
+    lines = f.read_text(encoding="utf-8").split("\n")
+    i = where % len(lines)
+    if how == "delete":
+        del lines[i]
+    elif how == "duplicate":
+        lines.insert(i, lines[i])
+    elif how == "replace":
+        head, sep, _ = lines[i].partition(": ")
+        lines[i] = f"{head}{sep or ': '}{token}"
+    elif how == "indent":
+        lines[i] = "  " + lines[i]
+    else:
+        lines = lines[:i]
+    f.write_text("\n".join(lines), encoding="utf-8")
+    try:
+        load_policy(folder)
+    except PolicyError as e:
+        msg = str(e)
+        assert f.name in msg or str(folder) in msg, msg
+        assert len(msg) < 3000
