@@ -64,7 +64,9 @@ LIMIT_KINDS: Dict[str, LimitKind] = {k.name: k for k in [
               {"project_scope": Switch(("all_items", "each_item"), "all_items",
                                        "同一项目只补一次，或每条各补一次", "once per project, or once per project and item")}),
     LimitKind("total_per_firm", True, True, 3, "limit_reached",
-              "每户总额不超过上限（各年合计）", "the firm's total over all years is capped"),
+              "每户总额不超过上限（各年合计）", "the firm's total over all years is capped",
+              {"stages": Switch(("sum_of_payments",), "sum_of_payments",
+                                "分期兑现的奖补逐笔计入同一总额", "rewards paid in stages each count against the one total")}),
 ]}
 
 #: limit columns of an award line (filled where a limit cut the line)

@@ -266,7 +266,7 @@ def test_unknown_event_code_in_policy_is_caught(tmp_path):
 
 def test_unknown_interpretation_is_rejected(tmp_path):
     folder = _copy(tmp_path)
-    _edit(folder, "art07_lianghua_integration.yaml", "interpretations: [art07-upgrade]", "interpretations: [art07-upgrades]")
+    _edit(folder, "art07_lianghua_integration.yaml", "interpretations: [art07-upgrade, ", "interpretations: [art07-upgrades, ")
     with pytest.raises(PolicyError, match=r"art07\.level_a names unknown interpretation 'art07-upgrades'"):
         load_policy(folder)
 

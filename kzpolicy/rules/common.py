@@ -145,16 +145,19 @@ def select_events(item: Item, ctx, out: RuleOutput):
     if not len(pos):
         return pos
     fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
+    once = item.once
+    if once != "event" and "repeat_title" in _kind(item).switches and ctx.switch(item, "repeat_title") == "each_recognition":
+        once = "event"  # switch repeat_title: every recognition of the title pays (another plant, a new grant after a lapse)
     dup = np.zeros(len(pos), dtype=bool)
     first_date = dates.copy()
     window = ctx.window_start(item)
     # switch once_counts=window: events before the item's window do not use up the one-off award
     counts = dates >= window if ctx.switch(item, "once_counts") == "window" else np.ones(len(pos), dtype=bool)
-    if item.once in ("firm", "year") and not counts.all():
-        dup_c, first_c = _once(ctx, pos[counts], fidx[counts], dates[counts], item.once)
+    if once in ("firm", "year") and not counts.all():
+        dup_c, first_c = _once(ctx, pos[counts], fidx[counts], dates[counts], once)
         dup[counts], first_date[counts] = dup_c, first_c
-    elif item.once in ("firm", "year"):
-        dup, first_date = _once(ctx, pos, fidx, dates, item.once)
+    elif once in ("firm", "year"):
+        dup, first_date = _once(ctx, pos, fidx, dates, once)
     in_year = (dates >= ctx.year_start) & (dates <= ctx.year_end)
     if ctx.switch(item, "booking_year") == "publication_year" and ctx.policy.meta.effective is not None:
         # booking_year=publication_year: events of the window's years before publication are paid in the publication year
@@ -174,7 +177,7 @@ def select_events(item: Item, ctx, out: RuleOutput):
     if m.any():
         sel = pos[m]
         when = fmt_date(first_date[m])
-        scope_zh = "同一年度" if item.once == "year" else ""
+        scope_zh = "同一年度" if once == "year" else ""
         out.exclude(int(m.sum()), "already_awarded", fidx=ctx.ev_fidx[sel], item=item.id, event_code=ctx.ev_code[sel],
                     event_date=ctx.ev_date[sel],
                     reason_zh=np.char.add(np.char.add(f"该奖励{scope_zh}为一次性奖励，已于", when.astype(str)), "取得同一事项"),
@@ -189,6 +192,11 @@ def select_events(item: Item, ctx, out: RuleOutput):
                     reason_zh=f"事项发生在本条适用日期（{w}）之前{ctx.switch_note(item, 'window_open')}",
                     reason_en=f"the event is before the date from which this clause applies ({w}){ctx.switch_note(item, 'window_open', zh=False)}")
     return pos[keep & ~early]
+
+
+def _kind(item: Item):
+    from ..kinds import get
+    return get(item.kind)
 
 
 def _once(ctx, pos, fidx, dates, once: str):
@@ -248,7 +256,8 @@ def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndar
         fail = fail | bad
 
     r = item.requires
-    if r.industrial:
+    unnamed = not (r.industrial or r.manufacturing) and _kind(item).events
+    if r.industrial or (unnamed and ctx.switch(item, "unnamed_industry") == "industrial"):
         mark(~ctx.is_industrial[fidx], "industrial")
     if r.manufacturing:
         mark(~ctx.is_manufacturing[fidx], "manufacturing")

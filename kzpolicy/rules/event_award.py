@@ -30,7 +30,13 @@ KIND = Kind(
             "cap_yuan": ("Int64", "上限", "cap")},
     switches={"award_per": Switch(("event", "firm_and_year"), "event",
                                   "每个事项（每件）分别奖励，或同一企业同年同项只奖励一次",
-                                  "an award per event (unit), or once per firm, item and year")},
+                                  "an award per event (unit), or once per firm, item and year"),
+              "repeat_title": Switch(("once_per_firm", "each_recognition"), "once_per_firm",
+                                     "同一企业再次获得同一称号（另一厂区、失效后重新认定）：按企业一次，或每次认定都奖励",
+                                     "the same title again for one firm (another plant, a new grant after a lapse): once per firm, or each recognition"),
+              "parent_event": Switch(("implied", "required"), "implied",
+                                     "后续事项（如首笔交易）本身即说明前一事项（挂牌）已发生，或须有前一事项的记录",
+                                     "a follow-on event (a first trade) implies the event it follows (the listing), or that event must be on record")},
     shape_zh="对新认定的……一次性奖励X万元（可按件数）", shape_en="a fixed award per event or per unit",
     amount_text_zh=_amount_text_zh,
 )
@@ -41,6 +47,20 @@ def assess(item, ctx) -> RuleOutput:
     pos, fidx, dates, codes = eligible_events(item, ctx, out)
     if not len(pos):
         return out
+    if ctx.switch(item, "parent_event") == "required":
+        # 挂牌成功……实现首笔交易再给予: the event a.b.c follows a.b; without a.b on record (on or before) it cannot be decided
+        parents = sorted({c.rsplit(".", 1)[0] for c in item.events if "." in c})
+        first = np.full(ctx.n, np.datetime64("NaT"), dtype="datetime64[D]")
+        pp = ctx.positions(parents)
+        if len(pp):
+            s = pd.Series(ctx.ev_date[pp]).groupby(ctx.ev_fidx[pp]).min()
+            first[s.index.to_numpy()] = s.to_numpy(dtype="datetime64[D]")
+        lone = np.isnat(first[fidx]) | (first[fidx] > dates)
+        if lone.any():
+            out.undecided(int(lone.sum()), fidx=fidx[lone], item=item.id, event_code=codes[lone], event_date=dates[lone],
+                          reason_zh=f"无法判断：没有此前挂牌（{'、'.join(parents)}）的记录{ctx.switch_note(item, 'parent_event')}",
+                          reason_en=f"cannot decide: no earlier listing ({', '.join(parents)}) on record{ctx.switch_note(item, 'parent_event', zh=False)}")
+            pos, fidx, dates, codes = pos[~lone], fidx[~lone], dates[~lone], codes[~lone]
     amount = param_on(item, "amount", dates)
     unread = np.isnan(amount)
     if unread.any():

@@ -23,7 +23,10 @@ KIND = Kind(
     fields={"full_amount_yuan": ("Int64", "本级全额", "full award of the level"),
             "paid_before_yuan": ("Int64", "已获较低等级奖励", "award already received for a lower level")},
     switches={"upgrade_award": Switch(("full", "difference"), "full",
-                                      "升级时按新等级全额奖励，或补足差额", "moving up: the full award of the new level, or the difference")},
+                                      "升级时按新等级全额奖励，或补足差额", "moving up: the full award of the new level, or the difference"),
+              "same_day": Switch(("each", "highest"), "each",
+                                 "同一天通过两个等级：每级分别奖励，或只奖励较高等级",
+                                 "two levels passed on the same day: each level, or the higher only")},
     shape_zh="首次通过……A级/AA级……认定", shape_en="first time at each level",
     amount_text_zh=lambda item, d: "未读取" if d["amount_yuan"] is None else wan(int(d["amount_yuan"])),
 )
@@ -42,6 +45,14 @@ def assess(item, ctx) -> RuleOutput:
     prior_higher = _earliest(ctx, higher)
     ph = prior_higher[fidx]
     stale = ~np.isnat(ph) & (ph < dates)
+    if ctx.switch(item, "same_day") == "highest":
+        same = ~np.isnat(ph) & (ph == dates)
+        if same.any():
+            out.exclude(int(same.sum()), "superseded", fidx=fidx[same], item=item.id, event_code=codes[same],
+                        event_date=dates[same], reason_zh=f"同一天通过了更高等级，只奖励较高等级{ctx.switch_note(item, 'same_day')}",
+                        reason_en=f"a higher level was passed the same day; only the higher is paid{ctx.switch_note(item, 'same_day', zh=False)}")
+            fidx, dates, codes, amount, ph = fidx[~same], dates[~same], codes[~same], amount[~same], ph[~same]
+            stale = ~np.isnat(ph) & (ph < dates)
     if stale.any():
         out.exclude(int(stale.sum()), "not_first", fidx=fidx[stale], item=item.id, event_code=codes[stale],
                     event_date=dates[stale], reason_zh="此前已通过更高等级认定", reason_en="a higher level was already passed earlier")

@@ -27,7 +27,11 @@ KIND = Kind(
     events=True,
     fields={"municipal_reward_yuan": ("Int64", "市级奖补", "municipal reward"), "share": ("float", "比例", "share"),
             "cap_yuan": ("Int64", "上限", "cap")},
-    switches={"municipal_reward": Switch(("input",), "input", "市级奖补金额为输入，不作推测", "the municipal reward is an input, never guessed")},
+    switches={"municipal_reward": Switch(("input",), "input", "市级奖补金额为输入，不作推测", "the municipal reward is an input, never guessed"),
+              "transfer": Switch(("new_listing", "not_new_listing"), "new_listing",
+                                 "转板（已在一个板块上市的企业转到另一板块）：按成功上市奖励（计入总额上限），或不属新上市、不再奖励",
+                                 "a board transfer (a firm listed on one board moving to another): a listing (within the total cap), "
+                                 "or not a new listing and not rewarded again")},
     shape_zh="给予市级奖补标准的X%、总额不超过……", shape_en="a share of the municipal reward, capped",
     amount_text_zh=_amount_text_zh,
 )
@@ -38,6 +42,21 @@ def assess(item, ctx) -> RuleOutput:
     pos, fidx, dates, codes = eligible_events(item, ctx, out)
     if not len(pos):
         return out
+    if ctx.switch(item, "transfer") == "not_new_listing":
+        pp = ctx.positions(item.events)
+        first = np.full(ctx.n, np.datetime64("NaT"), dtype="datetime64[D]")
+        order = np.argsort(ctx.ev_date[pp], kind="stable")
+        fp, dp = ctx.ev_fidx[pp][order], ctx.ev_date[pp][order]
+        u, i = np.unique(fp, return_index=True)
+        first[u] = dp[i]
+        moved = ~np.isnat(first[fidx]) & (first[fidx] < dates)
+        if moved.any():
+            out.exclude(int(moved.sum()), "board_transfer", fidx=fidx[moved], item=item.id, event_code=codes[moved],
+                        event_date=dates[moved], reason_zh=f"此前已在交易所上市：转板不属新上市{ctx.switch_note(item, 'transfer')}",
+                        reason_en=f"already listed on an exchange: a board transfer is not a new listing{ctx.switch_note(item, 'transfer', zh=False)}")
+            pos, fidx, dates, codes = pos[~moved], fidx[~moved], dates[~moved], codes[~moved]
+            if not len(pos):
+                return out
     reward = ctx.events["municipal_reward"].to_numpy(dtype="int64", na_value=0)[pos]
     share = param_on(item, "share", dates)
     cap = param_on(item, "cap", dates)

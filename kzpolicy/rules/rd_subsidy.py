@@ -37,8 +37,13 @@ KIND = Kind(
               "reserve_system": Switch(("not_required", "required"), "not_required",
                                        "区级补助是否要求研发准备金制度", "whether the district subsidy needs an R&D reserve system"),
               "rates": Switch(("maximum",), "maximum", "“不高于”的比例按上限计算", "'at most' rates: the maximum"),
-              "at_ceiling": Switch(("municipal_branch",), "municipal_branch",
-                                   "恰好等于上限的企业归市级一支", "a firm exactly at the ceiling belongs to the municipal branch")},
+              "at_ceiling": Switch(("municipal_branch", "district_if_no_reserve"), "municipal_branch",
+                                   "恰好等于上限的企业归市级一支；或未建立研发准备金制度的归区级一支（“以下”含本数）",
+                                   "a firm exactly at the ceiling belongs to the municipal branch; or, without a reserve system, "
+                                   "to the district branch (以下 includes the number)"),
+              "before_established": Switch(("missing", "zero"), "missing",
+                                           "成立前年度的研发费用：缺失（无法计算），或按0计（全部为增量）",
+                                           "R&D for a year before the firm existed: missing (cannot compute), or zero (all of it is increment)")},
     shape_zh="按存量不高于X%、增量不高于Y%补助", shape_en="stock and increment rates (upper bounds)",
     amount_text_zh=_amount_text_zh,
 )
@@ -53,6 +58,10 @@ def assess(item, ctx) -> RuleOutput:
         return out
     base = y - 1 if ctx.switch(item, "base_year") == "previous_year" else y
     cur, prev = ctx.value("rd_expense", base), ctx.value("rd_expense", base - 1)
+    if ctx.switch(item, "before_established") == "zero":
+        # switch before_established=zero: a firm founded after year base−1 spent nothing on R&D in it
+        born_after = ctx.established > np.datetime64(f"{base - 1}-12-31")
+        prev = np.where(np.isnan(prev) & born_after, 0.0, prev)
     claim = ~np.isnan(cur) & (cur > 0)
     # R&D reported for the year before but not for the base year: the claim cannot be computed (never a silent 0)
     gap = np.isnan(cur) & ~np.isnan(prev) & (prev > 0)
@@ -63,6 +72,20 @@ def assess(item, ctx) -> RuleOutput:
     # "1000万元以下" for the district branch; the boundary sits with the municipal branch
     below = ~meets(cur, ceiling, "inclusive") if pc.boundary == "exclusive" else (cur <= ceiling)
     big = claim & ~below
+    if ctx.switch(item, "at_ceiling") == "district_if_no_reserve" and pc.boundary == "exclusive":
+        # exactly at the ceiling: the municipal branch needs a reserve system; without one, 以下 (inclusive) takes the firm
+        at = big & (cur == ceiling)
+        val, known = ctx.flag("rd_reserve_system")
+        u = at & ~known
+        if u.any():
+            f = np.flatnonzero(u)
+            out.undecided(len(f), fidx=f, item=item.id,
+                          reason_zh=f"无法判断：申报研发费用恰为{wan(ceiling)}，未提供是否建立研发准备金制度{ctx.switch_note(item, 'at_ceiling')}",
+                          reason_en=f"cannot decide: declared R&D is exactly {int(ceiling):,} yuan and whether the firm has an R&D reserve "
+                                    f"system is not given{ctx.switch_note(item, 'at_ceiling', zh=False)}")
+        district = at & known & ~val
+        big = big & ~u & ~district
+        below = below | district
     f = np.flatnonzero(big)
     if len(f):
         out.exclude(len(f), "municipal_route", fidx=f, item=item.id,
