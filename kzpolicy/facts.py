@@ -17,7 +17,6 @@ from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 from pandas._libs import lib as _lib
 
 from . import yamlio
@@ -666,40 +665,74 @@ def _convert(f: Field, s: pd.Series, col: _Collector, scale: int = 1) -> pd.Seri
 
 
 # --------------------------------------------------------------------------- schemas (pandera)
+#: what pandera checks, as data (both the pandera schemas and the fast path below are built from it):
+#: table -> ({column: (dtype or None, check or None)}, columns that must be unique together)
+_RULES = {
+    "firms": ({"firm_id": (None, "unique"), "industry": (None, ("isin", INDUSTRIES)), "established": ("datetime64[ns]", None)}, None),
+    "events": ({"count": ("Int64", ("ge", 1)), "amount": ("Int64", ("ge", 0)), "municipal_reward": ("Int64", ("ge", 0)),
+                "principal": ("Int64", ("gt", 0)), "progress": ("float64", ("in_range", 0, 1))}, None),
+    "financials": ({"year": ("Int64", None)}, ["firm_id", "year"]),
+    "townships": ({"rank": ("Int64", ("ge", 1))}, ["year", "rank"]),
+}
+
+
 def _schemas(unique: bool = True):
-    firms = pa.DataFrameSchema(
-        {
-            # without the uniqueness rule (already shown to hold) firm_id has nothing left to check
-            **({"firm_id": pa.Column(None, nullable=True, unique=True, report_duplicates="all")} if unique else {}),
-            "industry": pa.Column(None, pa.Check.isin(list(INDUSTRIES)), nullable=True),
-            "established": pa.Column("datetime64[ns]", nullable=True),
-        },
-        strict=False,
-    )
-    events = pa.DataFrameSchema(
-        {
-            "count": pa.Column("Int64", pa.Check.ge(1), nullable=True),
-            "amount": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-            "municipal_reward": pa.Column("Int64", pa.Check.ge(0), nullable=True),
-            "principal": pa.Column("Int64", pa.Check.gt(0), nullable=True),
-            "progress": pa.Column("float64", pa.Check.in_range(0, 1), nullable=True),
-        },
-        strict=False,
-    )
-    financials = pa.DataFrameSchema(
-        {"year": pa.Column("Int64", nullable=True)},
-        unique=["firm_id", "year"] if unique else None, report_duplicates="all", strict=False,
-    )
-    townships = pa.DataFrameSchema({"rank": pa.Column("Int64", pa.Check.ge(1), nullable=True)},
-                                   unique=["year", "rank"], report_duplicates="all", strict=False)
-    return {"firms": firms, "events": events, "financials": financials, "townships": townships}
+    import pandera.pandas as pa  # imported only when a table needs pandera (see _rules_hold)
+
+    def column(dtype, check):
+        if check == "unique":
+            return pa.Column(dtype, nullable=True, unique=True, report_duplicates="all")
+        checks = [] if check is None else [getattr(pa.Check, check[0])(*([list(check[1])] if check[0] == "isin" else check[1:]))]
+        return pa.Column(dtype, checks, nullable=True)
+
+    out = {}
+    for table, (cols, together) in _RULES.items():
+        # without the uniqueness rule (already shown to hold) firm_id has nothing left to check
+        cols = {c: column(*spec) for c, spec in cols.items() if unique or spec[1] != "unique"}
+        keep_together = together if (unique or table == "townships") else None
+        out[table] = pa.DataFrameSchema(cols, unique=keep_together, report_duplicates="all", strict=False)
+    return out
+
+
+def _rules_hold(table: str, df: pd.DataFrame, shared: Optional[dict]) -> bool:
+    """True when every rule pandera would check on ``table`` provably holds (checked here with numpy).
+
+    Then pandera is not run (nor imported: it costs a one-firm command about 0.3 s).
+    False means "not shown": pandera runs the full check and words every error, so the
+    messages are pandera's as before. tests/test_facts_schema_fast.py checks that the two agree.
+    """
+    cols, together = _RULES[table]
+    for c, (dtype, check) in cols.items():
+        if c not in df.columns:
+            return False
+        s = df[c]
+        if dtype is not None and str(s.dtype) != dtype:
+            return False
+        if check is None or check == "unique":
+            continue
+        if check[0] == "isin":
+            if not (s.isin(list(check[1])) | s.isna()).all():
+                return False
+            continue
+        v = s.dropna().to_numpy(dtype="float64" if dtype == "float64" else "int64")  # checks skip empty cells
+        if not len(v):
+            continue
+        lo, hi = v.min(), v.max()
+        if not {"ge": lo >= check[1], "gt": lo > check[1], "in_range": check[1] <= lo and hi <= check[-1]}[check[0]]:
+            return False
+    uniq = "firm_id" in cols and cols["firm_id"][1] == "unique"
+    if (uniq or together) and len(df):
+        if table in ("firms", "financials"):
+            return shared is not None and _unique_fast(table, df, shared)
+        return not df.duplicated(list(together), keep=False).any()
+    return True
 
 
 _SCHEMAS = None
-_NOUNIQUE: Dict[str, pa.DataFrameSchema] = {}
+_NOUNIQUE: Dict[str, object] = {}
 
 
-def _schema_without_unique(table: str) -> pa.DataFrameSchema:
+def _schema_without_unique(table: str):
     """The table's schema without its uniqueness rules (already shown to hold)."""
     if not _NOUNIQUE:
         _NOUNIQUE.update(_schemas(unique=False))
@@ -749,6 +782,10 @@ def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
 
 def _pandera(table: str, df: pd.DataFrame, col: _Collector, shared: Optional[dict] = None):
     global _SCHEMAS
+    if _rules_hold(table, df, shared):
+        return
+    import pandera.pandas as pa
+
     if _SCHEMAS is None:
         _SCHEMAS = _schemas()
     schema = _SCHEMAS[table]
