@@ -20,7 +20,7 @@ from .facts import Facts, FactsError, as_facts
 from .money import mul_round, wan
 from .policy import Policy, get_policy
 from .rules import rule
-from .rules.common import EXCL_COLUMNS, NEAR_COLUMNS, UNDET_COLUMNS, RuleOutput, award_columns, award_fields
+from .rules.common import EXCL_COLUMNS, NEAR_COLUMNS, UNDET_COLUMNS, RuleOutput, award_fields, award_frame
 
 #: how close counts as a near-miss (a presentation setting, not a policy amount): within 20% of the requirement
 NEAR_MISS_MARGIN = 0.2
@@ -123,7 +123,7 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     rd = pol.readings(readings)
     ctx = Context(facts, pol, year, rd, near_miss_margin)
     out = _run(pol.items(), ctx)
-    awards = _cat(out.awards, award_columns())
+    awards = award_frame(out.awards)
     if check_places:
         _check_places(awards, pol, year)
     excluded = [_cat(out.excluded, EXCL_COLUMNS)]
@@ -179,7 +179,7 @@ def _prior_awards(facts: Facts, pol: Policy, year: int, rd, margin) -> pd.DataFr
     prior = empty
     for y in range(y0, year):
         cy = Context(facts, pol, y, rd, margin)
-        aw = _cat(_run(items, cy).awards, award_columns())
+        aw = award_frame(_run(items, cy).awards)
         aw, _ = _limits.apply(aw, cy, prior, lims)
         if len(aw):
             aw = aw.assign(year=y)[_PRIOR_COLUMNS]
@@ -245,7 +245,7 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     order = np.lexsort((d, item_rank[code], article, ctx.firm_order[fidx]))
     def o(a):
         return a[order]
-    out = pd.DataFrame({
+    cols = {
         "firm_id": o(ctx.firm_ids[fidx]),
         "year": np.full(n, ctx.year, dtype=np.int64),
         "article": o(article),
@@ -256,19 +256,19 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
         "event_code": o(awards["event_code"].to_numpy(dtype=object)),
         "event_date": dates[order],
         "amount_yuan": o(awards["amount_yuan"].to_numpy(dtype=np.int64)),
-    })
-    out["basis_yuan"] = pd.array(o(_numeric(awards["basis_yuan"].to_numpy())), dtype="Int64")
-    out["cap_applied"] = o(awards["cap_applied"].fillna(False).to_numpy(dtype=bool))
-    out["project"] = o(awards["project"].to_numpy(dtype=object))
+        "basis_yuan": pd.array(o(_numeric(awards["basis_yuan"].to_numpy())), dtype="Int64"),
+        "cap_applied": o(awards["cap_applied"].fillna(False).to_numpy(dtype=bool)),
+        "project": o(awards["project"].to_numpy(dtype=object)),
+    }
     for c, dtype in award_fields().items():
         v = awards[c].to_numpy()
         if dtype == "object":
-            out[c] = o(v.astype(object))
+            cols[c] = o(v.astype(object))
         elif dtype == "Int64":
-            out[c] = pd.array(o(_numeric(v)), dtype="Int64")
+            cols[c] = pd.array(o(_numeric(v)), dtype="Int64")
         else:
-            out[c] = o(np.asarray(_numeric(v), dtype=float))
-    return out
+            cols[c] = o(np.asarray(_numeric(v), dtype=float))
+    return pd.DataFrame(cols)
 
 
 def _numeric(arr: np.ndarray):

@@ -71,11 +71,25 @@ class RuleOutput:
     townships: List[pd.DataFrame] = field(default_factory=list)
 
     def award(self, n, **cols):
+        """Award lines: only the given columns, as arrays of length n (joined once by :func:`award_frame`)."""
         if n:
             unknown = set(cols) - set(award_columns())
             if unknown:
                 raise KeyError(f"award line fields {sorted(unknown)} are not declared by any kind (kzpolicy/kinds.py)")
-            self.awards.append(frame(award_columns(), n, object_text=True, **cols))
+            part = {}
+            for c, v in cols.items():
+                if v is None:
+                    continue
+                if np.ndim(v) == 0:
+                    if isinstance(v, str):
+                        a = np.empty(n, dtype=object)
+                        a[:] = v
+                        v = a
+                    else:
+                        v = np.repeat(v, n)
+                part[c] = np.asarray(v)
+            part["_n"] = n
+            self.awards.append(part)
 
     def near_miss(self, n, **cols):
         if n:
@@ -92,6 +106,32 @@ class RuleOutput:
     def extend(self, other: "RuleOutput"):
         for k in ("awards", "near", "undetermined", "excluded", "fees", "townships"):
             getattr(self, k).extend(getattr(other, k))
+
+
+def award_frame(parts) -> pd.DataFrame:
+    """One frame of award lines (the columns of :func:`award_columns`) from the parts rules produced.
+
+    Joined column by column with numpy: a column some parts lack is None there (object);
+    text columns stay plain object arrays (not pandas' text dtype).
+    """
+    cols = award_columns()
+    parts = [p for p in parts if p["_n"]]
+    n = sum(p["_n"] for p in parts)
+    data = {}
+    for c in cols:
+        pieces = [p.get(c) for p in parts]
+        have = [x for x in pieces if x is not None]
+        if len(have) == len(pieces) and have and all(x.dtype == have[0].dtype and x.dtype != object for x in have):
+            data[c] = np.concatenate(have) if len(have) > 1 else have[0]
+            continue
+        a = np.empty(n, dtype=object)
+        i = 0
+        for p, x in zip(parts, pieces):
+            if x is not None:
+                a[i:i + p["_n"]] = x if x.dtype == object else x.astype(object)
+            i += p["_n"]
+        data[c] = pd.Series(a, dtype=object, copy=False)
+    return pd.DataFrame(data, columns=cols)
 
 
 def fmt_date(d) -> np.ndarray:
