@@ -29,6 +29,7 @@ from typing import Dict, List, Optional
 import numpy as np
 import pandas as pd
 
+from . import kinds
 from .engine import assess
 from .facts import profile_to_facts
 from .money import wan, yi_or_wan
@@ -164,20 +165,25 @@ def _value(item: Item, name: str, date) -> Optional[float]:
     return v
 
 
+#: compare columns by the parameter roles the kinds declare (kzpolicy/kinds.py)
+_ROLE_COLUMNS = {"amount": "amount_yuan", "rate": "rate", "floor": "floor_yuan", "cap": "cap_yuan"}
+
+
 def describe_item(item: Item, date) -> Dict[str, object]:
-    """Amount, rate, floor and cap of an item on ``date`` as read (None = not read or not set)."""
+    """Amount, rate, floor and cap of an item on ``date`` as read (None = not read or not set), by parameter role."""
     out = {"amount_yuan": None, "rate": None, "floor_yuan": None, "cap_yuan": None}
-    if item.kind in ("event_award", "ladder_award", "ranked_award", "budget_line"):
-        out["amount_yuan"] = _value(item, "amount", date)
-        out["cap_yuan"] = _value(item, "cap", date)
-    elif item.kind == "investment_subsidy":
-        out.update(rate=_value(item, "rate", date), floor_yuan=_value(item, "floor", date), cap_yuan=_value(item, "cap", date))
-    elif item.kind == "listing_share":
-        out.update(rate=_value(item, "share", date), cap_yuan=_value(item, "cap", date))
-    elif item.kind == "revenue_milestone":
-        out.update(amount_yuan=_value(item, "amount", date), floor_yuan=_value(item, "threshold", date))
-    elif item.kind == "rd_subsidy":
-        out.update(rate=_value(item, "increment_rate", date), floor_yuan=_value(item, "ceiling", date))
+    for role, col in _ROLE_COLUMNS.items():
+        name = kinds.get(item.kind).role(role)
+        if name is not None:
+            out[col] = _value(item, name, date)
+    return out
+
+
+def _by_role(item: Item, date) -> Dict[str, object]:
+    """Every role's value on ``date`` (for a kind's amount text)."""
+    out = describe_item(item, date)
+    for name, p in kinds.get(item.kind).params.items():
+        out.setdefault(p.role, _value(item, name, date))
     return out
 
 
@@ -185,34 +191,8 @@ def amount_text_zh(item: Item, date) -> str:
     """A short zh statement of the item's amount from its parameters (Kaizhou's side of the table)."""
     if item.source is not None and item.source.amount_text:
         return item.source.amount_text
-    d = describe_item(item, date)
-    if item.kind in ("event_award", "ladder_award", "ranked_award", "budget_line", "revenue_milestone"):
-        if d["amount_yuan"] is None:
-            return "未读取"
-        txt = wan(int(d["amount_yuan"])) + ("/个" if item.per == "count" else "")
-        if item.kind == "revenue_milestone" and d["floor_yuan"] is not None:
-            txt = f"突破{yi_or_wan(int(d['floor_yuan']))}：{txt}"
-        return txt
-    if item.kind == "rd_subsidy":
-        st, inc = _value(item, "stock_rate", date), _value(item, "increment_rate", date)
-        if st is None or inc is None:
-            return "未读取"
-        return f"研发费用{wan(int(d['floor_yuan']))}以下：存量≤{st:.0%}、增量≤{inc:.0%}"
-    if item.kind in ("investment_subsidy", "listing_share"):
-        if d["rate"] is None:
-            return "未读取"
-        bound = "不高于" if any(item.param(k).bound == "upper" for k in ("rate", "share") if k in item.parameters) else ""
-        txt = f"{bound}{d['rate']:.0%}"
-        if item.kind == "listing_share":
-            txt = "市级奖补的" + txt
-        if d["floor_yuan"]:
-            txt += f"（投资≥{wan(int(d['floor_yuan']))}）"
-        mp = _value(item, "min_progress", date)
-        if mp:
-            txt += f"（进度≥{mp:.0%}）"
-        txt += f"，最高{wan(int(d['cap_yuan']))}" if d["cap_yuan"] is not None else "，不设上限"
-        return txt
-    return "—"
+    text = kinds.get(item.kind).amount_text_zh  # the kind's own wording (kzpolicy/rules/<kind>.py)
+    return text(item, _by_role(item, date)) if text is not None else "—"
 
 
 # --------------------------------------------------------------------------- (a) item by item

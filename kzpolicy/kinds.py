@@ -78,6 +78,8 @@ class Kind:
     events: bool
     #: computed per firm by the engine (False: documentation or fiscal envelopes)
     assessed: bool = True
+    #: its lines are awards (money to a firm or township); False: a fee the firm pays, or not assessed
+    awards: bool = True
     #: ledger fields this kind fills, explicit name -> (dtype, zh, en)
     fields: Dict[str, Tuple[str, str, str]] = field(default_factory=dict)
     switches: Dict[str, Switch] = field(default_factory=dict)

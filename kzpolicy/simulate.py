@@ -28,6 +28,7 @@ from .engine import assess, budget_lines
 from .facts import Facts
 from .policy import Policy, get_policy
 from .population import ASSUMPTION_NOTE, BANDS, generate, load_calibration
+from . import kinds
 
 INPUT_NOTE = "输入数据 / input data"
 NOT_GIVEN = "（未填 not given）"
@@ -83,8 +84,7 @@ class Simulation:
         g = self.ledger.groupby(["article", "year"])["amount_yuan"].sum().unstack("year")
         g = g.reindex(columns=self.years).fillna(0).astype(np.int64)
         arts = sorted(set(g.index) | {a.article for a in pol.articles.values()
-                                      if any(i.recipient == "firm" and i.kind not in ("reference", "referral", "budget_line", "working_day_fee")
-                                             for i in a.items.values())})
+                                      if any(i.recipient == "firm" and kinds.get(i.kind).awards for i in a.items.values())})
         g = g.reindex(arts).fillna(0).astype(np.int64)
         if self.runs > 1:
             g = (g / self.runs).round().astype(np.int64)
@@ -177,7 +177,7 @@ class Simulation:
         in_years = ev[ev["date"].dt.year.isin(self.years)]["code"].value_counts()
         rows = []
         for it in self.policy.items():
-            if it.recipient != "firm" or not it.events or it.kind == "working_day_fee":
+            if it.recipient != "firm" or not it.events or not kinds.get(it.kind).awards:
                 continue
             n = int(sum(in_years.get(c, 0) for c in it.events))
             if n == 0:
@@ -608,11 +608,12 @@ def listing_upper_bound(policy=None, year: int = 2025) -> pd.DataFrame:
     municipal reward, which is an input that is never guessed (interpretation art16-municipal-reward).
     """
     from .rules.common import param_at_year_end
+    from .rules.listing import KIND as LISTING
     pol = get_policy(policy)
     cal = load_calibration()["listing_tutoring_2023"]
     rows = []
     for it in pol.items():
-        if it.kind != "listing_share":
+        if it.kind != LISTING.name:
             continue
         cap = param_at_year_end(it.param("cap"), year)
         share = param_at_year_end(it.param("share"), year)

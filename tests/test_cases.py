@@ -42,8 +42,7 @@ CASE_KEYS = {"name", "year", "profile", "readings", "parameters", "expect", "val
 #: articles that carry money and therefore need a case file
 MONETARY_ARTICLES = [a.article for a in POLICY.articles.values() if a.has_money]
 #: kinds whose every item must be exercised with a non-zero amount
-AWARD_KINDS = {"event_award", "ladder_award", "revenue_milestone", "investment_subsidy", "rd_subsidy",
-               "listing_share", "working_day_fee", "ranked_award"}
+AWARD_KINDS = {k.name for k in kinds.registry().values() if k.assessed}
 
 
 def _load_all():

@@ -52,20 +52,10 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-#: how each rule kind reads in the statute (documentation only; amounts are never written here)
-KIND_SHAPES = {
-    "event_award": "对新认定的……一次性奖励X万元（可按件数） · a fixed award per event or per unit",
-    "ladder_award": "首次通过……A级/AA级……认定 · first time at each level",
-    "revenue_milestone": "上年主营业务收入首次突破…… · first crossing of revenue tiers",
-    "investment_subsidy": "投资……及以上、进度……以上的，按投资额的X%补助 · floor, progress, rate, cap",
-    "rd_subsidy": "按存量不高于X%、增量不高于Y%补助 · stock and increment rates (upper bounds)",
-    "listing_share": "给予市级奖补标准的X%、总额不超过…… · a share of the municipal reward, capped",
-    "working_day_fee": "按每个工作日X‰计算收取 · a fee per working day",
-    "ranked_award": "每年评选一等奖N个…… · awards by rank",
-    "budget_line": "每年安排……万元 · a fixed annual budget line (not per firm)",
-    "reference": "国家或上级政策的引述 · a national or higher-level rule, quoted (not paid by the district)",
-    "referral": "支持申报市级…… · referral to a higher-level programme (not paid by the district)",
-}
+def kind_shapes() -> dict:
+    """How each rule kind reads in the statute, from the kinds' own declarations (kzpolicy/rules/<kind>.py)."""
+    from kzpolicy import kinds
+    return {k.name: f"{k.shape_zh} · {k.shape_en}" for k in kinds.registry().values()}
 
 
 def kinds_table(p) -> str:
@@ -73,11 +63,12 @@ def kinds_table(p) -> str:
     used: dict = {}
     for item in p.items():
         used.setdefault(item.kind, set()).add(item.article)
-    undocumented = sorted(set(used) - set(KIND_SHAPES))
+    shapes = kind_shapes()
+    undocumented = sorted(k for k in set(used) if not shapes.get(k, " · ").strip(" ·"))
     if undocumented:
-        raise ValueError(f"book/_ext/kzbook.py: KIND_SHAPES has no description for rule kinds {undocumented}")
+        raise ValueError(f"rule kinds {undocumented} declare no statute shape (shape_zh/shape_en in kzpolicy/rules/<kind>.py)")
     rows = ["| 规则类型 Kind | 句式 Sentence shape | 条款 Articles |", "|---|---|---|"]
-    for kind, shape in KIND_SHAPES.items():
+    for kind, shape in shapes.items():
         if kind in used:
             rows.append(f"| `{kind}` | {_cell(shape)} | {', '.join(str(a) for a in sorted(used[kind]))} |")
     return "\n".join(rows)

@@ -13,6 +13,7 @@ KIND = Kind(
     params={"amount": P("amount", ("yuan", "yuan_per_year"), zh="年度额度", en="annual amount")},
     events=False,
     assessed=False,
+    awards=False,
     switches={"first_year": Switch(("full_year", "pro_rata"), "full_year",
                                    "公布当年按全年额度，或按公布后天数折算", "the publication year: the full amount, or pro rata by days")},
     shape_zh="每年安排……万元", shape_en="a fixed annual budget line (not per firm)",

@@ -9,5 +9,6 @@ KIND = Kind(
             "rate": P("note", ("ratio",), optional=True, zh="比例", en="rate")},
     events=False,
     assessed=False,
+    awards=False,
     shape_zh="国家或上级政策的引述", shape_en="a national or higher-level rule, quoted (not paid by the district)",
 )

@@ -8,5 +8,6 @@ KIND = Kind(
     params={"floor": P("referral_floor", ("yuan",), zh="申报门槛", en="threshold of the referral")},
     events=False,
     assessed=False,
+    awards=False,
     shape_zh="支持申报市级……", shape_en="referral to a higher-level programme (not paid by the district)",
 )

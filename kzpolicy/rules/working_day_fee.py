@@ -63,6 +63,7 @@ KIND = Kind(
     name="working_day_fee",
     params={"daily_rate": P("daily_rate", ("ratio_per_working_day",), zh="每个工作日费率", en="rate per working day")},
     events=True,
+    awards=False,
     switches={"day_count": Switch(("start_inclusive", "both_ends"), "start_inclusive",
                                   "工作日计数：算头不算尾，或首尾均计", "working days: first day counted and not the last, or both")},
     shape_zh="按每个工作日X‰计算收取", shape_en="a fee per working day",
