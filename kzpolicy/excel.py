@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .engine import Assessment
 from .events import EVENT_CODES, choice_text
 from .explain import article_zh
-from .facts import INDUSTRIES, TABLE_ZH, TABLES, Facts, Field
+from .facts import INDUSTRIES, INDUSTRY_ZH, TABLE_ZH, TABLES, Facts, Field
 from .money import YUAN_PER_WAN
 from .outputs import FORMULA_START as _FORMULA_START
 from .outputs import check_output, save_workbook, xlsx_text
@@ -39,8 +39,6 @@ TEMPLATE_ROWS = 5000
 #: fixed document dates so the committed template does not change on every regeneration
 _FIXED_TIME = dt.datetime(2023, 5, 30)
 
-_INDUSTRY_ZH = {"manufacturing": "制造业", "mining": "采矿业", "utilities": "电力、热力、燃气及水生产和供应业",
-                "other": "其他（非工业）"}
 _TYPE_ZH = {"str": "文字", "category": "从下拉列表选择", "int": "整数", "yuan": "整数（元）",
             "ratio": "0到1之间的小数（0.85即85%）", "bool": "是/否", "date": "日期 YYYY-MM-DD"}
 _OPTIONAL_COLUMNS = ("explanation_zh", "explanation_en")
@@ -137,7 +135,7 @@ def _instructions(ws, policy=None) -> str:
         for f in fields:
             how = _TYPE_ZH[f.type]
             if f.name == "industry":
-                how = "；".join(f"{k} = {v}" for k, v in _INDUSTRY_ZH.items())
+                how = "从下拉列表选择：" + "；".join(f"{zh}（{code}）" for zh, code in INDUSTRY_ZH.items())
             if f.name == "code":
                 how = "见下方“事项代码”表 · see the event codes below"
             for j, v in enumerate([f"{TABLE_ZH[t]} ({t})", f.zh, f.en, "是" if f.required else "否", f.name, how], 1):
@@ -177,8 +175,9 @@ def _validation(ws, f: Field, col: int, codes_range: str, firms_range: str):
         dv = DataValidation(type="list", formula1=codes_range, allow_blank=True)
         dv.error = "请从下拉列表选择事项代码（见“说明”表）· Choose an event code from the list (see 说明)"
     elif f.name == "industry":
-        dv = DataValidation(type="list", formula1='"' + ",".join(INDUSTRIES) + '"', allow_blank=True)
-        dv.error = "manufacturing / mining / utilities / other"
+        # the clerk's own words first (read by kzpolicy.facts), the codes still accepted
+        dv = DataValidation(type="list", formula1='"' + ",".join(list(INDUSTRY_ZH) + list(INDUSTRIES)) + '"', allow_blank=True)
+        dv.error = "、".join(INDUSTRY_ZH) + " · " + " / ".join(INDUSTRIES)
     elif f.type == "bool":
         dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
         dv.error = "填“是”或“否” · yes or no"

@@ -35,6 +35,11 @@ NOT_GIVEN = "（未填 not given）"
 PERCENTILES = (5, 50, 95)
 
 
+#: the latest year a simulation runs to (dates are accepted to 2100-12-31), and the longest span
+MAX_SIM_YEAR = 2100
+MAX_SIM_YEARS = 30
+
+
 def _years(years) -> List[int]:
     if isinstance(years, int):
         return [years]
@@ -42,6 +47,9 @@ def _years(years) -> List[int]:
         a, _, b = years.strip().partition("-")
         if not (a.isdigit() and (b.isdigit() or not b)) or int(b or a) < int(a):
             raise ValueError(f"years must look like 2023-2025 (or one year, 2024), low to high; got {years!r}")
+        if int(b or a) > MAX_SIM_YEAR or int(b or a) - int(a) + 1 > MAX_SIM_YEARS:
+            raise ValueError(f"years {years!r}: a simulation runs at most {MAX_SIM_YEARS} years, up to {MAX_SIM_YEAR} "
+                             f"/ 年度范围过大")
         return list(range(int(a), int(b or a) + 1))
     y = list(years)
     return list(range(int(y[0]), int(y[-1]) + 1)) if len(y) == 2 else [int(v) for v in y]

@@ -87,7 +87,8 @@ def test_template_sheets_headers_and_dropdowns(template):
     assert set(codes) == set(POL.event_codes)
     fv = _validations(wb["企业"])
     ind_col = openpyxl.utils.get_column_letter(_zh("firms").index("行业") + 1)
-    assert fv[ind_col].strip('"').split(",") == ["manufacturing", "mining", "utilities", "other"]
+    assert fv[ind_col].strip('"').split(",") == ["制造业", "采矿业", "电力、热力、燃气及水生产和供应业", "其他",
+                                                 "manufacturing", "mining", "utilities", "other"]
     bool_col = openpyxl.utils.get_column_letter(_zh("firms").index("独立法人") + 1)
     assert fv[bool_col] == '"是,否"'
     # the instructions list every event code with its meaning and needed fields
