@@ -279,7 +279,9 @@ def _missing_column(f: Field, n: int, index) -> pd.Series:
 
 
 def _fmt(v):
-    """Show a user's value as they wrote it (3.0 -> 3)."""
+    """Show a user's value as they wrote it (3.0 -> 3; numpy scalars as plain values)."""
+    if isinstance(v, np.generic):
+        v = v.item()
     if isinstance(v, float) and np.isfinite(v) and v.is_integer():
         return int(v)
     return v
