@@ -32,7 +32,7 @@ import pandas as pd
 from . import kinds
 from .engine import assess
 from .facts import profile_to_facts
-from .money import wan, yi_or_wan
+from .money import wan
 from .policy import Item, Policy, PolicyError, get_policy, load_yaml
 
 DATA = Path(__file__).parent / "data"

@@ -1,4 +1,4 @@
-"""Article pages 1–12: built from tools/build_notebooks_art01_12.py, laid out as DESIGN.md says, no figure typed.
+"""Article pages 1–12: built from tools/build_notebooks_art01_12.py, laid out as ARCHITECTURE.md says, no figure typed.
 
 nbval re-executes the notebooks and compares outputs; these checks cover what nbval cannot:
 Markdown cells (titles, prose) are not executed, so a title or amount typed there could drift

@@ -1,4 +1,4 @@
-"""Article pages 13–24: built from tools/build_notebooks_art13_24.py, laid out as DESIGN.md says, no figure typed.
+"""Article pages 13–24: built from tools/build_notebooks_art13_24.py, laid out as ARCHITECTURE.md says, no figure typed.
 
 nbval re-executes the notebooks and compares outputs; these checks cover what nbval cannot:
 that the committed pages are what the builder writes, the page layout, and that no amount of

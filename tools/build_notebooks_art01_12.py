@@ -1,6 +1,6 @@
 """Build the article notebooks for articles 1–12 (notebooks/artNN_slug.ipynb) with nbformat.
 
-Each page follows DESIGN.md "Notebook page for one article": title and citation box,
+Each page follows ARCHITECTURE.md "Notebook page for one article": title and citation box,
 the verbatim text clause by clause with the code for that clause, a plain explanation
 (zh first, en beside), the parameter table, worked examples with asserts derived from
 the parameters, the registered interpretations with their effect, and exercises with

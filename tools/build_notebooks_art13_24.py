@@ -1,6 +1,6 @@
 """Build the article notebooks for articles 13–24 (notebooks/artNN_slug.ipynb).
 
-Each page follows DESIGN.md "Notebook page for one article": title and citation
+Each page follows ARCHITECTURE.md "Notebook page for one article": title and citation
 box, the text clause by clause with the code for that clause, a plain
 explanation (zh/en), the parameter table, worked examples with asserts derived
 from the parameters, interpretation notes and exercises with hidden solutions.
