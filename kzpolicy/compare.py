@@ -29,7 +29,7 @@ from typing import Dict, List, Optional
 import numpy as np
 import pandas as pd
 
-from . import kinds
+from . import kinds, present
 from .engine import assess
 from .facts import profile_to_facts
 from .money import wan
@@ -610,3 +610,140 @@ def peer_view(policy_id: str) -> pd.DataFrame:
             "来源 Source": source_cell(it.source.quality, it.source.url),
         })
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- tables for readers (kzpolicy.present)
+#: the short words a comparison cell uses (the legend explains each)
+CELL_WORDS = {"not_eligible": "0（不符合条件）", "not_read": present.NOT_READ, "undetermined": "无法判断",
+              "not_computable": present.NOT_COMPUTABLE, "none": present.NO_ITEM, "not_in_force": "未生效"}
+CELL_LEGEND = {
+    present.NOT_READ: present.LEGEND[present.NOT_READ][0],
+    present.NO_ITEM: present.LEGEND[present.NO_ITEM][0],
+    present.NOT_COMPUTABLE: present.LEGEND[present.NOT_COMPUTABLE][0],
+    "无法判断": "有对应条款，但所给资料不足以判断。",
+    "未生效": "该地政策在比较年度尚未发布或生效。",
+    "0（不符合条件）": "有对应条款，但这家企业不符合条件：真正的0。",
+    "≥X（部分未读取）": "已读取的部分为X，其余未读取。",
+}
+
+
+def reader_cell(amount, status: str, read_part=None) -> str:
+    """A comparison cell in the short words of :data:`CELL_WORDS` (the amount in 万元 when computed)."""
+    if status == "computed":
+        return wan(int(amount))
+    word = CELL_WORDS[status]
+    if status in ("not_read", "undetermined") and read_part is not None and not pd.isna(read_part) and int(read_part) > 0:
+        return f"≥{wan(int(read_part))}（部分{word}）"
+    return word
+
+
+def matrix_tables(matrix: Optional[pd.DataFrame] = None, policies: Optional[List[str]] = None) -> List[tuple]:
+    """One small table per representative firm: jurisdictions as rows, the firm's items (in words) as columns.
+
+    Returns ``[(firm, Table)]``. Jurisdictions whose texts have none of the firm's items are
+    named in one line under the table instead of filling rows with 无此项.
+    """
+    m = firm_matrix() if matrix is None else matrix
+    if policies is not None:
+        m = m[m["policy"].isin(policies)]
+    base = baseline()
+    nm = names()
+    out = []
+    for f in representative_firms():
+        sub = m[m["firm"] == f.id]
+        if not len(sub):
+            continue
+        order = list(dict.fromkeys(sub["policy"]))
+        cells = {(p, k): reader_cell(a, s, r) for p, k, a, s, r in
+                 zip(sub["policy"], sub["kaizhou_item"], sub["amount_yuan"], sub["status"], sub["read_part_yuan"])}
+        extra = sub[sub["kaizhou_item"] == "none"].groupby("policy")["amount_yuan"].sum()
+        rows, absent = [], []
+        for p in order:
+            vals = [cells.get((p, k), present.MISSING) for k in f.kaizhou_items]
+            if all(v == present.NO_ITEM for v in vals) and p not in extra.index:
+                absent.append(nm[p])
+                continue
+            row = {"j": nm[p] + ("（基准）" if p == base.id else "")}
+            row.update({k: v for k, v in zip(f.kaizhou_items, vals)})
+            row["extra"] = wan(int(extra[p])) if p in extra.index else ""
+            rows.append(row)
+        df = pd.DataFrame(rows)
+        cols = [present.Col("j", "地区", "Jurisdiction")]
+        cols += [present.Col(k, base.item(k).label.zh, "") for k in f.kaizhou_items]
+        if len(extra):
+            cols.append(present.Col("extra", "开州无此项的奖励", "Awards Kaizhou has no item for", missing=""))
+        legend = {"所读文本无此项的地区": "、".join(absent)} if absent else {}
+        out.append((f, present.table(df, cols, lang="zh", wide=len(cols) > 4, legend=legend)))
+    return out
+
+
+def cell_legend(lang: str = "zh") -> present.Table:
+    """What the words in the comparison cells mean (the legend of every comparison table)."""
+    df = pd.DataFrame({"w": list(CELL_LEGEND), "m": list(CELL_LEGEND.values())})
+    return present.table(df, [present.Col("w", "单元格", "Cell"), present.Col("m", "含义", "Meaning")], lang=lang, wide=False)
+
+
+def index_view(index: Optional[pd.DataFrame] = None, include_municipal: bool = True) -> present.Table:
+    """The generosity index where it can be computed: 项目组, 地区, 指数（开州＝100）, 覆盖率, 比较项数."""
+    ix = generosity_index() if index is None else index
+    ix = ix[ix["index"].notna()]
+    if not include_municipal:
+        ix = ix[ix["peer_group"] != "municipal"]
+    nm = names()
+    df = pd.DataFrame({"g": ix["item_group_zh"].to_numpy(), "j": ix["policy"].map(nm).to_numpy(),
+                       "i": ix["index"].astype("Int64").to_numpy(), "c": ix["coverage"].to_numpy(),
+                       "n": [f"{a}/{b}" for a, b in zip(ix["items_compared"], ix["items"])]})
+    return present.table(df, [present.Col("g", "项目组", "Item group"), present.Col("j", "地区", "Jurisdiction"),
+                              present.Col("i", "指数（开州＝100）", "Index (Kaizhou = 100)", "int"),
+                              present.Col("c", "覆盖率", "Coverage", "pct", digits=0),
+                              present.Col("n", "比较项数", "Items compared")], lang="zh-en", wide=False)
+
+
+def not_comparable(index: Optional[pd.DataFrame] = None) -> Dict[str, List[str]]:
+    """Per item group, the jurisdictions with no index (nothing read in both)."""
+    ix = generosity_index() if index is None else index
+    nm = names()
+    return {g: [nm[p] for p in sub["policy"]] for g, sub in ix[ix["index"].isna()].groupby("item_group_zh", sort=False)}
+
+
+def _status_words(t: pd.DataFrame) -> list:
+    return [READ_LABEL[s].split(" ")[0] if h else present.MISSING for s, h in zip(t["status"].fillna("read"), t["peer_item"].notna())]
+
+
+def article_table(article: int, table: Optional[pd.DataFrame] = None) -> present.Table:
+    """One Kaizhou article beside its counterparts, for a reader: 开州项目, 地区, 对方条款, 原文金额, 读取金额, 条件, 来源."""
+    v = article_view(article, table)
+    t = item_table() if table is None else table
+    t = t[t["article"] == int(article)]
+    has = t["peer_item"].notna().to_numpy()
+    df = pd.DataFrame({
+        "k": [f"{a}（开州：{b}）" for a, b in zip(v["开州项目 Kaizhou item"], v["开州标准 Kaizhou"])],
+        "j": [j if h else present.NO_ITEM for j, h in zip(v["地区 Jurisdiction"], has)],
+        "p": v["对方条款 Item there"].to_numpy(), "printed": v["原文金额 As printed"].to_numpy(),
+        "read": [x.split(" ")[0] if not x.startswith("—") else present.MISSING for x in v["读取金额 As read"]],
+        "cond": v["条件 Condition"].to_numpy(),
+        "q": [" ".join(QUALITY[q]) if isinstance(q, str) else present.MISSING for q in t["quality"]],
+        "url": t["url"].to_numpy(),
+    })
+    return present.table(df, [
+        present.Col("k", "开州项目", "Kaizhou item"), present.Col("j", "地区", "Jurisdiction"),
+        present.Col("p", "对方条款", "Item there"), present.Col("printed", "原文金额", "As printed"),
+        present.Col("read", "读取金额", "As read"), present.Col("cond", "条件", "Condition"),
+        present.Col("url", "来源", "Source", "link")], lang="zh-en", wide=True, legend=present.legend())
+
+
+def peer_table(policy_id: str) -> present.Table:
+    """Every item of one compared policy for a reader: 条款, 原文摘录, 读取金额, 对应开州, 来源."""
+    v = peer_view(policy_id)
+    pol = get_policy(policy_id)
+    items = list(pol.items())
+    df = pd.DataFrame({
+        "i": v["条款 Item"].to_numpy(), "x": v["原文摘录 Excerpt"].to_numpy(),
+        "read": [r.split(" ")[0] for r in v["读取金额 As read"]],
+        "k": [x.replace(" none in Kaizhou", "") for x in v["对应开州 Kaizhou item"]],
+        "url": [it.source.url for it in items],
+    })
+    return present.table(df, [present.Col("i", "条款", "Item"), present.Col("x", "原文摘录", "Excerpt"),
+                              present.Col("read", "读取金额", "As read"), present.Col("k", "对应开州", "Kaizhou item"),
+                              present.Col("url", "来源", "Source", "link")], lang="zh-en", wide=False,
+                         legend=present.legend())

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 
+from . import present
 from .money import wan, wan_series
 from .policy import Policy, get_policy
 
@@ -31,6 +32,9 @@ SAVE_METADATA = {
     "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
 }
 NA_LABEL = "NA（未读到 not read）"
+#: figure width in inches (fits the content column at 1280 px and scales down on a phone) and the smallest font
+FIG_WIDTH = 7.0
+FONT_SIZE = 10.5
 
 _done = False
 
@@ -74,6 +78,12 @@ def setup_cjk() -> None:
     rc["figure.dpi"] = 100
     rc["savefig.dpi"] = 150
     rc["savefig.bbox"] = "tight"
+    # legible on a phone: figures at most FIG_WIDTH inches wide, text at least 10 pt, layout that never overlaps
+    rc["font.size"] = FONT_SIZE
+    for k in ("axes.titlesize", "axes.labelsize", "xtick.labelsize", "ytick.labelsize", "legend.fontsize"):
+        rc[k] = FONT_SIZE
+    rc["figure.titlesize"] = FONT_SIZE + 1
+    rc["figure.constrained_layout.use"] = True
     _done = True
 
 
@@ -85,14 +95,28 @@ def save(fig, path: Union[str, Path]) -> Path:
     return path
 
 
-def _article_labels(articles: Sequence[int], policy: Policy) -> list:
+def _article_labels(articles: Sequence[int], policy: Policy, width: int = 26) -> list:
+    """第五条 支持企业智能化改造, wrapped so that long titles never run into the bars."""
+    from .explain import article_zh
     labels = []
     for n in articles:
         try:
-            labels.append(f"第{int(n)}条 {policy.article(int(n)).title.zh}")
+            labels.append(present.wrap(f"{article_zh(int(n))} {policy.article(int(n)).title.zh}", width))
         except KeyError:
-            labels.append(f"第{int(n)}条")
+            labels.append(article_zh(int(n)))
     return labels
+
+
+def amount_label(yuan: int, estimate: bool = False, digits: int = 0) -> str:
+    """A bar's label: exact 万元 for an award, rounded for an estimate (whole 万元 by default)."""
+    if estimate:
+        return present.wan_est(int(yuan), digits) + "万元"
+    return wan(int(yuan))
+
+
+def _figure(n_rows: int, per_row: float = 0.42, extra: float = 1.4, width: float = FIG_WIDTH):
+    import matplotlib.pyplot as plt
+    return plt.subplots(figsize=(width, per_row * max(n_rows, 2) + extra))
 
 
 def amounts_by_article(ledger: pd.DataFrame, value: str = "amount_yuan") -> pd.Series:
@@ -112,8 +136,11 @@ def bar_by_article(
     ax=None,
     policy: Union[str, Policy, None] = None,
     color: str = "#2b6c8f",
+    estimate: bool = False,
 ):
     """Horizontal bar chart of amounts by article in 万元, labelled 第N条 + the Chinese title.
+
+    ``estimate=True`` (a simulation with assumptions) rounds the bar labels to whole 万元.
 
     ``data`` is a ledger (columns ``article`` and ``amount_yuan``) or a Series of
     integer yuan indexed by article number. A missing amount draws no bar and is
@@ -126,7 +153,7 @@ def bar_by_article(
     series = amounts_by_article(data, value) if isinstance(data, pd.DataFrame) else data.astype("Int64")
     series = series.sort_index()
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.45 * max(len(series), 2) + 1.2))
+        _, ax = _figure(len(series), 0.5)
     missing = series.isna().to_numpy()
     yuan = series.fillna(0).to_numpy(dtype=np.int64)   # 0 only for drawing positions; NA bars are not drawn
     heights = np.where(missing, np.nan, wan_series(yuan))
@@ -135,11 +162,11 @@ def bar_by_article(
     ax.set_yticks(ypos, _article_labels(series.index, pol))
     right = np.nanmax(heights) if (~missing).any() else 1.0
     for y, amount, miss in zip(ypos, yuan, missing):
-        ax.text((0 if miss else wan_series([amount])[0]) + right * 0.01, y, NA_LABEL if miss else wan(amount),
-                va="center", fontsize=9)
-    ax.set_xlim(0, right * 1.25 if right > 0 else 1)
+        ax.text((0 if miss else wan_series([amount])[0]) + right * 0.01, y, NA_LABEL if miss else amount_label(amount, estimate),
+                va="center")
+    ax.set_xlim(0, right * 1.3 if right > 0 else 1)
     ax.set_xlabel("金额（万元）Amount (10,000 yuan)")
-    ax.set_title(title or "各条奖补金额 Awards by article")
+    ax.set_title(present.wrap(title or "各条奖补金额 Awards by article", 64))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -154,10 +181,14 @@ def bar_by_group(
     ax=None,
     color: str = "#5b8c3a",
     top: Optional[int] = None,
+    estimate: bool = False,
+    labels: Optional[dict] = None,
 ):
-    """Bar chart of amounts summed by any column (township, size class, sector…), in 万元, largest first."""
-    import matplotlib.pyplot as plt
+    """Horizontal bars of amounts summed by any column (township, size class, sector…), in 万元, largest on top.
 
+    Horizontal so that long names (townships) never overlap, at any width; ``labels``
+    maps values to the names a reader knows; ``estimate`` rounds the bar labels.
+    """
     setup_cjk()
     for col in (by, value):
         if col not in ledger.columns:
@@ -167,17 +198,143 @@ def bar_by_group(
     if top is not None:
         totals = totals.head(top)
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4))
+        _, ax = _figure(len(totals), 0.38)
     missing = totals.isna().to_numpy()
     yuan = totals.fillna(0).to_numpy(dtype=np.int64)
-    x = np.arange(len(totals))
-    ax.bar(x, np.where(missing, 0.0, wan_series(yuan)), color=np.where(missing, "none", color))
-    ax.set_xticks(x, [str(v) for v in totals.index], rotation=30, ha="right")
-    for xi, amount, miss in zip(x, yuan, missing):
-        ax.text(xi, 0 if miss else wan_series([amount])[0], "NA" if miss else wan(amount),
-                ha="center", va="bottom", fontsize=8)
-    ax.set_ylabel("金额（万元）Amount (10,000 yuan)")
-    ax.set_xlabel(xlabel or by)
-    ax.set_title(title or f"按{by}汇总 Awards by {by}")
+    y = np.arange(len(totals))[::-1]
+    heights = np.where(missing, 0.0, wan_series(yuan))
+    ax.barh(y, heights, color=np.where(missing, "none", color))
+    names = [present.wrap((labels or {}).get(v, v), 16) for v in totals.index]
+    ax.set_yticks(y, names)
+    right = float(heights.max()) if len(heights) and heights.max() > 0 else 1.0
+    for yi, amount, miss in zip(y, yuan, missing):
+        ax.text((0 if miss else wan_series([amount])[0]) + right * 0.01, yi, "NA" if miss else amount_label(amount, estimate),
+                va="center")
+    ax.set_xlim(0, right * 1.3)
+    ax.set_xlabel("金额（万元）Amount (10,000 yuan)")
+    ax.set_ylabel(xlabel or by)
+    ax.set_title(present.wrap(title or f"按{by}汇总 Awards by {by}", 64))
     ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def interval_by_article(bands: pd.DataFrame, *, title: str, policy=None, ax=None):
+    """P5–P50–P95 of an estimate by article (columns article, p5_yuan, p50_yuan, p95_yuan), in 万元."""
+    setup_cjk()
+    pol = get_policy(policy)
+    if ax is None:
+        _, ax = _figure(len(bands), 0.5)
+    y = np.arange(len(bands))[::-1]
+    p5, p50, p95 = (wan_series(bands[c]) for c in ("p5_yuan", "p50_yuan", "p95_yuan"))
+    ax.errorbar(p50, y, xerr=[p50 - p5, p95 - p50], fmt="o", color="#2b6c8f", capsize=3)
+    ax.set_yticks(y, _article_labels(bands["article"], pol))
+    ax.set_xlabel("2023—2025年合计（万元）Total 2023–2025 (10,000 yuan)")
+    ax.set_title(present.wrap(title, 64))
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def signed_bars(labels: Sequence[str], yuan: Sequence[int], *, title: str, xlabel: str, ax=None, width: int = 30,
+                estimate: bool = True):
+    """Horizontal bars of changes (red up, green down) with long labels wrapped and each bar labelled, rounded."""
+    setup_cjk()
+    yuan = np.asarray(yuan, dtype=np.int64)
+    if ax is None:
+        _, ax = _figure(len(yuan), 0.62 if width <= 30 else 0.5)
+    y = np.arange(len(yuan))[::-1]
+    x = wan_series(yuan)
+    ax.barh(y, x, color=np.where(yuan > 0, "#b5523b", "#5b8c3a"))
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_yticks(y, [present.wrap(s, width) for s in labels])
+    span = float(np.abs(x).max()) if len(x) and np.abs(x).max() > 0 else 1.0
+    for yi, v, amount in zip(y, x, yuan):
+        ax.text(v + (span * 0.02 if v >= 0 else -span * 0.02), yi, amount_label(amount, estimate),
+                va="center", ha="left" if v >= 0 else "right")
+    lo, hi = min(0.0, float(x.min()) if len(x) else 0.0), max(0.0, float(x.max()) if len(x) else 0.0)
+    ax.set_xlim(lo - span * 0.45 if lo < 0 else 0, hi + span * 0.45 if hi > 0 else span * 0.1)
+    ax.set_xlabel(xlabel)
+    ax.set_title(present.wrap(title, 64))
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def size_bands(bands: pd.DataFrame, *, title: str):
+    """Firms, recipients and awards by size band: two panels one above the other, each with its own title (no suptitle)."""
+    import matplotlib.pyplot as plt
+    setup_cjk()
+    labels = [present.SIZE_BAND.get(b, b) for b in bands["size_band"]]
+    fig, axes = plt.subplots(2, 1, figsize=(FIG_WIDTH, 6.2))
+    x = np.arange(len(labels))
+    axes[0].bar(x - 0.2, bands["firms"], width=0.4, color="#999999", label="企业数 firms")
+    axes[0].bar(x + 0.2, bands["recipients"], width=0.4, color="#2b6c8f", label="受益企业 recipients")
+    axes[0].set_title(present.wrap(f"{title}：企业数与受益企业数 Firms and recipients", 64), loc="left")
+    axes[0].legend(frameon=False)
+    amounts = wan_series(bands["amount_yuan"])
+    axes[1].bar(x, amounts, color="#b5523b")
+    for xi, a in zip(x, bands["amount_yuan"]):
+        axes[1].text(xi, wan_series([a])[0], amount_label(a, True), ha="center", va="bottom")
+    axes[1].set_ylim(0, float(amounts.max()) * 1.18 if len(amounts) else 1)
+    axes[1].set_title(present.wrap(f"{title}：奖补金额（万元）Awards (10,000 yuan)", 64), loc="left")
+    for ax in axes:
+        ax.set_xticks(x, labels)
+        ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def grouped_bars(table: pd.DataFrame, *, title: str, ylabel: str, category_labels: Optional[dict] = None):
+    """Bars per category (rows) and series (columns, e.g. scenarios named in words), legend below the axes."""
+    import matplotlib.pyplot as plt
+    setup_cjk()
+    fig, ax = plt.subplots(figsize=(FIG_WIDTH, 4.2))
+    pos = np.arange(len(table))
+    k = max(len(table.columns), 1)
+    w = 0.8 / k
+    for i, col in enumerate(table.columns):
+        ax.bar(pos + (i - (k - 1) / 2) * w, wan_series(table[col].fillna(0)), width=w, label=present.wrap(col, 40))
+    ax.set_xticks(pos, [(category_labels or {}).get(c, c) for c in table.index])
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_ylabel(ylabel)
+    ax.set_title(present.wrap(title, 64))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, ncol=1)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def index_by_group(ix: pd.DataFrame, *, xlabel: str):
+    """Generosity index per item group (one panel each, titled inside the figure; no suptitle)."""
+    import matplotlib.pyplot as plt
+    setup_cjk()
+    groups = list(dict.fromkeys(ix["item_group_zh"]))
+    sizes = [max(1, int((ix["item_group_zh"] == g).sum())) for g in groups]
+    fig, axes = plt.subplots(len(groups), 1, figsize=(FIG_WIDTH, 0.9 * len(groups) + 0.42 * len(ix)), sharex=True,
+                             gridspec_kw={"height_ratios": sizes}, squeeze=False)
+    axes = axes[:, 0]
+    right = float(ix["index"].astype(float).max()) * 1.45
+    for ax, g in zip(axes, groups):
+        sub = ix[ix["item_group_zh"] == g]
+        y = np.arange(len(sub))[::-1]
+        vals = sub["index"].astype(float).to_numpy()
+        ax.barh(y, vals, color="#4c72b0")
+        ax.axvline(100, color="#c44e52", lw=1)
+        ax.set_yticks(y, list(sub["jurisdiction_zh"]))
+        for yy, v, c in zip(y, vals, sub["coverage"]):
+            ax.text(v + right * 0.01, yy, f"{v:.0f}（覆盖{present.pct(c, 0)}）", va="center")
+        ax.set_title(g, loc="left")
+        ax.set_xlim(0, right)
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[-1].set_xlabel(present.wrap(xlabel, 60))
+    return fig
+
+
+def lorenz(lz: pd.DataFrame, *, title: str):
+    """Lorenz curve of awards among recipients (columns firm_share, money_share)."""
+    import matplotlib.pyplot as plt
+    setup_cjk()
+    fig, ax = plt.subplots(figsize=(5.5, 5.2))
+    ax.plot(lz["firm_share"], lz["money_share"], color="#2b6c8f", label="洛伦兹曲线 Lorenz curve")
+    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--", label="完全平均 equal shares")
+    ax.set_xlabel("受益企业累计占比 Cumulative share of recipients")
+    ax.set_ylabel("奖补累计占比 Cumulative share of money")
+    ax.set_title(present.wrap(title, 44))
+    ax.legend(frameon=False)
     return ax

@@ -71,7 +71,7 @@ LEGEND = {
 YES, NO = "是", "否"
 
 #: kinds of column: how a value is shown
-KINDS = ("text", "money", "wan", "wan_est", "yuan", "pct", "int", "num", "bool", "date", "year", "article", "item")
+KINDS = ("text", "link", "money", "wan", "wan_est", "yuan", "pct", "int", "num", "bool", "date", "year", "article", "item")
 #: kinds whose cells are numbers (right aligned)
 NUMERIC = ("wan", "wan_est", "yuan", "pct", "int", "num", "year")
 #: the unit a kind adds to its header, (zh, en)
@@ -123,10 +123,10 @@ def wan_exact(yuan) -> str:
 
 def pct(ratio, digits: int = 1) -> str:
     """0.415332 -> '41.5%'; whole percentages without decimals (0.05 -> '5%')."""
-    x = Decimal(repr(float(ratio))) * 100
+    x = (Decimal(repr(float(ratio))) * 100).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     if x == x.to_integral_value():
         return f"{int(x)}%"
-    return f"{x.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)}%"
+    return f"{x.normalize():f}%"
 
 
 def _text(v) -> str:
@@ -156,7 +156,7 @@ def cell(v, kind: str = "text", *, digits: Optional[int] = None, missing: str = 
         return "、".join(cell(x, kind, digits=digits, missing=missing, policy=policy) for x in v) or missing
     if is_missing(v):
         return missing
-    if kind == "text":
+    if kind in ("text", "link"):
         return _text(v)
     if kind == "bool":
         return YES if bool(v) else NO
@@ -305,13 +305,23 @@ class Table:
                 num = ' class="kz-num"' if self.kinds[j] in NUMERIC else ""
                 tag = "th" if (self.wide and j == 0) else "td"
                 scope = ' scope="row"' if tag == "th" else ""
-                tds.append(f"<{tag}{scope}{num}>{e(v)}</{tag}>")
+                inner = _link(v) if self.kinds[j] == "link" else e(v)
+                tds.append(f"<{tag}{scope}{num}>{inner}</{tag}>")
             out.append("<tr>" + "".join(tds) + "</tr>")
         out.append("</tbody></table></div>")
         if self.legend:
             items = "；".join(f"<b>{e(k)}</b>：{e(v)}" for k, v in self.legend.items())
             out.append(f'<p class="kz-legend">{items}</p>')
         return "\n".join(out)
+
+
+def _link(url: str) -> str:
+    """A URL cell: the link, labelled by its site (the full address is the link target and the text rendering)."""
+    m = re.match(r"^https?://([^/]+)", url)
+    if not m:
+        return html.escape(url)
+    site = m.group(1).removeprefix("www.")
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(site)}</a>'
 
 
 def _values(df: pd.DataFrame, c: Col) -> list:
@@ -631,3 +641,240 @@ def reader_frame(df: pd.DataFrame, view: Callable[[pd.DataFrame], Table]) -> Rea
     out = ReaderFrame(df)
     object.__setattr__(out, "_kz_view", view)
     return out
+
+
+# --------------------------------------------------------------------------- scenarios and labels in words
+def scenario_label(scenario, policy=None, date: str = "2023-12-31") -> str:
+    """A scenario named in words, derived from what it changes (never its file slug).
+
+    ``art05.equipment_subsidy.rate: 0.08`` reads 第五条 存量企业新增设备投资补助：比例 5%→8%;
+    a reading reads 解释口径：<the reading in Chinese>.
+    """
+    from .policy import get_policy
+    pol = get_policy(policy)
+    parts = []
+    for path, new in (getattr(scenario, "parameters", None) or {}).items():
+        item_id, _, name = str(path).rpartition(".")
+        try:
+            p = pol.param(path)
+            old = p.at(date)
+            parts.append(f"{item_name(item_id, pol)}：{param_name(name)} {value_text(p, old)}→{value_text(p, new)}")
+        except (KeyError, ValueError):
+            parts.append(f"{item_name(item_id, pol)}：{param_name(name)}→{new}")
+    for iid, key in (getattr(scenario, "readings", None) or {}).items():
+        i = pol.interpretations.get(iid)
+        words = i.readings[key].zh if i is not None and key in i.readings else key
+        from .explain import article_zh
+        arts = "、".join(article_zh(n) for n in i.articles[:3]) + ("等" if len(i.articles) > 3 else "") if i else ""
+        parts.append(f"解释口径（{arts}）：{words}" if arts else f"解释口径：{words}")
+    if not parts:
+        desc = getattr(scenario, "description", "") or ""
+        return desc.split("。")[0] or "基准 baseline"
+    return "；".join(parts).replace("（不设（原文未写））", "").replace("不设（原文未写）", "不设")
+
+
+def wrap(text: str, width: int = 14) -> str:
+    """Wrap a label at ``width`` display columns (Chinese characters count two), for chart tick labels."""
+    lines, cur, w = [], "", 0
+    for ch in str(text):
+        cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if w + cw > width and cur:
+            lines.append(cur)
+            cur, w = "", 0
+        cur += ch
+        w += cw
+    if cur:
+        lines.append(cur)
+    return "\n".join(lines)
+
+
+#: size bands and other simulation codes as a reader says them
+SIZE_BAND = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
+
+
+# --------------------------------------------------------------------------- estimates (kzpolicy.simulate) for readers
+#: estimates carry assumptions: their tables say so once, above the table, instead of a column repeated on every row
+ESTIMATE_NOTE = "含假设参数（合成总体）的估算，金额四舍五入到0.1万元。Estimates on a synthetic population (uses assumptions), rounded to 0.1万元."
+
+
+def _est(src, zh, en, digits=1):
+    return Col(src, zh, en, "wan_est", digits=digits)
+
+
+def _article_title(policy=None):
+    from .explain import article_zh
+    from .policy import get_policy
+    pol = get_policy(policy)
+
+    def f(d):
+        return [f"{article_zh(int(n))} {pol.article(int(n)).title.zh}" for n in d["article"]]
+    return f
+
+
+def _year_or_total(d, col="year"):
+    return ["合计" if str(y) == "total" else str(y) for y in d[col]]
+
+
+def cost_by_year(df: pd.DataFrame) -> Table:
+    """Per year: awards to firms, township funds (art. 21), budget lines (arts. 6, 22), total — 万元, rounded."""
+    return table(df, [Col("year", "年度", "Year", "year"), _est("firm_awards_yuan", "企业奖补", "Firm awards"),
+                      _est("township_funds_yuan", "乡镇工作经费", "Township funds"),
+                      _est("budget_lines_yuan", "预算专项", "Budget lines"), _est("total_yuan", "合计", "Total")],
+                 lang="zh-en", wide=False, note=ESTIMATE_NOTE)
+
+
+def budget_lines(df: pd.DataFrame) -> Table:
+    """The fixed budget lines (articles 6 and 22) per year, exact."""
+    return table(df, [Col("year", "年度", "Year", "year"), Col("article", "条款", "Article", "article"),
+                      Col("label_zh", "项目", "Item"), Col("amount_yuan", "金额", "Amount", "wan")], lang="zh-en", wide=False)
+
+
+def cost_by_article(df: pd.DataFrame, years: Sequence, policy=None) -> Table:
+    cols = [Col(_article_title(policy), "条款", "Article")]
+    cols += [_est(str(y), str(y), "") for y in years] + [_est("total", "合计", "Total")]
+    return table(df, cols, lang="zh-en", wide=False, note=ESTIMATE_NOTE)
+
+
+def cost_by_chapter(df: pd.DataFrame, years: Sequence) -> Table:
+    cols = [Col(lambda d: [f"第{c}章 {z}" for c, z in zip(d["chapter"], d["chapter_zh"])], "章", "Chapter")]
+    cols += [_est(str(y), str(y), "") for y in years] + [_est("total", "合计", "Total")]
+    return table(df, cols, lang="zh-en", wide=False, note=ESTIMATE_NOTE)
+
+
+def not_simulated(df: pd.DataFrame) -> Table:
+    """Items with no triggering event in the population: not estimated (未模拟), never 0."""
+    return table(df, [Col("article", "条款", "Article", "article"), Col("label_zh", "项目", "Item"),
+                      Col(lambda d: ["未模拟（不是0）" for _ in range(len(d))], "估算", "Estimate")], lang="zh-en", wide=False)
+
+
+def listing_bound(df: pd.DataFrame) -> Table:
+    return table(df, [Col(lambda d: [item_name(i) for i in d["item"]], "项目", "Item"),
+                      Col("firms_in_tutoring", "辅导期企业数", "Firms in tutoring", "int"),
+                      Col("share_of_municipal_reward", "占市级奖补比例", "Share of municipal reward", "pct"),
+                      Col("cap_yuan", "每家上限", "Cap per firm", "wan"), Col("upper_bound_yuan", "最多", "At most", "wan"),
+                      Col(lambda d: [str(n).split(" / ")[0] for n in d["note"]], "说明", "Note"),
+                      Col("source", "来源", "Source", "link")], lang="zh-en", wide=False)
+
+
+def undetermined_cases(df: pd.DataFrame) -> Table:
+    return table(df, [Col("year", "年度", "Year", "year"), Col("item", "项目", "Item", "item"),
+                      Col("cases", "无法判断的企业数", "Firms that cannot be decided", "int")], lang="zh-en", wide=False,
+                 note="无法判断的情形既不计入支出，也不当作0。Cases that cannot be decided are neither counted nor taken as 0.")
+
+
+def bands(df: pd.DataFrame, by: str = "year", policy=None, digits: int = 0) -> Table:
+    """Monte Carlo percentiles (P5, P50, P95, mean) by year or article, in whole 万元 by default."""
+    first = Col(lambda d: _year_or_total(d, "year"), "年度", "Year") if by == "year" else Col(_article_title(policy), "条款", "Article")
+    runs = int(df["runs"].iloc[0]) if len(df) else 0
+    scope = str(df["scope"].iloc[0]).split(" / ")[0] if len(df) and "scope" in df else ""
+    return table(df, [first, _est("p5_yuan", "第5百分位", "P5", digits), _est("p50_yuan", "中位数", "Median", digits),
+                      _est("p95_yuan", "第95百分位", "P95", digits), _est("mean_yuan", "平均", "Mean", digits)],
+                 lang="zh-en", wide=False,
+                 note=f"{runs}个合成总体；{scope}；含假设参数，四舍五入到万元。{runs} synthetic populations; uses assumptions.")
+
+
+def delta_bands(df: pd.DataFrame, labels: Dict[str, str], digits: int = 0) -> Table:
+    """Paired Monte Carlo of a scenario's effect: P5, median, P95 of scenario − baseline."""
+    runs = int(df["runs"].iloc[0]) if len(df) else 0
+    return table(df, [Col(lambda d: [labels.get(s, s) for s in d["scenario"]], "情景", "Scenario"),
+                      Col(lambda d: _year_or_total(d, "year"), "年度", "Year"),
+                      _est("p5_delta_yuan", "差额第5百分位", "P5", digits), _est("p50_delta_yuan", "差额中位数", "Median", digits),
+                      _est("p95_delta_yuan", "差额第95百分位", "P95", digits)], lang="zh-en", wide=False,
+                 note=f"情景 − 基准，{runs}个合成总体成对计算；含假设参数，四舍五入到万元。")
+
+
+def scenario_deltas(df: pd.DataFrame, policy=None) -> Table:
+    """Per scenario (in words) and article: baseline, scenario, difference — 2023–2025 total, rounded."""
+    return table(df, [Col("scenario", "情景", "Scenario"), Col(_article_title(policy), "条款", "Article"),
+                      _est("base_yuan", "基准", "Baseline"), _est("scenario_yuan", "情景", "Scenario"),
+                      _est("delta_yuan", "差额", "Difference")], lang="zh-en", wide=False, note=ESTIMATE_NOTE)
+
+
+_BY = {"size_band": ("规模", "Size band"), "sector": ("行业", "Sector"), "township": ("乡镇（合成名称）", "Township (synthetic)")}
+
+
+def distribution(df: pd.DataFrame, by: str) -> Table:
+    zh, en = _BY.get(by, (by, by))
+    return table(df, [Col(lambda d: [SIZE_BAND.get(v, v) for v in d[by]], zh, en),
+                      Col("firms", "企业数", "Firms", "int"), Col("recipients", "受益企业", "Recipients", "int"),
+                      _est("amount_yuan", "奖补金额", "Awards"), Col("share", "占比", "Share", "pct"),
+                      _est("per_recipient_yuan", "户均", "Per recipient")], lang="zh-en", wide=False, note=ESTIMATE_NOTE)
+
+
+def concentration(df: pd.DataFrame) -> Table:
+    return table(df, [Col("recipients", "受益企业数", "Recipients", "int"),
+                      Col("top10pct_firms", "金额最高的10%企业", "Top 10% firms", "int"),
+                      Col("top10pct_share", "其所得占比", "Their share", "pct"),
+                      Col("gini_recipients", "基尼系数（受益企业间）", "Gini (recipients)", "num", digits=2),
+                      Col("gini_all_firms", "基尼系数（全部企业）", "Gini (all firms)", "num", digits=2)],
+                 lang="zh-en", wide=False, note="含假设参数（合成总体）。Uses assumptions (synthetic population).")
+
+
+def winners_losers(df: pd.DataFrame) -> Table:
+    return table(df, [Col("scenario", "情景", "Scenario"),
+                      Col(lambda d: [SIZE_BAND.get(v, v) for v in d["size_band"]], "规模", "Size band"),
+                      Col("firms_gaining", "多得企业", "Firms gaining", "int"), Col("firms_losing", "少得企业", "Firms losing", "int"),
+                      _est("gain_yuan", "多得", "Gain"), _est("loss_yuan", "少得", "Loss"), _est("net_yuan", "净变化", "Net")],
+                 lang="zh-en", wide=None, note=ESTIMATE_NOTE)
+
+
+def interpretation_effects(df: pd.DataFrame, policy=None) -> Table:
+    """Each interpretation switched to another reading: the question, the reading in words, and the change."""
+    from .policy import get_policy
+    pol = get_policy(policy)
+
+    def question(d):
+        return [pol.interpretations[i].question.zh if i in pol.interpretations else i for i in d["interpretation"]]
+
+    def reading(d):
+        out = []
+        for i, r, z in zip(d["interpretation"], d["reading"], d["reading_zh"]):
+            out.append(MISSING if r == "—" else (z or r))
+        return out
+    return table(df, [Col(question, "解释问题", "Question"), Col(reading, "改用的读法", "Other reading"),
+                      _est("reading_yuan", "该读法下企业奖补", "Firm awards"), _est("delta_yuan", "变化", "Change"),
+                      Col("delta_pct", "变化率", "Change %", "pct"), _est("budget_delta_yuan", "预算专项变化", "Budget lines")],
+                 lang="zh-en", wide=None,
+                 note="2023—2025年合计；其余解释保持默认。" + ESTIMATE_NOTE)
+
+
+def calibration(df: pd.DataFrame) -> Table:
+    test = {"==": "相等", ">": "大于", ">=": "不少于", "<": "小于", "<=": "不多于"}
+    return table(df, [Col("zh", "校准目标", "Target"), Col("public_value", "公开数字", "Public figure", "int"),
+                      Col(lambda d: [test.get(t, t) for t in d["test"]], "检验", "Test"),
+                      Col("generated", "合成总体", "Generated", "int"), Col("met", "满足", "Met", "bool"),
+                      Col("quality", "来源质量", "Source quality", missing=MISSING), Col("source", "来源", "Source", "link")],
+                 lang="zh-en", wide=None)
+
+
+def derivations(df: pd.DataFrame) -> Table:
+    from .events import EVENT_CODES
+
+    def ev(d):
+        return [EVENT_CODES[c].zh if c in EVENT_CODES else c for c in d["event_code"]]
+    return table(df, [Col(ev, "事项", "Event"), Col("per_year", "每年期望数", "Expected per year", "num", digits=1),
+                      Col("why", "推导", "Derivation"), Col("assumption", "含假设", "Assumption", "bool")],
+                 lang="zh-en", wide=None)
+
+
+def _assumption_value(v, unit: str) -> str:
+    if unit == "yuan" and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return wan(int(v))
+    if unit == "share" and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return pct(v, 2)
+    return f"{_text(v)} {unit}".strip()
+
+
+def assumptions(tree: Optional[dict] = None) -> Table:
+    """Every assumption of the synthetic population: what it is (zh, en) and its value."""
+    from .population import load_assumptions
+    tree = tree if tree is not None else load_assumptions()
+    rows = []
+    for section, entries in tree.items():
+        for name, e in entries.items():
+            if isinstance(e, dict) and e.get("assumption"):
+                rows.append({"zh": e.get("zh", ""), "en": e.get("en", ""), "v": e.get("value"), "u": e.get("unit", "")})
+    df = pd.DataFrame(rows, columns=["zh", "en", "v", "u"])
+    return table(df, [Col("zh", "假设", "Assumption"), Col("en", "Assumption (English)", ""),
+                      Col(lambda d: [_assumption_value(v, u) for v, u in zip(d["v"], d["u"])], "取值", "Value")],
+                 lang="zh-en", wide=False)
