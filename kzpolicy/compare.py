@@ -740,7 +740,8 @@ def peer_table(policy_id: str) -> present.Table:
     df = pd.DataFrame({
         "i": v["条款 Item"].to_numpy(), "x": v["原文摘录 Excerpt"].to_numpy(),
         "read": [r.split(" ")[0] for r in v["读取金额 As read"]],
-        "k": [x.replace(" none in Kaizhou", "") for x in v["对应开州 Kaizhou item"]],
+        "k": ["开州无此项" if it.kaizhou_match in (None, "none") else present.item_name(it.kaizhou_match, baseline())
+              for it in items],
         "url": [it.source.url for it in items],
     })
     return present.table(df, [present.Col("i", "条款", "Item"), present.Col("x", "原文摘录", "Excerpt"),

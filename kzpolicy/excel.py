@@ -280,6 +280,16 @@ def _article_label(df):
     return [article_zh(a) if not pd.isna(a) else None for a in df["article"]]
 
 
+def _item_label(pol):
+    def f(df):
+        return [pol.item(i).label.zh if isinstance(i, str) and i else None for i in df["item"]]
+    return f
+
+
+def _event_label(df):
+    return [EVENT_CODES[c].zh if c in EVENT_CODES else c for c in df["event_code"]]
+
+
 def firm_summary(assessment: Assessment, facts: Optional[Facts] = None) -> pd.DataFrame:
     """Awards per firm; with ``facts`` every assessed firm is listed (a firm with no award shows 0)."""
     by = assessment.by_firm()
@@ -325,8 +335,7 @@ def write_results(assessment: Assessment, path: Union[str, Path], facts: Optiona
         led = explain(led, pol, a.year)
     _write_table(wb.create_sheet("明细"), led, [
         ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("年度", "year", "int"), ("条款", _article_label, "text"),
-        ("奖补项目", "label_zh", "text"), ("项目代码", "item", "text"), ("事项代码", "event_code", "text"),
-        ("事项日期", "event_date", "date"), *_col_yuan("amount_yuan"), ("是否封顶", lambda d: ["是" if x else "否" for x in d["cap_applied"]], "text"),
+        ("奖补项目", "label_zh", "text"), ("事项", _event_label, "text"), ("事项日期", "event_date", "date"), *_col_yuan("amount_yuan"), ("是否封顶", lambda d: ["是" if x else "否" for x in d["cap_applied"]], "text"),
         ("计算说明", "explanation_zh", "text"), ("Explanation", "explanation_en", "text")])
 
     ba = a.by_article()
@@ -340,17 +349,18 @@ def write_results(assessment: Assessment, path: Union[str, Path], facts: Optiona
 
     nm = a.near_misses
     _write_table(wb.create_sheet("接近门槛"), nm, [
-        ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("条款", _article_label, "text"), ("项目代码", "item", "text"),
-        ("差距", "message_zh", "text"), ("达到后可获（万元）", "worth_yuan", "wan"), ("达到后可获（元）", "worth_yuan", "yuan"),
+        ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("条款", _article_label, "text"),
+        ("奖补项目", _item_label(pol), "text"), ("差距", "message_zh", "text"), ("达到后可获（万元）", "worth_yuan", "wan"), ("达到后可获（元）", "worth_yuan", "yuan"),
         ("Gap", "message_en", "text")])
 
     _write_table(wb.create_sheet("无法判断"), a.undetermined, [
-        ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("条款", _article_label, "text"), ("项目代码", "item", "text"),
-        ("原因", "reason_zh", "text"), ("Reason", "reason_en", "text")])
+        ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("条款", _article_label, "text"),
+        ("奖补项目", _item_label(pol), "text"), ("原因", "reason_zh", "text"), ("Reason", "reason_en", "text")])
 
     _write_table(wb.create_sheet("不予计奖"), a.excluded, [
-        ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("条款", _article_label, "text"), ("项目代码", "item", "text"),
-        ("事项代码", "event_code", "text"), ("事项日期", "event_date", "date"), ("原因", "reason_zh", "text"),
+        ("企业编号", "firm_id", "text"), ("企业名称", firm_name, "text"), ("条款", _article_label, "text"),
+        ("奖补项目", _item_label(pol), "text"), ("事项", _event_label, "text"), ("事项日期", "event_date", "date"),
+        ("原因", "reason_zh", "text"),
         ("Reason", "reason_en", "text")])
 
     _write_table(wb.create_sheet("转贷费用"), a.fees, [
@@ -360,14 +370,16 @@ def write_results(assessment: Assessment, path: Union[str, Path], facts: Optiona
         ("计算说明", "explanation_zh", "text"), ("Explanation", "explanation_en", "text")])
 
     _write_table(wb.create_sheet("乡镇奖励"), a.township_awards, [
-        ("乡镇（街道）", "township", "text"), ("年度", "year", "int"), ("名次", "rank", "int"), ("项目代码", "item", "text"),
+        ("乡镇（街道）", "township", "text"), ("年度", "year", "int"), ("名次", "rank", "int"), ("奖补项目", _item_label(pol), "text"),
         *_col_yuan("amount_yuan"), ("计算说明", "explanation_zh", "text")])
 
     meta = wb.create_sheet("口径")
     rows = [("政策", f"{pol.meta.doc_no or ''} {pol.meta.title.zh}".strip()), ("政策编号", pol.id), ("年度", a.year),
             ("合计（万元）", a.total_yuan / YUAN_PER_WAN), ("合计（元）", a.total_yuan),
             ("金额说明", "内部以整数元计算；万元＝元÷10000，未再取整。Amounts are integer yuan; 万元 = yuan / 10000 exactly.")]
-    rows += [(f"解释口径 {k}", v) for k, v in sorted(a.readings.items())]
+    rows += [(f"解释口径：{pol.interpretations[k].question.zh}", pol.interpretations[k].readings[v].zh
+              + ("（默认）" if v == pol.interpretations[k].default else f"（非默认，命令行 --reading {k}={v}）"))
+             for k, v in a.readings.items()]
     _header(meta, ["项目", "内容"], widths=[34, 80])
     for i, (k, v) in enumerate(rows, 2):
         set_cell(meta, i, 1, k)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
+import re
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -96,15 +98,28 @@ def save(fig, path: Union[str, Path]) -> Path:
 
 
 def _article_labels(articles: Sequence[int], policy: Policy, width: int = 26) -> list:
-    """第五条 支持企业智能化改造, wrapped so that long titles never run into the bars."""
-    from .explain import article_zh
+    """（五）支持企业智能化改造 (the measure as the document heads it), wrapped so long titles never run into the bars."""
     labels = []
     for n in articles:
         try:
-            labels.append(present.wrap(f"{article_zh(int(n))} {policy.article(int(n)).title.zh}", width))
+            labels.append(present.wrap(policy.article(int(n)).heading_zh, width))
         except KeyError:
-            labels.append(article_zh(int(n)))
+            labels.append(f"第{int(n)}项")
     return labels
+
+
+def _title(text: str, width: int = 64) -> str:
+    """A bilingual title on two lines: the Chinese, then the English (each wrapped), so neither runs off the axes."""
+    m = re.search(r"[\u3000-\u9fff\uff00-\uffef][^\u3000-\u9fff\uff00-\uffef]*$", text)
+    cut = None
+    if m:
+        tail = text[m.start() + 1:]
+        lead = len(tail) - len(tail.lstrip())
+        if re.match(r"\s*[A-Za-z]", tail):
+            cut = m.start() + 1 + lead
+    if cut is None:
+        return present.wrap(text, width)
+    return present.wrap(text[:cut].rstrip(), width) + "\n" + present.wrap(text[cut:], width)
 
 
 def amount_label(yuan: int, estimate: bool = False, digits: int = 0) -> str:
@@ -114,8 +129,11 @@ def amount_label(yuan: int, estimate: bool = False, digits: int = 0) -> str:
     return wan(int(yuan))
 
 
-def _figure(n_rows: int, per_row: float = 0.42, extra: float = 1.4, width: float = FIG_WIDTH):
+def _figure(n_rows: int, per_row: float = 0.42, extra: float = 1.4, width: float = FIG_WIDTH, labels: Sequence[str] = ()):
+    """A figure tall enough that wrapped row labels (several lines each) never touch their neighbours."""
     import matplotlib.pyplot as plt
+    lines = max([str(x).count("\n") + 1 for x in labels] or [1])
+    per_row = max(per_row, 0.2 * lines + 0.14)
     return plt.subplots(figsize=(width, per_row * max(n_rows, 2) + extra))
 
 
@@ -152,21 +170,22 @@ def bar_by_article(
     pol = get_policy(policy)
     series = amounts_by_article(data, value) if isinstance(data, pd.DataFrame) else data.astype("Int64")
     series = series.sort_index()
+    labels = _article_labels(series.index, pol)
     if ax is None:
-        _, ax = _figure(len(series), 0.5)
+        _, ax = _figure(len(series), 0.5, labels=labels)
     missing = series.isna().to_numpy()
     yuan = series.fillna(0).to_numpy(dtype=np.int64)   # 0 only for drawing positions; NA bars are not drawn
     heights = np.where(missing, np.nan, wan_series(yuan))
     ypos = np.arange(len(series))[::-1]
     ax.barh(ypos, np.nan_to_num(heights, nan=0.0), color=np.where(missing, "none", color))
-    ax.set_yticks(ypos, _article_labels(series.index, pol))
+    ax.set_yticks(ypos, labels)
     right = np.nanmax(heights) if (~missing).any() else 1.0
     for y, amount, miss in zip(ypos, yuan, missing):
         ax.text((0 if miss else wan_series([amount])[0]) + right * 0.01, y, NA_LABEL if miss else amount_label(amount, estimate),
                 va="center")
     ax.set_xlim(0, right * 1.3 if right > 0 else 1)
     ax.set_xlabel("金额（万元）Amount (10,000 yuan)")
-    ax.set_title(present.wrap(title or "各条奖补金额 Awards by article", 64))
+    ax.set_title(_title(title or "各项奖补金额 Awards by measure"))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -197,14 +216,14 @@ def bar_by_group(
     totals = totals.sort_values(ascending=False, na_position="last")
     if top is not None:
         totals = totals.head(top)
+    names = [present.wrap((labels or {}).get(v, v), 16) for v in totals.index]
     if ax is None:
-        _, ax = _figure(len(totals), 0.38)
+        _, ax = _figure(len(totals), 0.38, labels=names)
     missing = totals.isna().to_numpy()
     yuan = totals.fillna(0).to_numpy(dtype=np.int64)
     y = np.arange(len(totals))[::-1]
     heights = np.where(missing, 0.0, wan_series(yuan))
     ax.barh(y, heights, color=np.where(missing, "none", color))
-    names = [present.wrap((labels or {}).get(v, v), 16) for v in totals.index]
     ax.set_yticks(y, names)
     right = float(heights.max()) if len(heights) and heights.max() > 0 else 1.0
     for yi, amount, miss in zip(y, yuan, missing):
@@ -213,7 +232,7 @@ def bar_by_group(
     ax.set_xlim(0, right * 1.3)
     ax.set_xlabel("金额（万元）Amount (10,000 yuan)")
     ax.set_ylabel(xlabel or by)
-    ax.set_title(present.wrap(title or f"按{by}汇总 Awards by {by}", 64))
+    ax.set_title(_title(title or f"按{by}汇总 Awards by {by}"))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -222,30 +241,32 @@ def interval_by_article(bands: pd.DataFrame, *, title: str, policy=None, ax=None
     """P5–P50–P95 of an estimate by article (columns article, p5_yuan, p50_yuan, p95_yuan), in 万元."""
     setup_cjk()
     pol = get_policy(policy)
+    labels = _article_labels(bands["article"], pol)
     if ax is None:
-        _, ax = _figure(len(bands), 0.5)
+        _, ax = _figure(len(bands), 0.5, labels=labels)
     y = np.arange(len(bands))[::-1]
     p5, p50, p95 = (wan_series(bands[c]) for c in ("p5_yuan", "p50_yuan", "p95_yuan"))
     ax.errorbar(p50, y, xerr=[p50 - p5, p95 - p50], fmt="o", color="#2b6c8f", capsize=3)
-    ax.set_yticks(y, _article_labels(bands["article"], pol))
+    ax.set_yticks(y, labels)
     ax.set_xlabel("2023—2025年合计（万元）Total 2023–2025 (10,000 yuan)")
-    ax.set_title(present.wrap(title, 64))
+    ax.set_title(_title(title))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
 
-def signed_bars(labels: Sequence[str], yuan: Sequence[int], *, title: str, xlabel: str, ax=None, width: int = 30,
+def signed_bars(labels: Sequence[str], yuan: Sequence[int], *, title: str, xlabel: str, ax=None, width: int = 34,
                 estimate: bool = True):
     """Horizontal bars of changes (red up, green down) with long labels wrapped and each bar labelled, rounded."""
     setup_cjk()
     yuan = np.asarray(yuan, dtype=np.int64)
+    wrapped = [present.wrap(s, width) for s in labels]
     if ax is None:
-        _, ax = _figure(len(yuan), 0.62 if width <= 30 else 0.5)
+        _, ax = _figure(len(yuan), 0.5, labels=wrapped)
     y = np.arange(len(yuan))[::-1]
     x = wan_series(yuan)
     ax.barh(y, x, color=np.where(yuan > 0, "#b5523b", "#5b8c3a"))
     ax.axvline(0, color="grey", lw=0.8)
-    ax.set_yticks(y, [present.wrap(s, width) for s in labels])
+    ax.set_yticks(y, wrapped)
     span = float(np.abs(x).max()) if len(x) and np.abs(x).max() > 0 else 1.0
     for yi, v, amount in zip(y, x, yuan):
         ax.text(v + (span * 0.02 if v >= 0 else -span * 0.02), yi, amount_label(amount, estimate),
@@ -253,7 +274,7 @@ def signed_bars(labels: Sequence[str], yuan: Sequence[int], *, title: str, xlabe
     lo, hi = min(0.0, float(x.min()) if len(x) else 0.0), max(0.0, float(x.max()) if len(x) else 0.0)
     ax.set_xlim(lo - span * 0.45 if lo < 0 else 0, hi + span * 0.45 if hi > 0 else span * 0.1)
     ax.set_xlabel(xlabel)
-    ax.set_title(present.wrap(title, 64))
+    ax.set_title(_title(title))
     ax.spines[["top", "right"]].set_visible(False)
     return ax
 
@@ -267,14 +288,14 @@ def size_bands(bands: pd.DataFrame, *, title: str):
     x = np.arange(len(labels))
     axes[0].bar(x - 0.2, bands["firms"], width=0.4, color="#999999", label="企业数 firms")
     axes[0].bar(x + 0.2, bands["recipients"], width=0.4, color="#2b6c8f", label="受益企业 recipients")
-    axes[0].set_title(present.wrap(f"{title}：企业数与受益企业数 Firms and recipients", 64), loc="left")
+    axes[0].set_title(_title(f"{title}：企业数与受益企业数 Firms and recipients"), loc="left")
     axes[0].legend(frameon=False)
     amounts = wan_series(bands["amount_yuan"])
     axes[1].bar(x, amounts, color="#b5523b")
     for xi, a in zip(x, bands["amount_yuan"]):
         axes[1].text(xi, wan_series([a])[0], amount_label(a, True), ha="center", va="bottom")
     axes[1].set_ylim(0, float(amounts.max()) * 1.18 if len(amounts) else 1)
-    axes[1].set_title(present.wrap(f"{title}：奖补金额（万元）Awards (10,000 yuan)", 64), loc="left")
+    axes[1].set_title(_title(f"{title}：奖补金额（万元）Awards (10,000 yuan)"), loc="left")
     for ax in axes:
         ax.set_xticks(x, labels)
         ax.spines[["top", "right"]].set_visible(False)
@@ -290,11 +311,11 @@ def grouped_bars(table: pd.DataFrame, *, title: str, ylabel: str, category_label
     k = max(len(table.columns), 1)
     w = 0.8 / k
     for i, col in enumerate(table.columns):
-        ax.bar(pos + (i - (k - 1) / 2) * w, wan_series(table[col].fillna(0)), width=w, label=present.wrap(col, 40))
+        ax.bar(pos + (i - (k - 1) / 2) * w, wan_series(table[col].fillna(0)), width=w, label=present.wrap(col, 60))
     ax.set_xticks(pos, [(category_labels or {}).get(c, c) for c in table.index])
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_ylabel(ylabel)
-    ax.set_title(present.wrap(title, 64))
+    ax.set_title(_title(title))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False, ncol=1)
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -335,6 +356,6 @@ def lorenz(lz: pd.DataFrame, *, title: str):
     ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--", label="完全平均 equal shares")
     ax.set_xlabel("受益企业累计占比 Cumulative share of recipients")
     ax.set_ylabel("奖补累计占比 Cumulative share of money")
-    ax.set_title(present.wrap(title, 44))
+    ax.set_title(_title(title, 44))
     ax.legend(frameon=False)
     return ax

@@ -180,10 +180,22 @@ def cell(v, kind: str = "text", *, digits: Optional[int] = None, missing: str = 
         return _text(pd.Timestamp(v))
     if kind == "article":
         from .explain import article_zh
-        return article_zh(int(v))
+        return article_zh(int(v), policy)
     if kind == "item":
         return item_name(str(v), policy)
     raise AssertionError(kind)  # pragma: no cover
+
+
+def measures(numbers, policy=None, limit: Optional[int] = None) -> str:
+    """Several measures cited compactly as the document numbers them: （一）、（二）、（五）, or 第（五）项 for one."""
+    from .policy import get_policy
+    pol = get_policy(policy)
+    nums = [int(n) for n in numbers]
+    if len(nums) == 1:
+        return pol.article(nums[0]).cite_zh
+    shown = nums if limit is None else nums[:limit]
+    words = "、".join(pol.article(n).number_zh or pol.article(n).cite_zh for n in shown)
+    return words + (f"等{len(nums)}项" if len(shown) < len(nums) else "")
 
 
 def item_name(item_id: str, policy=None, *, article: bool = True) -> str:
@@ -664,27 +676,29 @@ def scenario_label(scenario, policy=None, date: str = "2023-12-31") -> str:
     for iid, key in (getattr(scenario, "readings", None) or {}).items():
         i = pol.interpretations.get(iid)
         words = i.readings[key].zh if i is not None and key in i.readings else key
-        from .explain import article_zh
-        arts = "、".join(article_zh(n) for n in i.articles[:3]) + ("等" if len(i.articles) > 3 else "") if i else ""
+        arts = measures(i.articles, pol, limit=3) if i else ""
         parts.append(f"解释口径（{arts}）：{words}" if arts else f"解释口径：{words}")
     if not parts:
         desc = getattr(scenario, "description", "") or ""
         return desc.split("。")[0] or "基准 baseline"
-    return "；".join(parts).replace("（不设（原文未写））", "").replace("不设（原文未写）", "不设")
+    return re.sub(r"不设（[^）]*）", "不设", "；".join(parts))
 
 
 def wrap(text: str, width: int = 14) -> str:
-    """Wrap a label at ``width`` display columns (Chinese characters count two), for chart tick labels."""
+    """Wrap a label at ``width`` display columns (Chinese characters count two, a Latin word never splits)."""
+    tokens = re.findall(r"[A-Za-z0-9.,%()'’\-–/&:;+]+ ?|\s|.", str(text))
     lines, cur, w = [], "", 0
-    for ch in str(text):
-        cw = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        if w + cw > width and cur:
-            lines.append(cur)
+    for tok in tokens:
+        tw = display_width(tok.rstrip())
+        if w + tw > width and cur.strip():
+            lines.append(cur.rstrip())
             cur, w = "", 0
-        cur += ch
-        w += cw
-    if cur:
-        lines.append(cur)
+            if tok.isspace():
+                continue
+        cur += tok
+        w += display_width(tok)
+    if cur.strip():
+        lines.append(cur.rstrip())
     return "\n".join(lines)
 
 
@@ -702,12 +716,12 @@ def _est(src, zh, en, digits=1):
 
 
 def _article_title(policy=None):
-    from .explain import article_zh
+    """（五）支持企业智能化改造 — the measure as the document heads it."""
     from .policy import get_policy
     pol = get_policy(policy)
 
     def f(d):
-        return [f"{article_zh(int(n))} {pol.article(int(n)).title.zh}" for n in d["article"]]
+        return [pol.article(int(n)).heading_zh for n in d["article"]]
     return f
 
 
@@ -735,8 +749,10 @@ def cost_by_article(df: pd.DataFrame, years: Sequence, policy=None) -> Table:
     return table(df, cols, lang="zh-en", wide=False, note=ESTIMATE_NOTE)
 
 
-def cost_by_chapter(df: pd.DataFrame, years: Sequence) -> Table:
-    cols = [Col(lambda d: [f"第{c}章 {z}" for c, z in zip(d["chapter"], d["chapter_zh"])], "章", "Chapter")]
+def cost_by_chapter(df: pd.DataFrame, years: Sequence, policy=None) -> Table:
+    from .policy import get_policy
+    heads = {c.chapter: c.heading_zh for c in get_policy(policy).meta.chapters}
+    cols = [Col(lambda d: [heads.get(int(c), z) for c, z in zip(d["chapter"], d["chapter_zh"])], "部分", "Part")]
     cols += [_est(str(y), str(y), "") for y in years] + [_est("total", "合计", "Total")]
     return table(df, cols, lang="zh-en", wide=False, note=ESTIMATE_NOTE)
 
@@ -829,7 +845,7 @@ def interpretation_effects(df: pd.DataFrame, policy=None) -> Table:
     def reading(d):
         out = []
         for i, r, z in zip(d["interpretation"], d["reading"], d["reading_zh"]):
-            out.append(MISSING if r == "—" else (z or r))
+            out.append("（仅一种读法）" if r == "—" else (z or r))
         return out
     return table(df, [Col(question, "解释问题", "Question"), Col(reading, "改用的读法", "Other reading"),
                       _est("reading_yuan", "该读法下企业奖补", "Firm awards"), _est("delta_yuan", "变化", "Change"),
@@ -838,12 +854,16 @@ def interpretation_effects(df: pd.DataFrame, policy=None) -> Table:
                  note="2023—2025年合计；其余解释保持默认。" + ESTIMATE_NOTE)
 
 
+QUALITY_ZH = {"official": "官方", "repost": "转载", "summary": "汇总", "mixed": "多来源"}
+
+
 def calibration(df: pd.DataFrame) -> Table:
     test = {"==": "相等", ">": "大于", ">=": "不少于", "<": "小于", "<=": "不多于"}
     return table(df, [Col("zh", "校准目标", "Target"), Col("public_value", "公开数字", "Public figure", "int"),
                       Col(lambda d: [test.get(t, t) for t in d["test"]], "检验", "Test"),
                       Col("generated", "合成总体", "Generated", "int"), Col("met", "满足", "Met", "bool"),
-                      Col("quality", "来源质量", "Source quality", missing=MISSING), Col("source", "来源", "Source", "link")],
+                      Col(lambda d: [QUALITY_ZH.get(q, q) for q in d["quality"]], "来源质量", "Source quality"),
+                      Col("source", "来源", "Source", "link")],
                  lang="zh-en", wide=None)
 
 
@@ -859,7 +879,8 @@ def derivations(df: pd.DataFrame) -> Table:
 
 def _assumption_value(v, unit: str) -> str:
     if unit == "yuan" and isinstance(v, (int, float)) and not isinstance(v, bool):
-        return wan(int(v))
+        from .money import yi_or_wan
+        return yi_or_wan(int(v))
     if unit == "share" and isinstance(v, (int, float)) and not isinstance(v, bool):
         return pct(v, 2)
     return f"{_text(v)} {unit}".strip()

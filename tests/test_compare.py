@@ -264,3 +264,27 @@ def test_sources_list_every_url_with_its_quality():
     assert s["quality"].isin(["official", "repost", "summary"]).all()
     urls = {it.source.url for pid in PEER_IDS for it in load_policy(pid).items()}
     assert set(s["url"]) == urls
+
+
+def test_reader_tables_name_places_and_items_in_words(matrix):
+    import re
+    from kzpolicy import present
+    ids = re.compile(r"\bart\d{2}\.[a-z_]+|\br\d_[a-z_]+|\bNaN\b|<NA>|\bNone\b|\bTrue\b|\bFalse\b")
+    tables = compare.matrix_tables(matrix)
+    assert len(tables) == len(compare.representative_firms())
+    names = set(compare.names().values())
+    for firm, t in tables:
+        out = t.html() + t.text()
+        assert not ids.search(out), ids.search(out)
+        rows = [r[0].replace("（基准）", "") for r in t.rows]
+        assert set(rows) <= names and rows[0] == compare.names()[compare.baseline().id]
+        # every jurisdiction is either a row or named under the table as having none of the firm's items
+        absent = t.legend.get("所读文本无此项的地区", "")
+        assert all(n in rows or n in absent for n in names)
+    words = {c for _, t in tables for r in t.rows for c in r[1:]}
+    assert {present.NOT_READ, present.NO_ITEM} <= words | {present.NO_ITEM}
+    legend = compare.cell_legend().text()
+    for w in (present.NOT_READ, present.NO_ITEM, present.NOT_COMPUTABLE):
+        assert w in legend
+    for t in (compare.index_view(), compare.article_table(5), compare.peer_table("tongliang_2024_22")):
+        assert not ids.search(t.html() + t.text())

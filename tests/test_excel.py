@@ -135,7 +135,7 @@ def test_results_workbook_exact_wan_and_chinese_headers(template, tmp_path):
     wb = openpyxl.load_workbook(out)
     assert {"企业汇总", "明细", "分条汇总", "接近门槛", "无法判断"} <= set(wb.sheetnames)
     led = pd.read_excel(out, sheet_name="明细")
-    assert list(led.columns[:10]) == ["企业编号", "企业名称", "年度", "条款", "奖补项目", "项目代码", "事项代码", "事项日期", "金额（万元）", "金额（元）"]
+    assert list(led.columns[:10]) == ["企业编号", "企业名称", "年度", "条款", "奖补项目", "事项", "事项日期", "金额（万元）", "金额（元）", "是否封顶"]
     assert list(led["金额（元）"]) == list(a.ledger["amount_yuan"])
     names = dict(zip(facts.firms["firm_id"], facts.firms["name"]))
     assert list(led["企业名称"]) == [names[f] for f in a.ledger["firm_id"]]
