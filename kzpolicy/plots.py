@@ -254,28 +254,48 @@ def interval_by_article(bands: pd.DataFrame, *, title: str, policy=None, ax=None
     return ax
 
 
-def signed_bars(labels: Sequence[str], yuan: Sequence[int], *, title: str, xlabel: str, ax=None, width: int = 34,
+def signed_bars(labels: Sequence[str], yuan: Sequence[int], *, title: str, xlabel: str, ax=None, width: int = 60,
                 estimate: bool = True):
-    """Horizontal bars of changes (red up, green down) with long labels wrapped and each bar labelled, rounded."""
+    """Changes as horizontal bars (red up, green down), each bar's name written above it across the full width.
+
+    Names above the bars (not as tick labels) leave the whole width to the bars, so long names
+    (a scenario, an interpretation and its reading) wrap without squeezing the plot or touching
+    a value label, at any page width. Each bar is labelled with its rounded amount.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.transforms import blended_transform_factory
     setup_cjk()
     yuan = np.asarray(yuan, dtype=np.int64)
     wrapped = [present.wrap(s, width) for s in labels]
+    lines = [w.count("\n") + 1 for w in wrapped]
+    # each row: its name (lines of text), then the bar; rows stack downwards
+    line_h, bar_h, gap = 0.23, 0.32, 0.18
+    tops, y = [], 0.0
+    for n in lines:
+        tops.append(y)
+        y += n * line_h + bar_h + gap
+    total = y
     if ax is None:
-        _, ax = _figure(len(yuan), 0.5, labels=wrapped)
-    y = np.arange(len(yuan))[::-1]
+        _, ax = plt.subplots(figsize=(FIG_WIDTH, total + 1.3))
     x = wan_series(yuan)
-    ax.barh(y, x, color=np.where(yuan > 0, "#b5523b", "#5b8c3a"))
+    centres = [t + n * line_h + bar_h / 2 for t, n in zip(tops, lines)]
+    ax.barh(centres, x, height=bar_h, color=np.where(yuan > 0, "#b5523b", "#5b8c3a"))
     ax.axvline(0, color="grey", lw=0.8)
-    ax.set_yticks(y, wrapped)
+    trans = blended_transform_factory(ax.transAxes, ax.transData)
+    for t, w in zip(tops, wrapped):
+        ax.text(0.0, t + 0.02, w, transform=trans, ha="left", va="top", linespacing=1.25, zorder=3,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
     span = float(np.abs(x).max()) if len(x) and np.abs(x).max() > 0 else 1.0
-    for yi, v, amount in zip(y, x, yuan):
-        ax.text(v + (span * 0.02 if v >= 0 else -span * 0.02), yi, amount_label(amount, estimate),
+    for c, v, amount in zip(centres, x, yuan):
+        ax.text(v + (span * 0.02 if v >= 0 else -span * 0.02), c, amount_label(amount, estimate),
                 va="center", ha="left" if v >= 0 else "right")
     lo, hi = min(0.0, float(x.min()) if len(x) else 0.0), max(0.0, float(x.max()) if len(x) else 0.0)
-    ax.set_xlim(lo - span * 0.45 if lo < 0 else 0, hi + span * 0.45 if hi > 0 else span * 0.1)
+    ax.set_xlim(lo - span * 0.35 if lo < 0 else -span * 0.02, hi + span * 0.35 if hi > 0 else span * 0.1)
+    ax.set_ylim(total, -0.05)
+    ax.set_yticks([])
     ax.set_xlabel(xlabel)
     ax.set_title(_title(title))
-    ax.spines[["top", "right"]].set_visible(False)
+    ax.spines[["top", "right", "left"]].set_visible(False)
     return ax
 
 

@@ -95,6 +95,14 @@ table.kz-table.kz-wide th:first-child, table.kz-table.kz-wide td:first-child {
   position: sticky; left: 0; background: #fff; z-index: 1; min-width: 6em; box-shadow: 1px 0 0 #ddd; }
 table.kz-table.kz-wide th:first-child { background: #f3f6f9; }
 .kz-legend, .kz-note { font-size: 0.9em; color: #444; margin: 0.2em 0 1em; }
+@media (max-width: 640px) {
+  table.kz-table { font-size: 0.85em; }
+  table.kz-table th, table.kz-table td { padding: 0.25em 0.35em; min-width: 3em; }
+  /* any table that still overflows scrolls in its own box with the first column fixed */
+  table.kz-table th:first-child, table.kz-table td:first-child {
+    position: sticky; left: 0; background: #fff; z-index: 1; box-shadow: 1px 0 0 #ddd; }
+  table.kz-table thead th:first-child { background: #f3f6f9; }
+}
 """
 
 

@@ -160,7 +160,10 @@ def test_signed_bars_name_scenarios_in_words_and_fit():
     labels = [present.scenario_label(Scenario.load(f"scenarios/{f}.yaml"))
               for f in ("art01_upgrade_300k", "art05_rate_8pct", "art05_cap_200wan")]
     assert all("art0" not in s and "_" not in s for s in labels)
-    ax = plots.signed_bars(labels, [3500000, 18074950, -19917077], title="情景与基准之差 Scenario minus baseline",
+    ax = plots.signed_bars(labels + ["一个很长很长的解释问题，要换好几行才能写完，看看它会不会碰到数值标签或者别的文字 → 另一种读法"],
+                           [3500000, 18074950, -19917077, -16492753], title="情景与基准之差 Scenario minus baseline",
                            xlabel="万元")
     _check_legible(ax.figure)
+    assert not _overlaps(ax.figure, ax.texts), "a bar's name runs into a value label"
+    assert {t.get_text().replace("\n", "") for t in ax.texts} >= set(labels)
     plt.close(ax.figure)
