@@ -581,6 +581,13 @@ def _input_errors() -> tuple:
     return tuple(types)
 
 
+def _is_input_error(e: BaseException) -> bool:
+    """Bad input, not a bug. A bare ``KeyError('firm_id')`` is a bug; our KeyErrors carry a sentence."""
+    if isinstance(e, KeyError) and not isinstance(e, ValueError):
+        return bool(e.args) and isinstance(e.args[0], str) and " " in e.args[0]
+    return isinstance(e, _input_errors())
+
+
 def _short(text: str, limit: int = 2000) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -589,7 +596,7 @@ def _report(args, e: BaseException) -> int:
     """One paragraph on stderr for an input error (exit 2); for anything else say it is a bug (exit 3)."""
     import zipfile
     cmd = f"kzpolicy {getattr(args, 'command', '') or ''}".strip()
-    if isinstance(e, _input_errors()):
+    if _is_input_error(e):
         head = "输入有误 / invalid input" if isinstance(e, FactsError) else "错误 / error"
         text = _message(e)
         if isinstance(e, FactsError):
@@ -645,7 +652,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"kzpolicy {args.command}: 已中断 / interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # noqa: BLE001 - the last resort: no traceback reaches a user
-        if os.environ.get("KZPOLICY_DEBUG") or (os.environ.get("PYTEST_CURRENT_TEST") and not isinstance(e, _input_errors())
+        if os.environ.get("KZPOLICY_DEBUG") or (os.environ.get("PYTEST_CURRENT_TEST") and not _is_input_error(e)
                                                 and not os.environ.get("KZPOLICY_TEST_BUG_HANDLER")):
             raise  # a programming error in a test run (or when debugging) keeps its traceback
         return _report(args, e)

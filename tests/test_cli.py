@@ -410,12 +410,16 @@ def test_an_unexpected_error_says_it_is_a_bug_without_a_traceback(tmp_path, firm
     """The last resort: a programming error becomes one paragraph and exit 3 (outside test runs)."""
     code = ("import sys, kzpolicy.cli as c\n"
             "def boom(args): raise TypeError('unsupported operand')\n"
+            "def lookup(args): return {}['firm_id']\n"
             "c.COMMANDS['articles'].run = boom\n"
             "sys.exit(c.main(['articles']))\n")
     env = {k: v for k, v in __import__("os").environ.items() if k not in ("PYTEST_CURRENT_TEST", "KZPOLICY_DEBUG")}
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 3, r.stderr
     assert "bug in kzpolicy" in r.stderr and "TypeError" in r.stderr and "Traceback" not in r.stderr
+    r = subprocess.run([sys.executable, "-c", code.replace("= boom", "= lookup")], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert r.returncode == 3 and "bug in kzpolicy" in r.stderr and "KeyError" in r.stderr, r.stderr  # a bare KeyError is a bug
     env["KZPOLICY_DEBUG"] = "1"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert "Traceback" in r.stderr  # a developer can still see it
