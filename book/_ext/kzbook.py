@@ -89,7 +89,7 @@ LINKS = {
     "calculator": ("notebooks/calculator", "计算器 Calculator"),
     "common_mistakes": ("book/teaching/common_mistakes", "常见错误 Common mistakes"),
     "interpretations": ("notebooks/interpretations", "解读登记表 Interpretation registry"),
-    "art05": ("notebooks/art05_smart_upgrade", "第五条 Article 5"),
+    "art05": ("notebooks/art05_smart_upgrade", "第（五）项 Measure (5)"),
 }
 
 
