@@ -164,7 +164,6 @@ def bar_by_article(
     integer yuan indexed by article number. A missing amount draws no bar and is
     labelled NA. Returns the Axes.
     """
-    import matplotlib.pyplot as plt
 
     setup_cjk()
     pol = get_policy(policy)

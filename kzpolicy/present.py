@@ -852,7 +852,7 @@ def interpretation_effects(df: pd.DataFrame, policy=None) -> Table:
 
     def reading(d):
         out = []
-        for i, r, z in zip(d["interpretation"], d["reading"], d["reading_zh"]):
+        for _i, r, z in zip(d["interpretation"], d["reading"], d["reading_zh"]):
             out.append("（仅一种读法）" if r == "—" else (z or r))
         return out
     return table(df, [Col(question, "解释问题", "Question"), Col(reading, "改用的读法", "Other reading"),
@@ -899,8 +899,8 @@ def assumptions(tree: Optional[dict] = None) -> Table:
     from .population import load_assumptions
     tree = tree if tree is not None else load_assumptions()
     rows = []
-    for section, entries in tree.items():
-        for name, e in entries.items():
+    for _section, entries in tree.items():
+        for _name, e in entries.items():
             if isinstance(e, dict) and e.get("assumption"):
                 rows.append({"zh": e.get("zh", ""), "en": e.get("en", ""), "v": e.get("value"), "u": e.get("unit", "")})
     df = pd.DataFrame(rows, columns=["zh", "en", "v", "u"])

@@ -273,7 +273,7 @@ def test_reader_tables_name_places_and_items_in_words(matrix):
     tables = compare.matrix_tables(matrix)
     assert len(tables) == len(compare.representative_firms())
     names = set(compare.names().values())
-    for firm, t in tables:
+    for _firm, t in tables:
         out = t.html() + t.text()
         assert not ids.search(out), ids.search(out)
         rows = [r[0].replace("（基准）", "") for r in t.rows]
