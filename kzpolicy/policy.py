@@ -46,7 +46,7 @@ def load_yaml(path: Path) -> Any:
 
 # --------------------------------------------------------------------------- models
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)  # schemas built on first validation
 
 
 class Text(_Strict):
@@ -905,11 +905,23 @@ def _check_windows(policy: Policy, folder: Path) -> None:
 _CACHE: Dict[str, Policy] = {}
 
 
+def _load_cached(name: str) -> Policy:
+    """:func:`load_policy`, through the on-disk cache of validated policies (kzpolicy.policy_cache)."""
+    folder = Path(name)
+    if not folder.is_dir():
+        folder = POLICIES_DIR / name
+    if not (folder / "policy.yaml").is_file():
+        return load_policy(name)  # which says what is wrong
+    from . import policy_cache
+
+    return policy_cache.cached(folder.resolve(), lambda: load_policy(name), Policy)
+
+
 def get_policy(name: Union[str, Policy, None] = None) -> Policy:
     """A cached, shared policy (do not mutate it; use :meth:`Policy.with_parameters`)."""
     if isinstance(name, Policy):
         return name
     key = str(name or DEFAULT_POLICY)
     if key not in _CACHE:
-        _CACHE[key] = load_policy(key)
+        _CACHE[key] = _load_cached(key)
     return _CACHE[key]
