@@ -1254,6 +1254,9 @@ def _read_csv(f: Path, notes: List[str]) -> pd.DataFrame:
     headers = [h.strip() if isinstance(h, str) else h for h in raw_df.iloc[0].tolist()]
     df = raw_df.iloc[1:]
     df.columns = headers
+    if "'" in text:  # our CSV writers protect = + - @ text with one apostrophe ('=1+1): read it back as written
+        from .outputs import unprotect_csv_text
+        df = df.apply(unprotect_csv_text)
     return df.reset_index(drop=True)
 
 

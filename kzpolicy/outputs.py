@@ -64,6 +64,14 @@ def csv_text(value):
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+def unprotect_csv_text(col):
+    """The inverse of :func:`csv_text` for a column of CSV text: ``'=1+1`` reads as ``=1+1`` (only before = + - @ tab CR)."""
+    import pandas as pd
+    if not pd.api.types.is_string_dtype(col.dtype):
+        return col
+    return col.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True)
+
+
 def safe_frame_for_csv(df):
     """A copy of ``df`` whose text cells are :func:`csv_text` (numbers, dates and empties unchanged)."""
     import pandas as pd

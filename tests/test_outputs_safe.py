@@ -231,3 +231,17 @@ def test_template_is_not_overwritten_without_force(capsys, tmp_path):
     assert "--force" in capsys.readouterr().err and t.read_bytes() == filled
     assert main(["template", str(t), "--force"]) == 0 and t.read_bytes() != filled
     assert main(["template", str(tmp_path / "t.csv")]) == 2
+
+
+def test_population_csv_export_protects_and_reads_back_formula_text(tmp_path):
+    """The CSV export writes '=1+1 (safe in Excel) and load_tables reads it back as =1+1: the facts round-trip."""
+    from kzpolicy.facts import load_tables, validate
+    from kzpolicy.population import export
+    firms = pd.DataFrame({"firm_id": ["=1+1", "B"], "name": ["@SUM(A1)", "'kept"], "industry": ["manufacturing"] * 2,
+                          "established": ["2015-01-01"] * 2})
+    folder = export(validate(firms), tmp_path / "pop")
+    raw = (folder / "firms.csv").read_text(encoding="utf-8")
+    assert "'=1+1" in raw and "'@SUM(A1)" in raw
+    back = load_tables(folder).firms
+    assert back["firm_id"].tolist() == ["=1+1", "B"]
+    assert back["name"].tolist() == ["@SUM(A1)", "'kept"]  # an apostrophe before other text is the user's own
