@@ -125,6 +125,8 @@ def _section(title: str, body: str) -> str:
 
 
 def _article_label(args, n) -> str:
+    if n is None:
+        return "—"
     a = get_policy(getattr(args, "policy", None)).article(int(n))
     return a.cite_zh if getattr(args, "lang", "zh") != "en" else a.cite_en
 
@@ -245,6 +247,8 @@ def _assess_table(a, d, args) -> str:
     msg = "message_en" if en else "message_zh"
 
     def lab(item_id):
+        if item_id is None:  # an event the policy has no item for (excluded: not in this policy)
+            return "—"
         it = pol.item(item_id)
         return it.label.en if en else it.label.zh
 

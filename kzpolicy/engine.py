@@ -16,6 +16,7 @@ import pandas as pd
 from . import explain as _explain
 from . import limits as _limits
 from .context import Context
+from .events import EVENT_CODES
 from .facts import Facts, FactsError, as_facts
 from .money import mul_round, wan
 from .policy import Policy, get_policy
@@ -126,7 +127,7 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     awards = award_frame(out.awards)
     if check_places:
         _check_places(awards, pol, year)
-    excluded = [_cat(out.excluded, EXCL_COLUMNS)]
+    excluded = [_cat(out.excluded, EXCL_COLUMNS), _not_in_policy(ctx)]
     # limits across items and years, on what was awarded (refused/undetermined/excluded lines never reach them)
     prior = _prior_awards(facts, pol, year, rd, near_miss_margin)
     awards, ex = _limits.apply(awards, ctx, prior, _limits.ordered(pol))
@@ -185,6 +186,35 @@ def _prior_awards(facts: Facts, pol: Policy, year: int, rd, margin) -> pd.DataFr
             aw = aw.assign(year=y)[_PRIOR_COLUMNS]
             prior = aw if not len(prior) else pd.concat([prior, aw], ignore_index=True)
     return prior
+
+
+def _not_in_policy(ctx: Context) -> pd.DataFrame:
+    """Events of the year whose code no item of the assessed policy has: reported, never silently dropped."""
+    if not len(ctx.ev_code):
+        return pd.DataFrame(columns=EXCL_COLUMNS)
+    in_year = (ctx.ev_date >= ctx.year_start) & (ctx.ev_date <= ctx.year_end)
+    known = pd.Index(list(ctx.policy.event_index))
+    cats = ctx._codes.categories
+    unknown_cat = ~cats.isin(known)
+    if not unknown_cat.any():
+        return pd.DataFrame(columns=EXCL_COLUMNS)
+    m = in_year & unknown_cat[ctx.ev_code_id]
+    if not m.any():
+        return pd.DataFrame(columns=EXCL_COLUMNS)
+    meta = ctx.policy.meta
+    name_zh = meta.doc_no or meta.title.zh
+    name_en = meta.doc_no or meta.title.en
+    codes = ctx.ev_code[m]
+    label = {c: EVENT_CODES[c] if c in EVENT_CODES else None for c in pd.unique(codes)}
+    zh = np.array([f"本政策（{name_zh}）没有适用于“{label[c].zh if label[c] else c}”的条款，未予评估" for c in label], dtype=object)
+    en = np.array([f"not in this policy: no measure of {name_en} applies to '{label[c].en if label[c] else c}', so it was not assessed"
+                   for c in label], dtype=object)
+    k = pd.Index(list(label)).get_indexer(codes)
+    item = np.empty(len(codes), dtype=object)
+    return pd.DataFrame({
+        "fidx": ctx.ev_fidx[m], "item": item, "event_code": codes, "event_date": ctx.ev_date[m],
+        "reason": "not_in_policy", "reason_zh": zh[k], "reason_en": en[k],
+    }, columns=EXCL_COLUMNS)
 
 
 def _check_year(year, pol: Policy) -> int:
@@ -263,7 +293,9 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     for c, dtype in award_fields().items():
         v = awards[c].to_numpy()
         if dtype == "object":
-            cols[c] = o(v.astype(object))
+            x = v.astype(object)
+            x[pd.isna(x)] = None  # missing text is None (never NaN)
+            cols[c] = o(x)
         elif dtype == "Int64":
             cols[c] = pd.array(o(_numeric(v)), dtype="Int64")
         else:
@@ -311,7 +343,13 @@ def _with_firm(df: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     n = len(df)
     df.insert(0, "firm_id", ctx.firm_ids[df["fidx"].to_numpy(dtype=np.int64)] if n else np.array([], dtype=object))
     df.insert(1, "year", np.full(n, ctx.year, dtype=np.int64))
-    df.insert(2, "article", df["item"].map({it.id: it.article for it in pol.items()}).to_numpy(dtype=np.int64) if n else np.array([], dtype=np.int64))
+    if n:
+        art = df["item"].map({it.id: it.article for it in pol.items()})
+        # an event no item of the policy has (reason not_in_policy) has no article: <NA>, never a made-up number
+        art = art.to_numpy(dtype=np.int64) if art.notna().all() else pd.array(art, dtype="Int64")
+    else:
+        art = np.array([], dtype=np.int64)
+    df.insert(2, "article", art)
     df = df.drop(columns="fidx")
     if n and "event_date" in df:
         df["event_date"] = pd.to_datetime(df["event_date"].to_numpy())

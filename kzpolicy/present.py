@@ -211,6 +211,8 @@ def item_name(item_id: str, policy=None, *, article: bool = True) -> str:
     from .explain import article_zh
     from .policy import get_policy
     pol = get_policy(policy)
+    if item_id is None or is_missing(item_id):  # an event the policy has no item for (excluded: not in this policy)
+        return MISSING
     try:
         it = pol.item(item_id)
     except KeyError:

@@ -346,8 +346,9 @@ def _messages_frame(a: Optional[Assessment], table: str, text_col: str, header: 
     if df is None or not len(df):
         out = pd.DataFrame(columns=cols)
     else:
-        out = pd.DataFrame({"条款": [article_zh(n) for n in df["article"]],
-                            "项目": [a.policy.item(i).label.zh for i in df["item"]], header: df[text_col].to_numpy()},
+        out = pd.DataFrame({"条款": [article_zh(n) if not pd.isna(n) else "—" for n in df["article"]],
+                            "项目": [a.policy.item(i).label.zh if isinstance(i, str) else "—" for i in df["item"]],
+                            header: df[text_col].to_numpy()},
                            columns=cols)
     return present.reader_frame(out, lambda d: present.table(d, wide=False))
 

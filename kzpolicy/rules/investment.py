@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..money import wan
-from .common import RuleOutput, apply_requirements, meets, mul_round_by_rate, param_on, select_events
+from .common import RuleOutput, apply_requirements, meets, mul_round_by_rate, param_on, requirement_masks, select_events
 from ..kinds import Kind, P
 
 
@@ -62,9 +62,11 @@ def assess(item, ctx) -> RuleOutput:
     out.award(int(pay.sum()), fidx=fidx[pay], item=item.id, event_code=codes[pay], event_date=dates[pay],
               amount_yuan=sub[pay], basis_yuan=amount[pay], investment_yuan=amount[pay], floor_yuan=floor[pay].astype(np.int64),
               rate=rate[pay], cap_applied=capped[pay], cap_yuan=cap[pay], project=project[pay], progress=progress[pay])
-    # near-misses: exactly one condition missed, and by little
+    # near-misses: exactly one condition missed, and by little — and only for firms that meet the item's
+    # other requirements (a firm the item excludes is never told that a little more would pay)
     m = ctx.margin
-    near_amt = ~ok_amt & ok_prog & (amount >= floor * (1 - m))
+    req_ok = requirement_masks(item, ctx, fidx, dates)[0]
+    near_amt = ~ok_amt & ok_prog & (amount >= floor * (1 - m)) & req_ok
     if near_amt.any():
         k = near_amt
         worth = mul_round_by_rate(floor[k].astype(np.int64), rate[k])
@@ -77,7 +79,7 @@ def assess(item, ctx) -> RuleOutput:
                                   for a, f, x, w in zip(amount[k], floor[k], miss, worth)],
                       message_en=[f"equipment investment of {a:,} yuan is {x:,} yuan short of the {int(f):,} floor; at the floor the subsidy would be {w:,} yuan"
                                   for a, f, x, w in zip(amount[k], floor[k], miss, worth)])
-    near_prog = ok_amt & ~ok_prog & (progress >= minp * (1 - m))
+    near_prog = ok_amt & ~ok_prog & (progress >= minp * (1 - m)) & req_ok
     if near_prog.any():
         k = near_prog
         worth = sub[k]

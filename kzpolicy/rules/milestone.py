@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..money import wan, yi_or_wan
-from .common import RuleOutput, apply_requirements, param_at_year_end
+from .common import RuleOutput, apply_requirements, param_at_year_end, requirement_masks
 from ..kinds import Kind, P, Switch
 
 
@@ -104,8 +104,10 @@ def _near(item, ctx, out, rev, threshold, amount, strict, earlier):
     if amount is None:
         return
     below = ~np.isnan(rev) & ((rev <= threshold) if strict else (rev < threshold))
-    near = below & (rev >= threshold * (1 - ctx.margin)) & ~earlier & ctx.is_manufacturing
+    near = below & (rev >= threshold * (1 - ctx.margin)) & ~earlier
     f = np.flatnonzero(near)
+    if len(f):  # only firms that meet the item's other requirements are told how close they are
+        f = f[requirement_masks(item, ctx, f)[0]]
     if not len(f):
         return
     miss = (threshold - rev[f]).astype(np.int64) + (1 if strict else 0)
