@@ -10,6 +10,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import kzpolicy
@@ -187,7 +188,7 @@ def test_limit_total_is_a_scenario_parameter():
     a = kzpolicy.assess(facts, year=2023, policy=pol)
     assert a.total_yuan == 2_000_000
     lim = a.ledger["limit"].tolist()
-    assert lim[0] is None and lim[1] == "art16.exchange_total"
+    assert pd.isna(lim[0]) and lim[1] == "art16.exchange_total"
     assert int(a.ledger["limit_before_yuan"].iloc[1]) == 1_500_000 and int(a.ledger["amount_yuan"].iloc[1]) == 500_000
 
 
