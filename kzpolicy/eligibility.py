@@ -98,7 +98,7 @@ def check(facts_or_firms, rule_id: str, on: Union[str, dt.date], policy=None) ->
     day = _date(on)
     eff = pol.meta.effective
     if eff is not None and day < np.datetime64(eff, "D"):
-        raise ValueError(f"rule {rule_id} applies from {eff} (article 24: from the date of publication); "
+        raise ValueError(f"rule {rule_id} applies from {eff} (measure (24): from the date of publication); "
                          f"asked for {day}")
     facts = _facts(facts_or_firms)
     n = len(facts.firms)

@@ -7,7 +7,7 @@ Why: a reader should never see pandas. Every table shown to a person goes throug
   (``lang="zh-en"``) — a header that looks like an internal name (``amount_yuan``,
   ``explanation_zh``) is an error, not a column;
 * never shows an index column, an internal id (``art05.equipment_subsidy`` becomes
-  第五条 设备投资补助 via :func:`item_name`), ``NaN``/``<NA>``/``None`` (—, or the
+  第（五）项 设备投资补助 via :func:`item_name`), ``NaN``/``<NA>``/``None`` (—, or the
   reason: 未读取 / 无此项 / 无法计算), ``True``/``False`` (是/否) or a dict;
 * shows money in 万元 with a precision that fits: exact awards exactly
   (:func:`kzpolicy.money.wan`, kind ``"money"``/``"wan"``), estimates rounded
@@ -207,7 +207,7 @@ def measures(numbers, policy=None, limit: Optional[int] = None) -> str:
 
 
 def item_name(item_id: str, policy=None, *, article: bool = True) -> str:
-    """``art05.equipment_subsidy`` -> 第五条 存量企业新增设备投资补助 (the reader's name of an item)."""
+    """``art05.equipment_subsidy`` -> 第（五）项 存量企业新增设备投资补助 (the reader's name of an item)."""
     from .explain import article_zh
     from .policy import get_policy
     pol = get_policy(policy)
@@ -548,7 +548,7 @@ def parameter_records(n: int, policy=None) -> pd.DataFrame:
 
 
 def parameters(n: int, policy=None, lang: str = "zh-en") -> Table:
-    """Article ``n``'s figures as a reader reads them: 第五条 设备投资补助 | 门槛 | 200万元，含本数（“以上”）| 起始 | 原文."""
+    """Article ``n``'s figures as a reader reads them: 第（五）项 设备投资补助 | 门槛 | 200万元，含本数（“以上”）| 起始 | 原文."""
     df = parameter_records(n, policy)
     cols = [Col("item", "项目", "Item"), Col("param", "参数", "Figure"), Col("value", "取值", "Value"),
             Col("from", "起始日期", "From", "date"), Col("quote", "原文依据", "Text")]
@@ -669,7 +669,7 @@ def reader_frame(df: pd.DataFrame, view: Callable[[pd.DataFrame], Table]) -> Rea
 def scenario_label(scenario, policy=None, date: str = "2023-12-31") -> str:
     """A scenario named in words, derived from what it changes (never its file slug).
 
-    ``art05.equipment_subsidy.rate: 0.08`` reads 第五条 存量企业新增设备投资补助：比例 5%→8%;
+    ``art05.equipment_subsidy.rate: 0.08`` reads 第（五）项 存量企业新增设备投资补助：比例 5%→8%;
     a reading reads 解释口径：<the reading in Chinese>.
     """
     from .policy import get_policy

@@ -63,7 +63,7 @@ def assess(item, ctx) -> RuleOutput:
         if m.any():
             f = np.flatnonzero(m)
             out.undecided(len(f), fidx=f, item=item.id,
-                          reason_zh=f"无法判断第三条：缺少{y - 1}年主营业务收入", reason_en=f"cannot decide article 3: revenue for {y - 1} is missing")
+                          reason_zh=f"无法判断{item.cite_zh}：缺少{y - 1}年主营业务收入", reason_en=f"cannot decide {item.cite_en}: revenue for {y - 1} is missing")
     crossed = (rev > threshold) if strict else (rev >= threshold)
     crossed &= ~np.isnan(rev)
     prev_max, complete, has_any = _history(ctx, y)

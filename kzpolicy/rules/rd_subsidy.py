@@ -67,8 +67,8 @@ def assess(item, ctx) -> RuleOutput:
     gap = np.isnan(cur) & ~np.isnan(prev) & (prev > 0)
     if gap.any():
         f = np.flatnonzero(gap)
-        out.undecided(len(f), fidx=f, item=item.id, reason_zh=f"无法计算第十一条补助：缺少{base}年研发费用（{base - 1}年已有）",
-                      reason_en=f"cannot compute the article 11 subsidy: R&D expense for {base} is missing ({base - 1} is given)")
+        out.undecided(len(f), fidx=f, item=item.id, reason_zh=f"无法计算{item.cite_zh}补助：缺少{base}年研发费用（{base - 1}年已有）",
+                      reason_en=f"cannot compute the {item.cite_en} subsidy: R&D expense for {base} is missing ({base - 1} is given)")
     # "1000万元以下" for the district branch; the boundary sits with the municipal branch
     below = ~meets(cur, ceiling, "inclusive") if pc.boundary == "exclusive" else (cur <= ceiling)
     big = claim & ~below
@@ -89,8 +89,8 @@ def assess(item, ctx) -> RuleOutput:
     f = np.flatnonzero(big)
     if len(f):
         out.exclude(len(f), "municipal_route", fidx=f, item=item.id,
-                    reason_zh=f"{base}年申报研发费用达到{wan(ceiling)}及以上：按第十一条支持申报市级研发费用补助（须建立研发准备金制度），区级不补",
-                    reason_en=f"declared R&D for {base} is {int(ceiling):,} yuan or more: article 11 refers the firm to the municipal R&D subsidy (R&D reserve system required); no district subsidy")
+                    reason_zh=f"{base}年申报研发费用达到{wan(ceiling)}及以上：按{item.cite_zh}支持申报市级研发费用补助（须建立研发准备金制度），区级不补",
+                    reason_en=f"declared R&D for {base} is {int(ceiling):,} yuan or more: {item.cite_en} refers the firm to the municipal R&D subsidy (R&D reserve system required); no district subsidy")
     cand = claim & below
     if ctx.switch(item, "reserve_system") == "required":
         val, known = ctx.flag("rd_reserve_system")
