@@ -200,8 +200,9 @@ except ImportError:  # pragma: no cover - pure-Python PyYAML
 def _path_text(path) -> str:
     out = ""
     for p in path:
+        p = p if isinstance(p, int) else excerpt(str(p))[1:-1]  # a long key is cut like any quoted value
         out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(top level)"
+    return out if len(out) <= 4 * EXCERPT else "…" + out[-4 * EXCERPT:]
 
 
 class _Frame:
