@@ -440,8 +440,8 @@ def _clean_numbers(f: Field, s: pd.Series, scale: int = 1) -> Optional[pd.Series
 
 
 # a number as a person writes it: digits, optionally grouped by commas in threes, a decimal part, an exponent
-_NUMBER_RE = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?|[+-]?\.\d+"
-_LEADING_ZERO_RE = r"[+-]?0\d"
+_NUMBER_RE = r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|[+-]?\.[0-9]+"  # ASCII digits only
+_LEADING_ZERO_RE = r"[+-]?0[0-9]"
 
 
 def _parse_number_text(s: pd.Series, null: np.ndarray):
@@ -454,18 +454,30 @@ def _parse_number_text(s: pd.Series, null: np.ndarray):
     """
     n = len(s)
     arr = s.to_numpy(dtype=object)
-    is_str = np.fromiter((isinstance(x, str) for x in arr), bool, n) if n else np.zeros(0, bool)
+    if s.dtype != object and pd.api.types.is_string_dtype(s.dtype):  # pandas' str dtype (CSV): every value is text
+        is_str = ~s.isna().to_numpy()
+    else:
+        is_str = np.fromiter((isinstance(x, str) for x in arr), bool, n) if n else np.zeros(0, bool)
     out = np.full(n, np.nan)
     bad = np.zeros(n, bool)
     lead = np.zeros(n, bool)
     at = np.flatnonzero(is_str & ~null)
     if len(at):
-        t = pd.Series(arr[at], dtype=object).str.strip()
-        ok = t.str.fullmatch(_NUMBER_RE).to_numpy(dtype=bool)
-        lead[at] = ok & t.str.match(_LEADING_ZERO_RE).to_numpy(dtype=bool)
-        good = at[ok]
-        out[good] = pd.to_numeric(t[ok].str.replace(",", "", regex=False), errors="coerce").to_numpy(dtype="float64")
-        bad[at[~ok]] = True
+        vals = arr[at]
+        plain = _plain_numbers(vals)  # digits, a sign, one decimal point: checked on the characters, vectorised
+        if plain is not None:
+            ok_p, lead_p, num_p = plain
+            out[at[ok_p]] = num_p
+            lead[at[ok_p]] = lead_p
+            rest = np.flatnonzero(~ok_p)  # commas, exponents, and everything that is not a number
+        else:
+            rest = np.arange(len(at))
+        if len(rest):
+            t = pd.Series(vals[rest], dtype=object).str.strip()
+            ok = t.str.fullmatch(_NUMBER_RE).to_numpy(dtype=bool)
+            lead[at[rest]] = ok & t.str.match(_LEADING_ZERO_RE).to_numpy(dtype=bool)
+            out[at[rest[ok]]] = pd.to_numeric(t[ok].str.replace(",", "", regex=False), errors="coerce").to_numpy(dtype="float64")
+            bad[at[rest[~ok]]] = True
     other = np.flatnonzero(~is_str & ~null)
     for p in other:  # Python values (profile, object columns): few, and each needs its type checked
         x = arr[p]
@@ -476,6 +488,35 @@ def _parse_number_text(s: pd.Series, null: np.ndarray):
         else:
             out[p] = float(x)
     return out, bad, lead
+
+
+def _plain_numbers(vals: np.ndarray):
+    """Texts that are plain decimal numbers (``3000000``, ``-0.85``, ``.5``), found on their characters.
+
+    Returns (plain mask, leading-zero mask of the plain ones, their float values), or
+    None when the texts are too long for a fixed-width copy. Surrounding spaces are
+    allowed. Anything else (commas, exponents, letters) is left to the regular expression.
+    """
+    u = np.strings.strip(vals.astype(str))
+    width = u.dtype.itemsize // 4
+    if width == 0 or width > 40:
+        return None
+    c = u.view(np.uint32).reshape(len(u), width)
+    digit = (c >= 48) & (c <= 57)
+    dot = c == 46
+    pad = c == 0
+    sign0 = (c[:, 0] == 45) | (c[:, 0] == 43)
+    allowed = digit | dot | pad
+    allowed[:, 0] |= sign0
+    nxt = np.zeros_like(digit)
+    nxt[:, :-1] = digit[:, 1:]
+    ok = allowed.all(1) & (dot.sum(1) <= 1) & digit.any(1) & ~(dot & ~nxt).any(1) & ~pad[:, 0]
+    start = sign0.astype(np.intp)  # the first digit after an optional sign
+    rows = np.arange(len(u))
+    first = c[rows, np.minimum(start, width - 1)]
+    second = np.where(start + 1 < width, c[rows, np.minimum(start + 1, width - 1)], 0)
+    lead = (first == 48) & (second >= 48) & (second <= 57)
+    return ok, lead[ok], u[ok].astype(np.float64) if ok.any() else np.zeros(0)
 
 
 def _numbers(f: Field, s: pd.Series, col: _Collector, null: np.ndarray, scale: int = 1) -> pd.Series:
