@@ -47,15 +47,21 @@ lint: setup
 test-unit: setup lint
 	$(BIN)/python -m pytest tests -q -m "not browser"
 
+# nbval over every notebook, two notebooks at a time (pytest-xdist; --dist loadfile keeps each notebook's cells in
+# order in one kernel), kernels started from this venv's Python (--nbval-current-env)
+NBVAL := PATH=$(abspath $(BIN)):$$PATH $(BIN)/python -m pytest --nbval notebooks -q -p no:cacheprovider \
+	--nbval-current-env -n 2 --dist loadfile
+
 test-notebooks: setup
-	PATH=$(abspath $(BIN)):$$PATH $(BIN)/python -m pytest --nbval notebooks -q -p no:cacheprovider
+	$(NBVAL)
 
 test-browser: setup browser-deps guide
 	$(BIN)/python -m pytest tests -q -m browser
 
 test: setup lint browser-deps
 	$(MAKE) guide
-	PATH=$(abspath $(BIN)):$$PATH $(BIN)/python -m pytest tests --nbval notebooks -q
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/python -m pytest tests -q
+	$(NBVAL)
 
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py
