@@ -612,6 +612,10 @@ def _report(args, e: BaseException) -> int:
             text = (f"{where}: cannot be read as an Excel workbook (.xlsx): the file is empty, truncated or not an "
                     f"Excel file ({type(e).__name__}: {_short(str(e), 200)}); open and save it again in Excel, or "
                     f"export the sheets as CSV files / 无法读取该Excel文件（文件为空、不完整或不是.xlsx）")
+        elif isinstance(e, UnicodeEncodeError):
+            enc = getattr(sys.stdout, "encoding", None) or "?"
+            text = (f"the terminal's encoding ({enc}) cannot show Chinese text; set PYTHONIOENCODING=utf-8 "
+                    f"(Windows: chcp 65001), or write the result to an Excel file with --out result.xlsx")
         elif isinstance(e, OSError) and not isinstance(e, OutputError) and getattr(e, "filename", None):
             text = f"{e.filename}: {e.strerror or e}"
         text = _short(text)

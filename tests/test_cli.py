@@ -435,3 +435,11 @@ def test_hostile_files_through_the_real_command(tmp_path):
         r = run_proc(*argv)
         assert r.returncode == 2 and "Traceback" not in r.stderr and r.stderr.strip(), r.stderr
         assert "hi\n" not in r.stdout
+
+
+def test_a_terminal_that_cannot_show_chinese_gets_a_hint_not_a_traceback():
+    import os
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    r = subprocess.run([sys.executable, "-m", "kzpolicy", "articles"], capture_output=True, env=env, timeout=120)
+    err = r.stderr.decode("ascii", "replace")
+    assert r.returncode == 2 and "PYTHONIOENCODING=utf-8" in err and "Traceback" not in err
