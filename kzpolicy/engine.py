@@ -380,11 +380,9 @@ def _townships(frames, pol) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
     df = pd.concat(frames, ignore_index=True).sort_values(["year", "rank"]).reset_index(drop=True)
-    labels = {it.id: it for it in pol.items()}
-    df["explanation_zh"] = [f"依据{_explain.article_zh(labels[i].article)}：{t}排名第{r}，获{labels[i].label.zh}，奖励工作经费{wan(a)}。"
-                            for t, r, i, a in zip(df["township"], df["rank"], df["item"], df["amount_yuan"])]
-    df["explanation_en"] = [f"Article {labels[i].article}: {t} ranked {r}: {labels[i].label.en}, working funds of {int(a):,} yuan."
-                            for t, r, i, a in zip(df["township"], df["rank"], df["item"], df["amount_yuan"])]
+    texts = [_explain.explain_line(r, pol.item(r["item"]), r["year"], pol) for r in df.to_dict("records")]
+    df["explanation_zh"] = [t[0] for t in texts]
+    df["explanation_en"] = [t[1] for t in texts]
     return df
 
 

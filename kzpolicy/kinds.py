@@ -90,6 +90,9 @@ class Kind:
     shape_en: str = ""
     #: short zh statement of an item's amount (compare tables), from the item's values by role
     amount_text_zh: Optional[Callable] = None
+    #: the sentence a user reads for one award (or fee) line: explain(row, item, amount, limited) -> (zh, en);
+    #: the kind's near-miss and exclusion sentences are in the same module, beside its assess()
+    explain: Optional[Callable] = None
     #: the vectorised rule: assess(item, ctx) -> RuleOutput (None when not assessed)
     assess: Optional[Callable] = None
 

@@ -12,12 +12,25 @@ import pandas as pd
 from .common import RuleOutput, eligible_events, param_at, param_on
 from ..kinds import Kind, P, Switch
 from ..money import wan
+from ..explain import date_text
 
 
 def _amount_text_zh(item, d) -> str:
     if d["amount_yuan"] is None:
         return "未读取"
     return wan(int(d["amount_yuan"])) + ("/个" if item.per == "count" else "")
+
+
+def _explain(row, item, amt, limited):
+    a_zh, a_en, c = item.cite_zh, item.cite_en, item.cite.clause
+    q = int(row["count"]) if not pd.isna(row["count"]) else 1
+    per = int(row["unit_amount_yuan"]) if not pd.isna(row["unit_amount_yuan"]) else amt
+    d = date_text(row["event_date"])
+    if q > 1:
+        return (f"依据{a_zh}：{item.label.zh}，{d}，{q}项×{wan(per)}，共{wan(amt)}。",
+                f"{a_en} (sentence {c}): {item.label.en} on {d}: {q} × {per:,} yuan = {amt:,} yuan.")
+    return (f"依据{a_zh}：{item.label.zh}（{d}），一次性奖励{wan(amt)}。",
+            f"{a_en} (sentence {c}): {item.label.en} ({d}): one-off award of {amt:,} yuan.")
 
 
 KIND = Kind(
@@ -39,6 +52,7 @@ KIND = Kind(
                                      "a follow-on event (a first trade) implies the event it follows (the listing), or that event must be on record")},
     shape_zh="对新认定的……一次性奖励X万元（可按件数）", shape_en="a fixed award per event or per unit",
     amount_text_zh=_amount_text_zh,
+    explain=_explain,
 )
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from ..money import wan
 from .common import RuleOutput, apply_requirements, meets, mul_round_by_rate, param_on, requirement_masks, select_events
 from ..kinds import Kind, P
+from ..explain import pct_text
 
 
 def _amount_text_zh(item, d) -> str:
@@ -23,6 +24,16 @@ def _amount_text_zh(item, d) -> str:
     if d["progress"]:
         txt += f"（进度≥{d['progress']:.0%}）"
     return txt + (f"，最高{wan(int(d['cap_yuan']))}" if d["cap_yuan"] is not None else "，不设上限")
+
+
+def _explain(row, item, amt, limited):
+    base, floor, rate = int(row["investment_yuan"]), int(row["floor_yuan"]), float(row["rate"])
+    prog = float(row["progress"])
+    cap = "（已按上限封顶）" if bool(row["cap_applied"]) else ""
+    return (f"依据{item.cite_zh}：{item.label.zh}，投资额{wan(base)}（不低于{wan(floor)}），投资进度{pct_text(prog)}，"
+            f"按{pct_text(rate)}补助{wan(amt)}{cap}。",
+            f"{item.cite_en} (sentence {item.cite.clause}): {item.label.en}: investment of {base:,} yuan (floor {floor:,}), "
+            f"progress {pct_text(prog)}, {pct_text(rate)} subsidy = {amt:,} yuan{' (capped)' if cap else ''}.")
 
 
 KIND = Kind(
@@ -37,6 +48,7 @@ KIND = Kind(
             "cap_yuan": ("Int64", "上限", "cap")},
     shape_zh="投资……及以上、进度……以上的，按投资额的X%补助", shape_en="floor, progress, rate, cap",
     amount_text_zh=_amount_text_zh,
+    explain=_explain,
 )
 
 

@@ -13,6 +13,19 @@ import pandas as pd
 from .common import RuleOutput, eligible_events, param_on
 from ..kinds import Kind, P, Switch
 from ..money import wan
+from ..explain import date_text
+
+
+def _explain(row, item, amt, limited):
+    a_zh, a_en = item.cite_zh, item.cite_en
+    before = int(row["paid_before_yuan"]) if not pd.isna(row["paid_before_yuan"]) else 0
+    full = int(row["full_amount_yuan"])
+    d = date_text(row["event_date"])
+    if before:
+        return (f"依据{a_zh}：{item.label.zh}（{d}），按差额补足：{wan(full)}－已获{wan(before)}＝{wan(amt)}。",
+                f"{a_en}: {item.label.en} ({d}), difference reading: {full:,} − {before:,} already received = {amt:,} yuan.")
+    return (f"依据{a_zh}：{item.label.zh}（{d}），一次性奖励{wan(amt)}。",
+            f"{a_en}: {item.label.en} ({d}): one-off award of {amt:,} yuan.")
 
 
 KIND = Kind(
@@ -29,6 +42,7 @@ KIND = Kind(
                                  "two levels passed on the same day: each level, or the higher only")},
     shape_zh="首次通过……A级/AA级……认定", shape_en="first time at each level",
     amount_text_zh=lambda item, d: "未读取" if d["amount_yuan"] is None else wan(int(d["amount_yuan"])),
+    explain=_explain,
 )
 
 

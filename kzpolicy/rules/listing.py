@@ -11,6 +11,8 @@ import numpy as np
 from .common import RuleOutput, eligible_events, mul_round_by_rate, param_on
 from ..kinds import Kind, P, Switch
 from ..money import wan
+from ..explain import date_text, pct_text
+import pandas as pd
 
 
 def _amount_text_zh(item, d) -> str:
@@ -18,6 +20,18 @@ def _amount_text_zh(item, d) -> str:
         return "未读取"
     txt = f"市级奖补的{'不高于' if item.param('share').bound == 'upper' else ''}{d['rate']:.0%}"
     return txt + (f"，最高{wan(int(d['cap_yuan']))}" if d["cap_yuan"] is not None else "，不设上限")
+
+
+def _explain(row, item, amt, limited):
+    reward, share = int(row["municipal_reward_yuan"]), float(row["share"])
+    cap = int(row["cap_yuan"]) if not pd.isna(row["cap_yuan"]) else 0
+    capped = bool(row["cap_applied"]) and not limited
+    d = date_text(row["event_date"])
+    zh = (f"依据{item.cite_zh}：{item.label.zh}（{d}），市级奖补{wan(reward)}×{pct_text(share)}"
+          + (f"，超过上限{wan(cap)}，按上限奖励{wan(amt)}。" if capped else f"＝{wan(amt)}（不超过{wan(cap)}）。"))
+    en = (f"{item.cite_en} (sentence {item.cite.clause}): {item.label.en} ({d}): {pct_text(share)} of the municipal reward of {reward:,} yuan"
+          + (f" exceeds the cap, so {amt:,} yuan." if capped else f" = {amt:,} yuan (cap {cap:,})."))
+    return zh, en
 
 
 KIND = Kind(
@@ -34,6 +48,7 @@ KIND = Kind(
                                  "or not a new listing and not rewarded again")},
     shape_zh="给予市级奖补标准的X%、总额不超过……", shape_en="a share of the municipal reward, capped",
     amount_text_zh=_amount_text_zh,
+    explain=_explain,
 )
 
 

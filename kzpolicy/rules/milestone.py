@@ -23,6 +23,13 @@ def _amount_text_zh(item, d) -> str:
     return f"突破{yi_or_wan(int(d['floor_yuan']))}：{txt}" if d["floor_yuan"] is not None else txt
 
 
+def _explain(row, item, amt, limited):
+    ry = int(row["revenue_year"])
+    return (f"依据{item.cite_zh}：{ry}年主营业务收入{yi_or_wan(row['revenue_yuan'])}，首次突破{yi_or_wan(row['threshold_yuan'])}，奖励{wan(amt)}。",
+            f"{item.cite_en}: {ry} main-business revenue of {int(row['revenue_yuan']):,} yuan first exceeds "
+            f"{int(row['threshold_yuan']):,} yuan: award of {amt:,} yuan.")
+
+
 KIND = Kind(
     name="revenue_milestone",
     params={"threshold": P("floor", ("yuan",), zh="收入门槛", en="revenue threshold"),
@@ -37,6 +44,7 @@ KIND = Kind(
                                 "“首次”须有完整收入历史，或以提供的记录为准", "'first' needs the whole revenue history, or the supplied years are the history")},
     shape_zh="上年主营业务收入首次突破……", shape_en="first crossing of revenue tiers",
     amount_text_zh=_amount_text_zh,
+    explain=_explain,
 )
 
 

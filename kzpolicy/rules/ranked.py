@@ -15,12 +15,19 @@ from ..kinds import Kind, P
 from ..money import wan
 
 
+def _explain(row, item, amt, limited):
+    """A township's prize (the line has township and rank)."""
+    return (f"依据{item.cite_zh}：{row['township']}排名第{int(row['rank'])}，获{item.label.zh}，奖励工作经费{wan(amt)}。",
+            f"{item.cite_en}: {row['township']} ranked {int(row['rank'])}: {item.label.en}, working funds of {amt:,} yuan.")
+
+
 KIND = Kind(
     name="ranked_award",
     params={"places": P("places", ("count",), zh="名额", en="places"), "amount": P("amount", ("yuan",), zh="每个奖励", en="award each")},
     events=False,
     item_fields=("tier",),
     shape_zh="每年评选一等奖N个……", shape_en="awards by rank",
+    explain=_explain,
     amount_text_zh=lambda item, d: "未读取" if d["amount_yuan"] is None else wan(int(d["amount_yuan"])),
 )
 

@@ -14,6 +14,7 @@ import numpy as np
 from ..money import as_fraction, sum_mul_round, wan
 from .common import RuleOutput, meets, param_at_year_end
 from ..kinds import Kind, P, Switch
+from ..explain import pct_text
 
 
 def _amount_text_zh(item, d) -> str:
@@ -21,6 +22,15 @@ def _amount_text_zh(item, d) -> str:
     if st is None or inc is None:
         return "未读取"
     return f"研发费用{wan(int(d['floor_yuan']))}以下：存量≤{st:.0%}、增量≤{inc:.0%}"
+
+
+def _explain(row, item, amt, limited):
+    base_year, stock, inc = int(row["rd_year"]), int(row["rd_stock_yuan"]), int(row["rd_increment_yuan"])
+    sr, ir = float(row["stock_rate"]), float(row["increment_rate"])
+    return (f"依据{item.cite_zh}：{base_year}年申报研发费用低于上限，存量{wan(stock)}×{pct_text(sr)}＋增量{wan(inc)}×{pct_text(ir)}，"
+            f"区级补助最高{wan(amt)}（比例为“不高于”，实际比例由主管部门确定）。",
+            f"{item.cite_en}: declared R&D for {base_year} below the ceiling: stock {stock:,} × {pct_text(sr)} + increment {inc:,} × "
+            f"{pct_text(ir)} = at most {amt:,} yuan (the rates are upper bounds).")
 
 
 KIND = Kind(
@@ -46,6 +56,7 @@ KIND = Kind(
                                            "R&D for a year before the firm existed: missing (cannot compute), or zero (all of it is increment)")},
     shape_zh="按存量不高于X%、增量不高于Y%补助", shape_en="stock and increment rates (upper bounds)",
     amount_text_zh=_amount_text_zh,
+    explain=_explain,
 )
 
 

@@ -16,6 +16,8 @@ import pandas as pd
 from ..facts import FactsError
 from .common import RuleOutput, mul_round_by_rate, param_on, select_events
 from ..kinds import Kind, P, Switch
+from ..explain import date_text
+from ..money import wan
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +61,14 @@ def calendar_range():
     return first, last
 
 
+def _explain(row, item, fee, limited):
+    zh = (f"依据{item.cite_zh}：应急转贷本金{wan(row['principal_yuan'])}，{date_text(row['start'])}至{date_text(row['end'])}共"
+          f"{int(row['working_days'])}个工作日，按每个工作日{float(row['daily_rate']) * 1000:g}‰计收资金使用费{wan(fee)}。")
+    en = (f"{item.cite_en}: bridge loan of {int(row['principal_yuan']):,} yuan from {date_text(row['start'])} to {date_text(row['end'])}, "
+          f"{int(row['working_days'])} working days at {float(row['daily_rate']) * 1000:g}‰ a working day: fee {fee:,} yuan.")
+    return zh, en
+
+
 KIND = Kind(
     name="working_day_fee",
     params={"daily_rate": P("daily_rate", ("ratio_per_working_day",), zh="每个工作日费率", en="rate per working day")},
@@ -67,6 +77,7 @@ KIND = Kind(
     switches={"day_count": Switch(("start_inclusive", "both_ends"), "start_inclusive",
                                   "工作日计数：算头不算尾，或首尾均计", "working days: first day counted and not the last, or both")},
     shape_zh="按每个工作日X‰计算收取", shape_en="a fee per working day",
+    explain=_explain,
 )
 
 
