@@ -49,10 +49,50 @@ class MoneyError(ValueError):
     """A rate or amount that cannot be computed exactly (refused, never a wrong amount)."""
 
 
+#: the largest denominator a float is recognised as (1/3, 1/6, 2/7…); see :func:`as_fraction`
+MAX_DENOMINATOR = 10**6
+
+
+def _float_fraction(v: float) -> Fraction:
+    """The number a float stands for: the decimal it prints as, or a simple fraction.
+
+    A float that prints with at most 15 significant digits (``0.05``, ``0.0001``,
+    ``0.123456789``) is that decimal: what a person types. One that needs 16 or 17
+    digits was computed; if it is exactly the float of a fraction with a denominator
+    up to :data:`MAX_DENOMINATOR` (``1/3`` is 0.3333333333333333, ``1/6``), it is that
+    fraction; otherwise (``0.05 * 1.1`` = 0.05500000000000001) it is the decimal printed.
+    Deterministic: no state, the same float always gives the same fraction.
+    """
+    text = repr(v)
+    d = Fraction(text)
+    mantissa = text.lower().split("e")[0].replace("-", "").replace(".", "").lstrip("0")
+    if len(mantissa) <= 15:
+        return d
+    c = Fraction(v).limit_denominator(MAX_DENOMINATOR)
+    return c if float(c) == v else d
+
+
+def exact_float(value) -> float:
+    """A policy value as the float a :class:`~kzpolicy.policy.Param` stores, refused unless it reads back exactly.
+
+    ``Fraction(1, 3)`` is stored as 0.3333333333333333, which :func:`as_fraction` reads
+    back as 1/3; a fraction that would not read back (a denominator over 10^6 that is
+    not a short decimal) is refused rather than changed.
+    """
+    f = as_fraction(value)
+    x = float(f)
+    if not math.isfinite(x) or _float_fraction(x) != f:
+        raise MoneyError(f"{value!r} cannot be held exactly as a policy value; give a decimal, "
+                         f"or a fraction with a denominator up to {MAX_DENOMINATOR:,}")
+    return x
+
+
 def as_fraction(value: Number) -> Fraction:
     """Exact fraction of a rate as written (0.05 -> 1/20, 0.0001 -> 1/10000, "1/3" -> 1/3).
 
-    Refuses (``MoneyError``) booleans, NaN, infinity and values that are not numbers.
+    A float stands for the decimal it prints as, or for a simple fraction when it can
+    only be one (see :func:`_float_fraction`). Refuses (``MoneyError``) booleans, NaN,
+    infinity and values that are not numbers.
     """
     if isinstance(value, Fraction):
         return value
@@ -64,7 +104,7 @@ def as_fraction(value: Number) -> Fraction:
         v = float(value)
         if not math.isfinite(v):
             raise MoneyError(f"a rate must be a finite number, got {v!r}")
-        return Fraction(repr(v))
+        return _float_fraction(v)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise MoneyError(f"a rate must be a finite number, got {value!r}")

@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import math
 import re
+from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +22,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import yamlio
-from .money import MAX_COUNT, MAX_DAILY_RATE, MAX_YUAN
+from .money import MAX_COUNT, MAX_DAILY_RATE, MAX_YUAN, MoneyError, exact_float
 
 POLICIES_DIR = Path(__file__).parent / "policies"
 DEFAULT_POLICY = "kaizhou_2023_27"
@@ -98,9 +99,15 @@ class Param(_Strict):
     def _no_booleans(cls, v):
         # before pydantic's lax mode turns true into 1 (a rate of 100%): refused as written
         if isinstance(v, dict):
+            v = dict(v)
             for d, x in v.items():
                 if isinstance(x, (bool, np.bool_)):
                     raise ValueError(f"value for {d} is a boolean ({x}); give a number or null")
+                if isinstance(x, (Fraction, Decimal)):  # kept exact: money.as_fraction gives the fraction back
+                    try:
+                        v[d] = exact_float(x)
+                    except MoneyError as e:
+                        raise ValueError(f"value for {d}: {e}") from None
         return v
 
     @field_validator("values")

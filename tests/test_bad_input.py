@@ -546,3 +546,13 @@ def test_event_before_establishment_refused_in_tables_too(csv_dir):
     _write(csv_dir, "events.csv", "firm_id,date,code\nF1,2014-01-01,above_scale.enter\n")
     msg = _one(kzpolicy.load_tables, csv_dir)
     assert "events.csv row 2" in msg and "before the firm's date of establishment" in msg
+
+
+def test_a_policy_rate_given_as_a_fraction_pays_exactly_at_the_half_yuan():
+    # 2,000,001 × 1/6 = 333,333.5 exactly: half up gives 333,334 (a float 1/6 taken at its binary value gives 333,333)
+    for rate in (Fraction(1, 6), 1 / 6):
+        pol = kzpolicy.get_policy().with_parameters({"art05.equipment_subsidy.rate": rate})
+        a = kzpolicy.assess(kzpolicy.profile_to_facts({"firm": MFG, "events": [_invest(amount=2_000_001)]}), year=2023, policy=pol)
+        assert a.ledger.query("item == 'art05.equipment_subsidy'")["amount_yuan"].tolist() == [333_334]
+    with pytest.raises(PolicyError):
+        kzpolicy.get_policy().with_parameters({"art05.equipment_subsidy.rate": Fraction(1, 10**7 + 1)})

@@ -158,3 +158,21 @@ def test_sum_mul_round_equals_exact_fraction_over_the_accepted_range(rows, r1, r
     got = sum_mul_round([(a, r1), (b, r2)]).tolist()
     f1, f2 = as_fraction(r1), as_fraction(r2)
     assert got == [int((x * f1 + y * f2 + Fraction(1, 2)) // 1) for x, y in rows]
+
+
+def test_a_float_is_the_decimal_typed_or_the_simple_fraction_it_can_only_be():
+    assert as_fraction(0.05) == Fraction(1, 20) and as_fraction(0.123456789) == Fraction(123456789, 10**9)
+    assert as_fraction(1 / 3) == Fraction(1, 3) and as_fraction(1 / 6) == Fraction(1, 6) and as_fraction(2 / 7) == Fraction(2, 7)
+    # computed floats that are no simple fraction keep the decimal they print as (exact, no guess)
+    assert as_fraction(0.05 * 1.1) == Fraction("0.05500000000000001")
+    assert as_fraction(0.1 + 0.2) == Fraction("0.30000000000000004")
+    # 1/6 on 3 yuan is exactly 0.5: rounds half up to 1 (the float's own binary value would give 0)
+    assert int(mul_round(np.array([3]), 1 / 6)[0]) == 1
+
+
+def test_policy_fractions_are_kept_exact_or_refused():
+    from kzpolicy.money import exact_float
+    assert as_fraction(exact_float(Fraction(1, 3))) == Fraction(1, 3)
+    assert exact_float(Decimal("0.055")) == 0.055
+    with pytest.raises(MoneyError):
+        exact_float(Fraction(1, 10**7 + 1))
