@@ -18,7 +18,12 @@ $(VENV)/.installed: pyproject.toml $(BIN)/python
 	$(BIN)/pip install -e '.[notebooks,test,bench]'
 	touch $@
 
+# nbdime's git diff driver, for this repository only (not --global), so `git diff`/`git log -p` show
+# notebook changes cell by cell; the driver is called by its absolute path (no need to activate the venv).
 setup: $(VENV)/.installed
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  $(BIN)/nbdime config-git --enable >/dev/null && \
+	  git config diff.jupyternotebook.command "$(abspath $(BIN))/git-nbdiffdriver diff"; fi
 
 # Re-execute the notebooks in place (outputs committed, checked by nbval): `make notebooks` for all,
 # `make notebooks NB=notebooks/art05_smart_upgrade.ipynb` for one (or several, space-separated).

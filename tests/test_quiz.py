@@ -1,4 +1,9 @@
-"""Teaching pages: every pasted figure exists, answers are computed (glue) and hidden, and no amount is typed."""
+"""Quizzes: questions show their computed figures and answers stay hidden, in the book and in JupyterLab.
+
+The quizzes are the sources (no script writes them). A question or answer is a code cell that fills
+``{name}`` from the figures the page computed (``put``), so JupyterLab shows the numbers too — no
+``{glue:text}`` placeholder or ``:class: dropdown`` directive that only the book would render.
+"""
 import re
 from pathlib import Path
 
@@ -9,13 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 QUIZZES = [ROOT / "notebooks" / f"quiz_ch{n}.ipynb" for n in range(1, 7)]
 PAGES = [ROOT / "book" / "teaching" / "common_mistakes.md", ROOT / "book" / "teaching" / "course.md"]
 GLUE = re.compile(r"\{glue:text\}`([^`]+)`")
+SHOW = re.compile(r'^show\("""\n(.*)\n"""\)$', re.S)
+PLACE = re.compile(r"\{([a-z0-9_]+)\}")
 # a typed amount or rate: digits followed by a money or percent unit (dates, years, counts and ranks are fine;
 # so is "1 元", the one-yuan step of a boundary case, which is the unit of rounding, not a policy figure)
 TYPED_FIGURE = re.compile(r"(?<![\d.,])(?!1\s*元)\d[\d,.]*\s*(万元|亿元|元|%|‰)")
 
 
 def _glued(nb) -> dict:
-    """{key: text} of the glue outputs of an executed notebook."""
+    """{key: text} of the glue outputs of an executed notebook (what the teaching pages paste)."""
     out = {}
     for c in nb.cells:
         for o in c.get("outputs", []) if c.cell_type == "code" else []:
@@ -25,33 +32,56 @@ def _glued(nb) -> dict:
     return out
 
 
-def _markdown(nb) -> str:
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+def _templates(nb) -> str:
+    return "\n".join(SHOW.match(c.source).group(1) for c in nb.cells if c.cell_type == "code" and SHOW.match(c.source))
+
+
+def _shown(c) -> str:
+    return "".join(o.get("data", {}).get("text/markdown", "") for o in c.get("outputs", []))
+
+
+def _tags(c):
+    return c.metadata.get("tags", [])
 
 
 @pytest.mark.parametrize("path", QUIZZES, ids=lambda p: p.stem)
-def test_quiz_pastes_only_computed_values(path):
+def test_quiz_fills_only_computed_values_and_types_none(path):
     nb = nbformat.read(path, as_version=4)
-    glued = _glued(nb)
-    used = set(GLUE.findall(_markdown(nb)))
-    assert used, "a quiz pastes its figures with glue"
-    assert used <= set(glued), f"pasted but never computed: {sorted(used - set(glued))}"
-    assert not TYPED_FIGURE.search(_markdown(nb)), TYPED_FIGURE.search(_markdown(nb))
+    used = set(PLACE.findall(_templates(nb)))
+    assert used, "a quiz fills its figures from computed values"
+    assert used <= set(_glued(nb)), f"filled but never computed: {sorted(used - set(_glued(nb)))}"
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown") + _templates(nb)
+    assert not TYPED_FIGURE.search(prose), TYPED_FIGURE.search(prose)
 
 
 @pytest.mark.parametrize("path", QUIZZES, ids=lambda p: p.stem)
-def test_every_question_has_a_hidden_checked_answer(path):
+def test_nothing_only_the_book_can_render(path):
+    """JupyterLab shows Markdown as written: no glue role, no MyST directive options in any cell or output."""
+    nb = nbformat.read(path, as_version=4)
+    for c in nb.cells:
+        for text in [c.source if c.cell_type == "markdown" else _shown(c)]:
+            assert "{glue:" not in text and ":class: dropdown" not in text and "```{" not in text, text[:120]
+
+
+@pytest.mark.parametrize("path", QUIZZES, ids=lambda p: p.stem)
+def test_every_question_shows_numbers_and_hides_a_checked_answer(path):
     nb = nbformat.read(path, as_version=4)
     cells = nb.cells
-    questions = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and re.match(r"## 第\d+题", c.source)]
+    questions = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and re.fullmatch(r"## 第(\d+)题 Question \1", c.source)]
     assert len(questions) >= 2
     for i in questions:
-        work, answer = cells[i + 1], cells[i + 2]
-        assert work.cell_type == "code" and "hide-cell" in work.metadata.get("tags", [])
-        assert "assert " in work.source, f"{path.name} question at cell {i}: the answer is checked against the policy data"
-        assert answer.cell_type == "markdown" and answer.source.startswith("```{admonition} 答案 Answer\n:class: dropdown")
-        assert GLUE.search(answer.source), "the answer shows computed values"
+        work, question, answer = cells[i + 1:i + 4]
+        assert work.cell_type == "code" and "hide-cell" in _tags(work) and "assert " in work.source, \
+            f"{path.name} question at cell {i}: the answer is computed and checked against the policy data"
+        assert work.metadata["jupyter"] == {"source_hidden": True, "outputs_hidden": True}  # collapsed in JupyterLab
         assert not any(o.get("output_type") == "error" for o in work.outputs)
+        assert SHOW.match(question.source) and "remove-input" in _tags(question)
+        assert _shown(question) and not PLACE.search(_shown(question)), "the question shows its figures"
+        assert SHOW.match(answer.source) and {"remove-input", "hide-output"} <= set(_tags(answer))
+        assert answer.metadata["mystnb"]["code_prompt_show"] == "答案 Show answer"
+        assert answer.metadata["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+        assert PLACE.search(SHOW.match(answer.source).group(1)), "the answer shows computed values"
+        assert _shown(answer).startswith("**答案 Answer**") and not PLACE.search(_shown(answer))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)

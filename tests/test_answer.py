@@ -1,0 +1,62 @@
+"""The answer box and the plain sentences: amounts rendered from the policy data, so they follow the YAML."""
+import copy
+import re
+
+import pytest
+
+from kzpolicy import answer, get_policy
+from kzpolicy.money import wan
+
+POL = get_policy()
+
+
+def test_answer_box_states_who_how_much_conditions_and_whom_to_ask():
+    box = answer.answer_box(5)
+    floor = POL.param("art05.equipment_subsidy.floor").at("2023-12-31")
+    rate = POL.param("art05.equipment_subsidy.rate").at("2023-12-31")
+    factory = POL.param("art05.smart_factory_municipal.amount").at("2023-12-31")
+    assert f"{wan(factory)}/户" in box
+    assert f"按投资额的{rate * 100:g}%" in box
+    assert f"投资额{wan(floor)}及以上" in box
+    for u in POL.article(5).responsible:
+        assert u in box
+    assert POL.meta.doc_no in box and str(POL.meta.effective) in box
+    for word in ("谁可以申请", "Who can apply", "能拿多少", "How much", "条件与边界", "找哪个部门"):
+        assert word in box
+
+
+def test_every_article_has_a_box_without_internal_ids():
+    for n in range(1, 25):
+        box = answer.answer_box(n)
+        assert not re.search(r"\bart\d\d\.|\bNone\b|\bNaN\b|\bnan\b|\bTrue\b|\bFalse\b|\{'", box), n
+
+
+def test_amounts_follow_the_policy_data():
+    """Change an amount in a copy of the policy: the box and the sentences change with it."""
+    pol = copy.deepcopy(POL)
+    p = pol.article(5).items["smart_factory_municipal"].parameters["amount"]
+    p.values = {d: 250_000 for d in p.values}
+    assert "25万元/户" in answer.answer_box(5, policy=pol)
+    assert answer.say(5, "奖励{smart_factory_municipal.amount}", policy=pol) == "奖励25万元"
+    assert answer.say(5, "{smart_factory_municipal.amount:en}", policy=pol) == "250,000 yuan"
+
+
+def test_say_fills_values_in_words():
+    assert answer.say(5, "{equipment_subsidy.rate}、{equipment_subsidy.floor}") == \
+        f"{POL.param('art05.equipment_subsidy.rate').at('2023-12-31') * 100:g}%、" \
+        f"{wan(POL.param('art05.equipment_subsidy.floor').at('2023-12-31'))}"
+    assert "‰" in answer.say(14, "{bridge_loan_fee.daily_rate}")
+
+
+def test_say_refuses_a_misspelt_placeholder():
+    with pytest.raises(KeyError, match="has no item 'smart_factory'"):
+        answer.say(5, "{smart_factory.amount}")
+    with pytest.raises(KeyError, match="has no parameter 'amout'"):
+        answer.say(5, "{smart_factory_municipal.amout}")
+
+
+def test_pays_summary_says_what_each_article_pays():
+    amount = POL.param("art01.above_scale_enter.amount").at("2023-12-31")
+    assert answer.pays_summary(1) == f"新升规入库奖励{wan(amount)}/户"
+    assert "按投资额的" in answer.pays_summary(5)
+    assert answer.pays_summary(24).startswith("不设奖补")
