@@ -18,12 +18,15 @@ $(VENV)/.installed: pyproject.toml $(BIN)/python
 	$(BIN)/pip install -e '.[notebooks,test,bench]'
 	touch $@
 
-# nbdime's git diff driver, for this repository only (not --global), so `git diff`/`git log -p` show
-# notebook changes cell by cell; the driver is called by its absolute path (no need to activate the venv).
+# nbdime's git diff driver, for this repository only (not --global): `git diff` shows notebook changes
+# cell by cell. What `nbdime config-git --enable` does for diffs, minus its merge driver (which git would
+# call by a bare command name during every rebase and merge, and fail where the venv is not on PATH):
+# the driver is called by its absolute path and the attribute lives in .git/info/attributes (untracked).
 setup: $(VENV)/.installed
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-	  $(BIN)/nbdime config-git --enable >/dev/null && \
-	  git config diff.jupyternotebook.command "$(abspath $(BIN))/git-nbdiffdriver diff"; fi
+	  git config diff.jupyternotebook.command "$(abspath $(BIN))/git-nbdiffdriver diff" && \
+	  a="$$(git rev-parse --git-common-dir)/info/attributes" && mkdir -p "$$(dirname "$$a")" && \
+	  { grep -qs 'diff=jupyternotebook' "$$a" || printf '*.ipynb\tdiff=jupyternotebook\n' >> "$$a"; }; fi
 
 # Re-execute the notebooks in place (outputs committed, checked by nbval): `make notebooks` for all,
 # `make notebooks NB=notebooks/art05_smart_upgrade.ipynb` for one (or several, space-separated).

@@ -236,6 +236,9 @@ def answer_box(n: int, date=None, policy=None) -> Markdown:
     a, m = pol.article(n), pol.meta
     items = list(a.items.values())
     who = _dedupe([_who(it) for it in items])
+    if len(who) > 3:  # many kinds of recognition: one line, not a list to scroll through
+        who = [("有下列情形之一的企业：" + "；".join(zh[:-3] if zh.endswith("的企业") else zh for zh, _ in who),
+                "A firm with any of: " + "; ".join(en for _, en in who))]
     for el in a.eligibility.values():
         how_zh, how_en = ("满足其一", "any one of") if el.mode == "any" else ("须同时满足", "all of")
         who.append((f"{el.label.zh}（{how_zh}）：{'、'.join(c.zh for c in el.conditions)}",
@@ -288,7 +291,7 @@ def answer_box(n: int, date=None, policy=None) -> Markdown:
     lines.append(">")
     lines.append(f"> **依据** *Source*：《{m.title.zh}》（{m.doc_no}）{article_zh(n)}；"
                  f"{m.issued}印发，自公布之日（{m.effective}）起执行。  \n"
-                 f"> *{m.doc_no}, article {n}; issued {m.issued}, in force from {m.effective}.*")
+                 f"> *{m.doc_no}, {a.cite_en}; issued {m.issued}, in force from {m.effective}.*")
     return Markdown("\n".join(lines))
 
 

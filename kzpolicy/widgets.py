@@ -148,8 +148,9 @@ class Calculator:
         self.name = W.Text(value="", description="企业名称 name", style=_DESC)
         self.industry = W.Dropdown(options=[(_INDUSTRY_LABEL[i], i) for i in INDUSTRIES], value="manufacturing",
                                    description="行业 industry", style=_DESC)
-        self.established = W.DatePicker(value=dt.date(year - 5, 1, 1), description="成立日期 established", style=_DESC)
-        self.independent = W.Dropdown(options=[("未填 unknown", None), ("是 yes", True), ("否 no", False)], value=True,
+        # no pre-filled answer for a fact that decides eligibility: blank until the user says (blank = unknown)
+        self.established = W.DatePicker(value=None, description="成立日期 established", style=_DESC)
+        self.independent = W.Dropdown(options=[("未填 unknown", None), ("是 yes", True), ("否 no", False)], value=None,
                                       description="独立法人 legal person", style=_DESC)
         self.revenue: Dict[int, W.Text] = {}
         self.rd_expense: Dict[int, W.Text] = {}

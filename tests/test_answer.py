@@ -60,3 +60,17 @@ def test_pays_summary_says_what_each_article_pays():
     assert answer.pays_summary(1) == f"新升规入库奖励{wan(amount)}/户"
     assert "按投资额的" in answer.pays_summary(5)
     assert answer.pays_summary(24).startswith("不设奖补")
+
+
+def test_home_page_article_table_says_what_each_article_pays():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("kzbook", Path(__file__).resolve().parent.parent / "book" / "_ext" / "kzbook.py")
+    kzbook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kzbook)
+    table = kzbook.article_table(POL)
+    amount = POL.param("art01.above_scale_enter.amount").at("2023-12-31")
+    assert f"{wan(amount)}/户" in table and "有 yes" not in table and "能拿多少" in table
+    for a in POL.articles.values():
+        assert answer.pays_summary(a.article).replace("|", "\\|") in table

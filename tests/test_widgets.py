@@ -14,9 +14,19 @@ RATE = POL.param("art05.equipment_subsidy.rate").at(D)
 MIN_PROGRESS = POL.param("art05.equipment_subsidy.min_progress").at(D)
 
 
-def test_starts_empty_and_shows_itself():
+def _firm(c, established=dt.date(2015, 1, 1)):
+    """Fill in the firm facts the calculator asks for (it pre-fills none of them)."""
+    c.established.value = established
+    return c
+
+
+def test_starts_empty_asks_for_what_decides_eligibility_and_shows_itself():
     c = calculator()
     assert isinstance(c, Calculator)
+    # nothing that decides eligibility is pre-filled: no establishment date, legal-person status unknown
+    assert c.established.value is None and c.independent.value is None
+    assert c.result is None and any("成立日期" in e for e in c.errors) and "输入有误" in c.output.value
+    _firm(c)
     assert c.errors == [] and c.result is not None and c.result.total_yuan == 0
     assert len(c.awards_frame()) == 0
     bundle = c._repr_mimebundle_()
@@ -24,7 +34,7 @@ def test_starts_empty_and_shows_itself():
 
 
 def test_award_appears_changes_and_becomes_near_miss():
-    c = calculator()
+    c = _firm(calculator())
     before = c.output.value
     row = c.add_event("equipment.investment", D, amount=FLOOR, progress=MIN_PROGRESS)
     t = c.awards_frame()
@@ -43,7 +53,7 @@ def test_award_appears_changes_and_becomes_near_miss():
 
 
 def test_only_the_fields_of_the_chosen_code_are_shown():
-    c = calculator()
+    c = _firm(calculator())
     row = c.add_event("above_scale.enter", "2023-08-15")
     assert list(row.box.children[1].children) == []
     row.code.value = "bridge_loan"
@@ -52,7 +62,7 @@ def test_only_the_fields_of_the_chosen_code_are_shown():
 
 
 def test_bad_input_is_shown_not_raised_and_blank_is_unknown():
-    c = calculator()
+    c = _firm(calculator())
     row = c.add_event("listing.star", "2023-10-10")
     assert c.result is None and any("municipal_reward" in e for e in c.errors)  # never guessed
     assert "输入有误" in c.output.value
@@ -69,6 +79,7 @@ def test_bad_input_is_shown_not_raised_and_blank_is_unknown():
 def test_history_follows_establishment_and_feeds_article_3():
     c = calculator(year=2023)
     c.established.value = dt.date(2020, 3, 1)
+    c.independent.value = True  # article 3 counts independent legal persons; the calculator asks, never assumes
     assert sorted(c.revenue) [-4:] == [2020, 2021, 2022, 2023]
     assert [h.children[0].description for h in c.history_box.children] == ["2020 收入", "2021 收入", "2022 收入", "2023 收入"]
     tiers = sorted((it for it in POL.items() if it.article == 3), key=lambda it: it.param("threshold").at("2023-12-31"))

@@ -113,17 +113,17 @@ def toc_files() -> set:
 
 
 def article_table(p) -> str:
-    """Markdown table of all articles from the YAML; the number links to the article's page once it is in the toc."""
-    chapters = {c.chapter: c for c in p.meta.chapters}
+    """Markdown table of all articles: number (linked once the page is in the toc), title, and what it pays.
+
+    The pay column (20万元/户, 按投资额的5% …) is rendered from the policy data by kzpolicy.answer.pays_summary."""
+    from kzpolicy.answer import pays_summary
+
     listed = toc_files()
-    rows = ["| 条 Art. | 章 Chapter | 标题 | Title | 奖补 Money |", "|---|---|---|---|---|"]
+    rows = ["| 项 Measure | 标题 Title | 能拿多少 What it pays |", "|---|---|---|"]
     for a in p.articles.values():
         linked = f"notebooks/{a.key}" in listed
-        num = f"{{doc}}`第{a.article}条 </notebooks/{a.key}>`" if linked else f"第{a.article}条"
-        ch = chapters.get(a.chapter)
-        chap = f"{a.chapter} {ch.zh}" if ch else str(a.chapter)
-        money = "有 yes" if a.has_money else "无 no"
-        rows.append(f"| {num} | {_cell(chap)} | {_cell(a.title.zh)} | {_cell(a.title.en)} | {money} |")
+        num = f"{{doc}}`{a.cite_zh} </notebooks/{a.key}>`" if linked else a.cite_zh
+        rows.append(f"| {num} | {_cell(a.title.zh)} · *{_cell(a.title.en)}* | {_cell(pays_summary(a.article, policy=p))} |")
     return "\n".join(rows)
 
 
