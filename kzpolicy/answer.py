@@ -10,7 +10,7 @@ caps, dates, responsible units): nothing in it is typed, so it cannot drift from
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 from .events import EVENT_CODES
 from .explain import article_zh
