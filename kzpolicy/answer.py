@@ -144,7 +144,11 @@ def amount_text(it: Item, date=None) -> Tuple[str, str]:
     if k == "referral":
         p, v = val("floor")
         return (f"{value_text(p, v)}及以上：申报市级补助", f"{_en_value(p, v)} or more: apply to the municipality")
-    return "—", "—"
+    # a kind this page wording does not know yet: the kind's own amount text (kzpolicy/rules/<kind>.py)
+    from .compare import amount_text_zh
+
+    when = date or max((d for p in it.parameters.values() for d in p.values), default=None)
+    return amount_text_zh(it, when), it.label.en
 
 
 # --------------------------------------------------------------------------- who and conditions

@@ -74,3 +74,12 @@ def test_home_page_article_table_says_what_each_article_pays():
     assert f"{wan(amount)}/户" in table and "有 yes" not in table and "能拿多少" in table
     for a in POL.articles.values():
         assert answer.pays_summary(a.article).replace("|", "\\|") in table
+
+
+def test_a_kind_the_wording_does_not_know_falls_back_to_the_kinds_own_amount_text(monkeypatch):
+    from kzpolicy import compare
+
+    it = POL.article(5).items["equipment_subsidy"]
+    monkeypatch.setattr(type(it), "kind", property(lambda self: "some_new_kind"), raising=False)
+    monkeypatch.setattr(compare, "amount_text_zh", lambda item, date: "由规则类型声明 from the kind")
+    assert answer.amount_text(it)[0] == "由规则类型声明 from the kind"
