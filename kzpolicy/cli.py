@@ -514,8 +514,11 @@ def cmd_simulate(args) -> int:
     sim = sm.simulate(facts, years, policy=pol, readings=readings,
                       synthetic=bool(args.population), progress=len(facts.firms) >= 20_000)
     by_year = sim.cost_by_year()
-    rows = [[str(r["year"]), _wan_num(r["firm_awards_yuan"]), _wan_num(r["township_funds_yuan"]),
-             _wan_num(r["budget_lines_yuan"]), _wan_num(r["total_yuan"])] for r in by_year.to_dict("records")]
+    from .present import wan_est
+    # a synthetic population gives estimates (rounded to 0.1万元); firms' own data give exact sums
+    fmt = (lambda y: wan_est(y, 1)) if args.population else _wan_num
+    rows = [[str(r["year"]), fmt(r["firm_awards_yuan"]), fmt(r["township_funds_yuan"]),
+             fmt(r["budget_lines_yuan"]), fmt(r["total_yuan"])] for r in by_year.to_dict("records")]
     print(say(args, f"{len(facts.firms)}家企业，{sim.basis}（万元）", f"{len(facts.firms)} firms, {sim.basis} (10,000 yuan)"))
     print(table([say(args, "年度", "Year"), say(args, "企业奖补", "Firm awards"), say(args, "乡镇经费", "Township funds"),
                  say(args, "预算专项", "Budget lines"), say(args, "合计", "Total")], rows, right=[1, 2, 3, 4]))

@@ -315,7 +315,7 @@ class Table:
             if self.lang == "en":
                 inner = e(en or zh)
             elif self.lang == "zh-en" and en:
-                inner = f'{e(zh)}<span class="kz-en" lang="en">{e(en)}</span>'
+                inner = f'{e(zh)}<br><span class="kz-en" lang="en">{e(en)}</span>'
             else:
                 inner = e(zh)
             ths.append(f'<th scope="col"{num}>{inner}</th>')
