@@ -383,6 +383,58 @@ def cn_number(n: int) -> str:
     return s + (_CN_DIGITS[ones] if ones else "")
 
 
+class TierTable(_Strict):
+    """One sentence, several tiers — measure (3): 首次突破50亿元、30亿元……的，分别给予80万元、50万元……
+
+    The YAML has one item with its quote once and this table; the loader expands it into one
+    item per row, ``<item>_<row>`` (``milestone_50yi``), each with the row's values as the
+    parameters named by ``columns`` (dated from ``start``) and the label filled in, so every
+    ledger line names the tier it pays and amendments address one tier's figure."""
+
+    start: dt.date
+    columns: List[str] = Field(min_length=1)
+    rows: Dict[str, List[Union[int, float]]] = Field(min_length=1)
+    label: Text  # with {column} placeholders: 上年主营业务收入首次突破{threshold}奖励
+
+    @model_validator(mode="after")
+    def _rows(self):
+        for k, r in self.rows.items():
+            if not re.fullmatch(r"[a-z0-9_]+", str(k)):
+                raise ValueError(f"row key {k!r}: use lower-case letters, digits and _ (it becomes part of the item id)")
+            if len(r) != len(self.columns):
+                raise ValueError(f"row {k} has {len(r)} values for the {len(self.columns)} columns {self.columns}")
+        return self
+
+
+def _expand_tiers(key: str, raw: dict) -> Dict[str, dict]:
+    """The items a tier table stands for (see :class:`TierTable`)."""
+    from .money import yi_or_wan
+    table = TierTable.model_validate(raw["tiers"])
+    templates = dict(raw.get("parameters") or {})
+    for col in table.columns:
+        if not isinstance(templates.get(col), dict):
+            raise ValueError(f"items.{key}.tiers: column {col!r} needs a parameter template under parameters.{col} (unit, boundary…)")
+        if "values" in templates[col]:
+            raise ValueError(f"items.{key}.parameters.{col}: the values come from the tier table; remove 'values'")
+    out = {}
+    for row, vals in table.rows.items():
+        item = {k: v for k, v in raw.items() if k not in ("tiers", "parameters", "label")}
+        params = {n: dict(t) for n, t in templates.items()}
+        zh, en = {}, {}
+        for col, v in zip(table.columns, vals):
+            params[col]["values"] = {table.start: v}
+            money = params[col].get("unit") in ("yuan", "yuan_per_year") and not isinstance(v, bool) and float(v).is_integer()
+            zh[col] = yi_or_wan(int(v)) if money else f"{v:g}"
+            en[col] = yi_or_wan(int(v)).replace("元", " yuan") if money else f"{v:g}"
+        item["parameters"] = params
+        try:
+            item["label"] = {"zh": table.label.zh.format(**zh), "en": table.label.en.format(**en)}
+        except KeyError as e:
+            raise ValueError(f"items.{key}.tiers.label names {e.args[0]!r}, which is not a column {table.columns}") from None
+        out[f"{key}_{row}"] = item
+    return out
+
+
 class Article(_Strict):
     """One measure of the document. ``article`` is the data's running number (file names, item ids);
     ``number_zh`` is the document's own marker (（五）), which every citation shows (see ARCHITECTURE.md)."""
@@ -400,6 +452,21 @@ class Article(_Strict):
     limits: Dict[str, Limit] = Field(default_factory=dict)
     eligibility: Dict[str, Eligibility] = Field(default_factory=dict)
     figures: List[Figure] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tier_tables(cls, data):
+        """An item with ``tiers:`` stands for one item per row (:class:`TierTable`)."""
+        items = data.get("items") if isinstance(data, dict) else None
+        if not isinstance(items, dict) or not any(isinstance(v, dict) and "tiers" in v for v in items.values()):
+            return data
+        out = {}
+        for key, raw in items.items():
+            for k, v in (_expand_tiers(key, raw) if isinstance(raw, dict) and "tiers" in raw else {key: raw}).items():
+                if k in out:
+                    raise ValueError(f"items.{k} is defined twice (a tier table row and an item)")
+                out[k] = v
+        return {**data, "items": out}
 
     @property
     def key(self) -> str:

@@ -386,3 +386,26 @@ def test_no_cap_is_not_the_same_null_as_not_read():
     assert not problems, "\n".join(problems)
     kz = _loaded(KAIZHOU)
     assert kz.param("art05.equipment_subsidy.cap").no_cap and kz.param("art09.green_equipment_subsidy.cap").no_cap
+
+
+# --------------------------------------------------------------------------- one sentence, several tiers
+def test_article_3_is_one_item_with_a_tier_table_not_six_copies_of_one_quote(kz):
+    from kzpolicy.policy import load_yaml as raw_yaml
+    raw = raw_yaml(POLICIES_DIR / KAIZHOU / "articles" / "art03_revenue_milestones.yaml")
+    assert list(raw["items"]) == ["milestone"] and len(raw["items"]["milestone"]["tiers"]["rows"]) == 6
+    text = (POLICIES_DIR / KAIZHOU / "articles" / "art03_revenue_milestones.yaml").read_text(encoding="utf-8")
+    quote = raw["items"]["milestone"]["cite"]["quote"]
+    assert text.count(f"quote: \"{quote}\"") == 1, "the quote is cited once"
+    tiers = [it for it in kz.items() if it.article == 3]
+    assert [it.id for it in tiers] == [f"art03.milestone_{k}" for k in ("50yi", "30yi", "20yi", "10yi", "5yi", "2yi")]
+    assert {it.cite.quote for it in tiers} == {quote}
+    assert [it.label.zh for it in tiers][0] == "上年主营业务收入首次突破50亿元奖励"
+    assert [int(it.param("amount").at("2023-12-31")) for it in tiers] == [800000, 500000, 400000, 200000, 100000, 50000]
+
+
+def test_a_malformed_tier_table_is_refused_naming_file_and_row(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder, "art03_revenue_milestones.yaml", "2yi: [200000000, 50000]", "2yi: [200000000]")
+    with pytest.raises(PolicyError) as e:
+        load_policy(folder)
+    assert "art03_revenue_milestones.yaml" in str(e.value) and "row 2yi has 1 values" in str(e.value)
