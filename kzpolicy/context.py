@@ -108,8 +108,13 @@ class Context:
         key = ("window", item.id)
         if key in self.cache:
             return self.cache[key]
-        if item.since is not None:
-            start = item.since.date
+        own = item.since.date if item.since is not None else None
+        if own is None and self.switch(item, "window_scope") == "article":
+            # a registered reading may extend a window another sentence of the same article sets
+            others = [i.since.date for i in self.policy.article(item.article).items.values() if i.since is not None]
+            own = min(others) if others else None
+        if own is not None:
+            start = own
         else:
             start = item.first_date
             eff = self.policy.meta.effective

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import explain as _explain
+from . import kinds
 from . import limits as _limits
 from .context import Context
 from .events import EVENT_CODES
@@ -239,7 +240,7 @@ def _cat(frames, columns) -> pd.DataFrame:
 
 def _check_places(awards: pd.DataFrame, pol: Policy, year: int) -> None:
     """More firms selected than the item has places (e.g. 11 in a top ten) is an input error."""
-    limited = {it.id: it for it in pol.items() if "places" in it.parameters and it.kind == "event_award"}
+    limited = {it.id: it for it in pol.items() if "places" in it.parameters and kinds.get(it.kind).events}
     if not limited or not len(awards):
         return
     counts = awards.loc[awards["item"].isin(list(limited)), "item"].value_counts()
@@ -404,7 +405,8 @@ def budget_lines(policy=None, years=(2023,), readings: Optional[Dict[str, str]] 
     eff = pol.meta.effective
     rows = []
     for it in pol.items():
-        if it.kind != "budget_line":
+        k = kinds.get(it.kind)
+        if k.assessed or not k.money:  # budget lines: money the district books, not computed per firm
             continue
         for y in years:
             vals, ok = it.param("amount").at_many(np.array([f"{y}-12-31"], dtype="datetime64[D]"))

@@ -21,7 +21,8 @@ kinds in :mod:`kzpolicy.limits`. Generic code never names one policy's interpret
 ids or reading names: it names switches and values, which are the same for every policy.
 
 Adding a kind: write ``kzpolicy/rules/<kind>.py`` with ``KIND = Kind(...)`` and
-``assess(item, ctx)``, add it to :data:`KIND_MODULES`, and add YAML cases.
+``assess(item, ctx)`` (the registry finds every module there that declares ``KIND``),
+and add YAML cases.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from functools import lru_cache
 from importlib import import_module
 from typing import Callable, Dict, Optional, Tuple
 
-#: the modules that declare a kind (``KIND``), in the order the book lists them
+#: the order the book lists the kinds in; any other module of kzpolicy/rules/ that declares ``KIND`` follows
 KIND_MODULES = (
     "event_award", "ladder", "milestone", "investment", "rd_subsidy", "listing", "working_day_fee",
     "ranked", "budget_line", "reference", "referral",
@@ -80,6 +81,8 @@ class Kind:
     assessed: bool = True
     #: its lines are awards (money to a firm or township); False: a fee the firm pays, or not assessed
     awards: bool = True
+    #: the district spends money under it (False: a quoted higher-level rule or a referral)
+    money: bool = True
     #: ledger fields this kind fills, explicit name -> (dtype, zh, en)
     fields: Dict[str, Tuple[str, str, str]] = field(default_factory=dict)
     switches: Dict[str, Switch] = field(default_factory=dict)
@@ -112,6 +115,8 @@ COMMON_SWITCHES: Dict[str, Switch] = {
     "window_open": Switch(("publication", "year_start"), "publication",
                           "适用日期：公布之日起，或公布当年1月1日起", "from when events count: publication day, or 1 January of that year",
                           scope="policy"),
+    "window_scope": Switch(("sentence", "article"), "sentence",
+                           "条文中某句设定的期间只适用于该句，或适用于全条", "a window one sentence sets applies to that sentence only, or to the whole article"),
     "once_counts": Switch(("any_date", "window"), "any_date",
                           "一次性奖励：此前任何一次都算已享受，或只计适用日期以来", "one-off awards: any earlier event uses it up, or only events in the window"),
     "booking_year": Switch(("event_year", "publication_year"), "event_year",
@@ -130,9 +135,15 @@ COMMON_SWITCHES: Dict[str, Switch] = {
 @lru_cache(maxsize=1)
 def registry() -> Dict[str, Kind]:
     """name -> :class:`Kind`, from the modules in :data:`KIND_MODULES` (imported on first use)."""
+    import pkgutil
+
+    from . import rules
+    found = [m.name for m in pkgutil.iter_modules(rules.__path__) if m.name != "common"]
     out: Dict[str, Kind] = {}
-    for mod in KIND_MODULES:
+    for mod in list(KIND_MODULES) + sorted(set(found) - set(KIND_MODULES)):
         m = import_module(f"kzpolicy.rules.{mod}")
+        if not hasattr(m, "KIND"):
+            continue
         k = replace(m.KIND, assess=getattr(m, "assess", None))
         if k.assessed != (k.assess is not None):
             raise ValueError(f"kzpolicy/rules/{mod}.py: kind {k.name} is {'' if k.assessed else 'not '}assessed, "

@@ -494,7 +494,7 @@ class Article(_Strict):
 
     @property
     def has_money(self) -> bool:
-        return any(i.kind not in ("reference", "referral") for i in self.items.values())
+        return any(_kind(i.kind).money for i in self.items.values())
 
 
 class Chapter(_Strict):

@@ -10,5 +10,6 @@ KIND = Kind(
     events=False,
     assessed=False,
     awards=False,
+    money=False,
     shape_zh="国家或上级政策的引述", shape_en="a national or higher-level rule, quoted (not paid by the district)",
 )

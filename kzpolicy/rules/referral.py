@@ -9,5 +9,6 @@ KIND = Kind(
     events=False,
     assessed=False,
     awards=False,
+    money=False,
     shape_zh="支持申报市级……", shape_en="referral to a higher-level programme (not paid by the district)",
 )
