@@ -238,7 +238,7 @@ def _assess_table(a, d, args) -> str:
     if non_default:
         out.append(say(args, "采用的非默认解释：", "Non-default readings: ") + ", ".join(f"{k}={v}" for k, v in sorted(non_default.items())))
     if len(a.ledger):
-        heads = firm_h + [say(args, "条款", "Article"), say(args, "项目", "Item"), say(args, "金额（万元）", "Amount (10k yuan)"),
+        heads = firm_h + [say(args, "条款", "Measure"), say(args, "项目", "Item"), say(args, "金额（万元）", "Amount (10k yuan)"),
                           say(args, "说明", "Explanation")]
         out.append(_section(say(args, "奖补明细", "Awards"), table(heads, _awards_rows(a, args, multi), right=(len(firm_h) + 2,))))
     else:
@@ -256,11 +256,11 @@ def _assess_table(a, d, args) -> str:
     if d["near_misses"]:
         rows = [([r["firm_id"]] if multi else []) + [_article_label(args, r["article"]), lab(r["item"]), r[msg]] for r in d["near_misses"]]
         out.append(_section(say(args, "差一点达到", "Near misses"),
-                            table(firm_h + [say(args, "条款", "Article"), say(args, "项目", "Item"), say(args, "说明", "What is missing")], rows)))
+                            table(firm_h + [say(args, "条款", "Measure"), say(args, "项目", "Item"), say(args, "说明", "What is missing")], rows)))
     if d["undetermined"]:
         rows = [([r["firm_id"]] if multi else []) + [_article_label(args, r["article"]), lab(r["item"]), r[rsn]] for r in d["undetermined"]]
         out.append(_section(say(args, "无法判断", "Cannot decide"),
-                            table(firm_h + [say(args, "条款", "Article"), say(args, "项目", "Item"), say(args, "原因", "Reason")], rows)))
+                            table(firm_h + [say(args, "条款", "Measure"), say(args, "项目", "Item"), say(args, "原因", "Reason")], rows)))
     if d["excluded"]:
         def event(code):
             e = EVENT_CODES.get(code)
@@ -269,13 +269,13 @@ def _assess_table(a, d, args) -> str:
                                                      r["event_date"] or "—", r[rsn]]
                 for r in d["excluded"]]
         out.append(_section(say(args, "不予奖补的事项", "Excluded events"),
-                            table(firm_h + [say(args, "条款", "Article"), say(args, "项目", "Item"), say(args, "事项", "Event"),
+                            table(firm_h + [say(args, "条款", "Measure"), say(args, "项目", "Item"), say(args, "事项", "Event"),
                                             say(args, "日期", "Date"), say(args, "原因", "Reason")], rows)))
     if d["fees"]:
         ex = "explanation_en" if en else "explanation_zh"
         rows = [([r["firm_id"]] if multi else []) + [_article_label(args, r["article"]), _wan_num(r["fee_yuan"]), r[ex]] for r in d["fees"]]
         out.append(_section(say(args, "应急转贷资金使用费（企业支付）", "Bridge-loan fees (paid by the firm)"),
-                            table(firm_h + [say(args, "条款", "Article"), say(args, "费用（万元）", "Fee (10k yuan)"), say(args, "说明", "Explanation")],
+                            table(firm_h + [say(args, "条款", "Measure"), say(args, "费用（万元）", "Fee (10k yuan)"), say(args, "说明", "Explanation")],
                                   rows, right=(len(firm_h) + 1,))))
     if len(a.township_awards):
         ex = "explanation_en" if en else "explanation_zh"
@@ -312,8 +312,8 @@ def cmd_articles(args) -> int:
         ch_txt = (ch.en if args.lang == 'en' else ch.heading_zh) if ch else str(a.chapter)
         money = say(args, "是", "yes") if a.has_money else say(args, "否", "no")
         rows.append([_article_label(args, n), ch_txt, a.title.zh, a.title.en, money])
-    print(say(args, f"{pol.meta.doc_no or pol.id}：共{len(rows)}条", f"{pol.meta.doc_no or pol.id}: {len(rows)} articles"))
-    print(table([say(args, "条款", "Article"), say(args, "章", "Chapter"), say(args, "标题", "Title (zh)"),
+    print(say(args, f"{pol.meta.doc_no or pol.id}：共{len(rows)}项", f"{pol.meta.doc_no or pol.id}: {len(rows)} measures"))
+    print(table([say(args, "条款", "Measure"), say(args, "部分", "Part"), say(args, "标题", "Title (zh)"),
                  say(args, "英文标题", "Title (en)"), say(args, "资金", "Money")], rows))
     return 0
 
@@ -386,9 +386,13 @@ def cmd_show(args) -> int:
     if a.items:
         lines.append("")
         lines.append(say(args, "参数", "Parameters"))
+        prev_quote = None
         for it in a.items.values():
             lines.append(f"  {it.id}  {it.label.zh} / {it.label.en}  [{it.kind}]")
-            lines.append("    " + say(args, f"引文（{a.cite_zh}第{it.cite.clause}句）：", f"Quote ({a.cite_en}, sentence {it.cite.clause}): ") + it.cite.quote)
+            same = prev_quote == (it.cite.clause, it.cite.quote)  # a tier table's rows share one quote: print it once
+            prev_quote = (it.cite.clause, it.cite.quote)
+            lines.append("    " + say(args, f"引文（{a.cite_zh}第{it.cite.clause}句）：", f"Quote ({a.cite_en}, sentence {it.cite.clause}): ")
+                         + (say(args, "同上", "as above") if same else it.cite.quote))
             if it.events:
                 lines.append("    " + say(args, "事项代码", "Event codes") + ": " + ", ".join(it.events))
             for pname, p in it.parameters.items():
