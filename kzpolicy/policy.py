@@ -787,10 +787,12 @@ def _format_errors(path: Path, e: ValidationError) -> str:
             msg = "required key is missing"
         elif parts and parts[-1] in ("int", "float") and err["type"].startswith(("int_", "float_")):
             parts = parts[:-1]  # one message for the int|float union, not one per branch
-            msg = f"must be a number (or null), got {err.get('input')!r}"
+            msg = f"must be a number (or null), got {yamlio.excerpt(err.get('input'))}"
         else:
             msg = err["msg"]
-        line = f"{path}: {'.'.join(str(x) for x in parts) or '(top level)'}: {msg}"
+        ln = yamlio.find_line(path, parts) if parts and Path(path).is_file() else None  # where to look, on error only
+        where = f"{path}, line {ln}" if ln else f"{path}"
+        line = f"{where}: {'.'.join(str(x) for x in parts) or '(top level)'}: {msg}"
         if line not in lines:
             lines.append(line)
     return "\n".join(lines)

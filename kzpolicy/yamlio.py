@@ -377,6 +377,77 @@ def load(path: Union[str, Path]) -> Any:
         raise YamlError(f"{e.reason} (the file was read as {enc})", e.source, e.line) from None
 
 
+def find_line(path: Union[str, Path], keys) -> Optional[int]:
+    """The line (1-based) of the value at ``keys`` (e.g. ``["items", "x", "parameters"]``; list indices as ints)
+    in a YAML file, or of its deepest part that exists; None if the file cannot be read.
+
+    For error messages only (it re-reads the file): a validation error can then say where to look.
+    """
+    want = [str(k) if not isinstance(k, int) else k for k in keys]
+    try:
+        text, _ = read_text(path)
+        events = list(_events(text))
+    except (YamlError, yaml.YAMLError):
+        return None
+    best = None
+    stack: list = []  # [kind, key or index, want_key]
+
+    def here():
+        return [f[1] for f in stack if f[1] is not None]
+
+    def matched(p):
+        nonlocal best
+        n = 0
+        for a, b in zip(p, want):
+            if (str(a) if not isinstance(a, int) else a) != b:
+                break
+            n += 1
+        return n
+
+    depth = 0
+    for ev in events:
+        line = ev.start_mark.line + 1 if ev.start_mark is not None else None
+        top = stack[-1] if stack else None
+        is_key = top is not None and top[0] == "map" and top[2]
+        if isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent)) and is_key:
+            top[1] = ev.value if isinstance(ev, yaml.ScalarEvent) else f"*{ev.anchor}"
+            top[2] = False
+            p = here()
+            n = matched(p)
+            if n == len(p) and n > depth:
+                depth, best = n, line
+                if n == len(want):
+                    return best
+            continue
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if top is not None and top[0] == "seq":
+                top[1] = 0 if top[1] is None else top[1] + 1
+                p = here()
+                n = matched(p)
+                if n == len(p) and n > depth:
+                    depth, best = n, line
+                    if n == len(want):
+                        return best
+            stack.append(["map" if isinstance(ev, yaml.MappingStartEvent) else "seq", None, True])
+            continue
+        if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            ev_done = True
+        else:
+            ev_done = isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent))
+            if ev_done and top is not None and top[0] == "seq":
+                top[1] = 0 if top[1] is None else top[1] + 1
+                p = here()
+                n = matched(p)
+                if n == len(p) and n > depth:
+                    depth, best = n, line
+                    if n == len(want):
+                        return best
+        if ev_done and stack and stack[-1][0] == "map" and not stack[-1][2]:
+            stack[-1][2] = True  # the value is done: the next scalar is a key
+    return best
+
+
 def is_date(x) -> bool:
     """True for a date YAML produced (a ``date``, or a ``datetime``)."""
     return isinstance(x, (dt.date, dt.datetime))

@@ -259,3 +259,29 @@ def test_fuzz_policy_folder_loads_or_names_the_file(tmp_path_factory, which, how
         msg = str(e)
         assert f.name in msg or str(folder) in msg, msg
         assert len(msg) < 3000
+
+
+def test_find_line_points_at_a_key_path(tmp_path):
+    f = tmp_path / "a.yaml"
+    f.write_text("article: 5\nitems:\n  x:\n    kind: k\n    list:\n      - a\n      - {b: 1}\n    values: {2023-05-30: 1}\n",
+                 encoding="utf-8")
+    assert yamlio.find_line(f, ["items", "x", "kind"]) == 4
+    assert yamlio.find_line(f, ["items", "x", "list", 1, "b"]) == 7
+    assert yamlio.find_line(f, ["items", "x", "values", "2023-05-30"]) == 8
+    assert yamlio.find_line(f, ["items", "x", "cite"]) == 3  # missing: the deepest part that exists
+    assert yamlio.find_line(tmp_path / "missing.yaml", ["a"]) is None
+
+
+def test_policy_validation_errors_name_the_line(tmp_path):
+    import shutil
+
+    from kzpolicy.policy import POLICIES_DIR, PolicyError, load_policy
+    folder = tmp_path / "changfeng"
+    shutil.copytree(POLICIES_DIR / "changfeng", folder)
+    f = sorted((folder / "articles").glob("*.yaml"))[0]
+    lines = f.read_text(encoding="utf-8").split("\n")
+    i = next(n for n, x in enumerate(lines) if x.strip().startswith("kind:"))
+    lines[i] = lines[i].replace("kind:", "kinnd:")
+    f.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(PolicyError, match=rf"{f.name}, line {i + 1}: .*unknown key 'kinnd'"):
+        load_policy(folder)
