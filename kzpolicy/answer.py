@@ -282,7 +282,9 @@ def answer_box(n: int, date=None, policy=None) -> Markdown:
         conds.append((f"其他事项须在{m.effective}（政策公布之日）及以后发生", f"other events must be on or after {m.effective}, the day of publication"))
     else:
         conds.append((f"{m.effective}（政策公布之日）及以后发生的事项才算", f"events on or after {m.effective}, the day of publication, count"))
-    qs = [i for i in pol.interpretations.values() if n in i.articles and i.id != "publication-date"]
+    # open questions of the measure; a policy-wide one (the publication-date window) names no item and is said above
+    named = {iid for it in pol.items() for iid in it.interpretations} | {iid for lim in pol.limits() for iid in lim.interpretations}
+    qs = [i for i in pol.interpretations.values() if n in i.articles and i.id in named]
     if qs:
         conds.append(("原文可有不同理解之处：" + "".join(i.question.zh for i in qs) + "本指南的默认口径及其影响见下文“解释与口径”。",
                       "Open questions: " + " ".join(i.question.en for i in qs) + " The default readings and their effect are below."))
