@@ -28,7 +28,7 @@ _ARABIC = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|元|亿|万|‰|%|个|户|项|家|年期|年|月|日|号|次|届|倍|小时|天|人|名)?"
 )
 #: Chinese-numeral counts that state a figure (十强 = ten places, 一年期 = a one-year term, 四个领先)
-_CN_COUNT = re.compile(r"(?P<num>[一二两三四五六七八九十百]+)(?P<unit>强|个|年期|等奖)")
+_CN_COUNT = re.compile(r"(?P<num>[一二两三四五六七八九十百]+)(?P<unit>强|个|年期|等奖|届)")
 _DATE = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
