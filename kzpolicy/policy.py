@@ -860,7 +860,10 @@ def load_policy(name_or_path: Union[str, Path] = DEFAULT_POLICY) -> Policy:
     if meta.compared_with:
         if meta.compared_with == meta.id:
             raise PolicyError(f"{folder}: compared_with names the policy itself")
-        target = get_policy(meta.compared_with)
+        try:
+            target = get_policy(meta.compared_with)
+        except PolicyError as e:
+            raise PolicyError(f"{folder / 'policy.yaml'}: compared_with {meta.compared_with!r}: {e}") from None
         for it in policy.items():
             if it.kaizhou_match != "none" and it.kaizhou_match not in target._items:
                 raise PolicyError(f"{folder}: item {it.id} kaizhou_match {it.kaizhou_match!r} is not an item of "

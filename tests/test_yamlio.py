@@ -4,6 +4,7 @@ Every test feeds the hostile text a user could write and checks the answer a use
 a YamlError (a ValueError) naming the file and line, quickly, or the value as written.
 """
 import datetime as dt
+import re
 import time
 
 import pytest
@@ -284,4 +285,17 @@ def test_policy_validation_errors_name_the_line(tmp_path):
     lines[i] = lines[i].replace("kind:", "kinnd:")
     f.write_text("\n".join(lines), encoding="utf-8")
     with pytest.raises(PolicyError, match=rf"{f.name}, line {i + 1}: .*unknown key 'kinnd'"):
+        load_policy(folder)
+
+
+def test_policy_compared_with_an_unknown_policy_names_the_file(tmp_path):
+    """Found by the fuzz test: compared_with: yes named no file."""
+    import shutil
+
+    from kzpolicy.policy import POLICIES_DIR, PolicyError, load_policy
+    folder = tmp_path / "changfeng"
+    shutil.copytree(POLICIES_DIR / "changfeng", folder)
+    f = folder / "policy.yaml"
+    f.write_text(re.sub(r"compared_with: .*", "compared_with: yes", f.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"policy\.yaml: compared_with 'yes': no policy folder"):
         load_policy(folder)
