@@ -122,16 +122,18 @@ def figures_in(text: str, article: Optional[int] = None, offset: int = 0) -> Lis
 
 
 def _param_values(policy: Policy, article: int):
-    """(value, kind, 'item.param') for every dated value of the measure's items."""
+    """(value, kind, 'owner.param') for every dated value of the measure's items and limits."""
     a = policy.article(article)
-    for it in a.items.values():
-        for name, p in it.parameters.items():
+    owners = [(it.id, it.parameters) for it in a.items.values()]
+    owners += [(lim.id, {"cap": lim.cap}) for lim in policy.limits() if lim.article == article and lim.cap is not None]
+    for owner, params in owners:
+        for name, p in params.items():
             kind = {"yuan": "yuan", "yuan_per_year": "yuan", "ratio": "ratio", "ratio_per_working_day": "ratio",
                     "count": "count"}[p.unit]
             for start, v in p.values.items():
-                yield Decimal(start.year), "year", f"{it.id}.{name} (from {start})"
+                yield Decimal(start.year), "year", f"{owner}.{name} (from {start})"
                 if v is not None:
-                    yield Decimal(repr(float(v))) if kind == "ratio" else Decimal(int(v)), kind, f"{it.id}.{name}"
+                    yield Decimal(repr(float(v))) if kind == "ratio" else Decimal(int(v)), kind, f"{owner}.{name}"
 
 
 def _marks(policy: Policy, article: Optional[int]):

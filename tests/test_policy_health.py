@@ -328,10 +328,14 @@ def test_every_measure_carries_the_documents_own_number(kz):
 
 
 def _boundary_params(pol):
+    """Boundary parameters of items, and the caps of limits (总额不超过300万元), with the owner that cites them."""
     for it in pol.items():
         for name, p in it.parameters.items():
             if p.word or p.boundary or p.bound:
                 yield it, name, p
+    for lim in pol.limits():
+        if lim.cap is not None:
+            yield lim, "cap", lim.cap
 
 
 @pytest.mark.parametrize("policy_id", POLICY_IDS)
@@ -344,7 +348,7 @@ def test_every_boundary_keeps_the_statutes_word_and_its_legal_meaning(policy_id)
     problems = []
     for it, name, p in _boundary_params(pol):
         where = f"{it.id}.{name}"
-        if not p.word and it.source is not None and name == "floor" and it.source.condition:
+        if not p.word and getattr(it, "source", None) is not None and name == "floor" and it.source.condition:
             continue  # a peer's floor read from the source's condition summary (≥ …), not from words in its excerpt
         if not p.word:
             problems.append(f"{where}: a boundary without the statute's word")
