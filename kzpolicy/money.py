@@ -56,17 +56,15 @@ MAX_DENOMINATOR = 10**6
 def _float_fraction(v: float) -> Fraction:
     """The number a float stands for: the decimal it prints as, or a simple fraction.
 
-    A float that prints with at most 15 significant digits (``0.05``, ``0.0001``,
-    ``0.123456789``) is that decimal: what a person types. One that needs 16 or 17
-    digits was computed; if it is exactly the float of a fraction with a denominator
+    A float that prints with at most 12 decimal places (``0.05``, ``0.0001``,
+    ``0.123456789``) is that decimal: what a person types. One that needs more was
+    computed; if it is exactly the float of a fraction with a denominator
     up to :data:`MAX_DENOMINATOR` (``1/3`` is 0.3333333333333333, ``1/6``), it is that
     fraction; otherwise (``0.05 * 1.1`` = 0.05500000000000001) it is the decimal printed.
     Deterministic: no state, the same float always gives the same fraction.
     """
-    text = repr(v)
-    d = Fraction(text)
-    mantissa = text.lower().split("e")[0].replace("-", "").replace(".", "").lstrip("0")
-    if len(mantissa) <= 15:
+    d = Fraction(repr(v))
+    if d.denominator <= 10**12:  # at most 12 decimal places: a decimal as typed
         return d
     c = Fraction(v).limit_denominator(MAX_DENOMINATOR)
     return c if float(c) == v else d

@@ -27,7 +27,7 @@ import chinese_calendar as cc
 import numpy as np
 import openpyxl
 import pandas as pd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import kzpolicy
@@ -299,3 +299,35 @@ def test_fuzz_suite_sees_both_outcomes():
 
     probe()
     assert seen == {True, False}
+
+
+# --------------------------------------------------------------------------- the whole accepted range, any policy values
+_RATES = st.one_of(st.fractions(0, 1, max_denominator=1000), st.floats(0, 1), st.decimals(0, 1, places=6))
+
+
+@settings(max_examples=12, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate])
+@given(rate=_RATES, daily=st.one_of(st.fractions(0, Fraction(1, 100), max_denominator=10**6), st.floats(0, 0.01)),
+       per_unit=st.integers(0, MAX_YUAN), count=st.integers(1, 10**6), amount=st.integers(2_000_000, MAX_YUAN),
+       principal=st.integers(1, MAX_YUAN), days=st.integers(1, 3660))
+def test_awards_equal_exact_fractions_over_the_accepted_range(rate, daily, per_unit, count, amount, principal, days):
+    """Any policy values within the bounds and any input within the bounds: each award is the exact Fraction result."""
+    from kzpolicy.money import as_fraction
+    from kzpolicy.rules.working_day_fee import calendar_range
+    first, last = calendar_range()
+    start = dt.date(2023, 6, 1)
+    end = min(start + dt.timedelta(days), np.datetime64(last, "D").astype(dt.date))
+    pol = POLICY.with_parameters({"art05.equipment_subsidy.rate": rate, "art14.bridge_loan_fee.daily_rate": daily,
+                                  "art12.new_product_municipal.amount": per_unit})
+    prof = {"firm": {"id": "F1", "industry": "manufacturing", "established": "2015-04-01", "independent_legal_person": True},
+            "events": [{"date": "2023-09-01", "code": "equipment.investment", "amount": amount, "progress": 1},
+                       {"date": "2023-09-01", "code": "new_product.municipal", "count": count},
+                       {"date": start, "code": "bridge_loan", "principal": principal, "start": start, "end": end}]}
+    a = kzpolicy.assess(kzpolicy.profile_to_facts(prof), year=2023, policy=pol, explain=False)
+    got = dict(zip(a.ledger["item"], (int(x) for x in a.ledger["amount_yuan"])))
+    want = {"art05.equipment_subsidy": _half_up(amount * as_fraction(rate))}  # Fraction/Decimal exact, a float as written
+    if per_unit:
+        want["art12.new_product_municipal"] = per_unit * count
+    got = {k: v for k, v in got.items() if v or k in want}
+    assert {k: got.get(k) for k in want} == want
+    wd = sum(cc.is_workday(start + dt.timedelta(k)) for k in range((end - start).days))
+    assert [int(x) for x in a.fees["fee_yuan"]] == [_half_up(Fraction(principal * wd) * as_fraction(daily))]
