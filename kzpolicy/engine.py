@@ -207,9 +207,9 @@ def _not_in_policy(ctx: Context) -> pd.DataFrame:
     name_en = meta.doc_no or meta.title.en
     codes = ctx.ev_code[m]
     label = {c: EVENT_CODES[c] if c in EVENT_CODES else None for c in pd.unique(codes)}
-    zh = np.array([f"本政策（{name_zh}）没有适用于“{label[c].zh if label[c] else c}”的条款，未予评估" for c in label], dtype=object)
-    en = np.array([f"not in this policy: no measure of {name_en} applies to '{label[c].en if label[c] else c}', so it was not assessed"
-                   for c in label], dtype=object)
+    texts = [_explain.not_in_policy(name_zh, name_en, label[c].zh if label[c] else c, label[c].en if label[c] else c) for c in label]
+    zh = np.array([t[0] for t in texts], dtype=object)
+    en = np.array([t[1] for t in texts], dtype=object)
     k = pd.Index(list(label)).get_indexer(codes)
     item = np.empty(len(codes), dtype=object)
     return pd.DataFrame({

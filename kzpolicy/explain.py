@@ -53,6 +53,47 @@ def explain_line(row, item, year: int, policy=None):
     return zh, en
 
 
+# --------------------------------------------------------------------------- the engine's common sentences
+# What a user reads when an event is excluded or a case cannot be decided by a step every kind shares
+# (the date window, one-off rules, requirements, events outside the policy). Each kind's own award,
+# near-miss and exclusion sentences are in its module (kzpolicy/rules/<kind>.py), the limits' in
+# kzpolicy/limits.py (LIMIT_KINDS and the functions below them).
+
+#: why a firm does not meet an item's requirement (Item.requires)
+REQUIREMENT_TEXT = {
+    "industrial": ("仅适用于工业企业（制造业、采矿业、电力热力燃气及水生产和供应业）", "applies to industrial firms only (manufacturing, mining, utilities)"),
+    "manufacturing": ("仅适用于制造业企业", "applies to manufacturing firms only"),
+    "independent_legal_person": ("须以独立法人计", "the firm must be an independent legal person"),
+    "existing_firm": ("仅适用于存量企业", "applies to existing firms only"),
+}
+
+LEGAL_PERSON_UNKNOWN = ("无法判断：未提供是否为独立法人（independent_legal_person）",
+                        "cannot decide: whether the firm is an independent legal person is not given (independent_legal_person)")
+
+
+def paid_in_publication_year(pub_year: int, note_zh: str, note_en: str):
+    return (f"公布前年度的认定在{pub_year}年（政策公布年度）兑现{note_zh}",
+            f"recognitions before publication are paid in {pub_year}, the publication year{note_en}")
+
+
+def already_awarded(when, per_year: bool):
+    """``when``: array of ISO dates of the first award."""
+    import numpy as np
+    w = np.asarray(when).astype(str)
+    return (np.char.add(np.char.add(f"该奖励{'同一年度' if per_year else ''}为一次性奖励，已于", w), "取得同一事项"),
+            np.char.add("one-off award: the same event was already recorded on ", w))
+
+
+def before_window(window: str, note_zh: str, note_en: str):
+    return (f"事项发生在本条适用日期（{window}）之前{note_zh}",
+            f"the event is before the date from which this clause applies ({window}){note_en}")
+
+
+def not_in_policy(policy_name_zh: str, policy_name_en: str, event_zh: str, event_en: str):
+    return (f"本政策（{policy_name_zh}）没有适用于“{event_zh}”的条款，未予评估",
+            f"not in this policy: no measure of {policy_name_en} applies to '{event_en}', so it was not assessed")
+
+
 def explain(ledger: pd.DataFrame, policy: Policy, year: int) -> pd.DataFrame:
     """Add explanation_zh / explanation_en to a ledger (row by row: only for shown lines)."""
     ledger = ledger.copy()

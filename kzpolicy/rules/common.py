@@ -8,6 +8,7 @@ from typing import List, Optional
 import numpy as np
 import pandas as pd
 
+from .. import explain
 from ..money import as_fraction, mul_round
 from ..policy import Item, Param
 
@@ -208,29 +209,24 @@ def select_events(item: Item, ctx, out: RuleOutput):
             later = in_year & ~dup & (dates >= window)
             if later.any():
                 sel = pos[later]
+                zh, en = explain.paid_in_publication_year(pub_year, ctx.switch_note(item, "booking_year"),
+                                                          ctx.switch_note(item, "booking_year", zh=False))
                 out.exclude(int(later.sum()), "paid_in_publication_year", fidx=fidx[later], item=item.id,
-                            event_code=codes[later], event_date=dates[later],
-                            reason_zh=f"公布前年度的认定在{pub_year}年（政策公布年度）兑现{ctx.switch_note(item, 'booking_year')}",
-                            reason_en=f"recognitions before publication are paid in {pub_year}, the publication year{ctx.switch_note(item, 'booking_year', zh=False)}")
+                            event_code=codes[later], event_date=dates[later], reason_zh=zh, reason_en=en)
             in_year = np.zeros(len(pos), dtype=bool)
     m = in_year & dup
     if m.any():
         sel = pos[m]
-        when = fmt_date(first_date[m])
-        scope_zh = "同一年度" if once == "year" else ""
+        zh, en = explain.already_awarded(fmt_date(first_date[m]), per_year=once == "year")
         out.exclude(int(m.sum()), "already_awarded", fidx=ctx.ev_fidx[sel], item=item.id, event_code=ctx.ev_code[sel],
-                    event_date=ctx.ev_date[sel],
-                    reason_zh=np.char.add(np.char.add(f"该奖励{scope_zh}为一次性奖励，已于", when.astype(str)), "取得同一事项"),
-                    reason_en=np.char.add("one-off award: the same event was already recorded on ", when.astype(str)))
+                    event_date=ctx.ev_date[sel], reason_zh=zh, reason_en=en)
     keep = in_year & ~dup
     early = keep & (dates < window)
     if early.any():
         sel = pos[early]
-        w = str(window)
+        zh, en = explain.before_window(str(window), ctx.switch_note(item, "window_open"), ctx.switch_note(item, "window_open", zh=False))
         out.exclude(int(early.sum()), "before_effective", fidx=ctx.ev_fidx[sel], item=item.id,
-                    event_code=ctx.ev_code[sel], event_date=ctx.ev_date[sel],
-                    reason_zh=f"事项发生在本条适用日期（{w}）之前{ctx.switch_note(item, 'window_open')}",
-                    reason_en=f"the event is before the date from which this clause applies ({w}){ctx.switch_note(item, 'window_open', zh=False)}")
+                    event_code=ctx.ev_code[sel], event_date=ctx.ev_date[sel], reason_zh=zh, reason_en=en)
     return pos[keep & ~early]
 
 
@@ -273,12 +269,7 @@ def eligible_events(item: Item, ctx, out: RuleOutput):
     return pos, fidx, dates, codes
 
 
-REQ_TEXT = {
-    "industrial": ("仅适用于工业企业（制造业、采矿业、电力热力燃气及水生产和供应业）", "applies to industrial firms only (manufacturing, mining, utilities)"),
-    "manufacturing": ("仅适用于制造业企业", "applies to manufacturing firms only"),
-    "independent_legal_person": ("须以独立法人计", "the firm must be an independent legal person"),
-    "existing_firm": ("仅适用于存量企业", "applies to existing firms only"),
-}
+REQ_TEXT = explain.REQUIREMENT_TEXT
 
 
 def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndarray] = None):
@@ -334,6 +325,5 @@ def apply_requirements(item, ctx, out: RuleOutput, fidx, dates=None, codes=None,
     if u.any():
         out.undecided(int(u.sum()), fidx=fidx[u], item=item.id,
                       event_code=None if codes is None else codes[u], event_date=None if dates is None else dates[u],
-                      reason_zh="无法判断：未提供是否为独立法人（independent_legal_person）",
-                      reason_en="cannot decide: whether the firm is an independent legal person is not given (independent_legal_person)")
+                      reason_zh=explain.LEGAL_PERSON_UNKNOWN[0], reason_en=explain.LEGAL_PERSON_UNKNOWN[1])
     return ok
