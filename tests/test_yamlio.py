@@ -257,9 +257,8 @@ def test_fuzz_policy_folder_loads_or_names_the_file(tmp_path_factory, which, how
     try:
         load_policy(folder)
     except PolicyError as e:
-        msg = str(e)
-        assert f.name in msg or str(folder) in msg, msg
-        assert len(msg) < 3000
+        for line in str(e).split("\n"):  # every problem names the mutated file (or the folder, for cross-file checks)
+            assert f.name in line or str(folder) in line, line
 
 
 def test_find_line_points_at_a_key_path(tmp_path):
