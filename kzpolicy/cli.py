@@ -362,7 +362,7 @@ def _boundary_lines(args, p) -> List[str]:
 @subcommand("show", "显示一条条款：原文、参数、解释 / show one article: text, parameters, interpretations",
             arg("article", type=int, metavar="N", help="条款序号，如5 / article number, e.g. 5"))
 def cmd_show(args) -> int:
-    """显示条款原文（逐款）、参数（含日期、单位、边界、引文）及相关解释 / one article: verbatim clauses, dated parameters, interpretations."""
+    """显示条款原文（逐句）、参数（含日期、单位、边界、引文）及相关解释 / one article: verbatim clauses, dated parameters, interpretations."""
     pol = get_policy(args.policy)
     a = pol.article(args.article)
     m = pol.meta

@@ -85,8 +85,8 @@ def already_awarded(when, per_year: bool):
 
 
 def before_window(window: str, note_zh: str, note_en: str):
-    return (f"事项发生在本条适用日期（{window}）之前{note_zh}",
-            f"the event is before the date from which this clause applies ({window}){note_en}")
+    return (f"事项发生在该奖励的适用日期（{window}）之前{note_zh}",
+            f"the event is before the date from which this sentence applies ({window}){note_en}")
 
 
 def not_in_policy(policy_name_zh: str, policy_name_en: str, event_zh: str, event_en: str):

@@ -127,8 +127,8 @@ COMMON_SWITCHES: Dict[str, Switch] = {
                                "“工业企业”：统计口径（采矿业、制造业、电力热力燃气及水）", "'industrial firm': the statistical sections B, C, D"),
     "selection": Switch(("input",), "input", "评选结果为输入", "the selection is an input"),
     "unnamed_industry": Switch(("any_firm", "industrial"), "any_firm",
-                               "原文未限定行业的条款：任何企业，或仅工业企业（政策以工业为对象）",
-                               "a clause that names no industry: any firm, or industrial firms only (the policy is industrial)"),
+                               "原文未限定行业的项：任何企业，或仅工业企业（政策以工业为对象）",
+                               "a measure that names no industry: any firm, or industrial firms only (the policy is industrial)"),
 }
 
 
