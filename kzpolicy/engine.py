@@ -276,32 +276,57 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     order = np.lexsort((d, item_rank[code], article, ctx.firm_order[fidx]))
     def o(a):
         return a[order]
+    item_code = code[order]
     cols = {
-        "firm_id": o(ctx.firm_ids[fidx]),
+        "firm_id": ctx.firms["firm_id"].array.take(fidx[order]),
         "year": np.full(n, ctx.year, dtype=np.int64),
         "article": o(article),
-        "item": o(np.asarray(uniq, dtype=object)[code]),
-        "kind": o(take([m.kind for m in meta], object)),
-        "label_zh": o(take([m.label.zh for m in meta], object)),
-        "label_en": o(take([m.label.en for m in meta], object)),
-        "event_code": o(awards["event_code"].to_numpy(dtype=object)),
+        "item": _text_of(uniq, item_code),
+        "kind": _text_of([m.kind for m in meta], item_code),
+        "label_zh": _text_of([m.label.zh for m in meta], item_code),
+        "label_en": _text_of([m.label.en for m in meta], item_code),
+        "event_code": _text(awards["event_code"], order),
         "event_date": dates[order],
         "amount_yuan": o(awards["amount_yuan"].to_numpy(dtype=np.int64)),
-        "basis_yuan": pd.array(o(_numeric(awards["basis_yuan"].to_numpy())), dtype="Int64"),
+        "basis_yuan": _int_column(awards["basis_yuan"], order),
         "cap_applied": o(awards["cap_applied"].fillna(False).to_numpy(dtype=bool)),
-        "project": o(awards["project"].to_numpy(dtype=object)),
+        "project": _text(awards["project"], order),
     }
     for c, dtype in award_fields().items():
-        v = awards[c].to_numpy()
+        v = awards[c]
         if dtype == "object":
-            x = v.astype(object)
-            x[pd.isna(x)] = None  # missing text is None (never NaN)
-            cols[c] = o(x)
+            cols[c] = _text(v, order)
         elif dtype == "Int64":
-            cols[c] = pd.array(o(_numeric(v)), dtype="Int64")
+            cols[c] = _int_column(v, order)
         else:
-            cols[c] = o(np.asarray(_numeric(v), dtype=float))
-    return pd.DataFrame(cols)
+            cols[c] = v.to_numpy(dtype=float, na_value=np.nan)[order] if v.dtype != object \
+                else o(np.asarray(_numeric(v.to_numpy()), dtype=float))
+    return pd.DataFrame(cols, copy=False)
+
+
+def _text_of(values, codes: np.ndarray):
+    """A text column of a few distinct ``values`` (pandas' text dtype), one per code: taken, not re-checked per line."""
+    return pd.array(list(values), dtype="str").take(codes)
+
+
+def _text(v: pd.Series, order: np.ndarray):
+    """A text column in ledger order, as the DataFrame constructor would type it (text dtype, NaN where missing;
+    object None when nothing is given), from its distinct values instead of checking every line."""
+    codes, uniq = pd.factorize(v.to_numpy(dtype=object))
+    if not len(uniq):
+        return np.full(len(order), None, dtype=object)
+    if not all(isinstance(u, str) for u in uniq):
+        x = v.to_numpy(dtype=object)[order]
+        x[pd.isna(x)] = None  # missing text is None (never NaN)
+        return x
+    return pd.array(list(uniq), dtype="str").take(codes[order], allow_fill=True)
+
+
+def _int_column(v: pd.Series, order: np.ndarray):
+    """An integer award column (Int64: <NA> where a kind does not fill it) in ledger order."""
+    if isinstance(v.dtype, pd.Int64Dtype):
+        return v.array.take(order)
+    return pd.array(_numeric(v.to_numpy())[order], dtype="Int64")
 
 
 def _numeric(arr: np.ndarray):

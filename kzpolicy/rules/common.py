@@ -109,30 +109,75 @@ class RuleOutput:
             getattr(self, k).extend(getattr(other, k))
 
 
+#: dtypes of the core award columns ("date": datetime64[D]; kinds declare their fields' dtypes)
+_CORE_DTYPES = {"fidx": "int64", "item": "object", "event_code": "object", "event_date": "date", "amount_yuan": "int64",
+                "basis_yuan": "Int64", "cap_applied": "bool", "project": "object"}
+
+
+@lru_cache(maxsize=1)
+def award_dtypes():
+    """{column: dtype} of award lines, core columns first (see :func:`award_columns`)."""
+    return {**_CORE_DTYPES, **award_fields()}
+
+
 def award_frame(parts) -> pd.DataFrame:
     """One frame of award lines (the columns of :func:`award_columns`) from the parts rules produced.
 
-    Joined column by column with numpy: a column some parts lack is None there (object);
-    text columns stay plain object arrays (not pandas' text dtype).
+    Joined column by column with numpy into the column's own dtype: numbers as Int64 or
+    float (a part without the field gives <NA> or NaN there), dates as dates, flags as
+    bool (False where not given), text as plain object arrays with None (not pandas' text
+    dtype). One typed column per field, however many kinds fill it.
     """
-    cols = award_columns()
+    dtypes = award_dtypes()
     parts = [p for p in parts if p["_n"]]
     n = sum(p["_n"] for p in parts)
+    starts = np.cumsum([0] + [p["_n"] for p in parts])
     data = {}
-    for c in cols:
-        pieces = [p.get(c) for p in parts]
-        have = [x for x in pieces if x is not None]
-        if len(have) == len(pieces) and have and all(x.dtype == have[0].dtype and x.dtype != object for x in have):
-            data[c] = np.concatenate(have) if len(have) > 1 else have[0]
-            continue
-        a = np.empty(n, dtype=object)
-        i = 0
-        for p, x in zip(parts, pieces):
-            if x is not None:
-                a[i:i + p["_n"]] = x if x.dtype == object else x.astype(object)
-            i += p["_n"]
-        data[c] = pd.Series(a, dtype=object, copy=False)
-    return pd.DataFrame(data, columns=cols)
+    for c, dt in dtypes.items():
+        pieces = [(starts[i], starts[i + 1], p.get(c)) for i, p in enumerate(parts) if p.get(c) is not None]
+        if dt == "int64" and len(pieces) == len(parts) and pieces:
+            data[c] = np.concatenate([np.asarray(x, dtype=np.int64) for _, _, x in pieces]) if len(pieces) > 1 \
+                else np.asarray(pieces[0][2], dtype=np.int64)
+        elif dt in ("int64", "Int64"):
+            vals, mask = np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)
+            for a, b, x in pieces:
+                if x.dtype.kind in "iub":
+                    vals[a:b], mask[a:b] = x, False
+                else:  # floats with NaN, or objects with None: integral values only (as pd.array checks)
+                    arr = pd.array(x if x.dtype.kind == "f" else _numeric_values(x), dtype="Int64")
+                    vals[a:b], mask[a:b] = arr.to_numpy(dtype=np.int64, na_value=0), arr.isna()
+            data[c] = pd.arrays.IntegerArray(vals, mask)
+        elif dt == "float":
+            a_ = np.full(n, np.nan)
+            for a, b, x in pieces:
+                a_[a:b] = x if x.dtype.kind in "fiub" else _numeric_values(x)
+            data[c] = a_
+        elif dt == "bool":
+            a_ = np.zeros(n, dtype=bool)
+            for a, b, x in pieces:
+                a_[a:b] = pd.array(x, dtype="boolean").to_numpy(dtype=bool, na_value=False) if x.dtype == object else x
+            data[c] = a_
+        elif dt == "date":
+            a_ = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+            for a, b, x in pieces:
+                a_[a:b] = x
+            data[c] = a_
+        else:
+            a_ = np.empty(n, dtype=object)
+            for a, b, x in pieces:
+                if x.dtype == object:
+                    a_[a:b] = x
+                else:  # numbers or dates given for a text field: as objects, a missing value as None (never NaN)
+                    v = x.astype(object)
+                    v[pd.isna(x)] = None
+                    a_[a:b] = v
+            data[c] = pd.Series(a_, dtype=object, copy=False)
+    return pd.DataFrame(data, columns=list(dtypes))
+
+
+def _numeric_values(x: np.ndarray) -> np.ndarray:
+    """Numbers and None (object array) as float64 with NaN (exact below 2**53)."""
+    return pd.to_numeric(pd.Series(x, dtype=object), errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def fmt_date(d) -> np.ndarray:
