@@ -362,7 +362,7 @@ def index_by_group(ix: pd.DataFrame, *, xlabel: str):
         ax.set_title(g, loc="left")
         ax.set_xlim(0, right)
         ax.spines[["top", "right"]].set_visible(False)
-    axes[-1].set_xlabel(present.wrap(xlabel, 60))
+    axes[-1].set_xlabel(_title(xlabel, 70))
     return fig
 
 

@@ -548,13 +548,26 @@ def parameter_records(n: int, policy=None) -> pd.DataFrame:
 
 
 def parameters(n: int, policy=None, lang: str = "zh-en") -> Table:
-    """Article ``n``'s figures as a reader reads them: 第（五）项 设备投资补助 | 门槛 | 200万元，含本数（“以上”）| 起始 | 原文."""
+    """Article ``n``'s figures as a reader reads them: 项目 | 参数 | 取值 (门槛 200万元（含本数，“及以上”）) | 原文依据.
+
+    Rows of one item are grouped: its name and the quoted sentence are written once, on its
+    first row (the sentence is long; repeating it made every row tall on a phone). The start
+    date gets a column only when a figure changes over time; otherwise it is said once above.
+    """
     df = parameter_records(n, policy)
-    cols = [Col("item", "项目", "Item"), Col("param", "参数", "Figure"), Col("value", "取值", "Value"),
-            Col("from", "起始日期", "From", "date"), Col("quote", "原文依据", "Text")]
+    first = ~df["item"].duplicated()
+    quote_first = ~df[["item", "quote"]].duplicated()
+    shown = df.assign(item=df["item"].where(first, ""), quote=df["quote"].where(quote_first, ""))
+    dated = df.groupby(["item", "param"])["from"].nunique().gt(1).any() if len(df) else False
+    cols = [Col("item", "项目", "Item", missing=""), Col("param", "参数", "Figure"), Col("value", "取值", "Value")]
+    if dated:
+        cols.append(Col("from", "起始日期", "From", "date"))
+    cols.append(Col("quote", "原文依据", "Text", missing=""))
     if df["note"].astype(bool).any():
         cols.append(Col("note", "说明", "Note", missing=""))
-    return table(df, cols, lang=lang, wide=False, policy=policy)
+    starts = sorted({str(d) for d in df["from"]})
+    note = "" if dated or not starts else f"取值自{starts[0]}起适用。" + ("" if lang == "zh" else f"Values apply from {starts[0]}.")
+    return table(shown, cols, lang=lang, wide=False, policy=policy, note=note)
 
 
 # --------------------------------------------------------------------------- an assessment

@@ -121,3 +121,37 @@ def test_text_table_lines_up_chinese():
     s = P.text_table(["名称", "金额（万元）"], [["甲", "1"], ["乙乙乙", "20"]], right=[1])
     lines = s.splitlines()
     assert len({P.display_width(x) for x in lines[1:]}) == 1
+
+
+def test_estimate_views_round_and_hide_internal_columns():
+    basis = "含假设参数（合成总体） / uses assumptions (synthetic population)"
+    year = pd.DataFrame({"year": [2023], "firm_awards_yuan": [23246598], "township_funds_yuan": [500000],
+                         "budget_lines_yuan": [1800000], "total_yuan": [25546598], "basis": [basis]})
+    t = P.cost_by_year(year)
+    assert t.frame.iloc[0].tolist() == ["2023", "2,324.7", "50.0", "180.0", "2,554.7"]
+    assert "basis" not in t.text() and "含假设参数" in t.note
+    dist = pd.DataFrame({"size_band": ["large", "micro"], "firms": [7, 1125], "recipients": [7, 91],
+                         "amount_yuan": [29596842, 2722886], "share": [0.308634, 0.028394],
+                         "per_recipient_yuan": [4228120.0, 29922.9], "basis": [basis, basis]})
+    d = P.distribution(dist, "size_band")
+    assert d.frame.iloc[:, 0].tolist() == ["大型", "微型"] and d.frame.iloc[0, 4] == "30.9%"
+    bands = pd.DataFrame({"year": ["2023", "total"], "p5_yuan": [16897517, 1], "p50_yuan": [19800078, 2],
+                          "p95_yuan": [58084434, 3], "mean_yuan": [24630176, 4], "runs": [100, 100],
+                          "scope": ["企业奖补 / firm awards", "企业奖补 / firm awards"], "basis": [basis, basis]})
+    b = P.bands(bands, "year")
+    assert b.frame.iloc[0].tolist() == ["2023", "1,690", "1,980", "5,808", "2,463"] and b.frame.iloc[1, 0] == "合计"
+    for out in (t, d, b):
+        assert not ARTEFACTS.search(out.html() + out.text())
+        assert not re.search(r"_yuan|size_band|large|micro", out.text())
+
+
+def test_scenarios_are_named_by_what_they_change():
+    from kzpolicy.simulate import Scenario
+    pol = get_policy()
+    sc = Scenario.load({"name": "art05_rate_8pct", "parameters": {"art05.equipment_subsidy.rate": 0.08}})
+    label = P.scenario_label(sc)
+    old = pol.param("art05.equipment_subsidy.rate").at("2023-12-31")
+    assert label == f"{pol.article(5).cite_zh} {pol.item('art05.equipment_subsidy').label.zh}：比例 {P.pct(old)}→8%"
+    rd = Scenario.load({"name": "x", "readings": {"art05-09-double-claim": "both"}})
+    assert pol.interpretations["art05-09-double-claim"].readings["both"].zh in P.scenario_label(rd)
+    assert "art05" not in P.scenario_label(rd) and "_" not in label
