@@ -11,7 +11,7 @@ import pandas as pd
 
 from .common import RuleOutput, eligible_events, param_at, param_on
 from ..kinds import Kind, P, Switch
-from ..money import wan
+from ..money import mul_count, wan
 from ..explain import date_text
 
 
@@ -97,7 +97,7 @@ def assess(item, ctx) -> RuleOutput:
                         reason_en=f"once per firm, item and year{ctx.switch_note(item, 'award_per', zh=False)}")
         pos, fidx, dates, codes, amount = pos[keep], fidx[keep], dates[keep], codes[keep], amount[keep]
         qty = np.ones(len(pos), dtype=np.int64)
-    total = amount.astype(np.int64) * qty
+    total = mul_count(amount.astype(np.int64), qty)  # checked: int64 or MoneyError, never wrapped
     capped = np.zeros(len(pos), dtype=bool)
     cap = None
     if "cap" in item.parameters:  # 每个企业最高不超过… (a peer's per-firm cap; null = no cap)

@@ -17,7 +17,7 @@ from ..facts import FactsError
 from .common import RuleOutput, mul_round_by_rate, param_on, select_events
 from ..kinds import Kind, P, Switch
 from ..explain import date_text
-from ..money import wan
+from ..money import mul_count, wan
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +104,7 @@ def assess(item, ctx) -> RuleOutput:
         raise FactsError(problems)
     days = working_days(start, end, both_ends=ctx.switch(item, "day_count") == "both_ends")
     rate = param_on(item, "daily_rate", start)
-    fee = mul_round_by_rate(principal * days, rate)
+    fee = mul_round_by_rate(mul_count(principal, days), rate)  # checked product
     out.fees.append(
         pd.DataFrame({
             "fidx": fidx, "item": item.id, "event_code": codes, "event_date": dates, "principal_yuan": principal,
