@@ -695,15 +695,21 @@ def _convert(f: Field, s: pd.Series, col: _Collector, scale: int = 1) -> pd.Seri
             oor = (~s.isna().to_numpy()) & ((s < MIN_DATE).to_numpy() | (s > MAX_DATE).to_numpy())
             col.add(oor, f.name, lambda v: f"date {v} is out of range (1949-10-01 to 2100-12-31)", s)
             return (s.where(~oor, pd.NaT) if oor.any() else s).astype("datetime64[ns]")
-        conv = [_date_of(x) for x in s.to_numpy(dtype=object)]
-        bad = np.fromiter((isinstance(x, str) for x in conv), bool, len(conv))
+        # each distinct value read once (a column of dates has few), then spread back to the rows
+        try:
+            codes, uniq = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
+        except TypeError:  # an unhashable value (a list in a profile): value by value
+            codes, uniq = np.arange(len(s)), s.to_numpy(dtype=object)
+        conv = [_date_of(x) for x in uniq] + [None]
+        ubad = np.array([isinstance(x, str) for x in conv], dtype=bool)
+        uval = np.array([np.datetime64(x, "D") if isinstance(x, dt.date) else np.datetime64("NaT") for x in conv],
+                        dtype="datetime64[D]")
+        at = np.where(codes >= 0, codes, len(conv) - 1)
+        bad = ubad[at]
         if bad.any():
-            msgs = [x for x in conv if isinstance(x, str)]
-            it = iter(msgs)
+            it = iter([conv[k] for k in at[bad]])
             col.add(bad, f.name, lambda v: next(it))
-        vals = np.array([np.datetime64(x, "D") if isinstance(x, dt.date) else np.datetime64("NaT") for x in conv],
-                        dtype="datetime64[D]") if conv else np.zeros(0, "datetime64[D]")
-        return pd.Series(vals.astype("datetime64[ns]"), index=s.index)
+        return pd.Series(uval[at].astype("datetime64[ns]"), index=s.index)
     raise AssertionError(f.type)
 
 
