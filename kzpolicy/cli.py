@@ -434,9 +434,11 @@ def _interp_lines(args, i) -> List[str]:
 @subcommand("check", "检查政策文件夹：原文每个数字都有参数或标注 / check a policy folder: every figure of its text is covered",
             arg("folder", metavar="POLICY_DIR", help="政策文件夹（含policy.yaml与articles/）或政策编号 / a policy folder or id"),
             description="读取并校验政策文件夹，检查原文中每个金额、比例、门槛、日期、数量都对应一个参数，或在 figures 中标注为非奖补。\n"
+                        "并检查每个门槛、上限是否保留原文用语（及以上、以下、不超过……）且含不含本数与《民法典》第1259条一致。\n"
                         "退出码：0 全部覆盖；1 有未覆盖的数字；2 文件夹有误。\n"
                         "Load and validate a policy folder and check that every figure of its text is linked to a parameter or "
-                        "marked under 'figures' as not an award. Exit 0 clean, 1 uncovered figures, 2 a bad folder.")
+                        "marked under 'figures' as not an award, and that every boundary keeps the statute's word with its legal "
+                        "meaning (Civil Code art. 1259). Exit 0 clean, 1 uncovered figures or boundary problems, 2 a bad folder.")
 def cmd_check(args) -> int:
     """检查政策文件夹的原文覆盖 / text coverage of a policy folder (0 clean, 1 uncovered, 2 bad folder)."""
     from .coverage import check

@@ -64,10 +64,11 @@ class Report:
     covered: List[Tuple[Figure, str]] = field(default_factory=list)     # (figure, what covers it)
     uncovered: List[Figure] = field(default_factory=list)
     unused_marks: List[str] = field(default_factory=list)               # figures: entries that match nothing
+    boundaries: List[str] = field(default_factory=list)                 # boundary words missing or misread
 
     @property
     def ok(self) -> bool:
-        return not self.uncovered and not self.unused_marks
+        return not self.uncovered and not self.unused_marks and not self.boundaries
 
     def lines(self) -> List[str]:
         out = []
@@ -77,6 +78,8 @@ class Report:
                        f"'figures' with a role ({', '.join(ROLES)}) and why")
         for m in self.unused_marks:
             out.append(f"多余标注 unused mark: {m}")
+        for b in self.boundaries:
+            out.append(f"边界用语 boundary word: {b}")
         return out
 
 
@@ -170,6 +173,34 @@ def _segments(policy: Policy) -> List[Tuple[Optional[int], str, int]]:
     return segs
 
 
+def boundary_problems(policy: Policy) -> List[str]:
+    """Each boundary (floor, threshold, ceiling, cap, upper-bound rate, a limit's cap) keeps the statute's word;
+    the word stands in the cited quote; inclusive/exclusive is the word's meaning under 《民法典》第1259条
+    (以上、以下、以内 include the number; 不满、超过 do not), unless a registered reading of the same item says otherwise."""
+    from .policy import BOUNDARY_WORDS
+    owners = [(it, name, p) for it in policy.items() for name, p in it.parameters.items() if p.word or p.boundary or p.bound]
+    owners += [(lim, "cap", lim.cap) for lim in policy.limits() if lim.cap is not None]
+    problems = []
+    for it, name, p in owners:
+        where = f"{it.id}.{name}"
+        src = getattr(it, "source", None)
+        if not p.word and src is not None and name == "floor" and src.condition:
+            continue  # a peer's floor read from the source's condition summary (≥ …), not from words in its excerpt
+        if not p.word:
+            problems.append(f"{where}: a boundary without the statute's word (word: 及以上, 以下, 不超过…)")
+            continue
+        if p.word not in it.cite.quote:
+            problems.append(f"{where}: word {p.word!r} is not in the quote {it.cite.quote!r}")
+        got = p.boundary or ("inclusive" if p.bound == "upper" else None)
+        if got != BOUNDARY_WORDS[p.word]:
+            if not p.boundary_reading:
+                problems.append(f"{where}: {p.word!r} means {BOUNDARY_WORDS[p.word]}, the data says {got}; "
+                                "register a reading and name it in boundary_reading")
+            elif p.boundary_reading not in it.interpretations or p.boundary_reading not in policy.interpretations:
+                problems.append(f"{where}: boundary_reading {p.boundary_reading!r} is not a registered reading of the item")
+    return problems
+
+
 def check(policy: Policy) -> Report:
     """Which figures of ``policy``'s text are covered by a parameter or a mark, and which are not."""
     rep = Report(policy.id)
@@ -202,4 +233,5 @@ def check(policy: Policy) -> Report:
             if (article, i) not in used:
                 where = "policy.yaml" if article is None else policy.article(article).key + ".yaml"
                 rep.unused_marks.append(f"{where}: figures[{i}] {m.text!r} is not a figure of the text it marks")
+    rep.boundaries = boundary_problems(policy)
     return rep

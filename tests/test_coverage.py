@@ -106,3 +106,15 @@ def test_peer_items_require_the_industry_their_text_names(policy_id):
         if not (it.requires.industrial or it.requires.manufacturing):
             problems.append(f"{it.id}: the quote says 工业企业, the item requires no industry")
     assert not problems, "\n".join(problems)
+
+
+def test_check_reports_a_boundary_read_against_its_word(tmp_path, capsys):
+    """以上 includes the number: a floor marked exclusive without a registered reading is reported by kzpolicy check."""
+    folder = _copy(tmp_path)
+    _edit(folder / "articles" / "art05_smart_upgrade.yaml", "floor: {unit: yuan, boundary: inclusive, word: 及以上,",
+          "floor: {unit: yuan, boundary: exclusive, word: 及以上,")
+    rep = check(load_policy(folder))
+    assert rep.boundaries == ["art05.equipment_subsidy.floor: '及以上' means inclusive, the data says exclusive; "
+                              "register a reading and name it in boundary_reading"]
+    assert main(["check", str(folder)]) == 1
+    assert "边界用语 boundary word" in capsys.readouterr().out

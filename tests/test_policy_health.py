@@ -327,40 +327,13 @@ def test_every_measure_carries_the_documents_own_number(kz):
     assert not problems, "\n".join(problems)
 
 
-def _boundary_params(pol):
-    """Boundary parameters of items, and the caps of limits (总额不超过300万元), with the owner that cites them."""
-    for it in pol.items():
-        for name, p in it.parameters.items():
-            if p.word or p.boundary or p.bound:
-                yield it, name, p
-    for lim in pol.limits():
-        if lim.cap is not None:
-            yield lim, "cap", lim.cap
-
-
 @pytest.mark.parametrize("policy_id", POLICY_IDS)
 def test_every_boundary_keeps_the_statutes_word_and_its_legal_meaning(policy_id):
     """Each boundary keeps its word (及以上, 以上, 以下, 不满, 超过, 不超过, 不高于, 突破); the word stands in the
     cited quote; inclusive/exclusive is the word's meaning under 《民法典》第1259条 (以上、以下、以内 include
     the number; 不满、超过 do not), unless a registered reading of the same item says otherwise."""
-    from kzpolicy.policy import BOUNDARY_WORDS
-    pol = _loaded(policy_id)
-    problems = []
-    for it, name, p in _boundary_params(pol):
-        where = f"{it.id}.{name}"
-        if not p.word and getattr(it, "source", None) is not None and name == "floor" and it.source.condition:
-            continue  # a peer's floor read from the source's condition summary (≥ …), not from words in its excerpt
-        if not p.word:
-            problems.append(f"{where}: a boundary without the statute's word")
-            continue
-        if p.word not in it.cite.quote:
-            problems.append(f"{where}: word {p.word!r} is not in the quote {it.cite.quote!r}")
-        got = p.boundary or ("inclusive" if p.bound == "upper" else None)
-        if got != BOUNDARY_WORDS[p.word]:
-            if not p.boundary_reading:
-                problems.append(f"{where}: {p.word!r} means {BOUNDARY_WORDS[p.word]}, the data says {got}; register a reading")
-            elif p.boundary_reading not in it.interpretations or p.boundary_reading not in pol.interpretations:
-                problems.append(f"{where}: boundary_reading {p.boundary_reading!r} is not a registered reading of the item")
+    from kzpolicy.coverage import boundary_problems  # the same check kzpolicy check runs
+    problems = boundary_problems(_loaded(policy_id))
     assert not problems, "\n".join(problems)
 
 
