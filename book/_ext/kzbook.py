@@ -5,11 +5,28 @@ Markdown would let them drift from the data. This extension loads the policy
 once and exposes MyST substitutions ({{ doc_no }}, {{ title_zh }}, …). It also
 points the Chinese search splitter (jieba) at book/search_dict.txt by absolute
 path, so the build works from any working directory.
+
+It also shapes the published pages for their readers:
+- search: after the HTML build, Pagefind (PyPI ``pagefind[extended]``, which segments
+  Chinese) indexes each page's body, and ``search.html?q=…`` hosts the Pagefind UI
+  (templates/search.html), so 设备投资 finds the article on 设备投资补助;
+- the book's CSS and JS (book/_static: tables that fit, print handout, toggles);
+- fold labels: 显示代码 Show code on folded code, 显示答案 Show answer on exercise solutions;
+- alt text on notebook figures (the section they illustrate instead of a file name);
+- a fix for Sphinx 7's Chinese indexer, whose ``latin_terms`` list grew per page (quadratic).
 """
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from pathlib import Path
 
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+LOG = logging.getLogger(__name__)
 BOOK = Path(__file__).resolve().parent.parent
 ROOT = BOOK.parent
 SOURCES_CSV = BOOK / "sources" / "comparison-sources.csv"
@@ -153,8 +170,113 @@ def _config_inited(app, config):
     opts = dict(config.html_search_options or {})
     opts["dict"] = str(BOOK / "search_dict.txt")
     config.html_search_options = opts
+    # the book's own static files and templates (absolute paths: the build's confdir is the repo root)
+    static = str(BOOK / "_static")
+    if static not in config.html_static_path:
+        config.html_static_path = [*config.html_static_path, static]
+    templates = str(Path(__file__).resolve().parent / "templates")
+    if templates not in config.templates_path:
+        config.templates_path = [templates, *config.templates_path]
+    config.togglebutton_hint = "显示答案 Show answer"
+    config.togglebutton_hint_hide = "隐藏答案 Hide answer"
+
+
+# ----------------------------------------------------------------------------- Sphinx 7 zh indexer
+def patch_chinese_indexer() -> None:
+    """Sphinx 7's SearchChinese keeps every Latin term of every page in a list and tests membership
+    in it for each word stemmed (O(words × terms), ≈40 % of this build). Sphinx 8 made it a set; so
+    does this. Membership is all the list is used for, so the index is the same (tests check it)."""
+    from sphinx.search import zh
+
+    cls = zh.SearchChinese
+    if getattr(cls, "_kzbook_set", False):
+        return
+
+    def split(self, input: str) -> list[str]:
+        chinese = list(zh.jieba.cut_for_search(input)) if zh.JIEBA else []
+        latin1 = [term.strip() for term in self.latin1_letters.findall(input)]
+        self.latin_terms.update(latin1)
+        return chinese + latin1
+
+    cls.latin_terms = set(cls.latin_terms)
+    cls.split = split
+    cls._kzbook_set = True
+
+
+# ----------------------------------------------------------------------------- fold labels, alt text
+SHOW_CODE = ("显示代码 Show code", "隐藏代码 Hide code")
+SHOW_OUTPUT = ("显示结果 Show output", "隐藏结果 Hide output")
+SHOW_ANSWER = ("显示答案 Show answer", "隐藏答案 Hide answer")
+EXERCISE_SECTION = re.compile(r"练习|习题|Exercise", re.I)
+ANSWER_TAGS = {"solution", "answer"}
+
+
+def _section_title(node) -> str:
+    while node is not None:
+        if isinstance(node, nodes.section) and node.children and isinstance(node[0], nodes.title):
+            return node[0].astext()
+        node = node.parent
+    return ""
+
+
+class ReaderLabels(SphinxPostTransform):
+    """Say what a fold hides (code, output, or an exercise's answer) and give figures real alt text.
+
+    Runs after myst-nb's HideInputCells (priority 199), which wraps tagged cells in HideCodeCellNode."""
+
+    default_priority = 205
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        from myst_nb.sphinx_ import HideCodeCellNode
+
+        for fold in list(self.document.findall(HideCodeCellNode)):
+            cell = fold.parent
+            tags = set((cell.get("nb_cell_metadata") or {}).get("tags", [])) if cell is not None else set()
+            if tags & ANSWER_TAGS or EXERCISE_SECTION.search(_section_title(fold)):
+                show, hide = SHOW_ANSWER
+            elif "above-input" in fold["classes"]:
+                show, hide = SHOW_CODE
+            else:
+                show, hide = SHOW_OUTPUT
+            fold["prompt_show"], fold["prompt_hide"] = show, hide
+        for img in self.document.findall(nodes.image):
+            alt, uri = img.get("alt", ""), img.get("uri", "")
+            if not alt or alt == uri or re.fullmatch(r"[\w./-]*\.(png|jpe?g|svg|gif)", alt):
+                title = _section_title(img) or self.document.get("title", "") or ""
+                img["alt"] = f"图表：{title} Chart: {title}".strip() if title else "图表 Chart"
+
+
+# ----------------------------------------------------------------------------- Pagefind
+#: what Pagefind leaves out of the index: code, permalinks, fold labels, the page's own "Contents" list
+PAGEFIND_EXCLUDE = [".cell_input", "a.headerlink", "summary", ".toggle-hidden-hint", "script", "style"]
+
+
+def _page_context(app, pagename, templatename, context, doctree):
+    """Mark the article body for Pagefind (pages without it, e.g. genindex and search, are not indexed)."""
+    if doctree is not None and "body" in context:
+        context["body"] = f'<div data-pagefind-body>\n{context["body"]}\n</div>'
+
+
+def run_pagefind(app, exception):
+    """Build the static search index into <outdir>/pagefind after a successful HTML build."""
+    if exception is not None or app.builder.format != "html":
+        return
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(app.outdir), "--quiet",
+           "--exclude-selectors", ", ".join(PAGEFIND_EXCLUDE)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0 or not (Path(app.outdir) / "pagefind" / "pagefind.js").is_file():
+        raise RuntimeError(f"Pagefind failed ({' '.join(cmd)}):\n{done.stdout}\n{done.stderr}\n"
+                           "install it with: pip install 'pagefind[extended]'")
+    LOG.info("pagefind: search index written to %s", Path(app.outdir) / "pagefind")
 
 
 def setup(app):
+    patch_chinese_indexer()
     app.connect("config-inited", _config_inited)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", run_pagefind)
+    app.add_post_transform(ReaderLabels)
+    app.add_css_file("kzbook.css")
+    app.add_js_file("kzbook.js", defer="defer")
+    return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
