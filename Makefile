@@ -38,6 +38,7 @@ notebooks: setup
 	  --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False $(NB)
 	$(BIN)/python tools/strip_timing.py $(NB)
 
+# the HTML build ends with the Pagefind search index (book/_ext/kzbook.py runs `python -m pagefind`)
 guide: setup
 	$(BIN)/python book/make_toc.py
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/$(BOOK) -W -n --keep-going

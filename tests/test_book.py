@@ -131,12 +131,71 @@ def test_pages_are_chinese_and_need_no_mathjax(html):
         assert "mathjax" not in p.read_text(encoding="utf-8").lower(), f"{p} loads MathJax"
 
 
-def test_search_index_holds_chinese_words(html):
-    raw = (html / "searchindex.js").read_text(encoding="utf-8")
-    index = json.loads(raw[raw.index("(") + 1: raw.rindex(")")])
-    for word in ["专精特新", "升规", "小巨人", "两化融合", "应急转贷", "重庆股份转让中心"]:
-        assert word in index["terms"], f"{word} is not in the search index"
-    assert "量子纠缠" not in index["terms"]
+def test_pages_do_not_load_sphinx_search_index(html):
+    """Pagefind is the search; Sphinx's index is off, and no page loads searchindex.js (230 KB each)."""
+    assert not (html / "searchindex.js").exists()
+    for p in (html / "notebooks").glob("*.html"):
+        assert "searchindex.js" not in p.read_text(encoding="utf-8"), p
+
+
+def test_pagefind_indexed_every_page_body_in_chinese(html):
+    """The search page's index (Pagefind, segments Chinese): one entry per page, the article bodies only."""
+    import gzip
+
+    entry = json.loads((html / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["zh-cn"]
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
+    assert entry["languages"]["zh-cn"]["page_count"] == len(_toc_files(toc))
+    fragments = {}
+    for f in (html / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(f.read_bytes())
+        frag = json.loads(raw[raw.index(b"{"):])
+        fragments[frag["url"]] = frag["content"].replace("\u200b", "")
+    art5 = fragments["/notebooks/art05_smart_upgrade.html"]
+    assert "设备" in art5 and "投资" in art5
+    assert "import " not in art5, "code cells are in the search index"
+    assert "搜索本指南" not in art5, "page furniture is in the search index"
+    search = (html / "search.html").read_text(encoding="utf-8")
+    assert "pagefind-ui.js" in search and "triggerSearch" in search
+
+
+def test_search_terms_name_pages_that_exist():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("kzbook_terms", BOOK / "_ext" / "kzbook.py")
+    kzbook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kzbook)
+    terms = kzbook.search_terms()
+    assert terms and all(_exists(page) for page in terms), [p for p in terms if not _exists(p)]
+    assert all(words and all(w.strip() for w in words) for words in terms.values())
+
+
+def test_patched_chinese_indexer_gives_the_same_terms_as_sphinx_7():
+    """book/_ext/kzbook.py makes SearchChinese.latin_terms a set (Sphinx 7 grows a list: quadratic).
+    Same input, same words and stems, in the same order, as an unpatched copy of sphinx/search/zh.py."""
+    import importlib.util
+
+    import sphinx.search.zh as zh_mod
+
+    spec = importlib.util.spec_from_file_location("pristine_sphinx_zh", zh_mod.__file__)
+    pristine = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pristine)
+    pristine.SearchChinese.latin_terms = []          # its own list, not the class's shared one
+    spec2 = importlib.util.spec_from_file_location("kzbook_patch", BOOK / "_ext" / "kzbook.py")
+    kzbook = importlib.util.module_from_spec(spec2)
+    spec2.loader.exec_module(kzbook)
+    kzbook.patch_chinese_indexer()
+    assert isinstance(zh_mod.SearchChinese.latin_terms, set)
+
+    opts = {"dict": str(BOOK / "search_dict.txt")}
+    old, new = pristine.SearchChinese(opts), zh_mod.SearchChinese(opts)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(BOOK.glob("*.md"))]
+    texts.append("PDF IPO ISO ISOs RDs R&D 研发 SMEs AAA AA A级 the was has 专精特新 应急转贷")
+    for text in texts:
+        a = [(w, old.stem(w)) for w in old.split(text) if old.word_filter(old.stem(w))]
+        b = [(w, new.stem(w)) for w in new.split(text) if new.word_filter(new.stem(w))]
+        assert a == b
+    assert set(old.latin_terms) == new.latin_terms
 
 
 def test_intro_shows_the_metadata_read_from_the_policy_yaml(html):

@@ -230,16 +230,25 @@ class ReaderLabels(SphinxPostTransform):
     def run(self, **kwargs):
         from myst_nb.sphinx_ import HideCodeCellNode
 
-        for fold in list(self.document.findall(HideCodeCellNode)):
-            cell = fold.parent
-            tags = set((cell.get("nb_cell_metadata") or {}).get("tags", [])) if cell is not None else set()
-            if tags & ANSWER_TAGS or EXERCISE_SECTION.search(_section_title(fold)):
-                show, hide = SHOW_ANSWER
-            elif "above-input" in fold["classes"]:
-                show, hide = SHOW_CODE
-            else:
-                show, hide = SHOW_OUTPUT
-            fold["prompt_show"], fold["prompt_hide"] = show, hide
+        # myst-nb sets the fold's children directly (no parent link), so walk from the cell down
+        for cell in list(self.document.findall(nodes.container)):
+            if cell.get("nb_element") != "cell_code" or not cell.get("hide_mode"):
+                continue
+            tags = set((cell.get("cell_metadata") or {}).get("tags", []))
+            answer = bool(tags & ANSWER_TAGS) or bool(EXERCISE_SECTION.search(_section_title(cell)))
+            for fold in cell.findall(HideCodeCellNode):
+                if answer:
+                    show, hide = SHOW_ANSWER
+                elif "above-input" in fold["classes"]:
+                    show, hide = SHOW_CODE
+                else:
+                    show, hide = SHOW_OUTPUT
+                fold["prompt_show"], fold["prompt_hide"] = show, hide
+        # the answer box (kzpolicy.answer.answer_box: a quote that opens with 谁可以申请) is marked for
+        # search weight and print
+        for quote in self.document.findall(nodes.block_quote):
+            if quote.astext().lstrip().startswith("谁可以申请"):
+                quote["classes"].append("kz-answer")
         for img in self.document.findall(nodes.image):
             alt, uri = img.get("alt", ""), img.get("uri", "")
             if not alt or alt == uri or re.fullmatch(r"[\w./-]*\.(png|jpe?g|svg|gif)", alt):
@@ -248,20 +257,97 @@ class ReaderLabels(SphinxPostTransform):
 
 
 # ----------------------------------------------------------------------------- Pagefind
-#: what Pagefind leaves out of the index: code, permalinks, fold labels, the page's own "Contents" list
+#: what Pagefind leaves out of the index: code, permalinks, fold labels, scripts
 PAGEFIND_EXCLUDE = [".cell_input", "a.headerlink", "summary", ".toggle-hidden-hint", "script", "style"]
+#: search weights (Pagefind's default is 1; headings get their own): the page title, the answer box a
+#: citizen came for, and the article's own text count most; example outputs (which mention other
+#: articles' awards) less; pages that are not one article's (quizzes, comparisons) less than the article
+W_TITLE, W_ANSWER, W_CLAUSE, W_OUTPUT, W_OTHER_PAGE = 10.0, 5.0, 3.0, 0.5, 0.6
+ARTICLE_PAGE = re.compile(r"^notebooks/art\d\d_")
+#: words readers use that the policy text does not (book/_ext/search_terms.yaml): shown on the page
+SEARCH_TERMS = Path(__file__).resolve().parent / "search_terms.yaml"
+
+
+def search_terms() -> dict:
+    """{page name: [terms]} from search_terms.yaml; a page that does not exist is an error."""
+    import yaml
+
+    raw = yaml.safe_load(SEARCH_TERMS.read_text(encoding="utf-8")) or {}
+    return {str(k): [str(t) for t in v] for k, v in raw.items()}
+
+
+def mark_for_search(pagename: str, body: str, terms: dict) -> str:
+    """The page body with Pagefind attributes: indexed, weighted, and with its reader's words."""
+    body = re.sub(r"<h1\b", f'<h1 data-pagefind-weight="{W_TITLE}"', body, count=1)
+    body = re.sub(r'<blockquote class="([^"]*\bkz-answer\b[^"]*)"',
+                  rf'<blockquote data-pagefind-weight="{W_ANSWER}" class="\1"', body)
+    body = re.sub(r'<div class="cell_output docutils container"',
+                  f'<div data-pagefind-weight="{W_OUTPUT}" class="cell_output docutils container"', body)
+    extra = ""
+    if terms.get(pagename):
+        words = "、".join(terms[pagename])
+        extra = f'\n<p class="kz-keywords" data-pagefind-weight="{W_CLAUSE}">相关用语 Related terms：{words}</p>'
+    weight = "" if ARTICLE_PAGE.match(pagename) or pagename in terms else f' data-pagefind-weight="{W_OTHER_PAGE}"'
+    return f"<div data-pagefind-body{weight}>\n{body}{extra}\n</div>"
 
 
 def _page_context(app, pagename, templatename, context, doctree):
-    """Mark the article body for Pagefind (pages without it, e.g. genindex and search, are not indexed)."""
+    """Mark the page body for Pagefind (pages without it, e.g. genindex and search, are not indexed)."""
     if doctree is not None and "body" in context:
-        context["body"] = f'<div data-pagefind-body>\n{context["body"]}\n</div>'
+        if not hasattr(app.env, "kz_search_terms"):
+            app.env.kz_search_terms = search_terms()
+        context["body"] = mark_for_search(pagename, context["body"], app.env.kz_search_terms)
+
+
+def _write_present_css(app):
+    """kzpolicy/present.py's table rules (the same the notebooks embed) as _static/kz-present.css."""
+    from kzpolicy import present
+
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "kz-present.css").write_text(present.CSS, encoding="utf-8")
+
+
+def _ext_fingerprint() -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted(Path(__file__).resolve().parent.rglob("*")):
+        if f.is_file() and "__pycache__" not in f.parts:
+            h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()
+
+
+def _outdated_when_the_extension_changes(app, env, added, changed, removed):
+    """Rewrite every page when this extension, its templates or its search terms change (an incremental
+    `make guide` would otherwise keep pages rendered by the old code)."""
+    fp = _ext_fingerprint()
+    if getattr(env, "kz_ext_fingerprint", None) != fp:
+        env.kz_ext_fingerprint = fp
+        return list(env.found_docs)
+    return []
+
+
+def _refresh_static(outdir) -> None:
+    """Copy book/_static into <outdir>/_static (Sphinx skips the copy when no page is out of date)."""
+    import shutil
+
+    dest = Path(outdir) / "_static"
+    dest.mkdir(parents=True, exist_ok=True)
+    for f in (BOOK / "_static").iterdir():
+        if f.is_file():
+            shutil.copyfile(f, dest / f.name)
 
 
 def run_pagefind(app, exception):
     """Build the static search index into <outdir>/pagefind after a successful HTML build."""
     if exception is not None or app.builder.format != "html":
         return
+    _refresh_static(app.outdir)
+    _write_present_css(app)
+    import shutil
+
+    shutil.rmtree(Path(app.outdir) / "pagefind", ignore_errors=True)   # no stale fragments
     cmd = [sys.executable, "-m", "pagefind", "--site", str(app.outdir), "--quiet",
            "--exclude-selectors", ", ".join(PAGEFIND_EXCLUDE)]
     done = subprocess.run(cmd, capture_output=True, text=True)
@@ -271,12 +357,30 @@ def run_pagefind(app, exception):
     LOG.info("pagefind: search index written to %s", Path(app.outdir) / "pagefind")
 
 
+def _no_sphinx_index(app):
+    """Pagefind is the guide's search: Sphinx's own index (jieba over every page, ≈25 % of the build
+    even with the set fix) and its 230 KB searchindex.js on every page are not needed."""
+    if app.builder.format == "html" and hasattr(app.builder, "search"):
+        app.builder.search = False
+
+
+def _search_page(app):
+    """search.html (templates/search.html: the Pagefind UI), which Sphinx writes only with its own index."""
+    if app.builder.format == "html" and not getattr(app.builder, "search", True):
+        yield "search", {}, "search.html"
+
+
 def setup(app):
     patch_chinese_indexer()
+    app.connect("builder-inited", _no_sphinx_index)
+    app.connect("html-collect-pages", _search_page)
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
+    app.connect("env-get-outdated", _outdated_when_the_extension_changes)
     app.connect("build-finished", run_pagefind)
     app.add_post_transform(ReaderLabels)
+    app.connect("builder-inited", _write_present_css)
+    app.add_css_file("kz-present.css")
     app.add_css_file("kzbook.css")
     app.add_js_file("kzbook.js", defer="defer")
     return {"version": "1.1", "parallel_read_safe": True, "parallel_write_safe": True}
