@@ -103,7 +103,9 @@ def _open(page, url):
 def _pdf_has(text: str, expected: str) -> bool:
     """Is ``expected`` in text extracted from a PDF? Chromium's CJK font maps some glyphs to a look-alike
     code point (⻋ for 车, 戶 for 户), so: at least 80 % of its 4-character pieces are in the text."""
-    norm = lambda s: _squash(unicodedata.normalize("NFKC", s))
+    def norm(s):
+        return _squash(unicodedata.normalize("NFKC", s))
+
     text, expected = norm(text), norm(expected)
     pieces = [expected[i:i + 4] for i in range(0, max(len(expected) - 3, 1), 4)]
     return sum(piece in text for piece in pieces) >= 0.8 * len(pieces)
