@@ -260,8 +260,8 @@ class ReaderLabels(SphinxPostTransform):
 #: what Pagefind leaves out of the index: code, permalinks, fold labels, scripts
 PAGEFIND_EXCLUDE = [".cell_input", "a.headerlink", "summary", ".toggle-hidden-hint", "script", "style"]
 #: search weights (Pagefind's default is 1; headings get their own): the page title, the answer box a
-#: citizen came for, and the article's own text count most; example outputs (which mention other
-#: articles' awards) less; pages that are not one article's (quizzes, comparisons) less than the article
+#: citizen came for, and reader terms count most; outputs on other pages (which mention every
+#: article's awards) less; pages that are not one article's (quizzes, comparisons) less than the article
 W_TITLE, W_ANSWER, W_CLAUSE, W_OUTPUT, W_OTHER_PAGE = 10.0, 5.0, 3.0, 0.5, 0.6
 ARTICLE_PAGE = re.compile(r"^notebooks/art\d\d_")
 #: words readers use that the policy text does not (book/_ext/search_terms.yaml): shown on the page
@@ -281,13 +281,15 @@ def mark_for_search(pagename: str, body: str, terms: dict) -> str:
     body = re.sub(r"<h1\b", f'<h1 data-pagefind-weight="{W_TITLE}"', body, count=1)
     body = re.sub(r'<blockquote class="([^"]*\bkz-answer\b[^"]*)"',
                   rf'<blockquote data-pagefind-weight="{W_ANSWER}" class="\1"', body)
-    body = re.sub(r'<div class="cell_output docutils container"',
-                  f'<div data-pagefind-weight="{W_OUTPUT}" class="cell_output docutils container"', body)
+    article = bool(ARTICLE_PAGE.match(pagename))
+    if not article:     # on an article page the outputs are its own examples and tables
+        body = re.sub(r'<div class="cell_output docutils container"',
+                      f'<div data-pagefind-weight="{W_OUTPUT}" class="cell_output docutils container"', body)
     extra = ""
     if terms.get(pagename):
-        words = "、".join(terms[pagename])
-        extra = f'\n<p class="kz-keywords" data-pagefind-weight="{W_CLAUSE}">相关用语 Related terms：{words}</p>'
-    weight = "" if ARTICLE_PAGE.match(pagename) or pagename in terms else f' data-pagefind-weight="{W_OTHER_PAGE}"'
+        words = " ".join(f"<span>{t}</span>" for t in terms[pagename])   # spaced: each segments as a query does
+        extra = f'\n<p class="kz-keywords" data-pagefind-weight="{W_TITLE}">相关用语 Related terms：{words}</p>'
+    weight = "" if article else f' data-pagefind-weight="{W_OTHER_PAGE}"'
     return f"<div data-pagefind-body{weight}>\n{body}{extra}\n</div>"
 
 
