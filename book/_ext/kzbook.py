@@ -234,7 +234,10 @@ class ReaderLabels(SphinxPostTransform):
         for cell in list(self.document.findall(nodes.container)):
             if cell.get("nb_element") != "cell_code" or not cell.get("hide_mode"):
                 continue
-            tags = set((cell.get("cell_metadata") or {}).get("tags", []))
+            meta = cell.get("cell_metadata") or {}
+            if (meta.get("mystnb") or {}).get("code_prompt_show"):
+                continue        # the page chose its own words for this fold (e.g. 答案 Show answer)
+            tags = set(meta.get("tags", []))
             answer = bool(tags & ANSWER_TAGS) or bool(EXERCISE_SECTION.search(_section_title(cell)))
             for fold in cell.findall(HideCodeCellNode):
                 if answer:
@@ -289,8 +292,9 @@ def mark_for_search(pagename: str, body: str, terms: dict) -> str:
     if terms.get(pagename):
         words = " ".join(f"<span>{t}</span>" for t in terms[pagename])   # spaced: each segments as a query does
         extra = f'\n<p class="kz-keywords" data-pagefind-weight="{W_TITLE}">相关用语 Related terms：{words}</p>'
-    weight = "" if article else f' data-pagefind-weight="{W_OTHER_PAGE}"'
-    return f"<div data-pagefind-body{weight}>\n{body}{extra}\n</div>"
+    if not article:     # Pagefind weighs elements inside the body, not the body element itself
+        body = f'<div data-pagefind-weight="{W_OTHER_PAGE}">\n{body}\n</div>'
+    return f"<div data-pagefind-body>\n{body}{extra}\n</div>"
 
 
 def _page_context(app, pagename, templatename, context, doctree):
