@@ -636,6 +636,10 @@ class Policy:
         """The interpretation that sets ``switch`` for an item or limit (its own, else a policy-wide one), or None."""
         return self._switch_item.get((owner_id, switch)) or self._switch_policy.get(switch)
 
+    def own_switch_source(self, owner_id: str, switch: str) -> Optional[str]:
+        """The interpretation the item or limit itself names for ``switch`` (not a policy-wide one), or None."""
+        return self._switch_item.get((owner_id, switch))
+
     def switch_values(self, readings: Dict[str, str]) -> Dict[str, str]:
         """interpretation id -> the value its chosen reading sets its switch to."""
         return {iid: self.interpretations[iid].readings[r].value for iid, r in readings.items()}

@@ -269,7 +269,9 @@ def select_events(item: Item, ctx, out: RuleOutput):
     early = keep & (dates < window)
     if early.any():
         sel = pos[early]
-        zh, en = explain.before_window(str(window), ctx.switch_note(item, "window_open"), ctx.switch_note(item, "window_open", zh=False))
+        # the reading that decides this item's window: its own window_scope one where it names one, else the policy's
+        sw = "window_scope" if ctx.policy.own_switch_source(item.id, "window_scope") else "window_open"
+        zh, en = explain.before_window(str(window), ctx.switch_note(item, sw), ctx.switch_note(item, sw, zh=False))
         out.exclude(int(early.sum()), "before_effective", fidx=ctx.ev_fidx[sel], item=item.id,
                     event_code=ctx.ev_code[sel], event_date=ctx.ev_date[sel], reason_zh=zh, reason_en=en)
     return pos[keep & ~early]
