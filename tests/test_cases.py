@@ -175,6 +175,11 @@ def test_case(path, index, case):
         got = {t: (sum(v.values()) if isinstance(want.get(t), int) else v) for t, v in got.items()}
         assert got == want
 
+    # the document numbers its measures （一）…（二十四） and never writes 第N条: nothing a reader sees may cite one
+    said = [*a.ledger.get("explanation_zh", []), *a.excluded["reason_zh"], *a.undetermined["reason_zh"], *a.near_misses["message_zh"]]
+    invented = [t for t in said if isinstance(t, str) and re.search(r"第[一二三四五六七八九十]+条", t)]
+    assert not invented, f"a citation the document does not use: {invented[:3]}"
+
     # every line explains itself: the article in Chinese, and the amount in 万元 and in yuan
     for r in a.ledger.to_dict("records"):
         assert f"依据{article_zh(r['article'])}" in r["explanation_zh"], r["explanation_zh"]
