@@ -177,7 +177,8 @@ class Context:
         return self.__dict__[key]
 
     def value(self, column: str, year: int) -> np.ndarray:
-        return self.series(column).get(year, np.full(self.n, np.nan))
+        v = self.series(column).get(year)
+        return np.full(self.n, np.nan) if v is None else v
 
 
 def _declared(owner, name: str):

@@ -365,21 +365,32 @@ def _finish_empty(awards: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
 
 def _with_firm(df: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
-    df = df.copy()
+    """firm_id, year and article in front of a rule output table (fidx dropped), built as one frame."""
     n = len(df)
-    df.insert(0, "firm_id", ctx.firm_ids[df["fidx"].to_numpy(dtype=np.int64)] if n else np.array([], dtype=object))
-    df.insert(1, "year", np.full(n, ctx.year, dtype=np.int64))
     if n:
-        art = df["item"].map({it.id: it.article for it in pol.items()})
+        fidx = df["fidx"].to_numpy(dtype=np.int64)
+        code, uniq = pd.factorize(df["item"].to_numpy(dtype=object))
+        arts = {it.id: it.article for it in pol.items()}
+        per = [arts.get(u) for u in uniq]
         # an event no item of the policy has (reason not_in_policy) has no article: <NA>, never a made-up number
-        art = art.to_numpy(dtype=np.int64) if art.notna().all() else pd.array(art, dtype="Int64")
+        if (code >= 0).all() and all(a is not None for a in per):
+            art = np.array(per, dtype=np.int64)[code]
+        else:
+            art = pd.array([None if c < 0 else per[c] for c in code], dtype="Int64")
+        cols = {"firm_id": ctx.firms["firm_id"].array.take(fidx), "year": np.full(n, ctx.year, dtype=np.int64), "article": art}
     else:
-        art = np.array([], dtype=np.int64)
-    df.insert(2, "article", art)
-    df = df.drop(columns="fidx")
-    if n and "event_date" in df:
-        df["event_date"] = pd.to_datetime(df["event_date"].to_numpy())
-    return df.reset_index(drop=True)
+        cols = {"firm_id": np.array([], dtype=object), "year": np.array([], dtype=np.int64), "article": np.array([], dtype=np.int64)}
+    for c in df.columns:
+        if c in ("fidx", "firm_id", "year", "article"):
+            continue
+        v = df[c]
+        if c == "event_date" and n:
+            cols[c] = pd.to_datetime(v.to_numpy())
+        elif v.dtype == object:  # kept as object (the constructor would re-type text)
+            cols[c] = pd.Series(v.to_numpy(), dtype=object, copy=False)
+        else:
+            cols[c] = v.array
+    return pd.DataFrame(cols, copy=False)
 
 
 def _fees(frames, ctx, pol, explain) -> pd.DataFrame:

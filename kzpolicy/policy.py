@@ -14,7 +14,7 @@ import math
 import re
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Literal, Optional, Union
 
@@ -165,13 +165,22 @@ class Param(_Strict):
 
     def at_many(self, dates: np.ndarray):
         """Vectorised :meth:`at`: (values as float array with NaN for null, in-force mask)."""
-        starts = np.array(list(self.values), dtype="datetime64[D]")
-        vals = np.array([np.nan if v is None else v for v in self.values.values()], dtype=float)
+        starts, vals = _dated_arrays(tuple(self.values.items()))
         d = np.asarray(dates, dtype="datetime64[D]")
         pos = np.searchsorted(starts, d, side="right") - 1
         ok = pos >= 0
         out = np.where(ok, vals[np.clip(pos, 0, None)], np.nan)
         return out, ok
+
+
+@lru_cache(maxsize=4096)
+def _dated_arrays(items) -> tuple:
+    """(start dates, values with NaN for null) of a parameter's dated values, as arrays (read-only, shared)."""
+    starts = np.array([d for d, _ in items], dtype="datetime64[D]")
+    vals = np.array([np.nan if v is None else v for _, v in items], dtype=float)
+    starts.flags.writeable = False
+    vals.flags.writeable = False
+    return starts, vals
 
 
 Quality = Literal["official", "repost", "summary"]
