@@ -30,7 +30,9 @@ def _explain(row, item, amt, limited):
     base, floor, rate = int(row["investment_yuan"]), int(row["floor_yuan"]), float(row["rate"])
     prog = float(row["progress"])
     cap = "（已按上限封顶）" if bool(row["cap_applied"]) else ""
-    return (f"依据{item.cite_zh}：{item.label.zh}，投资额{wan(base)}（不低于{wan(floor)}），投资进度{pct_text(prog)}，"
+    word = item.param("floor").word  # the statute's own word beside the floor: 200万元及以上
+    floor_zh = f"门槛{wan(floor)}{word}" if word else f"不低于{wan(floor)}"
+    return (f"依据{item.cite_zh}：{item.label.zh}，投资额{wan(base)}（{floor_zh}），投资进度{pct_text(prog)}，"
             f"按{pct_text(rate)}补助{wan(amt)}{cap}。",
             f"{item.cite_en} (sentence {item.cite.clause}): {item.label.en}: investment of {base:,} yuan (floor {floor:,}), "
             f"progress {pct_text(prog)}, {pct_text(rate)} subsidy = {amt:,} yuan{' (capped)' if cap else ''}.")
