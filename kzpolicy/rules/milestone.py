@@ -72,26 +72,32 @@ def assess(item, ctx) -> RuleOutput:
             f = np.flatnonzero(m)
             out.undecided(len(f), fidx=f, item=item.id,
                           reason_zh=f"无法判断{item.cite_zh}：缺少{y - 1}年主营业务收入", reason_en=f"cannot decide {item.cite_en}: revenue for {y - 1} is missing")
-    crossed = (rev > threshold) if strict else (rev >= threshold)
-    crossed &= ~np.isnan(rev)
+    # only firms whose revenue reaches the lowest tier's near-miss band can cross, have crossed or nearly cross a tier:
+    # the rest of the work runs on those (positions in ascending order, as over the whole population)
+    sub = _candidates(ctx, y, tiers, rev)
+    r = rev[sub]
+    crossed = (r > threshold) if strict else (r >= threshold)
     prev_max, complete, has_any = _history(ctx, y)
-    earlier = ~np.isnan(prev_max) & ((prev_max > threshold) if strict else (prev_max >= threshold))
-    complete = complete.copy()
+    pm = prev_max[sub]
+    earlier = ~np.isnan(pm) & ((pm > threshold) if strict else (pm >= threshold))
+    complete = complete[sub]
     if ctx.switch(item, "history") == "as_supplied":
         complete[:] = True
+    manuf = ctx.is_manufacturing[sub]
     # firms that crossed before: not first (reported whether or not another firm crosses now: a firm's result must not depend on the population)
-    was = np.flatnonzero(crossed & earlier & ctx.is_manufacturing)
+    was = sub[crossed & earlier & manuf]
     if len(was):
         out.exclude(len(was), "not_first", fidx=was, item=item.id, reason_zh=f"此前年度已突破{yi_or_wan(threshold)}，非首次",
                     reason_en=f"revenue already exceeded {int(threshold):,} yuan in an earlier year: not the first time")
     base = crossed & ~earlier
-    f_all = np.flatnonzero(base)
+    k_all = np.flatnonzero(base)
+    f_all = sub[k_all]
     if not len(f_all):
-        _near(item, ctx, out, rev, threshold, amount, strict, earlier)
+        _near(item, ctx, out, rev, threshold, amount, strict, earlier, sub)
         return out
     ok_req = apply_requirements(item, ctx, out, f_all, would_get=np.ones(len(f_all), bool))
     f = f_all[ok_req]
-    dec = complete[f]
+    dec = complete[k_all[ok_req]]
     und = f[~dec]
     if len(und):
         out.undecided(len(und), fidx=und, item=item.id,
@@ -104,16 +110,29 @@ def assess(item, ctx) -> RuleOutput:
         return out
     out.award(len(f), fidx=f, item=item.id, amount_yuan=np.int64(amount), basis_yuan=rev[f].astype(np.int64),
               revenue_yuan=rev[f].astype(np.int64), threshold_yuan=np.int64(threshold), revenue_year=np.int64(y - 1))
-    _near(item, ctx, out, rev, threshold, amount, strict, earlier)
+    _near(item, ctx, out, rev, threshold, amount, strict, earlier, sub)
     return out
 
 
-def _near(item, ctx, out, rev, threshold, amount, strict, earlier):
+def _candidates(ctx, y, tiers, rev) -> np.ndarray:
+    """Positions of firms with Y−1 revenue at or above the lowest tier's near-miss band (cached per context)."""
+    key = ("art03_candidates", y, tuple(it.id for it in tiers))
+    if key not in ctx.cache:
+        ts = [param_at_year_end(it.param("threshold"), y) for it in tiers]
+        ts = [t for t in ts if t is not None]
+        lo = min(min(t, t * (1 - ctx.margin)) for t in ts) if ts else -np.inf
+        ctx.cache[key] = np.flatnonzero(~np.isnan(rev) & (rev >= lo))
+    return ctx.cache[key]
+
+
+def _near(item, ctx, out, rev, threshold, amount, strict, earlier, sub):
+    """Near-misses among the candidates ``sub`` (``earlier`` is over ``sub``)."""
     if amount is None:
         return
-    below = ~np.isnan(rev) & ((rev <= threshold) if strict else (rev < threshold))
-    near = below & (rev >= threshold * (1 - ctx.margin)) & ~earlier
-    f = np.flatnonzero(near)
+    r = rev[sub]
+    below = (r <= threshold) if strict else (r < threshold)
+    near = below & (r >= threshold * (1 - ctx.margin)) & ~earlier
+    f = sub[near]
     if len(f):  # only firms that meet the item's other requirements are told how close they are
         f = f[requirement_masks(item, ctx, f)[0]]
     if not len(f):
