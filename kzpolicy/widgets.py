@@ -68,7 +68,7 @@ class EventRow:
     """One event: a code (zh label) and the fields that code uses."""
 
     def __init__(self, codes: List[str], on_change, on_remove):
-        self.code = W.Dropdown(options=[(f"{EVENT_CODES[c].zh}（{c}）", c) for c in codes], description="事项",
+        self.code = W.Dropdown(options=[(EVENT_CODES[c].zh, c) for c in codes], description="事项",
                                style=_DESC, layout=W.Layout(width="430px"))
         self.date = W.DatePicker(description="日期", style=_DESC)
         self.amount = W.Text(description=_FIELD_LABEL["amount"], placeholder="如 3000000", style=_DESC)
@@ -136,8 +136,8 @@ class Calculator:
         chosen = self.policy.readings(readings)  # validates the ids and values given
         #: one drop-down per registered interpretation; the default reading is preselected
         self.reading_widgets: Dict[str, W.Dropdown] = {
-            i.id: W.Dropdown(options=[(f"{k}{'（默认 default）' if k == i.default else ''}：{t.zh}", k) for k, t in i.readings.items()],
-                             value=chosen[i.id], description=i.id, style=_DESC, layout=W.Layout(width="720px"),
+            i.id: W.Dropdown(options=[(f"{t.zh}{'（默认 default）' if k == i.default else ''}", k) for k, t in i.readings.items()],
+                             value=chosen[i.id], description="", style=_DESC, layout=W.Layout(width="95%"),
                              tooltip=i.question.zh)
             for i in self.policy.interpretations.values()
         }
@@ -182,7 +182,12 @@ class Calculator:
 
     # ---- building the form
     def _readings_panel(self) -> W.Accordion:
-        acc = W.Accordion(children=[W.VBox(list(self.reading_widgets.values()))])
+        # each drop-down under its question in words (the registry id is for the command line, not for readers)
+        rows = []
+        for iid, w in self.reading_widgets.items():
+            q = self.policy.interpretations[iid].question
+            rows += [W.HTML(f"<b>{html.escape(q.zh)}</b> <i>{html.escape(q.en)}</i>"), w]
+        acc = W.Accordion(children=[W.VBox(rows)])
         acc.set_title(0, "解释口径 Interpretations (registry readings)")
         acc.selected_index = None
         return acc
