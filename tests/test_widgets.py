@@ -125,3 +125,15 @@ def test_switching_an_interpretation_re_assesses():
         c.set_reading("no-such-reading", "x")
     with pytest.raises(ValueError):
         calculator(readings={"art03-crossing": "sometimes"})
+
+
+def test_labels_are_words_not_ids():
+    c = calculator(profile={"firm": {"industry": "manufacturing", "established": "2015-01-01", "independent_legal_person": True}})
+    for iid, w in c.reading_widgets.items():
+        assert w.description != iid and all(iid not in str(label) for label, _ in w.options)
+    row = c.add_event("equipment.investment", "2023-09-01", amount=3000000, progress=0.9)
+    assert all("." not in label for label, _ in row.code.options)
+    out = c.output.value
+    import re
+    assert not re.search(r"\bart\d{2}\.|\bNaN\b|<NA>|\bTrue\b|\bFalse\b|dataframe", out)
+    assert 'class="kz-table' in out
