@@ -439,7 +439,6 @@ def test_figures_have_alt_text_that_is_not_a_file_name(page, site):
 
 # ----------------------------------------------------------------------------- print
 PRINT_PAGES = {"article": ("notebooks/art05_smart_upgrade.html", 2, 16),
-               "article14": ("notebooks/art14_bridge_loans.html", 2, 16),
                "home": ("book/intro.html", 1, 10)}
 
 
