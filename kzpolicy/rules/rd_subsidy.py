@@ -27,7 +27,10 @@ def _amount_text_zh(item, d) -> str:
 def _explain(row, item, amt, limited):
     base_year, stock, inc = int(row["rd_year"]), int(row["rd_stock_yuan"]), int(row["rd_increment_yuan"])
     sr, ir = float(row["stock_rate"]), float(row["increment_rate"])
-    return (f"依据{item.cite_zh}：{base_year}年申报研发费用低于上限，存量{wan(stock)}×{pct_text(sr)}＋增量{wan(inc)}×{pct_text(ir)}，"
+    declared = stock + inc  # stock = min(this, before) and increment = growth, so their sum is the declared figure
+    ceiling = param_at_year_end(item.param("ceiling"), int(row["year"]))
+    below = f"{wan(declared)}，在{wan(ceiling)}{item.param('ceiling').word or '以下'}" if ceiling is not None else "低于上限"
+    return (f"依据{item.cite_zh}：{base_year}年申报研发费用{below}，存量{wan(stock)}×{pct_text(sr)}＋增量{wan(inc)}×{pct_text(ir)}，"
             f"区级补助最高{wan(amt)}（比例为“不高于”，实际比例由主管部门确定）。",
             f"{item.cite_en}: declared R&D for {base_year} below the ceiling: stock {stock:,} × {pct_text(sr)} + increment {inc:,} × "
             f"{pct_text(ir)} = at most {amt:,} yuan (the rates are upper bounds).")
