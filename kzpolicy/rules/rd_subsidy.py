@@ -32,7 +32,8 @@ def _explain(row, item, amt, limited):
     below = f"{wan(declared)}，在{wan(ceiling)}{item.param('ceiling').word or '以下'}" if ceiling is not None else "低于上限"
     return (f"依据{item.cite_zh}：{base_year}年申报研发费用{below}，存量{wan(stock)}×{pct_text(sr)}＋增量{wan(inc)}×{pct_text(ir)}，"
             f"区级补助最高{wan(amt)}（比例为“不高于”，实际比例由主管部门确定）。",
-            f"{item.cite_en}: declared R&D for {base_year} below the ceiling: stock {stock:,} × {pct_text(sr)} + increment {inc:,} × "
+            f"{item.cite_en}: declared R&D for {base_year} of {declared:,} yuan is in the district branch "
+            f"({item.param('ceiling').word or '以下'} {int(ceiling or 0):,} yuan): stock {stock:,} × {pct_text(sr)} + increment {inc:,} × "
             f"{pct_text(ir)} = at most {amt:,} yuan (the rates are upper bounds).")
 
 
