@@ -922,3 +922,73 @@ def assumptions(tree: Optional[dict] = None) -> Table:
     return table(df, [Col("zh", "假设", "Assumption"), Col("en", "Assumption (English)", ""),
                       Col(lambda d: [_assumption_value(v, u) for v, u in zip(d["v"], d["u"])], "取值", "Value")],
                  lang="zh-en", wide=False)
+
+
+# --------------------------------------------------------------------------- any engine frame, by its column names
+#: the reader's header and kind for the engine's column names (ledger, fees, township awards, budget lines, excel sheets)
+COLUMN_WORDS = {
+    "firm_id": ("企业编号", "Firm", "text"), "name": ("企业名称", "Name", "text"), "year": ("年度", "Year", "year"),
+    "article": ("条款", "Measure", "article"), "item": ("项目", "Item", "item"), "label_zh": ("项目", "Item", "text"),
+    "label_en": ("Item", "", "text"), "event_code": ("事项", "Event", "event"), "event_date": ("事项日期", "Date", "date"),
+    "amount_yuan": ("金额", "Amount", "wan"), "basis_yuan": ("计算基数", "Basis", "wan"), "cap_yuan": ("上限", "Cap", "wan"),
+    "cap_applied": ("是否封顶", "Capped", "bool"), "explanation_zh": ("说明", "Explanation", "text"),
+    "explanation_en": ("Explanation", "", "text"), "principal_yuan": ("本金", "Principal", "wan"), "start": ("开始", "Start", "date"),
+    "end": ("结束", "End", "date"), "working_days": ("工作日", "Working days", "int"),
+    "daily_rate": ("每工作日费率", "Rate per working day", "permille"), "fee_yuan": ("费用", "Fee", "wan"),
+    "township": ("乡镇（街道）", "Township", "text"), "rank": ("名次", "Rank", "int"), "places": ("名额", "Places", "int"),
+    "reason_zh": ("原因", "Reason", "text"), "reason_en": ("Reason", "", "text"), "message_zh": ("差距", "What is missing", "text"),
+    "message_en": ("What is missing", "", "text"), "worth_yuan": ("达到后可获", "Worth", "wan"), "basis": ("口径", "Basis", "text"),
+    "awards": ("奖励项数", "Awards", "int"), "title": ("标题", "Title", "text"),
+}
+
+
+#: values of a ``basis`` column as a reader says them
+BASIS_WORDS = {"full_year": "全年额度", "pro_rata": "按公布后天数折算"}
+
+
+def auto(df: pd.DataFrame, lang: str = "zh-en", policy=None, **kwargs) -> Table:
+    """A reader's table of an engine frame, headers and cells from :data:`COLUMN_WORDS`.
+
+    ``P.auto(a.fees[["principal_yuan", "working_days", "fee_yuan", "explanation_zh"]])``. A column
+    with no reader's name is an error (it would show an internal name), not a silent header.
+    Reader headers already in Chinese pass through.
+    """
+    cols = []
+    skip = set()
+    if "label_zh" in df.columns:
+        skip |= {"item"} | ({"label_en"} if lang != "en" else set())
+    for c in df.columns:
+        if c in skip:
+            continue
+        if c == "basis":
+            cols.append(Col(lambda d: [BASIS_WORDS.get(x, x) for x in d["basis"]], "口径", "Basis"))
+        elif c in COLUMN_WORDS:
+            zh, en, kind = COLUMN_WORDS[c]
+            if kind == "event":
+                cols.append(Col(lambda d, c=c: [_event_zh(x) for x in d[c]], zh, en))
+            elif kind == "permille":
+                cols.append(Col(lambda d, c=c: [MISSING if is_missing(x) else f"{(Decimal(repr(float(x))) * 1000).normalize():f}‰"
+                                                for x in d[c]], zh, en))
+            else:
+                cols.append(Col(c, zh, en, kind))
+        elif not _INTERNAL.search(str(c)):
+            cols.append(Col(c, str(c), "", _infer_kind(df[c])))
+        else:
+            raise ValueError(f"column {c!r} has no reader's name; add it to present.COLUMN_WORDS or pick columns")
+    if df.index.name and df.index.name in COLUMN_WORDS:  # e.g. a groupby result: the key becomes a column
+        return auto(df.reset_index(), lang=lang, policy=policy, **kwargs)
+    return table(df, cols, lang=lang, policy=policy, **kwargs)
+
+
+def _event_zh(code) -> str:
+    from .events import EVENT_CODES
+    if is_missing(code):
+        return MISSING
+    return EVENT_CODES[code].zh if code in EVENT_CODES else str(code)
+
+
+def township_awards(a, lang: str = "zh-en") -> Table:
+    """Article 21's township prizes: 乡镇（街道）, 名次, 项目, 金额, 说明."""
+    df = a.township_awards if hasattr(a, "township_awards") else a
+    cols = [c for c in ("township", "year", "rank", "item", "amount_yuan", "explanation_zh") if c in df.columns]
+    return auto(df[cols], lang=lang, wide=False)

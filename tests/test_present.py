@@ -155,3 +155,15 @@ def test_scenarios_are_named_by_what_they_change():
     rd = Scenario.load({"name": "x", "readings": {"art05-09-double-claim": "both"}})
     assert pol.interpretations["art05-09-double-claim"].readings["both"].zh in P.scenario_label(rd)
     assert "art05" not in P.scenario_label(rd) and "_" not in label
+
+
+def test_auto_names_engine_columns_and_refuses_unknown_internal_ones():
+    from kzpolicy.engine import budget_lines
+    t = P.auto(budget_lines(years=(2023,)))
+    assert not ARTEFACTS.search(t.text() + t.html()) and "full_year" not in t.text()
+    a = guide.run({"firm": guide.firm(), "events": [{"date": "2023-09-25", "code": "bridge_loan", "principal": 10_000_000,
+                                                     "start": "2023-09-25", "end": "2023-10-09"}]})
+    f = P.auto(a.fees[["item", "principal_yuan", "working_days", "daily_rate", "fee_yuan"]])
+    assert "‰" in f.text() and not ARTEFACTS.search(f.text())
+    with pytest.raises(ValueError, match="reader's name"):
+        P.auto(pd.DataFrame({"secret_internal_col": [1]}))
