@@ -35,8 +35,8 @@ SAVE_METADATA = {
 }
 NA_LABEL = "NA（未读到 not read）"
 #: figure width in inches (fits the content column at 1280 px and scales down on a phone) and the smallest font
-FIG_WIDTH = 7.0
-FONT_SIZE = 10.5
+FIG_WIDTH = 6.0
+FONT_SIZE = 11
 
 _done = False
 
