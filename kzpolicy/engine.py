@@ -19,7 +19,7 @@ from . import limits as _limits
 from .context import Context
 from .events import EVENT_CODES
 from .facts import Facts, FactsError, as_facts
-from .money import mul_round, wan
+from .money import checked_sum, mul_round, wan
 from .policy import Policy, get_policy
 from .rules import rule
 from .rules.common import EXCL_COLUMNS, NEAR_COLUMNS, UNDET_COLUMNS, RuleOutput, award_fields, award_frame
@@ -53,7 +53,7 @@ class Assessment:
 
     @property
     def total_yuan(self) -> int:
-        return int(self.ledger["amount_yuan"].sum()) if len(self.ledger) else 0
+        return checked_sum(self.ledger["amount_yuan"].to_numpy(dtype=np.int64)) if len(self.ledger) else 0  # exact, never wrapped
 
     def by_article(self) -> pd.DataFrame:
         """Awards and amount per article."""
