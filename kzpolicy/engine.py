@@ -194,7 +194,7 @@ def _not_in_policy(ctx: Context) -> pd.DataFrame:
     if not len(ctx.ev_code):
         return pd.DataFrame(columns=EXCL_COLUMNS)
     in_year = (ctx.ev_date >= ctx.year_start) & (ctx.ev_date <= ctx.year_end)
-    known = pd.Index(list(ctx.policy.event_index))
+    known = pd.Index(sorted(ctx.policy.policy_event_codes))
     cats = ctx._codes.categories
     unknown_cat = ~cats.isin(known)
     if not unknown_cat.any():

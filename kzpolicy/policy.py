@@ -686,6 +686,15 @@ class Policy:
     def event_codes(self) -> List[str]:
         return sorted(self.event_index)
 
+    @property
+    def policy_event_codes(self) -> frozenset:
+        """Every event code the whole policy has an item for — for a selection, its full policy's codes.
+
+        An event outside these is reported as "not in this policy"; an event of an article left out by
+        :meth:`select` is simply outside the selection's scope, not a stranger to the policy.
+        """
+        return getattr(self, "_full_event_codes", None) or frozenset(self.event_index)
+
     def readings(self, overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
         """Default readings, with ``overrides`` checked against the registry."""
         out = {k: i.default for k, i in self.interpretations.items()}
@@ -763,6 +772,7 @@ class Policy:
                 raise KeyError(f"{self.id} has no chapter {unknown}; chapters are {sorted(have)}")
             keep &= {n for n, a in self.articles.items() if a.chapter in want}
         new = copy.copy(self)
+        new._full_event_codes = self.policy_event_codes
         # drop every cached value of the full policy (cached_property stores in the instance dict)
         for name in [k for k, v in vars(type(self)).items() if isinstance(v, cached_property)]:
             new.__dict__.pop(name, None)
