@@ -434,7 +434,7 @@ def budget_lines(policy=None, years=(2023,), readings: Optional[Dict[str, str]] 
     """Fixed annual budget lines (articles 6 and 22) for fiscal totals; not awards to a firm.
 
     In the publication year the full amount is booked, or a share by days from publication
-    under interpretation budget-first-year=pro_rata (rounded once, half up).
+    under the switch first_year=pro_rata (rounded once, half up).
     """
     pol = get_policy(policy)
     rd = pol.readings(readings)

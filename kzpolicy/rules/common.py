@@ -194,7 +194,7 @@ def param_on(item: Item, name: str, dates) -> np.ndarray:
     """:func:`param_at` for an event-triggered item's parameter on its event dates.
 
     Events reach a rule only from the item's window start (see :func:`select_events`).
-    Under the publication-date reading ``from_year_start`` that window opens on 1 January,
+    Under the switch ``window_open=year_start`` that window opens on 1 January,
     before the first published value: such events take the values published on the
     item's first date, instead of a missing value (which read as "not read" or 0).
     """

@@ -2,7 +2,7 @@
 
 Statute: 给予市级奖补标准的50%、总额不超过300万元的区级奖励. The municipal reward is
 an input on the event (``municipal_reward``) and is never guessed (interpretation
-art16-municipal-reward). "不超过" is an upper bound that includes the cap itself.
+switch ``municipal_reward``). "不超过" is an upper bound that includes the cap itself.
 """
 from __future__ import annotations
 

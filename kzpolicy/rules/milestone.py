@@ -1,11 +1,11 @@
 """Revenue milestone, first crossing (article 3).
 
 Statute: 对制造业企业（以独立法人计）上年主营业务收入首次突破50亿元、…2亿元的，区级分别给予80万元、…5万元奖励.
-For assessment year Y: revenue of Y−1 crosses the tier's threshold ("突破": strictly
-above by default, see art03-crossing), and no earlier year crossed it ("首次").
-"First" needs the whole history: with a gap the answer is "cannot decide"
-(art03-history). Several tiers crossed at once: see art03-multiple-thresholds
-(applied by the engine on the item group).
+For assessment year Y: revenue of Y−1 crosses the tier's threshold ("突破": switch
+``crossing``, else the parameter's boundary), and no earlier year crossed it ("首次").
+"First" needs the whole history: with a gap the answer is "cannot decide" (switch
+``history``). Several tiers crossed at once: a ``highest_of_group`` limit in the policy
+data (kzpolicy/limits.py), switched by ``group_payment``.
 """
 from __future__ import annotations
 

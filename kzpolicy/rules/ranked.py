@@ -1,7 +1,7 @@
 """Ranked awards to townships (article 21).
 
 Statute: 每年评选乡镇（街道）工业发展一等奖10个，每个奖励3万元工作经费；评选…二等奖10个，每个奖励2万元.
-The selection criteria carry no weights (interpretation art02-ranking), so the
+The selection criteria carry no weights (switch ``selection``: an input), so the
 rank is an input (``townships`` table). Tier 1 takes the first ``places`` ranks,
 tier 2 the next ``places``, and so on.
 """

@@ -1,7 +1,7 @@
 """R&D subsidy on stock and increment (article 11, clause 2).
 
 Statute: 对申报研发费用在1000万元以下的企业，区级按存量不高于3%、增量不高于10%的比例给予补助.
-Stock and increment follow interpretation art11-stock-increment (default: R&D declared
+Stock and increment follow switch ``base_year`` (default: R&D declared
 for Y−1 against Y−2; stock = min of the two, increment = growth, never negative).
 Rates are upper bounds (不高于): the result is the maximum; a lower actual rate is a
 parameter change. Firms at or above the ceiling go to the municipal subsidy instead

@@ -2,7 +2,7 @@
 
 Statute: 资金使用费按每个工作日0.1‰标准计算收取. Working days come from the official
 calendar with its adjusted working days (调休), via the chinese-calendar package.
-Which ends of the period count: interpretation art14-working-days (default: the
+Which ends of the period count: switch ``day_count`` (default: the
 first day counts, the last does not). The fee is principal × days × rate, rounded
 once, half up. It is a charge paid by the borrower, reported apart from awards.
 """
