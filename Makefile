@@ -43,6 +43,7 @@ guide: setup
 	$(BIN)/python book/make_toc.py
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/$(BOOK) -W -n --keep-going
 	@echo "The guide is in $(abspath _build/html)/index.html"
+	@echo "Read it (search needs http, not file://): python -m http.server -d _build/html 8000"
 
 # Debian's Chromium (driven by Python playwright with executable_path; never `playwright install`)
 # and a CJK font so the screenshots show Chinese.
