@@ -291,7 +291,7 @@ def mark_for_search(pagename: str, body: str, terms: dict) -> str:
     extra = ""
     if terms.get(pagename):
         words = " ".join(f"<span>{t}</span>" for t in terms[pagename])   # spaced: each segments as a query does
-        extra = f'\n<p class="kz-keywords" data-pagefind-weight="{W_TITLE}">相关用语 Related terms：{words}</p>'
+        extra = f'\n<p class="kz-keywords" data-pagefind-weight="{W_CLAUSE}">相关用语 Related terms：{words}</p>'
     if not article:     # Pagefind weighs elements inside the body, not the body element itself
         body = f'<div data-pagefind-weight="{W_OTHER_PAGE}">\n{body}\n</div>'
     return f"<div data-pagefind-body>\n{body}{extra}\n</div>"
