@@ -286,8 +286,8 @@ def answer_box(n: int, date=None, policy=None) -> Markdown:
     named = {iid for it in pol.items() for iid in it.interpretations} | {iid for lim in pol.limits() for iid in lim.interpretations}
     qs = [i for i in pol.interpretations.values() if n in i.articles and i.id in named]
     if qs:
-        conds.append(("原文可有不同理解之处：" + "".join(i.question.zh for i in qs) + "本指南的默认口径及其影响见下文“解释与口径”。",
-                      "Open questions: " + " ".join(i.question.en for i in qs) + " The default readings and their effect are below."))
+        conds.append((f"原文有{len(qs)}处可有不同理解，例如：{qs[0].question.zh}本指南的默认口径及其影响见下文“解释与口径”。",
+                      f"{len(qs)} open question(s) in the text, e.g. {qs[0].question.en} The default readings and their effect are below."))
     lines.append("> **条件与边界** *Conditions and boundaries*")
     lines += [f"> - {zh}  \n>   *{en}*" for zh, en in _dedupe(conds)]
     lines.append(">")

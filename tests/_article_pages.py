@@ -101,10 +101,12 @@ def check_layout(n: int):
         assert "hide-cell" in tags(sol) and "assert " in sol.source
         assert sol.metadata["mystnb"]["code_prompt_show"].startswith("答案")
         assert sol.metadata["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
-    # every code cell is folded or removed on the published page
+    # every code cell is folded or removed on the published page; what the book removes, JupyterLab folds too
     for c in cells:
         if c.cell_type == "code":
             assert {"hide-input", "hide-cell", "remove-input", "remove-cell"} & set(tags(c)), f"code shown unfolded: {c.source[:60]}"
+            if "remove-input" in tags(c):
+                assert c.metadata.get("jupyter", {}).get("source_hidden"), f"JupyterLab shows the source of {c.source[:40]}"
     text = "\n".join(c.source for c in cells)
     for it in POL.interpretations.values():  # every registered reading of this article is discussed on the page
         if n in it.articles:
