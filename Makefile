@@ -6,7 +6,7 @@
 PY      ?= python3
 VENV    ?= .venv
 BIN     := $(VENV)/bin
-BOOK    := jupyter-book build . --config book/_config.yml --toc book/_toc.yml
+BOOK    := python book/jb.py build . --config book/_config.yml --toc book/_toc.yml
 
 .PHONY: setup notebooks guide test test-unit test-notebooks test-browser browser-deps bench clean lint
 

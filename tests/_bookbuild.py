@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 BIN = Path(sys.executable).parent
-BUILD_CMD = [str(BIN / "jupyter-book"), "build", ".", "--config", "book/_config.yml",
+BUILD_CMD = [sys.executable, "book/jb.py", "build", ".", "--config", "book/_config.yml",
              "--toc", "book/_toc.yml", "-W", "-n", "--keep-going"]
 
 
