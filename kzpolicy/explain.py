@@ -6,6 +6,8 @@ item, never from text typed here.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from .money import wan
@@ -94,6 +96,37 @@ def not_in_policy(policy_name_zh: str, policy_name_en: str, event_zh: str, event
             f"not in this policy: no measure of {policy_name_en} applies to '{event_en}', so it was not assessed")
 
 
+class _Row(Mapping):
+    """One ledger line as a read-only mapping, read from column lists (what ``to_dict("records")`` gives per line,
+    without building a dict of every column for every line)."""
+
+    __slots__ = ("_cols", "_i")
+
+    def __init__(self, cols, i):
+        self._cols, self._i = cols, i
+
+    def __getitem__(self, key):
+        return self._cols[key][self._i]
+
+    def __iter__(self):
+        return iter(self._cols)
+
+    def __len__(self):
+        return len(self._cols)
+
+    def __contains__(self, key):
+        return key in self._cols
+
+
+def _records(df: pd.DataFrame):
+    """The lines of ``df`` as mappings of Python values (as ``to_dict("records")``: numbers boxed, dates as Timestamps)."""
+    cols = {}
+    for c in df.columns:
+        lst = df[c].tolist()
+        cols[c] = lst
+    return [_Row(cols, i) for i in range(len(df))]
+
+
 def explain(ledger: pd.DataFrame, policy: Policy, year: int) -> pd.DataFrame:
     """Add explanation_zh / explanation_en to a ledger (row by row: only for shown lines)."""
     ledger = ledger.copy()
@@ -101,7 +134,7 @@ def explain(ledger: pd.DataFrame, policy: Policy, year: int) -> pd.DataFrame:
         ledger["explanation_zh"] = pd.Series([], dtype=object)
         ledger["explanation_en"] = pd.Series([], dtype=object)
         return ledger
-    pairs = [explain_line(r, policy.item(r["item"]), year, policy) for r in ledger.to_dict("records")]
+    pairs = [explain_line(r, policy.item(r["item"]), year, policy) for r in _records(ledger)]
     ledger["explanation_zh"] = [p[0] for p in pairs]
     ledger["explanation_en"] = [p[1] for p in pairs]
     return ledger

@@ -202,10 +202,22 @@ def param_on(item: Item, name: str, dates) -> np.ndarray:
     return param_at(item.param(name), d)
 
 
+_YEAR_END: dict = {}
+
+
 def param_at_year_end(param: Param, year: int):
-    """Value in force on 31 December of ``year`` (for year-based clauses); None if not in force or null."""
+    """Value in force on 31 December of ``year`` (for year-based clauses); None if not in force or null.
+
+    Remembered per dated value set and year (explanations ask it once per ledger line).
+    """
+    key = (tuple(param.values.items()), int(year))
+    if key in _YEAR_END:
+        return _YEAR_END[key]
     vals, ok = param.at_many(np.array([f"{year}-12-31"], dtype="datetime64[D]"))
-    return None if not ok[0] or np.isnan(vals[0]) else vals[0]
+    v = None if not ok[0] or np.isnan(vals[0]) else vals[0]
+    if len(_YEAR_END) < 4096:
+        _YEAR_END[key] = v
+    return v
 
 
 def mul_round_by_rate(amounts: np.ndarray, rates: np.ndarray) -> np.ndarray:
