@@ -137,7 +137,7 @@ def award_frame(parts) -> pd.DataFrame:
         pieces = [(starts[i], starts[i + 1], p.get(c)) for i, p in enumerate(parts) if p.get(c) is not None]
         if dt == "int64" and len(pieces) == len(parts) and pieces:
             data[c] = np.concatenate([np.asarray(x, dtype=np.int64) for _, _, x in pieces]) if len(pieces) > 1 \
-                else np.asarray(pieces[0][2], dtype=np.int64)
+                else np.array(pieces[0][2], dtype=np.int64)  # a copy: the frame owns its arrays
         elif dt in ("int64", "Int64"):
             vals, mask = np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)
             for a, b, x in pieces:
@@ -172,7 +172,7 @@ def award_frame(parts) -> pd.DataFrame:
                     v[pd.isna(x)] = None
                     a_[a:b] = v
             data[c] = pd.Series(a_, dtype=object, copy=False)
-    return pd.DataFrame(data, columns=list(dtypes))
+    return pd.DataFrame(data, columns=list(dtypes), copy=False)  # the arrays are new: no copy
 
 
 def _numeric_values(x: np.ndarray) -> np.ndarray:
