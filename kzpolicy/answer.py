@@ -215,6 +215,51 @@ def _conditions(it: Item, date=None) -> Tuple[List[str], List[str]]:
     return zh, en
 
 
+def _limit_default(pol, lim, switch: str) -> str:
+    """The value a limit's switch takes under the guide's default readings."""
+    from .limits import LIMIT_KINDS
+    iid = pol.switch_source(lim.id, switch)
+    if iid is not None:
+        i = pol.interpretations[iid]
+        return i.readings[i.default].value
+    return LIMIT_KINDS[lim.kind].switches[switch].default
+
+
+def limit_lines(n: int, date=None, policy=None) -> List[Tuple[str, str]]:
+    """[(zh, en)] for the limits across items that touch article ``n`` (its own and those naming its items).
+
+    Read from ``Policy.limits()``: the label, what the limit does (or, where the default reading
+    switches it off, that the default pays each), the cap in words and the text it rests on.
+    """
+    from .limits import LIMIT_KINDS
+    pol = get_policy(policy)
+    mine = {it.id for it in pol.article(n).items.values()}
+    out = []
+    for lim in pol.limits():
+        if lim.article != n and not mine.intersection(lim.items):
+            continue
+        k = LIMIT_KINDS[lim.kind]
+        src_zh = f"（{pol.article(lim.article).cite_zh}：“{lim.cite.quote}”）"
+        src_en = f" ({pol.article(lim.article).cite_en})"
+        if lim.kind == "total_per_firm":
+            v = [x for start, x in lim.cap.values.items() if date is None or str(start) <= str(date)][-1:] or [None]
+            v = v[0]
+            zh = f"{lim.label.zh}：{lim.cap.word or ''}{value_text(lim.cap, v)}（各年合计）"
+            en = f"{lim.label.en}: at most {_en_value(lim.cap, v)} (all years together)"
+        elif lim.kind == "highest_of_group" and _limit_default(pol, lim, "group_payment") == "each":
+            zh = f"{lim.label.zh}：本指南默认每项分别奖励（另一读法为{k.zh}）"
+            en = f"{lim.label.en}: by default each award is paid (the other reading: {k.en})"
+        elif lim.kind == "one_per_project" and _limit_default(pol, lim, "project_scope") == "each_item":
+            zh = f"{lim.label.zh}：本指南默认每条各补一次（另一读法为{k.zh}）"
+            en = f"{lim.label.en}: by default each item pays once per project (the other reading: {k.en})"
+        elif lim.kind in ("one_per_project", "once_per_firm"):  # the label says the rule
+            zh, en = lim.label.zh, lim.label.en
+        else:
+            zh, en = f"{lim.label.zh}：{k.zh}", f"{lim.label.en}: {k.en}"
+        out.append((zh + src_zh, en + src_en))
+    return out
+
+
 def _first_date(it: Item):
     return min((d for p in it.parameters.values() for d in p.values), default=None)
 
@@ -282,6 +327,7 @@ def answer_box(n: int, date=None, policy=None) -> Markdown:
         conds.append((f"其他事项须在{m.effective}（政策公布之日）及以后发生", f"other events must be on or after {m.effective}, the day of publication"))
     else:
         conds.append((f"{m.effective}（政策公布之日）及以后发生的事项才算", f"events on or after {m.effective}, the day of publication, count"))
+    conds += limit_lines(n, date, pol)
     # open questions of the measure; a policy-wide one (the publication-date window) names no item and is said above
     named = {iid for it in pol.items() for iid in it.interpretations} | {iid for lim in pol.limits() for iid in lim.interpretations}
     qs = [i for i in pol.interpretations.values() if n in i.articles and i.id in named]

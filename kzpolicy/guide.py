@@ -142,11 +142,56 @@ def outcome(a: Assessment) -> Markdown:
     return Markdown("\n".join(lines))
 
 
+class _Effects(present.ReaderFrame):
+    """:class:`kzpolicy.present.ReaderFrame` whose ``set_index`` / ``assign`` keep the reader's view.
+
+    ``guide.reading_effects(p, i).set_index("口径 reading")`` is how worked examples look a
+    reading up in their asserts; the frame they then display still reads 读法 in words, 合计
+    in 万元 and no index.
+    """
+
+    def set_index(self, *args, **kwargs):
+        return _effects_frame(pd.DataFrame(self).set_index(*args, **kwargs), self._kz_view)
+
+    def assign(self, **kwargs):
+        return _effects_frame(pd.DataFrame(self).assign(**kwargs), self._kz_view)
+
+
+def _effects_frame(df: pd.DataFrame, view) -> _Effects:
+    out = _Effects(df)
+    object.__setattr__(out, "_kz_view", view)
+    return out
+
+
+def effects_table(df: pd.DataFrame, interp_id: str, policy=None, lang: str = "zh-en") -> present.Table:
+    """The reader's table of a :func:`reading_effects` frame (or several concatenated).
+
+    Columns: 情形 (if the frame has a ``情形 case`` column), 读法 (zh, English beside), 默认,
+    合计（万元）, 无法判断. The reading's key and ``total_yuan`` stay in the frame, not on the page.
+    """
+    pol = _pol(policy)
+    interp = pol.interpretations[interp_id]
+    d = df.reset_index() if "口径 reading" not in df.columns else df
+
+    def label(lng):
+        return lambda x: [getattr(interp.readings[k], lng) if k in interp.readings else str(k) for k in x["口径 reading"]]
+    cols = []
+    if "情形 case" in d.columns:
+        cols.append(present.Col("情形 case", "情形", "Case"))
+    cols += [present.Col(label("zh"), "读法", "Reading"), present.Col(label("en"), "Reading (English)", "")]
+    cols += [present.Col(lambda x: ["是（默认）" if str(v) == "✓" else "" for v in x["默认 default"]], "默认", "Default",
+                         missing=""),
+             present.Col("total_yuan", "合计", "Total", "wan"),
+             present.Col("无法判断 undetermined", "无法判断", "Cannot decide", "int")]
+    return present.table(d, cols, lang=lang, wide=False)
+
+
 def reading_effects(profile: dict, interp_id: str, year: int = 2023, policy=None) -> pd.DataFrame:
     """Total award for ``profile`` under each reading of one interpretation.
 
-    A DataFrame for asserts (``口径 reading``, ``total_yuan``…) that displays as a reader's
-    table (读法 in words, 合计 in 万元; :func:`kzpolicy.present.reading_effects`).
+    A DataFrame for asserts (``口径 reading``, ``total_yuan``…; ``.set_index("口径 reading")``
+    keeps its display) that displays as a reader's table (:func:`effects_table`: 读法 in words
+    with English beside, 合计 in 万元, no index).
     """
     pol = _pol(policy)
     rows = []
@@ -155,7 +200,7 @@ def reading_effects(profile: dict, interp_id: str, year: int = 2023, policy=None
         rows.append({"口径 reading": key, "默认 default": "✓" if key == pol.interpretations[interp_id].default else "",
                      "合计 total": wan(a.total_yuan), "total_yuan": a.total_yuan,
                      "无法判断 undetermined": len(a.undetermined)})
-    return present.reader_frame(pd.DataFrame(rows), lambda d: present.reading_effects(d, interp_id, pol))
+    return _effects_frame(pd.DataFrame(rows), lambda d: effects_table(d, interp_id, pol))
 
 
 def profile(*events: dict, financials: Optional[dict] = None, **firm_fields) -> dict:

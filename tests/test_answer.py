@@ -83,3 +83,28 @@ def test_a_kind_the_wording_does_not_know_falls_back_to_the_kinds_own_amount_tex
     monkeypatch.setattr(type(it), "kind", property(lambda self: "some_new_kind"), raising=False)
     monkeypatch.setattr(compare, "amount_text_zh", lambda item, date: "由规则类型声明 from the kind")
     assert answer.amount_text(it)[0] == "由规则类型声明 from the kind"
+
+
+def test_conditions_state_the_limits_across_items_from_the_policy_data():
+    """条件与边界 names each cross-item limit with its cap and the text it rests on (Policy.limits())."""
+    lim = POL.limit("art16.exchange_total")
+    cap = list(lim.cap.values.values())[-1]
+    box = answer.answer_box(lim.article)
+    conds = box.split("**条件与边界**", 1)[1].split("**找哪个部门**", 1)[0]
+    assert f"{lim.label.zh}：{lim.cap.word}{wan(cap)}" in conds and lim.cite.quote in conds
+    assert f"at most {cap:,} yuan" in conds
+    # a limit spanning articles shows on every page whose items it names (one subsidy per project, (五) and (九))
+    proj = next(lm for lm in POL.limits() if lm.kind == "one_per_project")
+    arts = {POL.item(i).article for i in proj.items}
+    assert len(arts) > 1
+    for n in arts:
+        assert proj.label.zh in answer.answer_box(n), n
+    # 就高 across tiers (article 3) is stated; an article without limits states none
+    high = next(lm for lm in POL.limits() if lm.kind == "highest_of_group" and lm.article == 3)
+    assert high.label.zh in answer.answer_box(3)
+    assert answer.limit_lines(1) == []
+    # the cap follows the data
+    pol = copy.deepcopy(POL)
+    pl = next(lm for lm in pol.limits() if lm.id == lim.id)
+    pl.cap.values = {d: 4_000_000 for d in pl.cap.values}
+    assert f"{pl.cap.word}{wan(4_000_000)}" in answer.answer_box(lim.article, policy=pol)
