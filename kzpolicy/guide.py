@@ -203,6 +203,28 @@ def reading_effects(profile: dict, interp_id: str, year: int = 2023, policy=None
     return _effects_frame(pd.DataFrame(rows), lambda d: effects_table(d, interp_id, pol))
 
 
+def eligibility_result(res: pd.DataFrame, lang: str = "zh-en") -> present.Table:
+    """A reader's table of :func:`kzpolicy.eligibility.check` results (the frame itself stays for asserts).
+
+    企业, 日期 (when the frame has several), 结果 (符合 / 不符合 / 无法判断), 已满足, 未满足 and
+    缺少信息 (the conditions in words, English beside); no index, no rule id, no True/False/<NA>.
+    """
+    def both(zh_col, en_col):
+        def f(d):
+            if en_col not in d.columns or lang == "zh":
+                return list(d[zh_col])
+            return [f"{z}（{e}）" if z and e else z for z, e in zip(d[zh_col], d[en_col])]
+        return f
+    cols = [present.Col("firm_id", "企业", "Firm")] if "firm_id" in res.columns else []
+    if "on" in res.columns and res["on"].nunique() > 1:
+        cols.append(present.Col("on", "日期", "Date"))
+    cols.append(present.Col("status_zh", "结果", "Result"))
+    for c, zh, en in (("met", "已满足", "Met"), ("failed", "未满足", "Not met"), ("missing", "缺少信息", "Not known")):
+        if c in res.columns:
+            cols.append(present.Col(both(c, f"{c}_en"), zh, en))
+    return present.table(res, cols, lang=lang, wide=False)
+
+
 def profile(*events: dict, financials: Optional[dict] = None, **firm_fields) -> dict:
     """A one-firm profile for :func:`run`: ``profile({"date": ..., "code": ...}, industry="mining")``.
 
