@@ -22,7 +22,7 @@ HTML contract with the book's stylesheet (``book/_static``, owned by the book):
 ``kz-wide`` marks a table that may be wider than the content column: the wrapper
 is its own horizontal scroll box (an inline ``overflow-x:auto`` keeps that true in
 JupyterLab without the book's CSS) and the first column stays fixed
-(``position: sticky``; see :data:`CSS`). Numeric cells carry ``kz-num`` (right
+(``position: sticky``; see :data:`CSS`). Numeric cells carry ``kz-num`` and their headers ``kz-num-head`` (right
 aligned), the English half of a header ``kz-en``, a legend under a table
 ``kz-legend``, a note above it ``kz-note``.
 
@@ -89,7 +89,8 @@ table.kz-table th, table.kz-table td { padding: 0.3em 0.6em; border-bottom: 1px 
   text-align: left; white-space: normal; overflow-wrap: anywhere; word-break: normal; min-width: 4em; }
 table.kz-table th { background: #f3f6f9; font-weight: 600; }
 table.kz-table th .kz-en { display: block; font-weight: 400; font-size: 0.85em; color: #555; }
-table.kz-table td.kz-num, table.kz-table th.kz-num { text-align: right; white-space: nowrap; }
+table.kz-table td.kz-num { text-align: right; white-space: nowrap; }
+table.kz-table th.kz-num-head { text-align: right; white-space: normal; }
 table.kz-table.kz-wide { max-width: none; }
 table.kz-table.kz-wide th:first-child, table.kz-table.kz-wide td:first-child {
   position: sticky; left: 0; background: #fff; z-index: 1; min-width: 6em; box-shadow: 1px 0 0 #ddd; }
@@ -311,7 +312,8 @@ class Table:
             out.append(f"<caption>{e(self.caption)}</caption>")
         ths = []
         for j, (zh, en) in enumerate(self.headers):
-            num = ' class="kz-num"' if self.kinds[j] in NUMERIC else ""
+            # a numeric header may wrap (its English unit is long); only the numbers below stay on one line
+            num = ' class="kz-num-head"' if self.kinds[j] in NUMERIC else ""
             if self.lang == "en":
                 inner = e(en or zh)
             elif self.lang == "zh-en" and en:
