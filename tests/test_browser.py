@@ -256,9 +256,6 @@ ARTEFACTS = {
 #: reader checks that wait for colleagues' content work (pytest.mark.xfail, strict=False), keyed
 #: (page type, check) -> reason. Remove an entry as soon as its check passes.
 WAITING: dict = {
-    ("article", "artefacts"): "waiting for present/rules: reading values shown by their internal names "
-                              "(established_before_event, from_year_start) and a total_yuan header in the "
-                              "interpretation-effect tables of article pages",
     ("fiscal", "artefacts"): "waiting for present: fiscal page shows calibration parameter names "
                              "(growth_last_year, green_same_project_share, ...)",
 }
