@@ -115,6 +115,17 @@ class Source:
     name: str = ""           # file or sheet name
     offset: int = 0          # added to the 0-based position
     columns: Dict[str, str] = field(default_factory=dict)  # excel: field name -> "D (投资额（元）)"
+    file: str = ""           # excel: the workbook's file name (``name`` is the sheet)
+
+    def label(self, table: str) -> str:
+        """The table as the user sees it (file or sheet), for problems with a whole column."""
+        if self.kind == "csv":
+            return self.name
+        if self.kind == "excel":
+            return f"{self.file + ' ' if self.file else ''}sheet '{self.name}' ({table})"
+        if self.kind == "yaml":
+            return f"{self.name} {table}"
+        return table
 
     def row(self, table: str, pos: int, index_label=None, fld: Optional[str] = None) -> str:
         if self.kind == "csv":
@@ -216,7 +227,7 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
             target.setdefault(heads[c][0], []).append(c)
     for name, cs in target.items():
         if len(cs) > 1:
-            col.problems.append(f"{table}: field '{name}' is given twice, under the headers {cs}; keep one column")
+            col.problems.append(f"{source.label(table)}: field '{name}' is given twice, under the headers {cs}; keep one column")
     if any(len(cs) > 1 for cs in target.values()):
         return df
     wan = {heads[c][0] for c in df.columns if isinstance(c, str) and c in heads and heads[c][1] != 1}
@@ -224,7 +235,7 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
     unknown = [c for c in df.columns if c not in names]
     if unknown:
         col.problems.append(
-            f"{table}: unknown column(s) {unknown}; allowed columns are {[f.name for f in fields]} "
+            f"{source.label(table)}: unknown column(s) {unknown}; allowed columns are {[f.name for f in fields]} "
             f"(or their Chinese headers). Misspelt columns are rejected, not ignored."
         )
     out, clean = {}, set()
@@ -232,7 +243,7 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
     for f in fields:
         if f.name not in df.columns:
             if f.required:
-                col.problems.append(f"{table}: missing required column '{f.name}' ({f.zh}: {f.en})")
+                col.problems.append(f"{source.label(table)}: missing required column '{f.name}' ({f.zh}: {f.en})")
             out[f.name] = _missing_column(f, n, df.index)
             continue
         known = _known_firm_ids(table, f, df[f.name], shared)
@@ -642,6 +653,8 @@ def _date_of(x):
 
 
 def _convert(f: Field, s: pd.Series, col: _Collector, scale: int = 1) -> pd.Series:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(object)  # a pandas category column holds the values themselves (text, numbers…): read those
     text = _text_fast(s)
     null = text[0] if text is not None else _isnull(s)
     if text is not None and f.type in ("str", "category", "date"):
@@ -1176,10 +1189,15 @@ def _read_sheet(ws, name: str, formulas: set, problems: List[str]) -> pd.DataFra
         headers.pop()
     ncol = len(headers)
     data, index = [], []
+    stray: Dict[int, tuple] = {}  # column number -> (first row, value) of cells right of the last header
     r = getattr(head[0], "row", None) or 1 if head else 1
     for row in rows:
         r = next((c.row for c in row if getattr(c, "row", None)), r + 1)
         vals = [None] * ncol
+        for c in row[ncol:]:  # a value right of the last header would be dropped unseen: refused instead
+            v = c.value
+            if v is not None and not (isinstance(v, str) and not v.strip()):
+                stray.setdefault(c.column, (r, v))
         for j, c in enumerate(row[:ncol]):
             v = c.value
             if getattr(c, "data_type", None) == "e":
@@ -1195,6 +1213,9 @@ def _read_sheet(ws, name: str, formulas: set, problems: List[str]) -> pd.DataFra
             continue  # blank rows are not data; the index keeps Excel row numbers
         data.append(vals)
         index.append(r - 2)
+    for c, (r0, v) in sorted(stray.items()):
+        problems.append(f"sheet '{name}' column {get_column_letter(c)}: row {r0} holds {_fmt(v)!r} but the column has no "
+                        f"header in row 1, so it would not be read; give it one of the sheet's headers, or clear it")
     cols = [h if h is not None else f"(column {get_column_letter(j + 1)}: no header)" for j, h in enumerate(headers)]
     return pd.DataFrame(data, columns=cols, index=pd.Index(index, dtype=np.int64), dtype=object)
 
@@ -1227,12 +1248,20 @@ def _load_excel(path: Path) -> Facts:
         for t, name in chosen.items():
             try:
                 formulas = _formula_cells(path, name) if has_f else set()
-                df = _read_sheet(wb[name], name, formulas, problems)
+                mine: List[str] = []
+                df = _read_sheet(wb[name], name, formulas, mine)
+                heads = _headers(t)
+                if len(df) and not any(c in heads for c in df.columns) and any(
+                        isinstance(v, str) and v.strip() in heads for v in df.iloc[0]):
+                    # the headers were moved down (a title above them): one clear problem, not one per column
+                    mine = [f"{path.name}: sheet '{name}': the headers are in row {int(df.index[0]) + 2}, not in row 1; "
+                            f"row 1 must hold the headers ({', '.join(list(heads)[:3])}…): delete the rows above them"]
+                problems.extend(mine)
             except (KeyError, ValueError, OSError, EOFError, TypeError) as e:  # a damaged sheet inside a valid zip
                 raise FactsError([f"{path}: sheet '{name}' cannot be read ({type(e).__name__}: {str(e)[:120]}); "
                                   f"the file may be damaged — save it again from Excel"]) from None
             frames[t] = df
-            sources[t] = Source("excel", name, offset=2, columns=_excel_columns(t, df.columns))
+            sources[t] = Source("excel", name, offset=2, columns=_excel_columns(t, df.columns), file=path.name)
     finally:
         wb.close()
     if problems:

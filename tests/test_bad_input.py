@@ -556,3 +556,19 @@ def test_a_policy_rate_given_as_a_fraction_pays_exactly_at_the_half_yuan():
         assert a.ledger.query("item == 'art05.equipment_subsidy'")["amount_yuan"].tolist() == [333_334]
     with pytest.raises(PolicyError):
         kzpolicy.get_policy().with_parameters({"art05.equipment_subsidy.rate": Fraction(1, 10**7 + 1)})
+
+
+def test_category_columns_are_read_as_their_values():
+    """hostile: pandas category columns (read_csv(dtype='category')) were refused as 'must be text, got 'F001' (str)'."""
+    firms = pd.DataFrame({"firm_id": ["F001"], "industry": ["manufacturing"], "established": ["2015-04-01"]}).astype("category")
+    events = pd.DataFrame({"firm_id": ["F001"], "date": ["2023-09-01"], "code": ["equipment.investment"],
+                           "amount": [3000000], "progress": [0.85]}).astype("category")
+    res = kzpolicy.assess(firms, events=events, year=2023)
+    assert res.total_yuan == 150000
+
+
+def test_column_problems_name_the_csv_file(tmp_path):
+    _write(tmp_path, "firms.csv", "firm_id,industry,established,备注\nF001,manufacturing,2015-04-01,x\n")
+    with pytest.raises(FactsError) as err:
+        kzpolicy.load_tables(tmp_path)
+    assert str(err.value.problems[0]).startswith("firms.csv: unknown column(s) ['备注']")

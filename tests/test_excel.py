@@ -306,3 +306,40 @@ def test_template_for_a_peer_policy_lists_only_its_codes(tmp_path):
     first, last = (int(x.split("$")[-1]) for x in rng.split(":"))
     codes = [wb["说明"].cell(row=r, column=2).value for r in range(first, last + 1)]
     assert set(codes) == set(peer.event_codes)
+
+
+def test_value_in_a_column_without_header_is_refused_not_dropped(template, tmp_path):
+    """hostile: a clerk's note right of the last header used to vanish unseen."""
+    path = _fill(template, tmp_path / "filled.xlsx")
+    wb = openpyxl.load_workbook(path)
+    far = len(_zh("events")) + 2
+    wb["事项"].cell(row=3, column=far, value="补充：另有一台设备")
+    wb["事项"].cell(row=4, column=far, value="x")
+    wb.save(path)
+    with pytest.raises(k.FactsError) as err:
+        k.load_tables(path)
+    letter = openpyxl.utils.get_column_letter(far)
+    assert err.value.problems == [f"sheet '事项' column {letter}: row 3 holds '补充：另有一台设备' but the column has no "
+                                  f"header in row 1, so it would not be read; give it one of the sheet's headers, or clear it"]
+
+
+def test_headers_moved_to_row_two_is_one_clear_problem(template, tmp_path):
+    path = _fill(template, tmp_path / "filled.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["事项"].insert_rows(1)
+    wb["事项"]["A1"] = "2023年事项登记表"
+    wb.save(path)
+    with pytest.raises(k.FactsError) as err:
+        k.load_tables(path)
+    assert len(err.value.problems) == 1
+    assert "filled.xlsx: sheet '事项': the headers are in row 2, not in row 1" in err.value.problems[0]
+
+
+def test_unknown_column_names_the_workbook_and_sheet(template, tmp_path):
+    path = _fill(template, tmp_path / "filled.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["事项"].cell(row=1, column=len(_zh("events")) + 1, value="备注")
+    wb.save(path)
+    with pytest.raises(k.FactsError) as err:
+        k.load_tables(path)
+    assert err.value.problems[0].startswith("filled.xlsx sheet '事项' (events): unknown column(s) ['备注']")
