@@ -218,6 +218,10 @@ def write_template(path: Union[str, Path], force: bool = False, policy=None) -> 
             if f.required:
                 sh.cell(row=1, column=j).fill = _REQUIRED_FILL
             _validation(sh, f, j, codes_range, firms_range if t in ("events", "financials") else "")
+            if f.type == "str":
+                # text columns formatted as text (@): a typed 001 stays '001', a typed 1 is the id '1', not a number
+                # (a column style: Excel applies it to every cell typed in the column, no empty rows are written)
+                sh.column_dimensions[get_column_letter(j)].number_format = "@"
     return save_workbook(wb, path, after=_fixed_zip_times)
 
 

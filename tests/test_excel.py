@@ -343,3 +343,14 @@ def test_unknown_column_names_the_workbook_and_sheet(template, tmp_path):
     with pytest.raises(k.FactsError) as err:
         k.load_tables(path)
     assert err.value.problems[0].startswith("filled.xlsx sheet '事项' (events): unknown column(s) ['备注']")
+
+
+def test_template_text_columns_are_formatted_as_text(template):
+    """hostile: a clerk typing 1 or 001 in 企业编号 got a number (001 became 1) and then 'must be text'."""
+    wb = openpyxl.load_workbook(template)
+    for t, fields in TABLES.items():
+        ws = wb[TABLE_ZH[t]]
+        for j, f in enumerate(fields, 1):
+            fmt = ws.column_dimensions[openpyxl.utils.get_column_letter(j)].number_format
+            assert (fmt == "@") == (f.type == "str"), (t, f.name, fmt)
+        assert ws.max_row == 1  # no pre-formatted empty rows: a clerk's append lands on row 2
