@@ -789,7 +789,9 @@ class Policy:
 
 def _first_error(e: ValidationError) -> str:
     err = e.errors()[0]
-    return f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}"
+    msg = re.sub(r"^(Value|Assertion) error, ", "", err["msg"])  # pydantic's prefix is not for readers
+    loc = ".".join(str(x) for x in err["loc"])
+    return f"{loc}: {msg}" if loc else msg
 
 
 def _date_key(x):
