@@ -930,6 +930,8 @@ def assumptions(tree: Optional[dict] = None) -> Table:
 #: the reader's header and kind for the engine's column names (ledger, fees, township awards, budget lines, excel sheets)
 COLUMN_WORDS = {
     "firm_id": ("企业编号", "Firm", "text"), "name": ("企业名称", "Name", "text"), "year": ("年度", "Year", "year"),
+    "status_zh": ("结论", "Result", "text"), "met": ("已满足的条件", "Conditions met", "text"),
+    "failed": ("未满足的条件", "Conditions not met", "text"), "missing": ("未提供的信息", "Facts not given", "text"),
     "article": ("条款", "Measure", "article"), "item": ("项目", "Item", "item"), "label_zh": ("项目", "Item", "text"),
     "label_en": ("Item", "", "text"), "event_code": ("事项", "Event", "event"), "event_date": ("事项日期", "Date", "date"),
     "amount_yuan": ("金额", "Amount", "wan"), "basis_yuan": ("计算基数", "Basis", "wan"), "cap_yuan": ("上限", "Cap", "wan"),
