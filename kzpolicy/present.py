@@ -902,7 +902,14 @@ def derivations(df: pd.DataFrame) -> Table:
                  lang="zh-en", wide=None)
 
 
+#: what an illustrative ranking of measure (2) scores firms by (population_assumptions.yaml, rankings)
+RANKING_SCORE = {"revenue_last_year": "上年主营业务收入", "rd_last_year": "上年研发费用",
+                 "growth_last_year": "上年收入增长"}
+
+
 def _assumption_value(v, unit: str) -> str:
+    if isinstance(v, dict) and set(v) == {"score", "event"}:  # an illustrative ranking rule, in words
+        return f"按{RANKING_SCORE.get(v['score'], v['score'])}排名；{_event_zh(v['event'])}"
     if unit == "yuan" and isinstance(v, (int, float)) and not isinstance(v, bool):
         from .money import yi_or_wan
         return yi_or_wan(int(v))

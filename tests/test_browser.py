@@ -255,10 +255,7 @@ ARTEFACTS = {
 }
 #: reader checks that wait for colleagues' content work (pytest.mark.xfail, strict=False), keyed
 #: (page type, check) -> reason. Remove an entry as soon as its check passes.
-WAITING: dict = {
-    ("fiscal", "artefacts"): "waiting for present: fiscal page shows calibration parameter names "
-                             "(growth_last_year, green_same_project_share, ...)",
-}
+WAITING: dict = {}
 
 READER_JS = r"""
 () => {
