@@ -280,6 +280,12 @@ class Item(_Strict):
             raise ValueError(f"kind {self.kind} needs 'events' (the event codes that trigger it)")
         if not k.events and self.events:
             raise ValueError(f"kind {self.kind} is not triggered by events; remove 'events'")
+        from .events import EVENT_CODES, code_from_text
+        unknown = [c for c in self.events if c not in EVENT_CODES]
+        if unknown:  # no firm's event could ever match it: the item would pay nothing, unseen
+            hint = {c: code_from_text(c) for c in unknown if code_from_text(c) in EVENT_CODES}
+            raise ValueError(f"unknown event code(s) {unknown} in 'events'; write the codes listed by `kzpolicy events`"
+                             + (f" (did you mean {list(hint.values())}?)" if hint else ""))
         if not k.events and self.since is not None:
             raise ValueError(f"kind {self.kind} is not triggered by events; 'since' (a date window for events) does not apply")
         missing = [f for f in k.item_fields if getattr(self, f) is None]
@@ -813,8 +819,11 @@ def _format_errors(path: Path, e: ValidationError) -> str:
         elif parts and parts[-1] in ("int", "float") and err["type"].startswith(("int_", "float_")):
             parts = parts[:-1]  # one message for the int|float union, not one per branch
             msg = f"must be a number (or null), got {yamlio.excerpt(err.get('input'))}"
+        elif parts and parts[-1] == "[key]" and err["type"].startswith(("date", "datetime")):
+            parts = parts[:-1]
+            msg = f"the key {yamlio.excerpt(err.get('input'))} is not a date; write it as YYYY-MM-DD (e.g. 2023-05-30)"
         else:
-            msg = err["msg"]
+            msg = re.sub(r"^(Value|Assertion) error, ", "", err["msg"])  # pydantic's prefix is not for readers
         ln = yamlio.find_line(path, parts) if parts and Path(path).is_file() else None  # where to look, on error only
         where = f"{path}, line {ln}" if ln else f"{path}"
         line = f"{where}: {'.'.join(str(x) for x in parts) or '(top level)'}: {msg}"

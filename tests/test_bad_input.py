@@ -7,6 +7,7 @@ with the spreadsheet's row number (the header is row 1).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -572,3 +573,24 @@ def test_column_problems_name_the_csv_file(tmp_path):
     with pytest.raises(FactsError) as err:
         kzpolicy.load_tables(tmp_path)
     assert str(err.value.problems[0]).startswith("firms.csv: unknown column(s) ['备注']")
+
+
+@pytest.mark.parametrize("old, new, must", [
+    # hostile: an item triggered by a code no firm can have paid nothing, with exit 0
+    ("events: [equipment.investment]", "events: [存量企业新增设备（含软件）投资]",
+     ["unknown event code(s) ['存量企业新增设备（含软件）投资']", "did you mean ['equipment.investment']"]),
+    ("events: [equipment.investment]", "events: [equipment.investmnet]", ["unknown event code(s) ['equipment.investmnet']"]),
+    ("2023-05-30: 2000000}", "2023-5-30: 2000000}", ["the key '2023-5-30' is not a date; write it as YYYY-MM-DD"]),
+])
+def test_policy_folder_mistakes_are_one_clear_error(tmp_path, old, new, must):
+    import shutil
+    src = Path(kzpolicy.__file__).parent / "policies" / "kaizhou_2023_27"
+    shutil.copytree(src, tmp_path / "P")
+    art = tmp_path / "P" / "articles" / "art05_smart_upgrade.yaml"
+    art.write_text(art.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(PolicyError) as err:
+        kzpolicy.load_policy(tmp_path / "P")
+    msg = str(err.value)
+    assert "art05_smart_upgrade.yaml, line" in msg and "Value error" not in msg and "[key]" not in msg
+    for m in must:
+        assert m in msg, msg
