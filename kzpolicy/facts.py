@@ -906,6 +906,19 @@ def _after_establishment(ev: pd.DataFrame, firms: pd.DataFrame, pos: np.ndarray,
                                           f"({str(est[p])[:10]}); an event cannot precede the firm: check both dates")(next(at)))
 
 
+def _year_after_establishment(fin: pd.DataFrame, firms: pd.DataFrame, pos: np.ndarray, col: _Collector):
+    """Revenue or R&D for a year before the firm's year of establishment contradicts the firm's facts."""
+    est = firms["established"].to_numpy(dtype="datetime64[ns]")[pos]
+    ok = ~np.isnat(est)
+    est_year = np.where(ok, est.astype("datetime64[Y]").astype(np.int64) + 1970, 0)
+    y = fin["year"].to_numpy(dtype="float64", na_value=np.nan)
+    early = ok & ~np.isnan(y) & (y < est_year)
+    if early.any():
+        at = iter(np.flatnonzero(early))
+        col.add(early, "year", lambda v: (lambda p: f"{int(y[p])} is before the firm's year of establishment "
+                                          f"({str(est[p])[:10]}); a firm has no accounts before it exists: check both")(next(at)))
+
+
 def _need_text(code, fld):
     hints = {
         "amount": "the investment amount in yuan",
@@ -961,6 +974,8 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
                 c.add(unknown, "firm_id", lambda v: f"firm {v!r} is not in the firms table", df["firm_id"])
                 if table == "events" and pos is not None and not unknown.any():
                     _after_establishment(df, out["firms"], pos, c)
+                if table == "financials" and pos is not None and not unknown.any():
+                    _year_after_establishment(df, out["firms"], pos, c)
                 problems += c.problems
     if problems:
         raise FactsError(problems)

@@ -594,3 +594,10 @@ def test_policy_folder_mistakes_are_one_clear_error(tmp_path, old, new, must):
     assert "art05_smart_upgrade.yaml, line" in msg and "Value error" not in msg and "[key]" not in msg
     for m in must:
         assert m in msg, msg
+
+
+def test_accounts_before_the_firm_existed_are_refused():
+    """hostile: revenue for 2010 of a firm established in 2015 was accepted (an event before establishment is refused)."""
+    msg = _one(kzpolicy.profile_to_facts, {"firm": {**MFG, "established": "2015-04-01"},
+                                           "financials": {2010: {"revenue": 230_000_000}, 2015: {"revenue": 1}}})
+    assert "financials[0]" in msg and "field 'year': 2010 is before the firm's year of establishment (2015-04-01)" in msg
