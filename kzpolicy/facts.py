@@ -888,6 +888,15 @@ def _event_fields(ev: pd.DataFrame, col: _Collector):
         allowed = per_code(lambda e, fld=fld: fld in e.needs or fld in e.allows)
         col.add(needed & ~given, fld, lambda c, fld=fld: _need_text(c, fld), codes)
         col.add(known & given & ~allowed, fld, lambda c: f"is not used by event {c}; remove it (fields for {c}: {list(EVENT_CODES[c].needs + EVENT_CODES[c].allows) or 'none'})", codes)
+    # the same investment entered twice (a row pasted twice) would be paid twice: without a project id to tell two
+    # projects apart, identical investment rows are refused, never silently paid (or silently merged)
+    invest = per_code(lambda e: "amount" in e.needs) & ev["project"].isna().to_numpy()
+    if invest.sum() > 1:
+        keys = ["firm_id", "date", "code"] + [f for f in EVENT_FIELDS if f in ev.columns]
+        twice = np.zeros(len(ev), dtype=bool)
+        twice[np.flatnonzero(invest)[ev.loc[invest, keys].duplicated(keep=False).to_numpy()]] = True  # NaN equals NaN
+        col.add(twice, "project", "the same investment (firm, date, code, amount, progress) is entered more than once; "
+                "if these are separate projects give each its own 项目编号 (project), otherwise delete the copy")
     s, e = ev["start"], ev["end"]
     both = ~s.isna().to_numpy() & ~e.isna().to_numpy()
     col.add(both & (e <= s).to_numpy(), "end", "must be after 'start'")

@@ -601,3 +601,14 @@ def test_accounts_before_the_firm_existed_are_refused():
     msg = _one(kzpolicy.profile_to_facts, {"firm": {**MFG, "established": "2015-04-01"},
                                            "financials": {2010: {"revenue": 230_000_000}, 2015: {"revenue": 1}}})
     assert "financials[0]" in msg and "field 'year': 2010 is before the firm's year of establishment (2015-04-01)" in msg
+
+
+def test_the_same_investment_entered_twice_is_refused_not_paid_twice():
+    """hostile: a row pasted twice paid the 5% subsidy twice (an identical one-off award is excluded, but money was not)."""
+    row = _invest()
+    msg, _ = _problems(kzpolicy.profile_to_facts, {"firm": MFG, "events": [row, dict(row), {**row, "progress": 0.95}]})
+    assert len(msg) == 2 and "events[0]" in msg[0] and "events[1]" in msg[1]
+    assert all("entered more than once" in m and "项目编号" in m for m in msg)
+    two = kzpolicy.profile_to_facts({"firm": MFG, "events": [{**row, "project": "P1"}, {**row, "project": "P2"}]})
+    assert kzpolicy.assess(two, year=2023).total_yuan == 2 * kzpolicy.assess(
+        kzpolicy.profile_to_facts({"firm": MFG, "events": [row]}), year=2023).total_yuan
