@@ -1352,6 +1352,11 @@ def _read_csv(f: Path, notes: List[str]) -> pd.DataFrame:
         where = f" row {m.group(1)}" if m else ""
         raise FactsError([f"{f}{where}: cannot be read as CSV ({str(e).strip()[:160]}); check the commas and quotes on that row"]) from None
     headers = [h.strip() if isinstance(h, str) else h for h in raw_df.iloc[0].tolist()]
+    if len(headers) == 1 and isinstance(headers[0], str):
+        sep = next((c for c in (";", "\t", "，", "|") if c in headers[0]), None)
+        if sep is not None:  # one header holding them all: the file is separated by another character
+            raise FactsError([f"{f}: the header row is one cell separated by {sep!r} ({headers[0][:40]!r}…); a CSV here "
+                              f"is separated by commas (,): save it again as “CSV UTF-8 (逗号分隔)”"])
     df = raw_df.iloc[1:]
     df.columns = headers
     if "'" in text:  # our CSV writers protect = + - @ text with one apostrophe ('=1+1): read it back as written

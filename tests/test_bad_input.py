@@ -612,3 +612,11 @@ def test_the_same_investment_entered_twice_is_refused_not_paid_twice():
     two = kzpolicy.profile_to_facts({"firm": MFG, "events": [{**row, "project": "P1"}, {**row, "project": "P2"}]})
     assert kzpolicy.assess(two, year=2023).total_yuan == 2 * kzpolicy.assess(
         kzpolicy.profile_to_facts({"firm": MFG, "events": [row]}), year=2023).total_yuan
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "，"])
+def test_csv_separated_by_another_character_is_one_clear_error(tmp_path, sep):
+    """hostile: a semicolon/tab CSV gave four problems about a column named 'firm_id;industry;established'."""
+    _write(tmp_path, "firms.csv", sep.join(["firm_id", "industry", "established"]) + "\n" + sep.join(["F1", "manufacturing", "2015-01-01"]) + "\n")
+    msg, _ = _problems(kzpolicy.load_tables, tmp_path)
+    assert len(msg) == 1 and "firms.csv: the header row is one cell separated by" in msg[0] and "commas" in msg[0]
