@@ -858,9 +858,21 @@ def _pandera(table: str, df: pd.DataFrame, col: _Collector, shared: Optional[dic
         schema.validate(df[[c for c in df.columns if c in checked]], lazy=True)  # only the columns it checks
     except pa.errors.SchemaErrors as err:
         fc = err.failure_cases
+        combo_rows = set()  # a repeated combination (firm_id + year) is one problem per row, not one per column
         for _, r in fc.head(50).iterrows():  # error path only: at most 50 messages
             fld = r["column"] if isinstance(r["column"], str) else "/".join(_SCHEMAS[table].unique or [])
             check = str(r["check"])
+            if check == "multiple_fields_uniqueness" and r["index"] is not None and r["index"] in df.index:
+                if r["index"] in combo_rows:
+                    continue
+                combo_rows.add(r["index"])
+                keys = list(_SCHEMAS[table].unique or [])
+                pos = df.index.get_loc(r["index"])
+                pos = int(np.arange(len(df))[pos][0]) if isinstance(pos, (slice, np.ndarray)) else int(pos)
+                vals = ", ".join(f"{k} {_fmt(df[k].iloc[pos])!r}" for k in keys)
+                col.problems.append(f"{col.where(pos, keys[-1])}: {vals} appears more than once; "
+                                    f"give each combination of {' and '.join(keys)} one row")
+                continue
             text = _CHECK_TEXT.get(check, f"fails check {check}")
             idx = r["index"]
             if idx is None or (isinstance(idx, float) and np.isnan(idx)):

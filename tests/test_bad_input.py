@@ -148,6 +148,9 @@ def test_duplicate_financial_year():
     fin = pd.DataFrame({"firm_id": ["F1", "F1"], "year": [2022, 2022], "revenue": [1, 2]})
     problems, _ = _problems(kzpolicy.validate, _firms(), None, fin)
     assert any("financials row 1" in p and "more than once" in p for p in problems), problems
+    # hostile: one problem per row naming both keys (was four, one per column, "value 'F1' the combination…")
+    assert problems == [f"financials row {i} (firm F1): firm_id 'F1', year 2022 appears more than once; "
+                        f"give each combination of firm_id and year one row" for i in (0, 1)], problems
 
 
 def test_nan_in_a_dataframe_column_needed_by_the_event():
