@@ -354,6 +354,8 @@ def run_pagefind(app, exception):
     import shutil
 
     shutil.rmtree(Path(app.outdir) / "pagefind", ignore_errors=True)   # no stale fragments
+    if not getattr(app.builder, "search", True):  # a Sphinx index left by an older build into the same folder
+        (Path(app.outdir) / "searchindex.js").unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "pagefind", "--site", str(app.outdir), "--quiet",
            "--exclude-selectors", ", ".join(PAGEFIND_EXCLUDE)]
     done = subprocess.run(cmd, capture_output=True, text=True)
