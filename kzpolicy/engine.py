@@ -219,6 +219,8 @@ def _not_in_policy(ctx: Context) -> pd.DataFrame:
 
 
 def _check_year(year, pol: Policy) -> int:
+    if isinstance(year, (bool, np.bool_)):  # int(True) is 1: a yes/no is not a year
+        raise ValueError(f"year must be a whole number like 2023, got {year!r}")
     try:
         y = int(year)
     except (TypeError, ValueError):

@@ -623,3 +623,14 @@ def test_csv_separated_by_another_character_is_one_clear_error(tmp_path, sep):
     _write(tmp_path, "firms.csv", sep.join(["firm_id", "industry", "established"]) + "\n" + sep.join(["F1", "manufacturing", "2015-01-01"]) + "\n")
     msg, _ = _problems(kzpolicy.load_tables, tmp_path)
     assert len(msg) == 1 and "firms.csv: the header row is one cell separated by" in msg[0] and "commas" in msg[0]
+
+
+def test_a_yes_no_is_not_a_year():
+    """int(True) is 1: assess(year=True) is refused as not a year, not read as year 1."""
+    import pytest
+
+    import kzpolicy as kz
+    facts = kz.load_profile("examples/firm_F001.yaml")
+    for bad in (True, False):
+        with pytest.raises(ValueError, match="whole number like 2023"):
+            kz.assess(facts, year=bad)
