@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Union
 
@@ -489,16 +490,27 @@ def _parse_number_text(s: pd.Series, null: np.ndarray):
             lead[at[rest]] = ok & t.str.match(_LEADING_ZERO_RE).to_numpy(dtype=bool)
             out[at[rest[ok]]] = pd.to_numeric(t[ok].str.replace(",", "", regex=False), errors="coerce").to_numpy(dtype="float64")
             bad[at[rest[~ok]]] = True
+    inexact = np.zeros(n, bool)
     other = np.flatnonzero(~is_str & ~null)
     for p in other:  # Python values (profile, object columns): few, and each needs its type checked
         x = arr[p]
-        if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
+        if isinstance(x, Decimal):  # exact as given: kept only where the float is the same number
+            if not x.is_finite():
+                out[p] = float(x)  # NaN and infinity are reported as such
+            elif x == x.to_integral_value():
+                out[p] = float(x) if abs(x) <= 2**62 else (float("inf") if x > 0 else -float("inf"))
+            else:
+                out[p] = float(x)
+                # a fraction whose float is another number (Decimal('0.79999999999999999999') is not 0.8)
+                # or rounds to a whole number (Decimal('3000000.0000000001')) is never read as that number
+                inexact[p] = Decimal(repr(float(out[p]))) != x or float(out[p]).is_integer()
+        elif isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
             bad[p] = True
         elif isinstance(x, (int, np.integer)) and abs(int(x)) > 2**62:
             out[p] = float("inf") if x > 0 else -float("inf")  # reported as too large, never wrapped
         else:
             out[p] = float(x)
-    return out, bad, lead
+    return out, bad, lead, inexact
 
 
 def _plain_numbers(vals: np.ndarray):
@@ -544,8 +556,15 @@ def _numbers(f: Field, s: pd.Series, col: _Collector, null: np.ndarray, scale: i
         text_bad = np.zeros(len(s), bool)
         nan = np.zeros(len(s), bool)  # NaN in a numeric column is pandas' empty cell
     else:
-        v, text_bad, lead = _parse_number_text(s, null)
-        col.add(text_bad, f.name, lambda x: f"must be a number, got {x!r} (digits; commas only between groups of three, e.g. 3,000,000)", s)
+        v, text_bad, lead, inexact = _parse_number_text(s, null)
+        wrong_type = np.zeros(len(s), bool)  # not text at all (a list, a dict...): say its type, not the commas
+        at_bad = np.flatnonzero(text_bad)
+        wrong_type[at_bad] = [not isinstance(x, str) for x in s.to_numpy(dtype=object)[at_bad]]
+        col.add(text_bad & ~wrong_type, f.name, lambda x: f"must be a number, got {x!r} (digits; commas only between groups of three, e.g. 3,000,000)", s)
+        col.add(wrong_type, f.name, lambda x: f"must be a number, got {x!r} of type {type(x).__name__} (give an int, float or Decimal)", s)
+        unit = "whole yuan" if f.type == "yuan" else ("a share between 0 and 1" if f.type == "ratio" else "a whole number")
+        col.add(inexact, f.name, lambda x: f"is Decimal('{x}'), which has more digits than can be held exactly; must be {unit}", s)
+        text_bad = text_bad | inexact
         col.add(lead & ~text_bad, f.name, lambda x: f"{x!r} starts with a zero; write the number without a leading zero (it is never read as octal)", s)
         text_bad = text_bad | lead
         nan = np.isnan(v) & ~text_bad & ~null

@@ -160,6 +160,30 @@ def test_nan_in_a_dataframe_column_needed_by_the_event():
     assert "events row 0" in msg and "'amount'" in msg
 
 
+def test_decimal_amount_and_progress_in_a_dataframe_are_read_exactly():
+    """hostile: a Decimal was refused with a message about commas; it is exact, so it is read as written."""
+    from decimal import Decimal
+
+    def ev(amount, progress):
+        return pd.DataFrame([{"firm_id": "F1", "date": "2023-09-01", "code": "equipment.investment",
+                              "amount": amount, "progress": progress, "project": "P1"}])
+
+    as_decimal = kzpolicy.assess(_firms(), ev(Decimal("3000000"), Decimal("0.85")), year=2023)
+    as_int = kzpolicy.assess(_firms(), ev(3000000, 0.85), year=2023)
+    assert as_decimal.total_yuan == as_int.total_yuan == 150000
+    # fractional yuan: the usual whole-yuan message, not commas
+    assert _one(kzpolicy.validate, _firms(), ev(Decimal("3000000.5"), Decimal("0.85"))).endswith(
+        "field 'amount': is 3000000.5; must be whole yuan")
+    # a Decimal the float cannot hold is refused, never rounded to a number that passes a threshold
+    msg = _one(kzpolicy.validate, _firms(), ev(Decimal("3000000"), Decimal("0.79999999999999999999")))
+    assert "'progress'" in msg and "more digits than can be held exactly" in msg and "comma" not in msg
+    msg = _one(kzpolicy.validate, _firms(), ev(Decimal("3000000.0000000001"), Decimal("0.85")))
+    assert "'amount'" in msg and "more digits than can be held exactly; must be whole yuan" in msg
+    # a value that is not a number at all says its type
+    msg = _one(kzpolicy.validate, _firms(), ev([3000000], 0.85))
+    assert "of type list" in msg and "comma" not in msg
+
+
 def test_nan_revenue_is_missing_not_zero():
     """A figure not given is missing (NA), never 0: article 3 then cannot decide."""
     fin = pd.DataFrame({"firm_id": ["F1"] * 4, "year": [2019, 2020, 2021, 2022],
