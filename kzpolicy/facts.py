@@ -135,7 +135,8 @@ class Source:
             # the index label is the sheet's own data-row number (blank rows dropped keep their numbers)
             r = index_label if isinstance(index_label, (int, np.integer)) else pos
             col = f", column {self.columns[fld]}" if fld in self.columns else ""
-            return f"sheet '{self.name}' row {int(r) + self.offset}{col}"
+            at = f"{self.file}, " if self.file else ""  # the workbook too, as a CSV row names its file
+            return f"{at}sheet '{self.name}' row {int(r) + self.offset}{col}"
         if self.kind == "yaml":
             return f"{self.name} {table}[{pos}]" if table != "firms" else f"{self.name} firm"
         return f"{table} row {index_label if index_label is not None else pos}"

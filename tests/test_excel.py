@@ -210,7 +210,9 @@ def test_bad_cell_names_sheet_row_and_column(template, tmp_path):
     with pytest.raises(k.FactsError) as err:
         k.load_tables(path)
     col = openpyxl.utils.get_column_letter(_zh("events").index("投资额（元）") + 1)
-    assert f"sheet '事项' row {bad_row}, column {col} (投资额（元）): field 'amount': must be a number, got '三百万'" in str(err.value)
+    # hostile: the row names the workbook too, as a CSV row names its file (was "sheet '事项' row …" alone)
+    assert err.value.problems[0].startswith(
+        f"filled.xlsx, sheet '事项' row {bad_row}, column {col} (投资额（元）): field 'amount': must be a number, got '三百万'")
     assert len(err.value.problems) == 1
 
 
@@ -221,7 +223,7 @@ def test_bad_firm_row_in_english_sheet_keeps_format(tmp_path):
                       "established": ["2015-01-01", "2015-01-01"]}).to_excel(w, sheet_name="firms", index=False)
     with pytest.raises(k.FactsError) as err:
         k.load_tables(path)
-    assert "sheet 'firms' row 3, column B (industry): field 'industry': 'farming' is not allowed" in str(err.value)
+    assert "en.xlsx, sheet 'firms' row 3, column B (industry): field 'industry': 'farming' is not allowed" in str(err.value)
 
 
 def test_cli_template_then_assess_with_excel_out(tmp_path, capsys):
@@ -246,7 +248,7 @@ def test_cli_reports_bad_excel_cell(template, tmp_path, capsys):
     wb["财务"]["B2"] = "二〇二二"
     wb.save(path)
     assert main(["assess", str(path), "--year", "2023"]) == 2
-    assert "sheet '财务' row 2, column B (年度): field 'year': must be a number" in capsys.readouterr().err
+    assert "filled.xlsx, sheet '财务' row 2, column B (年度): field 'year': must be a number" in capsys.readouterr().err
 
 
 def test_cli_simulate_reads_the_filled_template(template, tmp_path, capsys):
