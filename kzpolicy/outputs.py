@@ -148,6 +148,9 @@ def check_output(path: PathLike, *, suffixes: Sequence[str] = (".xlsx",), inputs
             if i.is_dir() and _inside(t, i):
                 raise OutputError(f"{what} {t}: this is inside the input folder {i}, where it would be read as input "
                                   f"next time. Write it elsewhere / 输出文件不能放在输入文件夹中")
+    if p.is_dir():  # a folder given where a file belongs: say so, not "no extension"
+        raise OutputError(f"{what} {p}: is a folder, not a file name; give a file name in it, e.g. "
+                          f"{p / ('result' + suffixes[0])} / 请给出文件名而不是文件夹")
     suf = p.suffix.lower()
     if suf not in suffixes:
         allowed = " or ".join(suffixes)

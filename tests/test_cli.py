@@ -444,3 +444,12 @@ def test_a_terminal_that_cannot_show_chinese_gets_a_hint_not_a_traceback():
     r = subprocess.run([sys.executable, "-m", "kzpolicy", "articles"], capture_output=True, env=env, timeout=120)
     err = r.stderr.decode("ascii", "replace")
     assert r.returncode == 2 and "PYTHONIOENCODING=utf-8" in err and "Traceback" not in err
+
+
+def test_out_onto_an_existing_folder_says_it_is_a_folder(capsys, tmp_path, firm_yaml):
+    """hostile: `--out /some/dir` was refused with "the name has no extension"; it is a folder."""
+    folder = tmp_path / "results"
+    folder.mkdir()
+    err = _hostile(capsys, "assess", firm_yaml, "--year", "2023", "--out", folder)
+    assert "is a folder" in err and str(folder / "result.xlsx") in err and "no extension" not in err
+    assert list(folder.iterdir()) == []

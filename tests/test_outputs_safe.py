@@ -128,6 +128,7 @@ def test_check_output_refusals(tmp_path):
         (dict(path=tmp_path / "r"), "no extension"),
         (dict(path=tmp_path / "nodir" / "r.xlsx"), "does not exist"),
         (dict(path=folder, suffixes=("",)), "is a folder"),
+        (dict(path=folder), "is a folder, not a file name"),  # not "no extension"
         (dict(path=inp, force=False), "--force"),
     ]
     for kw, must in cases:
