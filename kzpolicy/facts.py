@@ -413,11 +413,65 @@ def _known_firm_ids(table: str, f: Field, s: pd.Series, shared: Optional[dict]) 
     arr = s.to_numpy(dtype=object)
     if len(arr) and not _lib.is_string_array(arr, skipna=False):  # also False for any missing value
         return None
-    pos = shared["firm_index"].get_indexer(arr)
+    pos = _match_firms(shared, arr)
     if (pos < 0).any():
         return None
     shared[f"pos_{table}"] = pos
     return s if len(s) and s.dtype == _TEXT else pd.Series(arr, index=s.index)
+
+
+def _short_text_keys(arr: np.ndarray) -> Optional[np.ndarray]:
+    """Text ids of at most 8 ASCII characters as integers that sort as the text does (big-endian), else None.
+
+    Matching integers with ``searchsorted`` is about twice as fast as hashing
+    Python strings for millions of rows; any other input keeps the hash table.
+    """
+    if not len(arr) or not _lib.is_string_array(arr, skipna=False):
+        return None
+    u = np.asarray(arr, dtype="U")
+    w = u.dtype.itemsize // 4
+    if not 0 < w <= 8:
+        return None
+    c = u.view(np.uint32).reshape(len(u), w)
+    if c.max() >= 128:
+        return None
+    b = np.zeros((len(u), 8), dtype=np.uint8)
+    b[:, :w] = c
+    return b.view(">u8").ravel()
+
+
+def _match_firms(shared: dict, arr: np.ndarray) -> np.ndarray:
+    """Position in the firms table of each firm id in ``arr`` (-1: not a firm): ``Index.get_indexer``, faster.
+
+    Short ASCII ids are matched as integers on the sorted firm ids; a match is then
+    confirmed on the text itself (NUL characters are lost in numpy text), so the
+    result is exactly the hash table's.
+    """
+    index = shared["firm_index"]
+    keys = shared.get("firm_keys", False)
+    if keys is False:  # built once per validation
+        keys = None
+        ids = index.to_numpy(dtype=object)
+        k = _short_text_keys(ids)
+        if k is not None:
+            order = None if bool((k[1:] > k[:-1]).all()) else np.argsort(k, kind="stable")
+            sk = k if order is None else k[order]
+            if order is None or bool((sk[1:] > sk[:-1]).all()):  # distinct as integers too
+                keys = (sk, order, ids)
+        shared["firm_keys"] = keys
+    q = _short_text_keys(arr) if keys is not None else None
+    if q is None:
+        return index.get_indexer(arr)
+    sk, order, ids = keys
+    p = np.searchsorted(sk, q)
+    np.minimum(p, len(sk) - 1, out=p)
+    hit = sk[p] == q
+    pos = p if order is None else order[p]
+    pos = np.where(hit, pos, -1).astype(np.intp, copy=False)
+    at = np.flatnonzero(hit)
+    same = (arr[at] == ids[pos[at]]).astype(bool)
+    pos[at[~same]] = -1
+    return pos
 
 
 def _int_max(f: Field) -> int:
@@ -847,7 +901,7 @@ def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
     if table == "financials" and "firm_index" in shared and len(df):
         pos = shared.get("pos_financials")
         if pos is None or len(pos) != len(df):
-            pos = shared["firm_index"].get_indexer(df["firm_id"].to_numpy(dtype=object))
+            pos = _match_firms(shared, df["firm_id"].to_numpy(dtype=object))
             shared["pos_financials"] = pos
         year = df["year"]
         if (pos < 0).any() or year.isna().any():

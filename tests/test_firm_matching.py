@@ -1,0 +1,49 @@
+"""Firm-id matching by sorted integer keys gives exactly the hash table's answer (kzpolicy.facts._match_firms)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from kzpolicy import facts
+from kzpolicy.facts import validate
+
+CASES = {
+    "sorted short ids": (["F001", "F002", "F003"], ["F003", "F001", "F009", "F002", "F001"]),
+    "unsorted": (["B", "A", "C2", "C"], ["C", "A", "C2", "D", "B", ""]),
+    # numpy text drops trailing NULs: "F1\x00" and "F1" must not be taken for each other
+    "trailing NUL": (["F1\x00", "F2"], ["F1", "F1\x00", "F2\x00", "F2"]),
+    "NUL twin in firms (falls back)": (["F1\x00", "F1"], ["F1", "F1\x00"]),
+    "longer than 8 (falls back)": (["91500234MA5UXXXX1X", "F2"], ["F2", "91500234MA5UXXXX1X", "x"]),
+    "non-ASCII (falls back)": (["开州001", "F2"], ["F2", "开州001", "开州002"]),
+    "exactly 8": (["ABCDEFGH", "ABCDEFG"], ["ABCDEFG", "ABCDEFGH", "ABCDEFGI"]),
+    "non-text query (falls back)": (["1", "2"], np.array([1, "2"], dtype=object)),
+}
+
+
+@pytest.mark.parametrize("firms,rows", CASES.values(), ids=CASES.keys())
+def test_same_as_get_indexer(firms, rows):
+    ids = np.array(firms, dtype=object)
+    arr = np.array(list(rows), dtype=object)
+    want = pd.Index(ids).get_indexer(arr)
+    got = facts._match_firms({"firm_index": pd.Index(ids)}, arr)
+    assert got.tolist() == want.tolist()
+
+
+def test_short_keys_only_for_short_ascii_text():
+    assert facts._short_text_keys(np.array(["F1", "F10"], dtype=object)) is not None
+    assert facts._short_text_keys(np.array(["F1", None], dtype=object)) is None
+    assert facts._short_text_keys(np.array(["ABCDEFGHI"], dtype=object)) is None
+    assert facts._short_text_keys(np.array(["é"], dtype=object)) is None
+    k = facts._short_text_keys(np.array(["A", "AB", "B", "a"], dtype=object))
+    assert (np.diff(k.astype(np.uint64)) > 0).all()  # integers sort as the text does
+
+
+def test_unknown_firm_still_reported_per_row():
+    firms = pd.DataFrame({"firm_id": ["F2", "F1"], "industry": ["manufacturing"] * 2, "established": ["2010-01-01"] * 2,
+                          "township": ["汉丰街道"] * 2, "independent_legal_person": [True, True]})
+    fin = pd.DataFrame({"firm_id": ["F1", "F3", "F2", "F1\x00"], "year": [2022] * 4, "revenue": [1.0] * 4})
+    with pytest.raises(Exception) as e:
+        validate(firms, None, fin)
+    text = str(e.value)
+    assert "'F3'" in text and "'F1\\x00'" in text
+    good = validate(firms, None, fin.iloc[[0, 2]])
+    assert good.firm_positions("financials").tolist() == [1, 0]
