@@ -54,11 +54,13 @@ class Context:
         return v
 
     def switch_note(self, owner, name: str, zh: bool = True) -> str:
-        """'（见解释 X）' / ' (see interpretation X)' for the interpretation that sets the switch, or ''."""
+        """'（见解释：<question>）' / ' (see the interpretation: <question>)' for the interpretation that sets
+        the switch, or '' — the reader's question, not the registry id."""
         iid = self.policy.switch_source(owner.id, name)
         if iid is None:
             return ""
-        return f"（见解释 {iid}）" if zh else f" (see interpretation {iid})"
+        q = self.policy.interpretations[iid].question
+        return f"（见解释：{q.zh}）" if zh else f" (see the interpretation: {q.en})"
 
     # ---- events
     @cached_property
