@@ -93,6 +93,17 @@ def assess(item, ctx) -> RuleOutput:
                                   for a, f, x, w in zip(amount[k], floor[k], miss, worth)],
                       message_en=[f"equipment investment of {a:,} yuan is {x:,} yuan short of the {int(f):,} floor; at the floor the subsidy would be {w:,} yuan"
                                   for a, f, x, w in zip(amount[k], floor[k], miss, worth)])
+    # far under the floor: not a near-miss, yet never silent — excluded with the reason, for firms that
+    # meet the item's other requirements (the others are already excluded as not eligible)
+    far_amt = ~ok_amt & ~near_amt & req_ok
+    if far_amt.any():
+        k = far_amt
+        word = pf.word  # the statute's word: 200万元及以上
+        out.exclude(int(k.sum()), "below_floor", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
+                    reason_zh=[f"低于门槛：投资额{wan(int(a))}，未达到{wan(int(f))}{word}的门槛" if word else
+                               f"低于门槛：投资额{wan(int(a))}，低于{wan(int(f))}的门槛" for a, f in zip(amount[k], floor[k])],
+                    reason_en=[f"below the floor: an investment of {int(a):,} yuan does not reach the {int(f):,}-yuan floor"
+                               for a, f in zip(amount[k], floor[k])])
     near_prog = ok_amt & ~ok_prog & (progress >= minp * (1 - m)) & req_ok
     if near_prog.any():
         k = near_prog
@@ -104,4 +115,13 @@ def assess(item, ctx) -> RuleOutput:
                                   for p, q, g, w in zip(progress[k], minp[k], gap, worth)],
                       message_en=[f"investment progress is {p:.0%}, below {q:.0%} (short by {g:.0%}); reaching it would be worth {w:,} yuan"
                                   for p, q, g, w in zip(progress[k], minp[k], gap, worth)])
+    # progress far under the threshold (amount at the floor): excluded with the reason, never silent
+    far_prog = ok_amt & ~ok_prog & ~near_prog & req_ok
+    if far_prog.any():
+        k = far_prog
+        word = pp.word
+        out.exclude(int(k.sum()), "below_progress", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
+                    reason_zh=[f"投资进度不足：投资进度{pct_text(p)}，未达到{pct_text(q)}{word or ''}" for p, q in zip(progress[k], minp[k])],
+                    reason_en=[f"progress too low: investment progress of {pct_text(p)} does not reach {pct_text(q)}"
+                               for p, q in zip(progress[k], minp[k])])
     return out
