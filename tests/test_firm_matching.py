@@ -12,7 +12,7 @@ CASES = {
     # numpy text drops trailing NULs: "F1\x00" and "F1" must not be taken for each other
     "trailing NUL": (["F1\x00", "F2"], ["F1", "F1\x00", "F2\x00", "F2"]),
     "NUL twin in firms (falls back)": (["F1\x00", "F1"], ["F1", "F1\x00"]),
-    "longer than 8 (falls back)": (["91500234MA5UXXXX1X", "F2"], ["F2", "91500234MA5UXXXX1X", "x"]),
+    "longer than 8": (["91500234MA5UXXXX1X", "F2"], ["F2", "91500234MA5UXXXX1X", "x"]),
     "non-ASCII (falls back)": (["开州001", "F2"], ["F2", "开州001", "开州002"]),
     "exactly 8": (["ABCDEFGH", "ABCDEFG"], ["ABCDEFG", "ABCDEFGH", "ABCDEFGI"]),
     "non-text query (falls back)": (["1", "2"], np.array([1, "2"], dtype=object)),
@@ -31,7 +31,7 @@ def test_same_as_get_indexer(firms, rows):
 def test_short_keys_only_for_short_ascii_text():
     assert facts._short_text_keys(np.array(["F1", "F10"], dtype=object)) is not None
     assert facts._short_text_keys(np.array(["F1", None], dtype=object)) is None
-    assert facts._short_text_keys(np.array(["ABCDEFGHI"], dtype=object)) is None
+    assert facts._short_text_keys(np.array(["A" * 65], dtype=object)) is None
     assert facts._short_text_keys(np.array(["é"], dtype=object)) is None
     k = facts._short_text_keys(np.array(["A", "AB", "B", "a"], dtype=object))
     assert (np.diff(k.astype(np.uint64)) > 0).all()  # integers sort as the text does
@@ -47,3 +47,28 @@ def test_unknown_firm_still_reported_per_row():
     assert "'F3'" in text and "'F1\\x00'" in text
     good = validate(firms, None, fin.iloc[[0, 2]])
     assert good.firm_positions("financials").tolist() == [1, 0]
+
+
+LONG = {
+    "credit codes": (["91500234MA5UXXXX1X", "91500234MA5UXXXX0X", "F2"], ["F2", "91500234MA5UXXXX1X", "91500234MA5UXXXX1", "x"]),
+    "short firms, a long unknown row": (["F1", "F2"], ["F2", "F1", "F1234567890"]),
+    "long firms, short rows": (["F1234567890", "F1"], ["F1", "F1234567890", "F12345678901", "F1234567890\x00"]),
+    "long NUL twin": (["F1234567890\x00", "F1234567890"], ["F1234567890"]),
+    "longer rows than any firm, no NUL": (["F1234567890", "F1"], ["F1", "F12345678901", "F1234567890", "ABCDEFGHIJKLMNOPQ"]),
+}
+
+
+@pytest.mark.parametrize("firms,rows", LONG.values(), ids=LONG.keys())
+def test_long_ids_same_as_get_indexer(firms, rows):
+    test_same_as_get_indexer(firms, rows)
+
+
+def test_random_ids_same_as_get_indexer():
+    rng = np.random.default_rng(7)
+    alphabet = np.array(list("AB01\x00"), dtype=object)
+    make = lambda k: np.array(["".join(rng.choice(alphabet, rng.integers(1, 12))) for _ in range(k)], dtype=object)
+    ids = pd.unique(make(300))
+    rows = np.concatenate([ids[rng.integers(0, len(ids), 500)], make(200)])
+    for firms in (ids, np.sort(ids)):
+        want = pd.Index(firms).get_indexer(rows)
+        assert facts._match_firms({"firm_index": pd.Index(firms)}, rows).tolist() == want.tolist()
