@@ -444,6 +444,11 @@ def _short_text_keys(arr: np.ndarray, as_bytes: bool = False) -> Optional[np.nda
     return b.view(">u8").ravel()
 
 
+#: from this many firms on, ids are matched by keys (below, the hash table fits in cache and is faster:
+#: 92 against 207 ns per row at 20,000 firms, 300 against 216 at 100,000)
+KEYS_MIN_FIRMS = 50_000
+
+
 def _match_firms(shared: dict, arr: np.ndarray) -> np.ndarray:
     """Position in the firms table of each firm id in ``arr`` (-1: not a firm): ``Index.get_indexer``, faster.
 
@@ -456,7 +461,7 @@ def _match_firms(shared: dict, arr: np.ndarray) -> np.ndarray:
     if keys is False:  # built once per validation
         keys = None
         ids = index.to_numpy(dtype=object)
-        k = _short_text_keys(ids)
+        k = _short_text_keys(ids) if len(ids) >= KEYS_MIN_FIRMS else None
         if k is not None:
             order = None if bool((k[1:] > k[:-1]).all()) else np.argsort(k, kind="stable")
             sk = k if order is None else k[order]

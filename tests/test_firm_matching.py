@@ -6,6 +6,12 @@ import pytest
 from kzpolicy import facts
 from kzpolicy.facts import validate
 
+@pytest.fixture(autouse=True)
+def keys_for_small_tables(monkeypatch):
+    """Matching by keys starts at 50,000 firms; here it is tried on a few."""
+    monkeypatch.setattr(facts, "KEYS_MIN_FIRMS", 0)
+
+
 CASES = {
     "sorted short ids": (["F001", "F002", "F003"], ["F003", "F001", "F009", "F002", "F001"]),
     "unsorted": (["B", "A", "C2", "C"], ["C", "A", "C2", "D", "B", ""]),
@@ -66,7 +72,9 @@ def test_long_ids_same_as_get_indexer(firms, rows):
 def test_random_ids_same_as_get_indexer():
     rng = np.random.default_rng(7)
     alphabet = np.array(list("AB01\x00"), dtype=object)
-    make = lambda k: np.array(["".join(rng.choice(alphabet, rng.integers(1, 12))) for _ in range(k)], dtype=object)
+
+    def make(k):
+        return np.array(["".join(rng.choice(alphabet, rng.integers(1, 12))) for _ in range(k)], dtype=object)
     ids = pd.unique(make(300))
     rows = np.concatenate([ids[rng.integers(0, len(ids), 500)], make(200)])
     for firms in (ids, np.sort(ids)):
