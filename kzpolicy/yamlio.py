@@ -396,7 +396,6 @@ def find_line(path: Union[str, Path], keys) -> Optional[int]:
         return [f[1] for f in stack if f[1] is not None]
 
     def matched(p):
-        nonlocal best
         n = 0
         for a, b in zip(p, want):
             if (str(a) if not isinstance(a, int) else a) != b:
@@ -405,6 +404,17 @@ def find_line(path: Union[str, Path], keys) -> Optional[int]:
         return n
 
     depth = 0
+
+    def reached(line) -> bool:
+        """Note ``line`` if the path here is a deeper match than any so far; True once it is all of ``keys``."""
+        nonlocal depth, best
+        p = here()
+        n = matched(p)
+        if n == len(p) and n > depth:
+            depth, best = n, line
+            return n == len(want)
+        return False
+
     for ev in events:
         line = ev.start_mark.line + 1 if ev.start_mark is not None else None
         top = stack[-1] if stack else None
@@ -412,22 +422,14 @@ def find_line(path: Union[str, Path], keys) -> Optional[int]:
         if isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent)) and is_key:
             top[1] = ev.value if isinstance(ev, yaml.ScalarEvent) else f"*{ev.anchor}"
             top[2] = False
-            p = here()
-            n = matched(p)
-            if n == len(p) and n > depth:
-                depth, best = n, line
-                if n == len(want):
-                    return best
+            if reached(line):
+                return best
             continue
         if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if top is not None and top[0] == "seq":
                 top[1] = 0 if top[1] is None else top[1] + 1
-                p = here()
-                n = matched(p)
-                if n == len(p) and n > depth:
-                    depth, best = n, line
-                    if n == len(want):
-                        return best
+                if reached(line):
+                    return best
             stack.append(["map" if isinstance(ev, yaml.MappingStartEvent) else "seq", None, True])
             continue
         if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
@@ -437,12 +439,8 @@ def find_line(path: Union[str, Path], keys) -> Optional[int]:
             ev_done = isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent))
             if ev_done and top is not None and top[0] == "seq":
                 top[1] = 0 if top[1] is None else top[1] + 1
-                p = here()
-                n = matched(p)
-                if n == len(p) and n > depth:
-                    depth, best = n, line
-                    if n == len(want):
-                        return best
+                if reached(line):
+                    return best
         if ev_done and stack and stack[-1][0] == "map" and not stack[-1][2]:
             stack[-1][2] = True  # the value is done: the next scalar is a key
     return best
