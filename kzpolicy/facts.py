@@ -248,10 +248,16 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
                 col.problems.append(f"{source.label(table)}: missing required column '{f.name}' ({f.zh}: {f.en})")
             out[f.name] = _missing_column(f, n, df.index)
             continue
-        known = _known_firm_ids(table, f, df[f.name], shared)
+        s = df[f.name]
+        bad = _surrogates(s)
+        if bad is not None:
+            col.add(bad, f.name, lambda v: f"{v!r} holds a lone surrogate (\\ud800–\\udfff), which is not a character and "
+                    f"cannot be saved as text; correct the text (it often comes from decoding a file with the wrong encoding)", s)
+            s = s.astype(object).where(~bad, None)
+        known = _known_firm_ids(table, f, s, shared)
         if known is not None:
             clean.add(f.name)
-        out[f.name] = known if known is not None else _convert(f, df[f.name], col, YUAN_PER_WAN if f.name in wan else 1)
+        out[f.name] = known if known is not None else _convert(f, s, col, YUAN_PER_WAN if f.name in wan else 1)
     res = pd.DataFrame(out, index=df.index, copy=False)  # the converted columns are new already
     for f in fields:
         if f.required and f.name in df.columns and f.name not in clean:  # known firm ids are never empty
@@ -301,6 +307,40 @@ def _fmt(v):
 
 
 _TEXT = pd.Series(["text"]).dtype  # the dtype pandas gives a column of str values
+
+
+def _python_text(make, *args, **kw):
+    """``make(*args)`` (a DataFrame built from Python values), text held as Python str where UTF-8 cannot hold it.
+
+    A lone surrogate (``"\\ud800"``, e.g. from a file name decoded with ``surrogateescape``)
+    is not a character and an Arrow string cannot hold it; the frame is built with
+    Python string storage instead, so that validation can name the value (:func:`_surrogates`).
+    """
+    try:
+        return make(*args, **kw)
+    except UnicodeEncodeError:
+        with pd.option_context("mode.string_storage", "python"):
+            return make(*args, **kw)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogates(s: pd.Series) -> Optional[np.ndarray]:
+    """Cells holding a lone surrogate (``"x\\ud800y"``): text that no file can hold as UTF-8; None when there are none.
+
+    Only Python text can hold one (object, category or Python-storage str columns;
+    an Arrow string cannot): refused naming the cell, so nothing downstream (the
+    engine's frames, the outputs) meets text it cannot store.
+    """
+    if not (s.dtype == object or isinstance(s.dtype, pd.CategoricalDtype) or getattr(s.dtype, "storage", None) == "python"):
+        return None
+    arr = s.to_numpy(dtype=object)
+    try:
+        "".join([x for x in arr if isinstance(x, str)]).encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        return np.fromiter((isinstance(x, str) and _SURROGATE.search(x) is not None for x in arr), bool, len(arr))
 
 
 def _text_fast(s: pd.Series):
@@ -1182,9 +1222,9 @@ def profile_to_facts(data, name: str = "profile") -> Facts:
         rows.append({"firm_id": fid, **e})
     if problems:
         raise FactsError(problems)
-    firms = pd.DataFrame([firm])
-    events = pd.DataFrame(rows) if rows else None
-    financials = pd.DataFrame(fin_rows) if fin_rows else None
+    firms = _python_text(pd.DataFrame, [firm])
+    events = _python_text(pd.DataFrame, rows) if rows else None
+    financials = _python_text(pd.DataFrame, fin_rows) if fin_rows else None
     src = {t: Source("yaml", name) for t in TABLES}
     return validate(firms, events, financials, None, src)
 

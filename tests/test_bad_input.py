@@ -658,3 +658,12 @@ def test_a_yes_no_is_not_a_year():
     for bad in (True, False):
         with pytest.raises(ValueError, match="whole number like 2023"):
             kz.assess(facts, year=bad)
+
+
+def test_lone_surrogate_in_text_is_refused_naming_the_cell():
+    """'x\\ud800y' is not a character string any file can hold (nor an Arrow string): refused, never passed on."""
+    problems, _ = _problems(kzpolicy.profile_to_facts, {"firm": {**FIRM, "name": "x\ud800y"}})
+    assert any("profile firm" in p and "'name'" in p and "lone surrogate" in p and "'x\\ud800y'" in p for p in problems), problems
+    firms = _firms().assign(township=pd.Series(["汉丰\udc80", "汉丰"], dtype=object))
+    msg = _one(kzpolicy.validate, firms)
+    assert "firms row 0" in msg and "'township'" in msg and "lone surrogate" in msg
