@@ -19,6 +19,7 @@ from . import limits as _limits
 from .context import Context
 from .events import EVENT_CODES
 from .facts import Facts, FactsError, as_facts
+from .frames import part, table_frame
 from .money import checked_sum, mul_round, wan
 from .policy import Policy, get_policy
 from .rules import rule
@@ -128,7 +129,7 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     awards = award_frame(out.awards)
     if check_places:
         _check_places(awards, pol, year)
-    excluded = [_cat(out.excluded, EXCL_COLUMNS), _not_in_policy(ctx)]
+    excluded = out.excluded + [_not_in_policy(ctx)]
     # limits across items and years, on what was awarded (refused/undetermined/excluded lines never reach them)
     prior = _prior_awards(facts, pol, year, rd, near_miss_margin)
     awards, ex = _limits.apply(awards, ctx, prior, _limits.ordered(pol))
@@ -138,9 +139,9 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
         ledger = _explain.explain(ledger, pol, year)
     return Assessment(
         year=year, policy=pol, readings=rd, ledger=ledger,
-        near_misses=_with_firm(_cat(out.near, NEAR_COLUMNS), ctx, pol),
-        undetermined=_with_firm(_cat(out.undetermined, UNDET_COLUMNS), ctx, pol),
-        excluded=_with_firm(_cat([e for e in excluded if len(e)], EXCL_COLUMNS), ctx, pol),
+        near_misses=_with_firm(table_frame(out.near, NEAR_COLUMNS), ctx, pol),
+        undetermined=_with_firm(table_frame(out.undetermined, UNDET_COLUMNS), ctx, pol),
+        excluded=_with_firm(table_frame([e for e in excluded if e is not None], EXCL_COLUMNS), ctx, pol),
         fees=_fees(out.fees, ctx, pol, explain),
         township_awards=_townships(out.townships, pol),
     )
@@ -189,19 +190,21 @@ def _prior_awards(facts: Facts, pol: Policy, year: int, rd, margin) -> pd.DataFr
     return prior
 
 
-def _not_in_policy(ctx: Context) -> pd.DataFrame:
-    """Events of the year whose code no item of the assessed policy has: reported, never silently dropped."""
+def _not_in_policy(ctx: Context):
+    """Events of the year whose code no item of the assessed policy has: reported, never silently dropped.
+
+    An exclusion part (kzpolicy/frames.py), or None."""
     if not len(ctx.ev_code):
-        return pd.DataFrame(columns=EXCL_COLUMNS)
+        return None
     in_year = (ctx.ev_date >= ctx.year_start) & (ctx.ev_date <= ctx.year_end)
     known = pd.Index(sorted(ctx.policy.policy_event_codes))
     cats = ctx._codes.categories
     unknown_cat = ~cats.isin(known)
     if not unknown_cat.any():
-        return pd.DataFrame(columns=EXCL_COLUMNS)
+        return None
     m = in_year & unknown_cat[ctx.ev_code_id]
     if not m.any():
-        return pd.DataFrame(columns=EXCL_COLUMNS)
+        return None
     meta = ctx.policy.meta
     name_zh = meta.doc_no or meta.title.zh
     name_en = meta.doc_no or meta.title.en
@@ -211,11 +214,8 @@ def _not_in_policy(ctx: Context) -> pd.DataFrame:
     zh = np.array([t[0] for t in texts], dtype=object)
     en = np.array([t[1] for t in texts], dtype=object)
     k = pd.Index(list(label)).get_indexer(codes)
-    item = np.empty(len(codes), dtype=object)
-    return pd.DataFrame({
-        "fidx": ctx.ev_fidx[m], "item": item, "event_code": codes, "event_date": ctx.ev_date[m],
-        "reason": "not_in_policy", "reason_zh": zh[k], "reason_en": en[k],
-    }, columns=EXCL_COLUMNS)
+    return part(len(codes), {"fidx": ctx.ev_fidx[m], "item": None, "event_code": codes, "event_date": ctx.ev_date[m],
+                             "reason": "not_in_policy", "reason_zh": zh[k], "reason_en": en[k]})
 
 
 def _check_year(year, pol: Policy) -> int:
@@ -231,13 +231,6 @@ def _check_year(year, pol: Policy) -> int:
     if y > 2100:
         raise ValueError(f"year {y} is out of range")
     return y
-
-
-def _cat(frames, columns) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-    return pd.concat(frames, ignore_index=True)
 
 
 def _check_places(awards: pd.DataFrame, pol: Policy, year: int) -> None:

@@ -95,12 +95,59 @@ def lookback_items(policy: Policy) -> Tuple[set, List[Limit]]:
     return items, [lim for lim in ordered(policy) if set(lim.items) <= items]
 
 
-def _excluded(rows: pd.DataFrame, reason: str, zh, en) -> pd.DataFrame:
-    from .rules.common import EXCL_COLUMNS
-    return pd.DataFrame({
-        "fidx": rows["fidx"].to_numpy(), "item": rows["item"].to_numpy(), "event_code": rows["event_code"].to_numpy(),
-        "event_date": rows["event_date"].to_numpy(), "reason": reason, "reason_zh": zh, "reason_en": en,
-    }, columns=EXCL_COLUMNS)
+class _Lines:
+    """The award columns limits read and change, as numpy arrays; rows are positions in the award frame.
+
+    Limits mark rows dropped (``keep``) and cut amounts here; :meth:`frame` gives the award
+    frame once at the end (one take), instead of a filtered copy of every column per limit.
+    """
+
+    def __init__(self, awards: pd.DataFrame):
+        self.awards = awards
+        self.keep = np.ones(len(awards), dtype=bool)
+        self.fidx = awards["fidx"].to_numpy(dtype=np.int64)
+        self.item = awards["item"].to_numpy(dtype=object)
+        self.amount = awards["amount_yuan"].to_numpy(dtype=np.int64)
+        self._item_code, self._items = pd.factorize(self.item)
+        self.cut = {}  # limit column -> (positions, values), in the order set
+
+    def of_items(self, items) -> np.ndarray:
+        ids = [i for i, k in enumerate(self._items) if k in set(items)]
+        return np.isin(self._item_code, ids) & self.keep
+
+    def col(self, name: str) -> np.ndarray:
+        return self.awards[name].to_numpy()
+
+    @property
+    def dates(self) -> np.ndarray:
+        return self.awards["event_date"].to_numpy(dtype="datetime64[D]")
+
+    def excluded(self, rows: np.ndarray, reason: str, zh, en) -> dict:
+        """An exclusion part (kzpolicy/frames.py) for award rows ``rows``, in that order; the rows are dropped."""
+        from .frames import part
+        self.keep[rows] = False
+        return part(len(rows), {"fidx": self.fidx[rows], "item": self.item[rows], "event_code": self.col("event_code")[rows],
+                                "event_date": self.col("event_date")[rows], "reason": reason, "reason_zh": zh, "reason_en": en})
+
+    def frame(self) -> pd.DataFrame:
+        """The award frame after the limits: dropped rows removed (labels kept), cut lines changed."""
+        aw = self.awards
+        if self.cut:
+            aw = aw.copy()
+            amt = self.amount
+            aw["amount_yuan"] = amt
+            for c, (pos, vals) in self.cut.items():
+                if c == "limit":  # text kept as objects (None where no limit cut the line)
+                    col = aw[c].to_numpy(dtype=object, copy=True)
+                    col[pos] = vals
+                    aw[c] = pd.Series(col, index=aw.index, dtype=object)
+                else:  # Int64
+                    col = aw[c].array.copy()
+                    col[pos] = vals
+                    aw[c] = col
+        if self.keep.all():
+            return aw
+        return aw.iloc[np.flatnonzero(self.keep)]
 
 
 def _cite_zh(lim: Limit, policy: Policy) -> str:
@@ -108,131 +155,168 @@ def _cite_zh(lim: Limit, policy: Policy) -> str:
 
 
 def apply(awards: pd.DataFrame, ctx, prior: pd.DataFrame, limits: List[Limit]):
-    """Apply ``limits`` (in order) to this year's award lines; returns (awards, [excluded frames])."""
+    """Apply ``limits`` (in order) to this year's award lines; returns (awards, [excluded parts]).
+
+    The excluded parts are joined into the exclusions frame by :func:`kzpolicy.frames.table_frame`.
+    """
     excluded = []
+    if not len(awards) or not limits:
+        return awards, excluded
+    lines = _Lines(awards)
     for lim in limits:
-        if not len(awards):
+        if not lines.keep.any():
             break
-        m = awards["item"].isin(lim.items).to_numpy()
+        m = lines.of_items(lim.items)
         if not m.any():
             continue
-        awards, ex = _APPLY[lim.kind](awards, m, ctx, prior, lim)
-        if ex is not None and len(ex):
+        ex = _APPLY[lim.kind](lines, m, ctx, prior, lim)
+        if ex is not None and ex["_n"]:
             excluded.append(ex)
-    return awards, excluded
+    return lines.frame(), excluded
 
 
-def _highest(awards, m, ctx, prior, lim):
+def _firsts(sorted_keys) -> np.ndarray:
+    """True where a row (in sorted order, equal keys together) is the first of its key."""
+    n = len(sorted_keys[0])
+    first = np.ones(n, dtype=bool)
+    if n > 1:
+        same = np.ones(n - 1, dtype=bool)
+        for k in sorted_keys:
+            same &= k[1:] == k[:-1]
+        first[1:] = ~same
+    return first
+
+
+def _highest(lines, m, ctx, prior, lim):
     if ctx.switch(lim, "group_payment") != "highest":
-        return awards, None
-    sub = awards[m]
-    order = sub.sort_values(["fidx", "amount_yuan"], ascending=[True, False], kind="stable")
-    top = ~order.duplicated(["fidx"], keep="first").to_numpy()
-    lose = order[~top]
+        return None
+    pos = np.flatnonzero(m)
+    f = lines.fidx[pos]
+    # by firm, amount highest first, then the lines' order (a stable sort)
+    order = pos[np.lexsort((-lines.amount[pos], f))]
+    top = _firsts([lines.fidx[order]])
     note_zh, note_en = ctx.switch_note(lim, "group_payment"), ctx.switch_note(lim, "group_payment", zh=False)
-    ex = _excluded(lose, "superseded", f"同组就高奖励一项：{lim.label.zh}{note_zh}",
-                   f"only the highest award of the group is paid: {lim.label.en}{note_en}")
-    return awards.drop(index=lose.index), ex
+    return lines.excluded(order[~top], "superseded", f"同组就高奖励一项：{lim.label.zh}{note_zh}",
+                          f"only the highest award of the group is paid: {lim.label.en}{note_en}")
 
 
-def _first_per_key(awards, m, prior, keys, lim, order_cols):
-    """Lines of ``awards[m]`` that are not the first per key this year, and those whose key was paid before."""
-    sub = awards[m]
-    sub = sub.assign(_o=sub["item"].map({k: i for i, k in enumerate(lim.items)}))
-    sub = sub.sort_values(order_cols + ["_o", "event_date"], kind="stable")
-    later = sub.duplicated(keys, keep="first").to_numpy()
-    before = np.zeros(len(sub), dtype=bool)
-    when = np.full(len(sub), "", dtype=object)
+def _date_key(d: np.ndarray) -> np.ndarray:
+    """Dates as sortable integers, no date last (as pandas sorts NaT)."""
+    k = d.astype("datetime64[D]").astype(np.int64)
+    k[np.isnat(d)] = np.iinfo(np.int64).max
+    return k
+
+
+def _first_per_key(lines, pos, prior, keys, lim, by_date_first: bool):
+    """Rows ``pos`` sorted (stable) by ``keys``, [the event date,] the item's place in the limit, the event date;
+    which of them are not the first per key this year; which keys were paid before, and in which year.
+    ``keys`` are (name, sortable values over ``pos``): fidx, project (ranks), item (its place)."""
+    item_o = pd.Index(list(lim.items)).get_indexer(lines.item[pos])
+    date_k = _date_key(lines.dates[pos])
+    o = np.lexsort([date_k, item_o] + ([date_k] if by_date_first else []) + [v for _, v in keys][::-1])
+    later = ~_firsts([v[o] for _, v in keys])
+    before = np.zeros(len(pos), dtype=bool)
+    when = np.full(len(pos), "", dtype=object)
     if len(prior):
         p = prior[prior["item"].isin(lim.items)]
-        if "project" in keys:
+        names = [k for k, _ in keys]
+        if "project" in names:
             p = p[p["project"].notna()]
         if len(p):
-            first = p.groupby(keys, sort=False)["year"].min()
-            probe = pd.MultiIndex.from_frame(sub[keys]) if len(keys) > 1 else pd.Index(sub[keys[0]])
+            first = p.groupby(names, sort=False)["year"].min()
+            raw = {"fidx": lines.fidx[pos], "project": lines.col("project")[pos] if "project" in names else None,
+                   "item": lines.item[pos]}
+            arrays = [raw[k][o] for k in names]
+            probe = pd.MultiIndex.from_arrays(arrays, names=names) if len(names) > 1 else pd.Index(arrays[0])
             hit = probe.isin(first.index)
             before = np.asarray(hit)
             if before.any():
                 when[before] = first.reindex(probe[before]).astype(str).to_numpy()
-    return sub, later, before, when
+    return pos[o], later, before, when
 
 
-def _once_per_firm(awards, m, ctx, prior, lim):
-    sub, later, before, when = _first_per_key(awards, m, prior, ["fidx"], lim, ["fidx", "event_date"])
+def _once_per_firm(lines, m, ctx, prior, lim):
+    pos = np.flatnonzero(m)
+    rows, later, before, when = _first_per_key(lines, pos, prior, [("fidx", lines.fidx[pos])], lim, by_date_first=True)
     lose = later | before
     if not lose.any():
-        return awards, None
-    rows = sub[lose]
+        return None
     zh = np.where(before[lose], np.char.add(np.char.add(f"{lim.label.zh}：已于", when[lose].astype(str)), "年获得，每户一次"),
                   f"{lim.label.zh}：本年度已获得一次，每户一次")
     en = np.where(before[lose], np.char.add(np.char.add(f"{lim.label.en}: already awarded in ", when[lose].astype(str)), "; once per firm"),
                   f"{lim.label.en}: already awarded this year; once per firm")
-    return awards.drop(index=rows.index), _excluded(rows, "once_per_firm", zh, en)
+    return lines.excluded(rows[lose], "once_per_firm", zh, en)
 
 
-def _one_per_project(awards, m, ctx, prior, lim):
-    m = m & awards["project"].notna().to_numpy()
+def _one_per_project(lines, m, ctx, prior, lim):
+    project = lines.col("project")
+    m = m & pd.notna(project)
     if not m.any():
-        return awards, None
+        return None
     each = ctx.switch(lim, "project_scope") == "each_item"
-    keys = ["fidx", "project"] + (["item"] if each else [])
-    sub, later, before, when = _first_per_key(awards, m, prior, keys, lim, ["fidx", "project"])
+    pos = np.flatnonzero(m)
+    proj_rank = pd.factorize(project[pos], sort=True)[0]
+    keys = [("fidx", lines.fidx[pos]), ("project", proj_rank)]
+    if each:
+        keys.append(("item", pd.Index(list(lim.items)).get_indexer(lines.item[pos])))
+    rows, later, before, when = _first_per_key(lines, pos, prior, keys, lim, by_date_first=False)
     lose = later | before
     if not lose.any():
-        return awards, None
-    rows = sub[lose]
-    kept_item = sub.groupby(keys, sort=False)["item"].transform("first").to_numpy()[lose]
-    kept = [ctx.policy.item(i) for i in kept_item]
+        return None
+    first = ~later
+    kept_item = lines.item[rows][np.flatnonzero(first)[np.cumsum(first) - 1]][lose]
+    cites = {i: ctx.policy.item(i) for i in pd.unique(kept_item)}
     note_zh, note_en = ctx.switch_note(lim, "project_scope"), ctx.switch_note(lim, "project_scope", zh=False)
     w = when[lose].astype(str)
-    same_zh = np.array([f"同一投资项目已按{it.cite_zh}补助，不重复补助{note_zh}" for it in kept], dtype=object)
-    same_en = np.array([f"the same investment project is already subsidised under {it.cite_en}{note_en}" for it in kept], dtype=object)
+    same_zh = np.array([f"同一投资项目已按{cites[i].cite_zh}补助，不重复补助{note_zh}" for i in kept_item], dtype=object)
+    same_en = np.array([f"the same investment project is already subsidised under {cites[i].cite_en}{note_en}" for i in kept_item], dtype=object)
     zh = np.where(before[lose], np.char.add(np.char.add("同一投资项目已于", w), f"年获得补助，不重复补助{note_zh}"), same_zh)
     en = np.where(before[lose], np.char.add("the same investment project was already subsidised in ", np.char.add(w, note_en)), same_en)
-    return awards.drop(index=rows.index), _excluded(rows, "double_claim", zh, en)
+    return lines.excluded(rows[lose], "double_claim", zh, en)
 
 
-def _total(awards, m, ctx, prior, lim):
-    sub = awards[m]
-    dates = sub["event_date"].to_numpy(dtype="datetime64[D]")
+def _total(lines, m, ctx, prior, lim):
+    pos = np.flatnonzero(m)
+    dates = lines.dates[pos]
     d = np.where(np.isnat(dates), ctx.year_end, dates)
     cap, ok = lim.cap.at_many(d)
     cap = np.where(ok, cap, np.nan)
-    fidx = sub["fidx"].to_numpy(dtype=np.int64)
-    used_before = np.zeros(len(sub), dtype=np.int64)
+    fidx = lines.fidx[pos]
+    used_before = np.zeros(len(pos), dtype=np.int64)
     if len(prior):
         p = prior[prior["item"].isin(lim.items)]
         if len(p):
             s = p.groupby("fidx")["amount_yuan"].sum()
             used_before = s.reindex(fidx, fill_value=0).to_numpy(dtype=np.int64)
-    order = np.lexsort((np.arange(len(sub)), d.astype(np.int64), fidx))
-    amt = sub["amount_yuan"].to_numpy(dtype=np.int64)[order]
+    order = np.lexsort((np.arange(len(pos)), d.astype(np.int64), fidx))
+    amt = lines.amount[pos][order]
     f_o = fidx[order]
-    cum = pd.Series(amt).groupby(f_o).cumsum().to_numpy() - amt  # earlier lines of this year, same firm
+    # earlier lines of this year, same firm: a running sum restarted at each firm
+    run = np.cumsum(amt) - amt
+    start = _firsts([f_o])
+    cum = run - run[np.flatnonzero(start)[np.cumsum(start) - 1]]
     used = used_before[order] + cum
     c = cap[order]
     room = np.where(np.isnan(c), np.iinfo(np.int64).max, np.maximum(np.nan_to_num(c).astype(np.int64) - used, 0))
     new = np.minimum(amt, room)
     cut = new < amt
     if not cut.any():
-        return awards, None
-    idx = sub.index.to_numpy()[order]
-    awards = awards.copy()
+        return None
+    idx = pos[order]
     cut_idx = idx[cut]
-    awards.loc[cut_idx, "limit"] = lim.id
-    awards.loc[cut_idx, "limit_before_yuan"] = amt[cut]
-    awards.loc[cut_idx, "limit_used_yuan"] = used[cut]
-    awards.loc[cut_idx, "amount_yuan"] = new[cut]
+    for name, vals in (("limit", np.full(len(cut_idx), lim.id, dtype=object)), ("limit_before_yuan", amt[cut]),
+                       ("limit_used_yuan", used[cut])):
+        p0, v0 = lines.cut.get(name, (np.zeros(0, np.int64), vals[:0]))
+        lines.cut[name] = (np.concatenate([p0, cut_idx]), np.concatenate([v0, vals]))
+    lines.amount = lines.amount.copy()
+    lines.amount[cut_idx] = new[cut]
     zero = cut & (new == 0)
-    ex = None
-    if zero.any():
-        rows = awards.loc[idx[zero]]
-        capz = c[zero].astype(np.int64)
-        zh = [f"{lim.label.zh}：{_cite_zh(lim, ctx.policy)}，总额{wan(k)}已用完（此前已获{wan(u)}）" for k, u in zip(capz, used[zero])]
-        en = [f"{lim.label.en}: the total of {int(k):,} yuan is used up ({int(u):,} yuan already awarded)" for k, u in zip(capz, used[zero])]
-        ex = _excluded(rows, "limit_reached", np.array(zh, dtype=object), np.array(en, dtype=object))
-        awards = awards.drop(index=idx[zero])
-    return awards, ex
+    if not zero.any():
+        return None
+    capz = c[zero].astype(np.int64)
+    zh = [f"{lim.label.zh}：{_cite_zh(lim, ctx.policy)}，总额{wan(k)}已用完（此前已获{wan(u)}）" for k, u in zip(capz, used[zero])]
+    en = [f"{lim.label.en}: the total of {int(k):,} yuan is used up ({int(u):,} yuan already awarded)" for k, u in zip(capz, used[zero])]
+    return lines.excluded(idx[zero], "limit_reached", np.array(zh, dtype=object), np.array(en, dtype=object))
 
 
 _APPLY = {"highest_of_group": _highest, "once_per_firm": _once_per_firm, "one_per_project": _one_per_project,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import explain
-from ..facts import INDUSTRIAL
+from ..frames import part
 from ..money import as_fraction, mul_round
 from ..policy import Item, Param
 
@@ -93,17 +93,20 @@ class RuleOutput:
             part["_n"] = n
             self.awards.append(part)
 
+    # near-misses, cannot-decide cases and exclusions: kept as parts (columns, scalars broadcast), joined
+    # once per table by the engine (kzpolicy/frames.py: the same frame as one DataFrame per part, concatenated)
     def near_miss(self, n, **cols):
         if n:
-            self.near.append(frame(NEAR_COLUMNS, n, **cols))
+            self.near.append(part(n, cols))
 
     def undecided(self, n, **cols):
         if n:
-            self.undetermined.append(frame(UNDET_COLUMNS, n, **cols))
+            self.undetermined.append(part(n, cols))
 
     def exclude(self, n, reason, **cols):
         if n:
-            self.excluded.append(frame(EXCL_COLUMNS, n, reason=reason, **cols))
+            cols["reason"] = reason
+            self.excluded.append(part(n, cols))
 
     def extend(self, other: "RuleOutput"):
         for k in ("awards", "near", "undetermined", "excluded", "fees", "townships"):
@@ -332,45 +335,6 @@ def eligible_events(item: Item, ctx, out: RuleOutput):
 REQ_TEXT = explain.REQUIREMENT_TEXT
 
 
-# ---- firm attributes at given firm positions only (a rule's candidate rows, not 1M-row columns)
-def industry_at(ctx, f: np.ndarray) -> np.ndarray:
-    """Each firm's industry at firm positions ``f`` (an object array)."""
-    if "industry" in ctx.__dict__:  # already read in full for this context
-        return ctx.industry[f]
-    return ctx.firms["industry"].array.take(f).to_numpy(dtype=object)
-
-
-def industrial_at(ctx, f: np.ndarray) -> np.ndarray:
-    """Statistical industrial firms (sections B, C, D) at firm positions ``f``."""
-    if "is_industrial" in ctx.__dict__:
-        return ctx.is_industrial[f]
-    return np.isin(industry_at(ctx, f), list(INDUSTRIAL))
-
-
-def manufacturing_at(ctx, f: np.ndarray) -> np.ndarray:
-    """Manufacturing firms at firm positions ``f``."""
-    if "is_manufacturing" in ctx.__dict__:
-        return ctx.is_manufacturing[f]
-    return industry_at(ctx, f) == "manufacturing"
-
-
-def established_at(ctx, f: np.ndarray) -> np.ndarray:
-    """Dates of establishment (datetime64[D]) at firm positions ``f``."""
-    if "established" in ctx.__dict__:
-        return ctx.established[f]
-    return ctx.firms["established"].to_numpy().take(f).astype("datetime64[D]")
-
-
-def flag_at(ctx, name: str, f: np.ndarray):
-    """(value, known) of an optional yes/no firm field at firm positions ``f`` (as ``ctx.flag``, on those rows)."""
-    a = ctx.firms[name].array
-    if isinstance(a, pd.arrays.BooleanArray):
-        a = a.take(f)
-        return a.to_numpy(dtype=bool, na_value=False), ~a.isna()
-    val, known = ctx.flag(name)
-    return val[f], known[f]
-
-
 def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndarray] = None):
     """(ok, unknown, reason_zh, reason_en) for rows of firms ``fidx`` against ``item.requires``."""
     n = len(fidx)
@@ -388,11 +352,11 @@ def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndar
     r = item.requires
     unnamed = not (r.industrial or r.manufacturing) and _kind(item).events
     if r.industrial or (unnamed and ctx.switch(item, "unnamed_industry") == "industrial"):
-        mark(~industrial_at(ctx, fidx), "industrial")
+        mark(~ctx.is_industrial[fidx], "industrial")
     if r.manufacturing:
-        mark(~manufacturing_at(ctx, fidx), "manufacturing")
+        mark(~ctx.is_manufacturing[fidx], "manufacturing")
     if r.existing_firm:
-        est = established_at(ctx, fidx)
+        est = ctx.established[fidx]
         d = np.asarray(dates if dates is not None else np.repeat(ctx.year_start, n), dtype="datetime64[D]")
         if ctx.switch(item, "existing_firm_cut") == "event_date":
             cut = d
@@ -400,9 +364,9 @@ def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndar
             cut = d.astype("datetime64[Y]").astype("datetime64[D]")
         mark(~(est < cut), "existing_firm")
     if r.independent_legal_person:
-        val, known = flag_at(ctx, "independent_legal_person", fidx)
-        mark(known & ~val, "independent_legal_person")
-        unknown = ~known & ~fail
+        val, known = ctx.flag("independent_legal_person")
+        mark(known[fidx] & ~val[fidx], "independent_legal_person")
+        unknown = ~known[fidx] & ~fail
     ok = ~fail & ~unknown
     if r.existing_firm and fail.any():
         note_zh, note_en = ctx.switch_note(item, "existing_firm_cut"), ctx.switch_note(item, "existing_firm_cut", zh=False)

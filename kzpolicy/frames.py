@@ -1,0 +1,95 @@
+"""One frame per output table, built once from the parts the rules and limits produced.
+
+A part is a dict of columns (scalars broadcast, arrays, lists; a missing column is
+None) and ``"_n"``, its number of rows. :func:`table_frame` gives exactly the frame
+that building a DataFrame per part and ``pd.concat``-ing them gives (the same
+dtypes: text as pandas' text dtype where a part's column is all text, object where
+parts mix text and None, int and float parts as float, …), without building a
+DataFrame per part: each part's column type is read from its values, parts of one
+type are joined with numpy, and only columns whose parts differ in type are joined
+by pandas (which then decides, as before).
+"""
+from __future__ import annotations
+
+from typing import Dict, List
+
+import numpy as np
+import pandas as pd
+
+_NONE, _STR = object(), object()  # a column of None only (object), of text only (pandas' text dtype)
+
+
+def part(n: int, cols: Dict) -> Dict:
+    """A part of ``n`` rows (what RuleOutput.exclude/near_miss/undecided record)."""
+    cols["_n"] = n
+    return cols
+
+
+def _typed(v, n):
+    """(type key, values) of one part's column, as a DataFrame built from it would type it."""
+    if v is None:
+        return _NONE, None
+    if np.ndim(v) == 0:
+        if isinstance(v, str):
+            return _STR, v
+        v = np.repeat(v, n)
+    if isinstance(v, np.ndarray):
+        k = v.dtype.kind
+        if k in "biuf":
+            return v.dtype, v
+        if k == "M" and np.datetime_data(v.dtype)[0] in ("D", "s"):
+            return np.dtype("datetime64[s]"), v.astype("datetime64[s]")
+        if k == "O" and len(v):
+            if pd.api.types.infer_dtype(v, skipna=False) == "string":
+                return _STR, v
+            if v[0] is None and (v == None).all():  # noqa: E711  (None only, not NaN: stays object)
+                return _NONE, None
+    a = pd.Series(v, copy=False).array  # anything else: as pandas types it
+    return a.dtype, a
+
+
+def _same(a, b) -> bool:
+    if a is _NONE or a is _STR or b is _NONE or b is _STR:
+        return a is b
+    return a == b
+
+
+def _pandas(key, vals, n):
+    """A part's column as the pandas array a DataFrame of it holds."""
+    if key is _NONE:
+        return np.full(n, None, dtype=object)
+    if key is _STR:
+        return pd.array(np.full(n, vals, dtype=object) if isinstance(vals, str) else vals, dtype="str")
+    return vals
+
+
+def table_frame(parts: List[Dict], columns: List[str]) -> pd.DataFrame:
+    """``pd.concat([DataFrame(part) for part in parts])`` with ``columns``, built column by column."""
+    parts = [p for p in parts if p["_n"]]
+    if not parts:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    ns = [p["_n"] for p in parts]
+    n = sum(ns)
+    data = {}
+    for c in columns:
+        typed = [_typed(p.get(c), k) for p, k in zip(parts, ns)]
+        keys = [t[0] for t in typed]
+        k0 = keys[0]
+        if all(_same(k, k0) for k in keys):
+            if k0 is _NONE:
+                data[c] = pd.Series(np.full(n, None, dtype=object), dtype=object, copy=False)
+            elif k0 is _STR:
+                obj = np.empty(n, dtype=object)
+                at = 0
+                for (_, v), m in zip(typed, ns):
+                    obj[at:at + m] = v
+                    at += m
+                data[c] = pd.array(obj, dtype="str")
+            elif isinstance(k0, np.dtype):
+                data[c] = np.concatenate([v for _, v in typed]) if len(typed) > 1 else np.array(typed[0][1])
+            else:
+                data[c] = pd.concat([pd.Series(v) for _, v in typed], ignore_index=True)
+        else:  # parts of different types: pandas decides the joined type, as concat of the part frames did
+            data[c] = pd.concat([pd.Series(_pandas(k, v, m), copy=False) for (k, v), m in zip(typed, ns)],
+                                ignore_index=True)  # a Series: an object result is not re-typed by the frame
+    return pd.DataFrame(data, columns=columns, copy=False)
