@@ -243,3 +243,65 @@ def yuan_en(yuan: int) -> str:
 def wan_series(values) -> np.ndarray:
     """Vectorised 万元 values as exact decimals (float is fine for display: yuan/1e4 has ≤4 decimals)."""
     return np.asarray(values, dtype=np.int64) / YUAN_PER_WAN
+
+
+# --------------------------------------------------------------------------- the same texts, for arrays
+# Near-miss and exclusion sentences carry figures on every row; these give :func:`wan`,
+# :func:`yi_or_wan` and ``f"{x:,}"`` for a whole array (object arrays of str, character for
+# character the scalar functions' text), and :func:`join_text` one sentence per row from fixed
+# parts and such columns — one ``str.format`` per row and sentence, no Python function per figure.
+
+#: the decimals of 万元 after the point, by the remainder in yuan: '', '.0001', …, '.9999' (as :func:`wan` writes them)
+_WAN_DECIMALS = np.array([""] + [f".{r:04d}".rstrip("0") for r in range(1, YUAN_PER_WAN)], dtype=object)
+
+
+def _ints_list(values):
+    """Whole yuan as Python ints, as ``int()`` reads them (floats truncated toward zero)."""
+    a = np.asarray(values)
+    if a.dtype.kind == "f":
+        a = np.trunc(a)
+    return a.astype(np.int64)
+
+
+def commas_many(values) -> np.ndarray:
+    """``f"{int(x):,}"`` for every value."""
+    return np.array(list(map("{:,}".format, _ints_list(values).tolist())), dtype=object)
+
+
+def wan_many(values) -> np.ndarray:
+    """:func:`wan` for every value."""
+    a = _ints_list(values)
+    q, r = np.divmod(np.abs(a), YUAN_PER_WAN)
+    sign = np.where(a < 0, "-", "").astype(object)
+    return np.array(list(map("{}{:,}{}万元".format, sign.tolist(), q.tolist(), _WAN_DECIMALS[r].tolist())), dtype=object)
+
+
+def yi_or_wan_many(values) -> np.ndarray:
+    """:func:`yi_or_wan` for every value."""
+    a = _ints_list(values)
+    out = wan_many(a)
+    yi = (np.abs(a) >= 100_000_000) & (a % 1_000_000 == 0)
+    if yi.any():
+        out[yi] = [yi_or_wan(v) for v in a[yi].tolist()]  # whole 亿 with two decimals at most: rare
+    return out
+
+
+def join_text(*parts) -> np.ndarray:
+    """One text per row: the parts in order, each a str (the same on every row) or an array (one per row)."""
+    cols = [p for p in parts if not isinstance(p, str)]
+    template = "".join(p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{}" for p in parts)
+    if not cols:
+        raise ValueError("join_text needs at least one array part")
+    return np.array(list(map(template.format, *(np.asarray(c, dtype=object).tolist() for c in cols))), dtype=object)
+
+
+def text_by_value(fn, values) -> np.ndarray:
+    """``fn(v)`` for every value, called once per distinct value (rates, progress: a few distinct values).
+
+    Distinct by the exact value (floats by their bits: -0.0 and 0.0 apart); an object array of str.
+    """
+    a = np.asarray(values)
+    key = a.view(np.int64) if a.dtype == np.float64 else a
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    texts = np.array([fn(v) for v in a[first].tolist()], dtype=object)
+    return texts[inv.reshape(-1)]

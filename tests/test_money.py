@@ -176,3 +176,22 @@ def test_policy_fractions_are_kept_exact_or_refused():
     assert exact_float(Decimal("0.055")) == 0.055
     with pytest.raises(MoneyError):
         exact_float(Fraction(1, 10**7 + 1))
+
+
+def test_array_texts_are_the_scalar_texts():
+    """wan_many / yi_or_wan_many / commas_many / join_text: character for character the scalar functions."""
+    from kzpolicy.money import commas_many, join_text, text_by_value, wan_many, yi_or_wan_many
+    rng = np.random.default_rng(12)
+    vals = np.concatenate([
+        np.array([0, 1, -1, 999, 1000, 9999, 10000, 10001, -10000, 12345, 99_999_999, 100_000_000, 100_000_001,
+                  105_000_000, 150_000_000, 123_000_000, -200_000_000, 5_000_000_000, 10**12, -10**12]),
+        rng.integers(-10**12, 10**12, 2000), rng.integers(0, 10**6, 2000) * 1_000_000])
+    assert wan_many(vals).tolist() == [wan(v) for v in vals.tolist()]
+    assert yi_or_wan_many(vals).tolist() == [yi_or_wan(v) for v in vals.tolist()]
+    assert commas_many(vals).tolist() == [f"{v:,}" for v in vals.tolist()]
+    floats = vals[:500].astype(float) + 0.75  # read as int() reads them: truncated toward zero
+    assert wan_many(floats).tolist() == [wan(v) for v in floats.tolist()]
+    assert join_text("a{", wan_many(vals[:3]), "}b", commas_many(vals[:3])).tolist() == \
+        [f"a{{{wan(v)}}}b{v:,}" for v in vals[:3].tolist()]
+    rates = np.array([0.05, 0.8, -0.0, 0.0, 0.05, 0.123])
+    assert text_by_value("{:.0%}".format, rates).tolist() == [f"{r:.0%}" for r in rates]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import explain
+from ..facts import INDUSTRIAL
 from ..frames import part
 from ..money import as_fraction, mul_round
 from ..policy import Item, Param
@@ -335,6 +336,45 @@ def eligible_events(item: Item, ctx, out: RuleOutput):
 REQ_TEXT = explain.REQUIREMENT_TEXT
 
 
+# ---- firm attributes at given firm positions only (a rule's candidate rows, not 1M-row columns)
+def industry_at(ctx, f: np.ndarray) -> np.ndarray:
+    """Each firm's industry at firm positions ``f`` (an object array)."""
+    if "industry" in ctx.__dict__:  # already read in full for this context
+        return ctx.industry[f]
+    return ctx.firms["industry"].array.take(f).to_numpy(dtype=object)
+
+
+def industrial_at(ctx, f: np.ndarray) -> np.ndarray:
+    """Statistical industrial firms (sections B, C, D) at firm positions ``f``."""
+    if "is_industrial" in ctx.__dict__:
+        return ctx.is_industrial[f]
+    return np.isin(industry_at(ctx, f), list(INDUSTRIAL))
+
+
+def manufacturing_at(ctx, f: np.ndarray) -> np.ndarray:
+    """Manufacturing firms at firm positions ``f``."""
+    if "is_manufacturing" in ctx.__dict__:
+        return ctx.is_manufacturing[f]
+    return industry_at(ctx, f) == "manufacturing"
+
+
+def established_at(ctx, f: np.ndarray) -> np.ndarray:
+    """Dates of establishment (datetime64[D]) at firm positions ``f``."""
+    if "established" in ctx.__dict__:
+        return ctx.established[f]
+    return ctx.firms["established"].to_numpy().take(f).astype("datetime64[D]")
+
+
+def flag_at(ctx, name: str, f: np.ndarray):
+    """(value, known) of an optional yes/no firm field at firm positions ``f`` (as ``ctx.flag``, on those rows)."""
+    a = ctx.firms[name].array
+    if isinstance(a, pd.arrays.BooleanArray):
+        a = a.take(f)
+        return a.to_numpy(dtype=bool, na_value=False), ~a.isna()
+    val, known = ctx.flag(name)
+    return val[f], known[f]
+
+
 def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndarray] = None):
     """(ok, unknown, reason_zh, reason_en) for rows of firms ``fidx`` against ``item.requires``."""
     n = len(fidx)
@@ -352,11 +392,11 @@ def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndar
     r = item.requires
     unnamed = not (r.industrial or r.manufacturing) and _kind(item).events
     if r.industrial or (unnamed and ctx.switch(item, "unnamed_industry") == "industrial"):
-        mark(~ctx.is_industrial[fidx], "industrial")
+        mark(~industrial_at(ctx, fidx), "industrial")
     if r.manufacturing:
-        mark(~ctx.is_manufacturing[fidx], "manufacturing")
+        mark(~manufacturing_at(ctx, fidx), "manufacturing")
     if r.existing_firm:
-        est = ctx.established[fidx]
+        est = established_at(ctx, fidx)
         d = np.asarray(dates if dates is not None else np.repeat(ctx.year_start, n), dtype="datetime64[D]")
         if ctx.switch(item, "existing_firm_cut") == "event_date":
             cut = d
@@ -364,9 +404,9 @@ def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndar
             cut = d.astype("datetime64[Y]").astype("datetime64[D]")
         mark(~(est < cut), "existing_firm")
     if r.independent_legal_person:
-        val, known = ctx.flag("independent_legal_person")
-        mark(known[fidx] & ~val[fidx], "independent_legal_person")
-        unknown = ~known[fidx] & ~fail
+        val, known = flag_at(ctx, "independent_legal_person", fidx)
+        mark(known & ~val, "independent_legal_person")
+        unknown = ~known & ~fail
     ok = ~fail & ~unknown
     if r.existing_firm and fail.any():
         note_zh, note_en = ctx.switch_note(item, "existing_firm_cut"), ctx.switch_note(item, "existing_firm_cut", zh=False)

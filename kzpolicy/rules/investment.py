@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..money import wan
+from ..money import commas_many, join_text, text_by_value, wan, wan_many
 from .common import RuleOutput, apply_requirements, meets, mul_round_by_rate, param_on, requirement_masks, select_events
 from ..kinds import Kind, P
 from ..explain import pct_text
@@ -89,10 +89,11 @@ def assess(item, ctx) -> RuleOutput:
         miss = floor[k].astype(np.int64) - amount[k] + (1 if pf.boundary == "exclusive" else 0)
         out.near_miss(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
                       condition="floor", actual=amount[k], required=floor[k].astype(np.int64), missing=miss, worth_yuan=worth,
-                      message_zh=[f"设备投资{wan(a)}，距{wan(f)}的门槛还差{wan(x)}；达到门槛可获补助{wan(w)}"
-                                  for a, f, x, w in zip(amount[k], floor[k], miss, worth)],
-                      message_en=[f"equipment investment of {a:,} yuan is {x:,} yuan short of the {int(f):,} floor; at the floor the subsidy would be {w:,} yuan"
-                                  for a, f, x, w in zip(amount[k], floor[k], miss, worth)])
+                      message_zh=join_text("设备投资", wan_many(amount[k]), "，距", wan_many(floor[k]), "的门槛还差", wan_many(miss),
+                                           "；达到门槛可获补助", wan_many(worth)),
+                      message_en=join_text("equipment investment of ", commas_many(amount[k]), " yuan is ", commas_many(miss),
+                                           " yuan short of the ", commas_many(floor[k]), " floor; at the floor the subsidy would be ",
+                                           commas_many(worth), " yuan"))
     # far under the floor: not a near-miss, yet never silent — excluded with the reason, for firms that
     # meet the item's other requirements (the others are already excluded as not eligible)
     far_amt = ~ok_amt & ~near_amt & req_ok
@@ -100,28 +101,29 @@ def assess(item, ctx) -> RuleOutput:
         k = far_amt
         word = pf.word  # the statute's word: 200万元及以上
         out.exclude(int(k.sum()), "below_floor", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
-                    reason_zh=[f"低于门槛：投资额{wan(int(a))}，未达到{wan(int(f))}{word}的门槛" if word else
-                               f"低于门槛：投资额{wan(int(a))}，低于{wan(int(f))}的门槛" for a, f in zip(amount[k], floor[k])],
-                    reason_en=[f"below the floor: an investment of {int(a):,} yuan does not reach the {int(f):,}-yuan floor"
-                               for a, f in zip(amount[k], floor[k])])
+                    reason_zh=join_text("低于门槛：投资额", wan_many(amount[k]), "，未达到" if word else "，低于", wan_many(floor[k]),
+                                        f"{word}的门槛" if word else "的门槛"),
+                    reason_en=join_text("below the floor: an investment of ", commas_many(amount[k]), " yuan does not reach the ",
+                                        commas_many(floor[k]), "-yuan floor"))
     near_prog = ok_amt & ~ok_prog & (progress >= minp * (1 - m)) & req_ok
     if near_prog.any():
         k = near_prog
         worth = sub[k]
         gap = np.round(minp[k] - progress[k], 6)
+        pct0 = [text_by_value("{:.0%}".format, v) for v in (progress[k], minp[k], gap)]  # a few distinct values
         out.near_miss(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
                       condition="min_progress", actual=progress[k], required=minp[k], missing=gap, worth_yuan=worth,
-                      message_zh=[f"投资进度{p:.0%}，未达到{q:.0%}（差{g:.0%}）；达到后可获补助{wan(w)}"
-                                  for p, q, g, w in zip(progress[k], minp[k], gap, worth)],
-                      message_en=[f"investment progress is {p:.0%}, below {q:.0%} (short by {g:.0%}); reaching it would be worth {w:,} yuan"
-                                  for p, q, g, w in zip(progress[k], minp[k], gap, worth)])
+                      message_zh=join_text("投资进度", pct0[0], "，未达到", pct0[1], "（差", pct0[2], "）；达到后可获补助", wan_many(worth)),
+                      message_en=join_text("investment progress is ", pct0[0], ", below ", pct0[1], " (short by ", pct0[2],
+                                           "); reaching it would be worth ", commas_many(worth), " yuan"))
     # progress far under the threshold (amount at the floor): excluded with the reason, never silent
     far_prog = ok_amt & ~ok_prog & ~near_prog & req_ok
     if far_prog.any():
         k = far_prog
         word = pp.word
         out.exclude(int(k.sum()), "below_progress", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
-                    reason_zh=[f"投资进度不足：投资进度{pct_text(p)}，未达到{pct_text(q)}{word or ''}" for p, q in zip(progress[k], minp[k])],
-                    reason_en=[f"progress too low: investment progress of {pct_text(p)} does not reach {pct_text(q)}"
-                               for p, q in zip(progress[k], minp[k])])
+                    reason_zh=join_text("投资进度不足：投资进度", text_by_value(pct_text, progress[k]), "，未达到",
+                                        text_by_value(pct_text, minp[k]), word or ""),
+                    reason_en=join_text("progress too low: investment progress of ", text_by_value(pct_text, progress[k]),
+                                        " does not reach ", text_by_value(pct_text, minp[k])))
     return out

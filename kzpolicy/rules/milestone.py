@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..money import wan, yi_or_wan
-from .common import RuleOutput, apply_requirements, param_at_year_end, requirement_masks
+from ..money import commas_many, join_text, wan, wan_many, yi_or_wan, yi_or_wan_many
+from .common import (RuleOutput, apply_requirements, established_at, manufacturing_at, param_at_year_end,
+                     requirement_masks)
 from ..kinds import Kind, P, Switch
 
 
@@ -58,32 +59,24 @@ def assess(item, ctx) -> RuleOutput:
     # the switch "crossing" decides where a reading is registered; otherwise the parameter's boundary
     crossing = ctx.switch(item, "crossing")
     strict = (crossing == "exclusive") if crossing is not None else item.param("threshold").boundary == "exclusive"
-    rev = ctx.value("revenue", y - 1)
-    tiers = sorted((it for it in ctx.policy.items() if it.group == item.group), key=lambda it: it.param("threshold").values[next(iter(it.param("threshold").values))])
-    lowest = tiers[0].id == item.id if tiers else True
-    cand = ctx.is_manufacturing.copy()
-    if lowest:
-        missing = cand & np.isnan(rev)
-        has_any = _history(ctx, y)[2]
+    g = _tiers(ctx, item)  # what every tier of the group shares, computed once per assessment
+    rev, sub = g["rev"], g["sub"]
+    if g["lowest"] == item.id:
         # firms with some financials but no revenue for Y-1: cannot decide
         # (a firm established after Y-1 had no Y-1 revenue to miss: nothing to decide)
-        m = missing & has_any & (ctx.established_year <= y - 1)
-        if m.any():
-            f = np.flatnonzero(m)
+        f = g["no_revenue"]
+        if len(f):
             out.undecided(len(f), fidx=f, item=item.id,
                           reason_zh=f"无法判断{item.cite_zh}：缺少{y - 1}年主营业务收入", reason_en=f"cannot decide {item.cite_en}: revenue for {y - 1} is missing")
     # only firms whose revenue reaches the lowest tier's near-miss band can cross, have crossed or nearly cross a tier:
     # the rest of the work runs on those (positions in ascending order, as over the whole population)
-    sub = _candidates(ctx, y, tiers, rev)
-    r = rev[sub]
+    r, pm = g["r"], g["prev_max"]
     crossed = (r > threshold) if strict else (r >= threshold)
-    prev_max, complete, has_any = _history(ctx, y)
-    pm = prev_max[sub]
     earlier = ~np.isnan(pm) & ((pm > threshold) if strict else (pm >= threshold))
-    complete = complete[sub]
+    complete = g["complete"]
     if ctx.switch(item, "history") == "as_supplied":
-        complete[:] = True
-    manuf = ctx.is_manufacturing[sub]
+        complete = np.ones(len(sub), bool)
+    manuf = g["manufacturing"]
     # firms that crossed before: not first (reported whether or not another firm crosses now: a firm's result must not depend on the population)
     was = sub[crossed & earlier & manuf]
     if len(was):
@@ -114,15 +107,52 @@ def assess(item, ctx) -> RuleOutput:
     return out
 
 
-def _candidates(ctx, y, tiers, rev) -> np.ndarray:
-    """Positions of firms with Y−1 revenue at or above the lowest tier's near-miss band (cached per context)."""
-    key = ("art03_candidates", y, tuple(it.id for it in tiers))
-    if key not in ctx.cache:
-        ts = [param_at_year_end(it.param("threshold"), y) for it in tiers]
-        ts = [t for t in ts if t is not None]
-        lo = min(min(t, t * (1 - ctx.margin)) for t in ts) if ts else -np.inf
-        ctx.cache[key] = np.flatnonzero(~np.isnan(rev) & (rev >= lo))
-    return ctx.cache[key]
+def _tiers(ctx, item) -> dict:
+    """What the tiers of ``item``'s group share, once per assessment (article 3 in one pass over its tiers).
+
+    ``rev``: Y−1 revenue of every firm; ``sub``: the candidates, firms whose Y−1 revenue reaches the
+    lowest tier's near-miss band (ascending positions); at the candidates only: ``r`` (their revenue),
+    ``prev_max`` (highest revenue before Y−1), ``complete`` (history complete since establishment) and
+    ``manufacturing``; ``lowest``: the id of the lowest tier; ``no_revenue``: manufacturing firms with
+    some revenue on record but none for Y−1, established by Y−1 (the lowest tier's "cannot decide").
+    """
+    key = ("art03_tiers", item.group)
+    if key in ctx.cache:
+        return ctx.cache[key]
+    y = ctx.year
+    tiers = sorted((it for it in ctx.policy.items() if it.group == item.group),
+                   key=lambda it: it.param("threshold").values[next(iter(it.param("threshold").values))])
+    rev = ctx.value("revenue", y - 1)
+    ts = [param_at_year_end(it.param("threshold"), y) for it in tiers]
+    ts = [t for t in ts if t is not None]
+    lo = min(min(t, t * (1 - ctx.margin)) for t in ts) if ts else -np.inf
+    nan = np.isnan(rev)
+    sub = np.flatnonzero(~nan & (rev >= lo))
+    series = ctx.series("revenue")
+    first_tracked = min(series) if series else y - 1
+    prev_max = np.full(len(sub), np.nan)
+    for yy, v in series.items():
+        if yy < y - 1:
+            prev_max = np.fmax(prev_max, v[sub])
+    # complete since establishment: established in or after the first tracked year (before it nothing is
+    # on record), and no missing revenue in a tracked year before Y−1 the firm existed in
+    est = established_at(ctx, sub)
+    complete = est >= np.datetime64(f"{min(first_tracked, y - 1)}-01-01", "D")
+    for yy in range(first_tracked, y - 1):
+        complete &= ~((est <= np.datetime64(f"{yy}-12-31", "D")) & np.isnan(ctx.value("revenue", yy)[sub]))
+    # no Y−1 revenue: manufacturing firms with some revenue on record, established by Y−1
+    f = np.flatnonzero(nan)
+    f = f[manufacturing_at(ctx, f)]
+    if len(f):
+        has_any = np.zeros(len(f), bool)
+        for v in series.values():
+            has_any |= ~np.isnan(v[f])
+        f = f[has_any]
+        f = f[established_at(ctx, f) <= np.datetime64(f"{y - 1}-12-31", "D")]
+    ctx.cache[key] = g = {"rev": rev, "sub": sub, "r": rev[sub], "prev_max": prev_max, "complete": complete,
+                          "manufacturing": manufacturing_at(ctx, sub), "lowest": tiers[0].id if tiers else item.id,
+                          "no_revenue": f}
+    return g
 
 
 def _near(item, ctx, out, rev, threshold, amount, strict, earlier, sub):
@@ -137,38 +167,14 @@ def _near(item, ctx, out, rev, threshold, amount, strict, earlier, sub):
         f = f[requirement_masks(item, ctx, f)[0]]
     if not len(f):
         return
+    revs = rev[f].astype(np.int64)
     miss = (threshold - rev[f]).astype(np.int64) + (1 if strict else 0)
     op = "超过" if strict else "达到"
-    # the parts that do not change from firm to firm are formatted once
+    # the parts that do not change from firm to firm are formatted once, the figures for all rows at once
     zh_a, zh_b, zh_c = f"{ctx.year - 1}年主营业务收入", f"，须{op}{yi_or_wan(threshold)}（还差", f"），可获奖励{wan(amount)}"
     en_a, en_b = f"{ctx.year - 1} revenue of ", f" yuan must {'exceed' if strict else 'reach'} {int(threshold):,} yuan ("
     en_c = f" yuan more), worth {int(amount):,} yuan"
-    revs, misses = rev[f].astype(np.int64).tolist(), miss.tolist()
-    out.near_miss(len(f), fidx=f, item=item.id, condition="threshold", actual=rev[f].astype(np.int64),
+    out.near_miss(len(f), fidx=f, item=item.id, condition="threshold", actual=revs,
                   required=np.int64(threshold), missing=miss, worth_yuan=np.int64(amount),
-                  message_zh=[f"{zh_a}{yi_or_wan(r)}{zh_b}{wan(x)}{zh_c}" for r, x in zip(revs, misses)],
-                  message_en=[f"{en_a}{r:,}{en_b}{x:,}{en_c}" for r, x in zip(revs, misses)])
-
-
-def _history(ctx, y):
-    """(highest revenue before Y−1, history complete since establishment, any revenue at all), cached per context."""
-    key = ("art03_history", y)
-    if key in ctx.cache:
-        return ctx.cache[key]
-    series = ctx.series("revenue")
-    prev_max = np.full(ctx.n, np.nan)
-    has_any = np.zeros(ctx.n, bool)
-    for yy, v in series.items():
-        has_any |= ~np.isnan(v)
-        if yy < y - 1:
-            prev_max = np.fmax(prev_max, v)
-    est = ctx.established_year
-    complete = np.ones(ctx.n, bool)
-    first_tracked = min(series) if series else y - 1
-    # years before the first tracked year are missing for any firm established before it
-    complete &= est >= min(first_tracked, y - 1)
-    for yy in range(first_tracked, y - 1):
-        v = ctx.value("revenue", yy)
-        complete &= ~((est <= yy) & np.isnan(v))
-    ctx.cache[key] = (prev_max, complete, has_any)
-    return ctx.cache[key]
+                  message_zh=join_text(zh_a, yi_or_wan_many(revs), zh_b, wan_many(miss), zh_c),
+                  message_en=join_text(en_a, commas_many(revs), en_b, commas_many(miss), en_c))
