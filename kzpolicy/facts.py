@@ -18,6 +18,8 @@ from typing import Dict, List, Optional, Sequence, Union
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas._libs import lib as _lib
 
 from . import yamlio
@@ -249,15 +251,22 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
             out[f.name] = _missing_column(f, n, df.index)
             continue
         s = df[f.name]
-        bad = _surrogates(s)
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)  # a pandas category column holds the values themselves (text, numbers…): read those
+        try:
+            a = _arrow_text(s) if f.type in ("str", "category", "date") else None
+        except UnicodeEncodeError:  # a lone surrogate: no Arrow string holds it
+            a = None
+        bad = _surrogates(s) if a is None else None
         if bad is not None:
             col.add(bad, f.name, lambda v: f"{v!r} holds a lone surrogate (\\ud800–\\udfff), which is not a character and "
                     f"cannot be saved as text; correct the text (it often comes from decoding a file with the wrong encoding)", s)
             s = s.astype(object).where(~bad, None)
-        known = _known_firm_ids(table, f, s, shared)
+            a = _arrow_text(s) if f.type in ("str", "category", "date") else None
+        known = _known_firm_ids(table, f, s, a, shared)
         if known is not None:
             clean.add(f.name)
-        out[f.name] = known if known is not None else _convert(f, s, col, YUAN_PER_WAN if f.name in wan else 1)
+        out[f.name] = known if known is not None else _convert(f, s, col, YUAN_PER_WAN if f.name in wan else 1, a)
     res = pd.DataFrame(out, index=df.index, copy=False)  # the converted columns are new already
     for f in fields:
         if f.required and f.name in df.columns and f.name not in clean:  # known firm ids are never empty
@@ -341,6 +350,181 @@ def _surrogates(s: pd.Series) -> Optional[np.ndarray]:
         return None
     except UnicodeEncodeError:
         return np.fromiter((isinstance(x, str) and _SURROGATE.search(x) is not None for x in arr), bool, len(arr))
+
+
+# --------------------------------------------------------------------------- text as Arrow strings
+# Validation reads text (firm ids, dates, codes, names) as Arrow strings: pandas 3 keeps str columns so
+# (pyarrow is a dependency), a user's object column is converted once. Blanks, ids and ISO dates are then
+# found on the UTF-8 bytes with numpy, without a Python object per cell; any value these fast paths do not
+# settle exactly sends the column down the row-by-row path, which words the errors as before.
+
+#: what Python's ``str.strip()`` removes (the characters for which ``str.isspace()`` is true)
+_WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+_WS_FIRST = np.zeros(256, bool)  # first and last UTF-8 bytes of those characters: a value that neither
+_WS_LAST = np.zeros(256, bool)   # starts nor ends with one of these bytes has nothing to strip
+for _c in _WS:
+    _WS_FIRST[_c.encode()[0]] = _WS_LAST[_c.encode()[-1]] = True
+del _c
+
+
+def _arrow_text(s) -> Optional[pa.Array]:
+    """A text column as one Arrow ``large_string`` array (missing values as nulls); None if a value is not text."""
+    if isinstance(s, pd.Series):
+        if isinstance(s.dtype, pd.CategoricalDtype) or not pd.api.types.is_string_dtype(s.dtype):
+            return None
+        if s.dtype != object:  # pandas' str / string dtypes (Arrow or Python storage)
+            a = s.array.__arrow_array__()
+            if isinstance(a, pa.ChunkedArray):
+                a = a.chunk(0) if a.num_chunks == 1 else a.combine_chunks()
+            return a if a.type == pa.large_string() else a.cast(pa.large_string())
+        s = s.to_numpy(dtype=object)
+    if not _lib.is_string_array(s, skipna=True):  # bytes, numbers… (or no text at all): the row-by-row path
+        return None
+    try:
+        return pa.array(s, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, UnicodeEncodeError, TypeError, ValueError):
+        return None
+
+
+def _buffers(a: pa.Array):
+    """(offsets, bytes) of a ``large_string`` array as numpy views: value i is ``data[off[i]:off[i + 1]]``."""
+    b = a.buffers()
+    off = np.frombuffer(b[1], np.int64)[a.offset:a.offset + len(a) + 1] if b[1] is not None else np.zeros(len(a) + 1, np.int64)
+    data = np.frombuffer(b[2], np.uint8) if b[2] is not None else np.zeros(0, np.uint8)
+    return off, data
+
+
+def _nulls(a: pa.Array) -> np.ndarray:
+    return a.is_null().to_numpy(zero_copy_only=False) if a.null_count else np.zeros(len(a), bool)
+
+
+def _strip_arrow(a: pa.Array):
+    """(null-or-blank mask, the texts stripped with blanks as nulls, whether nothing changed), as ``str.strip()`` does.
+
+    Only values whose first or last byte can belong to a whitespace character are trimmed (by pyarrow, with
+    exactly Python's whitespace characters); the rest are kept as they are.
+    """
+    null = _nulls(a)
+    n = len(a)
+    if not n:
+        return null, a, True
+    off, data = _buffers(a)
+    length = np.diff(off)
+    if len(data):
+        first = data[np.minimum(off[:-1], len(data) - 1)]
+        last = data[np.maximum(off[1:] - 1, 0)]
+        cand = ((length == 0) | _WS_FIRST[first] | _WS_LAST[last]) & ~null
+    else:
+        cand = ~null  # every value is empty
+    at = np.flatnonzero(cand)
+    if not len(at):
+        return null, a, True
+    trimmed = pc.utf8_trim(a.take(pa.array(at)), _WS)
+    toff, _ = _buffers(trimmed)
+    tl = np.diff(toff)
+    blank = tl == 0
+    changed = (tl != length[at]) & ~blank
+    if not blank.any() and not changed.any():
+        return null, a, True
+    out = a
+    if changed.any():
+        mask = np.zeros(n, bool)
+        mask[at[changed]] = True
+        out = pc.replace_with_mask(out, pa.array(mask), trimmed.filter(pa.array(changed)))
+    if blank.any():
+        null = null.copy()
+        null[at[blank]] = True
+        out = pc.if_else(pa.array(~null), out, pa.scalar(None, pa.large_string()))
+    return null, out, False
+
+
+def _text_column(a: pa.Array, index) -> pd.Series:
+    """Arrow text as the column pandas infers from the same Python values (str; object when every value is missing)."""
+    if a.null_count == len(a):
+        return pd.Series(np.empty(len(a), dtype=object), index=index)  # None, as pandas keeps an all-None column
+    if getattr(_TEXT, "storage", None) == "pyarrow":
+        return pd.Series(pd.array(a, dtype=_TEXT), index=index)
+    return pd.Series(a.to_numpy(zero_copy_only=False), index=index)
+
+
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int32)
+_DAY0, _DAY1 = (int(np.datetime64(d.date(), "D").astype(np.int64)) for d in (MIN_DATE, MAX_DATE))
+
+
+def _iso_dates(a: pa.Array, null: np.ndarray) -> Optional[np.ndarray]:
+    """datetime64[ns] of texts that are all YYYY-MM-DD dates of the calendar within range (NaT where missing); else None.
+
+    Read from the bytes: ten ASCII characters, digits and two dashes. Anything else (other forms,
+    impossible or out-of-range dates) is None: the row-by-row path reads or names it.
+    """
+    valid = ~null
+    if not valid.any():
+        return None
+    v = a.filter(pa.array(valid)) if null.any() else a
+    off, data = _buffers(v)
+    if not (np.diff(off) == 10).all():
+        return None
+    c = data[off[0]:off[-1]].reshape(-1, 10)
+    dig = [(c[:, k] - np.uint8(48)) for k in (0, 1, 2, 3, 5, 6, 8, 9)]  # wraps above 9 for a non-digit
+    if not (all((d <= 9).all() for d in dig) and (c[:, 4] == 45).all() and (c[:, 7] == 45).all()):
+        return None
+    d = [x.astype(np.int32) for x in dig]
+    y = ((d[0] * 10 + d[1]) * 10 + d[2]) * 10 + d[3]
+    m = d[4] * 10 + d[5]
+    day = d[6] * 10 + d[7]
+    if not ((m >= 1) & (m <= 12)).all():
+        return None
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    if not ((day >= 1) & (day <= _DAYS_IN_MONTH[m] + ((m == 2) & leap))).all():
+        return None
+    yy = y - (m <= 2)  # days from 1970-01-01 (the proleptic Gregorian calendar, as numpy counts)
+    era = yy // 400
+    yoe = yy - era * 400
+    doy = (153 * ((m + 9) % 12) + 2) // 5 + day - 1
+    days = era.astype(np.int64) * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    if days.min() < _DAY0 or days.max() > _DAY1:
+        return None
+    ns = days * np.int64(86_400_000_000_000)
+    if null.any():
+        full = np.full(len(a), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
+        full[valid] = ns
+        ns = full
+    return ns.view("datetime64[ns]")
+
+
+def _id_keys(a: pa.Array, width: Optional[int] = None):
+    """Text ids (no missing values) as keys equal exactly when the texts are: their UTF-8 bytes, right-padded with zeros.
+
+    Returns (keys, fits): ids of up to 8 bytes as integers (uint64), up to 64 bytes (e.g. 18-character
+    credit codes) as fixed-width bytes; ``width`` packs to that many bytes (the firms' width) and ``fits``
+    says which ids are not longer. None when an id holds a NUL character (the padding would take "F1\\x00"
+    for "F1": the hash table decides) or the ids are longer than 64 bytes.
+    """
+    n = len(a)
+    off, data = _buffers(a)
+    length = np.diff(off)
+    body = data[off[0]:off[-1]] if n else data[:0]
+    if (body == 0).any():
+        return None
+    w = int(length.max()) if n else 0
+    if width is None:
+        if w > 64:
+            return None
+        width = 8 if w <= 8 else w
+    fits = length <= width
+    if n and (length == w).all() and w <= width:  # equal lengths: one reshape of the bytes
+        b = body.reshape(n, w) if w == width else np.zeros((n, width), np.uint8)
+        if w != width:
+            b[:, :w] = body.reshape(n, w)
+    else:
+        b = np.zeros((n, width), np.uint8)
+        start = off[:-1]
+        for k in range(min(w, width)):
+            m = (length > k) & fits
+            b[m, k] = data[start[m] + k]
+    if width == 8:
+        return np.ascontiguousarray(b).view(">u8").ravel().astype(np.uint64), fits
+    return np.ascontiguousarray(b).view(f"S{width}").ravel(), fits
 
 
 def _text_fast(s: pd.Series):
@@ -439,49 +623,54 @@ def _isnull(s: pd.Series) -> np.ndarray:
     return v
 
 
-def _known_firm_ids(table: str, f: Field, s: pd.Series, shared: Optional[dict]) -> Optional[pd.Series]:
+def _known_firm_ids(table: str, f: Field, s: pd.Series, a: Optional[pa.Array], shared: Optional[dict]) -> Optional[pd.Series]:
     """Events' and financials' firm ids when every one is exactly a validated firm id (the usual case).
 
     Such a value is text, not blank and has no surrounding spaces (the firms table's
     ids were checked for that), so one lookup both converts the column and matches
     it to firms; the positions are kept for the engine. None: take the full path.
     """
-    if not shared or "firm_index" not in shared or f.name != "firm_id" or table not in ("events", "financials"):
+    if not shared or not _firms_checked(shared) or f.name != "firm_id" or table not in ("events", "financials"):
         return None
-    if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
+    if a is None or a.null_count:
         return None
-    arr = s.to_numpy(dtype=object)
-    if len(arr) and not _lib.is_string_array(arr, skipna=False):  # also False for any missing value
-        return None
-    pos = _match_firms(shared, arr)
+    pos = _match_firms(shared, a)
     if (pos < 0).any():
         return None
     shared[f"pos_{table}"] = pos
-    return s if len(s) and s.dtype == _TEXT else pd.Series(arr, index=s.index)
+    return s if len(s) and s.dtype == _TEXT else _text_column(a, s.index)
 
 
-def _short_text_keys(arr: np.ndarray, as_bytes: bool = False) -> Optional[np.ndarray]:
-    """ASCII text ids as keys that sort as the text does, else None.
+def _firms_checked(shared: dict) -> bool:
+    """Whether the firms' ids are known to be distinct text (kept in ``shared`` by :func:`_unique_fast`)."""
+    return "firm_ids" in shared or "firm_index" in shared
 
-    Up to 8 characters: big-endian integers; up to 64 (e.g. 18-character unified
-    social credit codes): fixed-width bytes. Matching them with ``searchsorted`` is
-    faster than hashing Python strings for millions of rows; any other input keeps
-    the hash table.
-    """
-    if not len(arr) or not _lib.is_string_array(arr, skipna=False):
-        return None
-    u = np.asarray(arr, dtype="U")
-    w = u.dtype.itemsize // 4
-    if not 0 < w <= 64:
-        return None
-    c = u.view(np.uint32).reshape(len(u), w)
-    if c.max() >= 128:
-        return None
-    if w > 8 or as_bytes:
-        return c.astype(np.uint8).view(f"S{w}").ravel()
-    b = np.zeros((len(u), 8), dtype=np.uint8)
-    b[:, :w] = c
-    return b.view(">u8").ravel()
+
+def _firm_index(shared: dict) -> pd.Index:
+    """The firms' ids as a pandas Index of Python text (the hash table, for ids that get no keys)."""
+    if "firm_index" not in shared:
+        shared["firm_index"] = pd.Index(shared["firm_ids"].to_numpy(zero_copy_only=False), dtype=object)
+    return shared["firm_index"]
+
+
+def _firm_keys(shared: dict):
+    """(sorted keys, their order or None, key width) of the firms' ids, built once per validation; None: the hash table."""
+    if "firm_keys" in shared:
+        return shared["firm_keys"]
+    ids = shared.get("firm_ids")
+    if ids is None:
+        ids = _arrow_text(shared["firm_index"].to_numpy(dtype=object))
+    keys = None
+    if ids is not None and not ids.null_count and len(ids) >= KEYS_MIN_FIRMS:
+        k = _id_keys(ids)
+        if k is not None:
+            k = k[0]
+            order = None if bool((k[1:] > k[:-1]).all()) else np.argsort(k, kind="stable")
+            sk = k if order is None else k[order]
+            if order is None or bool((sk[1:] > sk[:-1]).all()):  # distinct
+                keys = (sk, order, 8 if sk.dtype.kind == "u" else sk.dtype.itemsize)
+    shared["firm_keys"] = keys
+    return keys
 
 
 #: from this many firms on, ids are matched by keys (below, the hash table fits in cache and is faster:
@@ -489,39 +678,30 @@ def _short_text_keys(arr: np.ndarray, as_bytes: bool = False) -> Optional[np.nda
 KEYS_MIN_FIRMS = 50_000
 
 
-def _match_firms(shared: dict, arr: np.ndarray) -> np.ndarray:
-    """Position in the firms table of each firm id in ``arr`` (-1: not a firm): ``Index.get_indexer``, faster.
+def _match_firms(shared: dict, values) -> np.ndarray:
+    """Position in the firms table of each firm id in ``values`` (-1: not a firm): ``Index.get_indexer``, faster.
 
-    ASCII ids are matched as integer or byte keys on the sorted firm ids; where any
-    id holds a NUL character (numpy text drops trailing NULs) a match is confirmed
-    on the text itself, so the result is exactly the hash table's.
+    Ids are matched as integer or byte keys of their UTF-8 bytes (:func:`_id_keys`) on the
+    sorted firm ids, with ``searchsorted``; where an id holds a NUL character, is not text, or
+    the firms are few, the hash table answers, so the result is always exactly the hash table's.
     """
-    index = shared["firm_index"]
-    keys = shared.get("firm_keys", False)
-    if keys is False:  # built once per validation
-        keys = None
-        ids = index.to_numpy(dtype=object)
-        k = _short_text_keys(ids) if len(ids) >= KEYS_MIN_FIRMS else None
-        if k is not None:
-            order = None if bool((k[1:] > k[:-1]).all()) else np.argsort(k, kind="stable")
-            sk = k if order is None else k[order]
-            if order is None or bool((sk[1:] > sk[:-1]).all()):  # distinct as integers too
-                keys = (sk, order, ids, "\x00" in "".join(ids))
-        shared["firm_keys"] = keys
-    q = _short_text_keys(arr, as_bytes=keys[0].dtype.kind == "S") if keys is not None else None
-    if q is None or (q.dtype.kind == "S") != (keys[0].dtype.kind == "S"):  # e.g. a long unknown id among short firm ids
-        return index.get_indexer(arr)
-    sk, order, ids, nul = keys
-    p = np.searchsorted(sk, q)
+    keys = _firm_keys(shared)
+    if isinstance(values, pa.Array):
+        a = values
+    else:
+        a = _arrow_text(values if isinstance(values, pd.Series) else np.asarray(values, dtype=object)) if keys is not None else None
+    q = _id_keys(a, keys[2]) if keys is not None and a is not None and not a.null_count else None
+    if q is None:
+        arr = (a.to_numpy(zero_copy_only=False) if isinstance(values, pa.Array)
+               else values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object))
+        return _firm_index(shared).get_indexer(arr)
+    qk, fits = q
+    sk, order, _ = keys
+    p = np.searchsorted(sk, qk)
     np.minimum(p, len(sk) - 1, out=p)
-    hit = sk[p] == q
+    hit = (sk[p] == qk) & fits
     pos = p if order is None else order[p]
-    pos = np.where(hit, pos, -1).astype(np.intp, copy=False)
-    if nul or "\x00" in "".join(arr):  # without NULs equal keys are equal text (ASCII)
-        at = np.flatnonzero(hit)
-        same = (arr[at] == ids[pos[at]]).astype(bool)
-        pos[at[~same]] = -1
-    return pos
+    return np.where(hit, pos, -1).astype(np.intp, copy=False)
 
 
 def _int_max(f: Field) -> int:
@@ -776,9 +956,32 @@ def _date_of(x):
     return x
 
 
-def _convert(f: Field, s: pd.Series, col: _Collector, scale: int = 1) -> pd.Series:
+def _convert_arrow(f: Field, s: pd.Series, a: pa.Array, col: _Collector) -> Optional[pd.Series]:
+    """A text, choice or date column read from its Arrow strings; None: the row-by-row path (which words any error)."""
+    null, st, same = _strip_arrow(a)
+    if f.type == "date":
+        d = _iso_dates(st, null)
+        if d is None:
+            return None
+        col.empty[f.name] = null
+        return pd.Series(d, index=s.index)
+    col.empty[f.name] = null  # the empty cells of the converted column (a rejected value is reported already)
+    # the dtype pandas infers, as on the row-by-row path (an unchanged text column is used as it is)
+    out = s if same and len(s) and s.dtype == _TEXT else _text_column(st, s.index)
+    if f.type == "category":
+        ok = pc.is_in(st, value_set=pa.array(list(f.choices), pa.large_string())).to_numpy(zero_copy_only=False) | null
+        if not ok.all():  # the clerk's Chinese words, the template's 中文名（code）, or errors
+            return _category(f, out, null, col)
+    return out
+
+
+def _convert(f: Field, s: pd.Series, col: _Collector, scale: int = 1, a: Optional[pa.Array] = None) -> pd.Series:
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(object)  # a pandas category column holds the values themselves (text, numbers…): read those
+    if a is not None:
+        fast = _convert_arrow(f, s, a, col)
+        if fast is not None:
+            return fast
     text = _text_fast(s)
     null = text[0] if text is not None else _isnull(s)
     if text is not None and f.type in ("str", "category", "date"):
@@ -940,18 +1143,21 @@ def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
     False means "not shown": pandera then runs the full check and words any error.
     """
     if table == "firms":
-        ids = df["firm_id"]
-        if ids.isna().any():
-            return False
-        idx = pd.Index(ids.to_numpy(dtype=object))
-        if not idx.is_unique:
-            return False
-        shared["firm_index"] = idx
-        return True
-    if table == "financials" and "firm_index" in shared and len(df):
+        a = _arrow_text(df["firm_id"])
+        if a is None or a.null_count:
+            return False  # missing or non-text ids: pandera words them
+        for k in ("firm_ids", "firm_index", "firm_keys"):
+            shared.pop(k, None)
+        shared["firm_ids"] = a
+        if _firm_keys(shared) is not None or _firm_index(shared).is_unique:  # distinct keys, or else the hash table
+            return True
+        for k in ("firm_ids", "firm_index", "firm_keys"):
+            shared.pop(k, None)
+        return False
+    if table == "financials" and _firms_checked(shared) and len(df):
         pos = shared.get("pos_financials")
         if pos is None or len(pos) != len(df):
-            pos = _match_firms(shared, df["firm_id"].to_numpy(dtype=object))
+            pos = _match_firms(shared, df["firm_id"])
             shared["pos_financials"] = pos
         year = df["year"]
         if (pos < 0).any() or year.isna().any():
@@ -959,7 +1165,8 @@ def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
         yr = year.to_numpy(dtype=np.int64)
         y0, span = int(yr.min()), int(yr.max() - yr.min()) + 1
         key = pos.astype(np.int64) * span + (yr - y0)
-        if len(shared["firm_index"]) * span <= 64_000_000:  # a count per firm and year fits in memory
+        n_firms = len(shared["firm_ids"]) if "firm_ids" in shared else len(shared["firm_index"])
+        if n_firms * span <= 64_000_000:  # a count per firm and year fits in memory
             return bool(np.bincount(key, minlength=1).max() <= 1)
         key = np.sort(key)
         return bool((np.diff(key) != 0).all())
@@ -1053,15 +1260,15 @@ def _after_establishment(ev: pd.DataFrame, firms: pd.DataFrame, pos: np.ndarray,
 
 def _year_after_establishment(fin: pd.DataFrame, firms: pd.DataFrame, pos: np.ndarray, col: _Collector):
     """Revenue or R&D for a year before the firm's year of establishment contradicts the firm's facts."""
-    est = firms["established"].to_numpy(dtype="datetime64[ns]")[pos]
-    ok = ~np.isnat(est)
-    est_year = np.where(ok, est.astype("datetime64[Y]").astype(np.int64) + 1970, 0)
-    y = fin["year"].to_numpy(dtype="float64", na_value=np.nan)
-    early = ok & ~np.isnan(y) & (y < est_year)
+    est = firms["established"].to_numpy(dtype="datetime64[ns]")
+    # the year of establishment per firm (NaT: a year no row is before), then read at each row's firm
+    est_year = np.where(np.isnat(est), np.iinfo(np.int64).min, est.astype("datetime64[Y]").astype(np.int64) + 1970)
+    y = fin["year"].to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).max)  # an empty year is never early
+    early = y < est_year[pos]
     if early.any():
         at = iter(np.flatnonzero(early))
         col.add(early, "year", lambda v: (lambda p: f"{int(y[p])} is before the firm's year of establishment "
-                                          f"({str(est[p])[:10]}); a firm has no accounts before it exists: check both")(next(at)))
+                                          f"({str(est[pos[p]])[:10]}); a firm has no accounts before it exists: check both")(next(at)))
 
 
 def _need_text(code, fld):
@@ -1104,15 +1311,15 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
         out[table] = norm
     positions = {}
     if not problems:
-        index = shared.get("firm_index")
-        if index is None:
-            index = pd.Index(out["firms"]["firm_id"].to_numpy(dtype=object))
+        if not _firms_checked(shared):
+            shared = {"firm_index": pd.Index(out["firms"]["firm_id"].to_numpy(dtype=object), dtype=object)}
+        unique = "firm_ids" in shared or shared["firm_index"].is_unique
         for table in ("events", "financials"):
             df = out[table]
             if len(df):
                 pos = shared.get(f"pos_{table}")
                 if pos is None:
-                    pos = index.get_indexer(df["firm_id"].to_numpy(dtype=object)) if index.is_unique else None
+                    pos = _match_firms(shared, df["firm_id"]) if unique else None
                 unknown = pos < 0 if pos is not None else ~df["firm_id"].isin(out["firms"]["firm_id"]).to_numpy()
                 positions[table] = pos
                 c = _Collector(table, df, sources[table])

@@ -1,6 +1,7 @@
 """Firm-id matching by sorted integer keys gives exactly the hash table's answer (kzpolicy.facts._match_firms)."""
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from kzpolicy import facts
@@ -34,13 +35,16 @@ def test_same_as_get_indexer(firms, rows):
     assert got.tolist() == want.tolist()
 
 
-def test_short_keys_only_for_short_ascii_text():
-    assert facts._short_text_keys(np.array(["F1", "F10"], dtype=object)) is not None
-    assert facts._short_text_keys(np.array(["F1", None], dtype=object)) is None
-    assert facts._short_text_keys(np.array(["A" * 65], dtype=object)) is None
-    assert facts._short_text_keys(np.array(["é"], dtype=object)) is None
-    k = facts._short_text_keys(np.array(["A", "AB", "B", "a"], dtype=object))
-    assert (np.diff(k.astype(np.uint64)) > 0).all()  # integers sort as the text does
+def test_keys_only_for_text_without_nul_up_to_64_bytes():
+    def keys(ids, width=None):
+        return facts._id_keys(pa.array(ids, type=pa.large_string()), width)
+    assert keys(["F1", "F10"])[0].dtype == np.uint64
+    assert keys(["F1\x00"]) is None  # the zero padding would take it for "F1": the hash table decides
+    assert keys(["A" * 65]) is None
+    assert keys(["91500234MA5UXXXX1X"])[0].dtype == "S18"
+    assert keys(["开州"])[0].dtype == np.uint64  # UTF-8 bytes: any text
+    k, fits = keys(["A", "AB", "B", "a", "ABCDEFGHI"], 8)
+    assert (np.diff(k[:4]) > 0).all() and fits.tolist() == [True] * 4 + [False]  # integers sort as the bytes do
 
 
 def test_unknown_firm_still_reported_per_row():

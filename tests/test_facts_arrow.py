@@ -1,0 +1,65 @@
+"""Validation reads text as Arrow strings: the byte-level fast paths give exactly what Python's text rules give."""
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kzpolicy import facts
+
+WS = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+
+
+def test_the_whitespace_list_is_pythons():
+    assert sorted(facts._WS) == WS
+    assert not any(chr(c).isspace() for c in range(0x3001, 0x110000) if not 0xD800 <= c <= 0xDFFF)
+
+
+TEXT = st.one_of(st.none(), st.text(alphabet=st.sampled_from(WS[:12] + ["a", "开", "道", "\u200b", "F", "1", "\x00"]), max_size=6))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXT, max_size=8))
+def test_strip_is_str_strip(values):
+    a = pa.array(values, type=pa.large_string())
+    null, out, same = facts._strip_arrow(a)
+    want = [None if v is None or not v.strip() else v.strip() for v in values]
+    assert out.to_pylist() == want
+    assert null.tolist() == [w is None for w in want]
+    assert same == (want == values)
+
+
+DATES = st.one_of(st.none(), st.dates(dt.date(1940, 1, 1), dt.date(2110, 12, 31)).map(str),
+                  st.sampled_from(["2023-02-29", "2024-02-29", "2023-13-01", "2023-00-10", "2023-04-31", "2023-4-01",
+                                   "2023/04/01", "２０２３-04-01", "1949-09-30", "1949-10-01", "2100-12-31", "2101-01-01",
+                                   "0000-01-01", "2023-01-0a"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(DATES, min_size=1, max_size=6))
+def test_iso_dates_agree_with_the_row_by_row_reading(values):
+    a = pa.array(values, type=pa.large_string())
+    got = facts._iso_dates(a, np.array([v is None for v in values]))
+    read = [facts._date_of(v) for v in values]
+    if all(isinstance(r, dt.date) or r is None for r in read) and any(r is not None for r in read) \
+            and all(v is None or v.isascii() and len(v) == 10 and v[4] == "-" and v[7] == "-" for v in values):
+        assert got is not None
+        assert [None if np.isnat(g) else g.astype("datetime64[D]").item() for g in got] == read
+    else:
+        assert got is None  # the row-by-row path reads or names it
+
+
+def test_object_and_arrow_columns_validate_alike():
+    firms = {"firm_id": ["F2", " F1 ", "F3"], "industry": ["manufacturing", " other", "mining"],
+             "established": ["2015-04-01", " 2016-01-02", None], "township": ["汉丰街道 ", "\u3000", None],
+             "name": [None, None, None]}
+    fin = {"firm_id": ["F1", "F2", "F3"], "year": [2022, 2022, 2022], "revenue": [1.0, 2.0, None]}
+    arrow = facts.validate(pd.DataFrame(firms).fillna({"established": "2015-01-01"}), None, pd.DataFrame(fin))
+    obj = facts.validate(pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in firms.items()}).fillna({"established": "2015-01-01"}),
+                         None, pd.DataFrame(fin).astype({"firm_id": object}))
+    for t in ("firms", "financials"):
+        pd.testing.assert_frame_equal(getattr(arrow, t), getattr(obj, t))
+    assert arrow.firms["firm_id"].tolist() == ["F2", "F1", "F3"] and arrow.firms["township"].isna().tolist() == [False, True, True]
+    assert arrow.firm_positions("financials").tolist() == [1, 0, 2]
