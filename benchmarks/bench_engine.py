@@ -27,6 +27,7 @@ the same population against an OpenFisca encoding of articles 1, 3 and 5.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import gc
 import os
 import platform
@@ -44,7 +45,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
 from kzpolicy import assess, get_policy, profile_to_facts, validate  # noqa: E402
-from kzpolicy.facts import INDUSTRIAL, _match_firms  # noqa: E402
+from kzpolicy.facts import INDUSTRIAL  # noqa: E402
 from kzpolicy.money import mul_round, sum_mul_round  # noqa: E402
 from kzpolicy.rules.working_day_fee import working_days  # noqa: E402
 
@@ -68,8 +69,13 @@ COUNTED = {"new_product.municipal", "standard.local", "standard.industry", "stan
 
 
 # --------------------------------------------------------------------------- synthetic population
-def population(n: int, seed: int = 20230530):
-    """Raw input tables (firms, events, financials) for ``n`` firms, as a user would pass them."""
+def population(n: int, seed: int = 20230530, text: str = "str"):
+    """Raw input tables (firms, events, financials) for ``n`` firms, as a user would pass them.
+
+    Text columns are pandas' default text dtype (``text="str"``: with pandas 3 and pyarrow,
+    Arrow-backed strings, as ``pd.DataFrame`` or ``read_csv`` give them), or Python objects
+    (``text="object"``: what a pandas 2 user passes).
+    """
     rng = np.random.default_rng(seed)
     ids = np.char.add("F", np.char.zfill(np.arange(n).astype(str), 7)).astype(object)
     industry = rng.choice(np.array(["manufacturing", "mining", "utilities", "other"], dtype=object), n, p=[0.7, 0.05, 0.05, 0.2])
@@ -140,7 +146,18 @@ def population(n: int, seed: int = 20230530):
         fy.append(np.full(len(idx), y)), ff.append(ids[idx]), fr.append(rev), fd.append(rd)
     financials = pd.DataFrame({"firm_id": np.concatenate(ff), "year": np.concatenate(fy), "revenue": np.concatenate(fr),
                                "rd_expense": np.concatenate(fd)})
+    if text == "object":
+        return tuple(as_object_text(t) for t in (firms, events, financials))
     return firms, events, financials
+
+
+def as_object_text(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its text columns as Python objects (NaN kept), as pandas 2 holds them."""
+    df = df.copy(deep=False)
+    for c in df.columns:
+        if isinstance(df[c].dtype, pd.StringDtype):
+            df[c] = df[c].astype(object)
+    return df
 
 
 # --------------------------------------------------------------------------- baseline
@@ -359,15 +376,41 @@ def interleaved(fns, repeat):
     return {k: Timing(statistics.median(cpu[k]), statistics.median(wall[k])) for k in fns}, out
 
 
-def traced_peak(fn) -> int:
-    """Peak bytes allocated (tracemalloc: Python objects and numpy/pandas buffers) while ``fn`` runs, over what existed before."""
+def traced_peaks(fn) -> tuple:
+    """Peak bytes allocated while ``fn`` runs, over what existed before: (Python and numpy, Arrow).
+
+    Python objects and numpy/pandas buffers are traced by tracemalloc; Arrow's buffers
+    (Arrow-backed text) come from pyarrow's memory pool, which tracemalloc does not see, so
+    the call runs with a proxy of that pool counting its own allocations (0 without pyarrow).
+    """
+    try:
+        import pyarrow as pa
+    except ImportError:
+        pa = None
+    if pa is not None:
+        base = pa.default_memory_pool()
+        pool = pa.proxy_memory_pool(base)
+        # buffers made during the call may outlive it (results, caches) and free themselves through
+        # this pool later, so it is never freed
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(pool))
+        pa.set_memory_pool(pool)
     gc.collect()
     tracemalloc.start()
     try:
         fn()
-        return tracemalloc.get_traced_memory()[1]
+        return tracemalloc.get_traced_memory()[1], (pool.max_memory() if pa is not None else 0)
     finally:
         tracemalloc.stop()
+        if pa is not None:
+            pa.set_memory_pool(base)
+
+
+def traced_peak(fn) -> int:
+    """Peak bytes allocated while ``fn`` runs, over the input: tracemalloc's peak plus Arrow's pool's peak.
+
+    The sum of the two peaks: at most a little above the peak of their sum, never below it.
+    """
+    return sum(traced_peaks(fn))
 
 
 def fmt_t(t: "Timing", unit: str = "s") -> str:
@@ -435,21 +478,31 @@ def main(argv=None):
            year=YEAR)  # warm caches (calendar, schemas)
     facts = validate(firms, events, financials)
 
-    ids = firms["firm_id"].to_numpy(dtype=object)
-    fin_ids = financials["firm_id"].to_numpy(dtype=object)
-    t, res = interleaved({
+    # the same tables with text as Python objects (a pandas 2 user's frames); built outside the timing
+    obj = tuple(as_object_text(x) for x in (firms, events, financials))
+    ids, fin_ids = (x["firm_id"] for x in (firms, financials))
+    ids_o, fin_ids_o = (x["firm_id"].to_numpy(dtype=object) for x in (firms, financials))
+    fns = {
         "engine": lambda: assess(facts, year=YEAR, explain=False),
         "engine_full": lambda: assess(facts, year=YEAR, explain=True),
         "validate": lambda: validate(firms, events, financials),
         "full": lambda: assess(firms, events, financials, year=YEAR, explain=False),
+        "validate_obj": lambda: validate(*obj),
+        "full_obj": lambda: assess(*obj, year=YEAR, explain=False),
         "baseline": lambda: baseline(facts, pol),
-        # the floor under validation: matching every financial row's firm id to a firm by hashing text ids
-        "match": lambda: pd.Index(ids).get_indexer(fin_ids),
-        # what validation does instead: searchsorted on sorted integer/byte keys of ASCII ids (same answer)
-        "match_keys": lambda: _match_firms({"firm_index": pd.Index(ids)}, fin_ids),
-    }, args.repeat)
+        # a floor under validation: matching every financial row's firm id to a firm, with the libraries'
+        # own calls: pandas' hash table on text objects, and pyarrow's on Arrow strings
+        "match": lambda: pd.Index(ids_o).get_indexer(fin_ids_o),
+    }
+    if _arrow_text(ids):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        ids_a, fin_ids_a = pa.array(ids.array), pa.array(fin_ids.array)
+        fns["match_arrow"] = lambda: pc.index_in(fin_ids_a, value_set=ids_a).to_numpy(zero_copy_only=False)
+    t, res = interleaved(fns, args.repeat)
     a, base = res["engine"], res["baseline"]
-    assert (res["match"] == res["match_keys"]).all(), "firm-id matching by keys differs from the hash table"
+    if "match_arrow" in res:
+        assert (np.nan_to_num(res["match_arrow"], nan=-1) == res["match"]).all(), "pyarrow's matching differs from pandas'"
     # the baseline must compute the same awards, or the ratio means nothing
     diff = compare_totals(engine_totals(a), base)
     if diff:
@@ -457,12 +510,19 @@ def main(argv=None):
     full_a = res["engine_full"]
     if compare_totals(engine_totals(full_a), base):
         diff = diff or {"explain=True": "differs"}
+    if compare_totals(engine_totals(res["full_obj"]), base):
+        diff = diff or {"object-dtype text input": "differs"}
 
-    peak_eng = traced_peak(lambda: assess(facts, year=YEAR, explain=False))
-    peak_full = traced_peak(lambda: assess(firms, events, financials, year=YEAR, explain=False))
+    pe = traced_peaks(lambda: assess(facts, year=YEAR, explain=False))
+    pf = traced_peaks(lambda: assess(firms, events, financials, year=YEAR, explain=False))
+    po = traced_peaks(lambda: assess(*obj, year=YEAR, explain=False))
+    peak_eng, peak_full, peak_obj = sum(pe), sum(pf), sum(po)
+    input_bytes = sum(input_memory(x) for x in (firms, events, financials))
+    input_obj = sum(input_memory(x) for x in obj)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
     n = len(firms)
     per = lambda x: f"{x / n:,.0f} B per firm-year ({x / 2**20:,.0f} MiB)"
+    arrow = lambda p: f"; of which Arrow's pool {p[1] / n:,.0f} B" if p[1] else ""
 
     ok = lambda v: "" if v is None else ("yes" if v else "**no**")
     r_eng, r_full = t["engine"] / t["baseline"], t["engine_full"] / t["baseline"]
@@ -472,17 +532,26 @@ def main(argv=None):
          fmt_t(t["engine_full"]), "", None),
         ("(b) validation + engine from raw DataFrames", fmt_t(t["full"]), "≤ 0.8 s", t["full"] <= 0.8),
         ("&nbsp;&nbsp;of which validation (`validate(...)`)", fmt_t(t["validate"]), "", None),
-        (f"&nbsp;&nbsp;matching {len(financials):,} financial rows' firm ids to firms by hashing text ids (`Index.get_indexer`)",
-         fmt_t(t["match"]), "", None),
-        ("&nbsp;&nbsp;the same matching as validation does it (sorted integer keys, `searchsorted`)", fmt_t(t["match_keys"]), "", None),
+        ("(b) the same from text as Python objects (what a pandas 2 user passes)", fmt_t(t["full_obj"]), "", None),
+        ("&nbsp;&nbsp;of which validation", fmt_t(t["validate_obj"]), "", None),
+        (f"&nbsp;&nbsp;for scale: matching {len(financials):,} financial rows' firm ids to firms, pandas' hash table on "
+         "text objects (`Index.get_indexer`)", fmt_t(t["match"]), "", None),
+    ]
+    if "match_arrow" in t:
+        rows.append(("&nbsp;&nbsp;the same matching on Arrow strings, pyarrow's hash table (`pyarrow.compute.index_in`)",
+                     fmt_t(t["match_arrow"]), "", None))
+    rows += [
         ("(c) numpy floor: the tightest numpy computation of the same awards (amounts only)", fmt_t(t["baseline"]), "", None),
         ("(c) ratio engine / floor", f"{r_eng:.1f}×", "", None),
         ("(c) ratio engine with full outputs / floor", f"{r_full:.1f}×", "", None),
         ("(d) one firm, `assess(..., explain=True)`, median of %d" % args.single_runs, f"{t_one * 1000:.1f} ms", "≤ 8 ms",
          t_one <= 0.008),
         ("&nbsp;&nbsp;one firm incl. `profile_to_facts` validation", f"{t_one_val * 1000:.1f} ms", "", None),
-        ("(e) peak traced memory over the input, engine (a)", per(peak_eng), "", None),
-        ("(e) peak traced memory over the input, validation + engine (b)", per(peak_full), "≤ 300 B", peak_full / n <= 300),
+        ("(e) peak memory over the input, engine (a)", per(peak_eng) + arrow(pe), "", None),
+        ("(e) peak memory over the input, validation + engine (b)", per(peak_full) + arrow(pf), "≤ 300 B", peak_full / n <= 300),
+        ("(e) the same from text as Python objects", per(peak_obj) + arrow(po), "", None),
+        ("(e) the input tables themselves (`memory_usage(deep=True)`)", per(input_bytes), "", None),
+        ("(e) the input tables with text as Python objects", per(input_obj), "", None),
         ("(e) max resident set size of the process (everything, input included)", f"{rss:,.0f} MiB", "", None),
     ]
     table = ["| measurement | CPU (wall) | target | met |", "|---|---:|---:|:-:|"]
@@ -491,12 +560,16 @@ def main(argv=None):
                   f"{len(financials):,} financial rows; ledger {len(a.ledger):,} awards, total {a.total_yuan:,} yuan; "
                   f"{len(a.near_misses):,} near-misses, {len(a.undetermined):,} undetermined, {len(a.excluded):,} excluded, "
                   f"{len(a.fees):,} fees. Floor per-item totals {'equal the engine’s' if not diff else 'DIFFER: ' + str(diff)}.")
-    machine = (f"Machine: {platform.machine()}, {_cores()} cores, Python {platform.python_version()}, "
-               f"pandas {pd.__version__}, numpy {np.__version__}. Median CPU time (`time.process_time`, this process) "
+    text = "Arrow-backed strings (pandas' `str` dtype on pyarrow)" if _arrow_text(firms["firm_id"]) else f"`{firms['firm_id'].dtype}`"
+    machine = (f"Input text columns: {text}, as `pd.DataFrame` or `read_csv` gives them; the object-dtype rows convert them "
+               "first, outside the timing. "
+               f"Machine: {platform.machine()}, {_cores()} cores, Python {platform.python_version()}, "
+               f"pandas {pd.__version__}, numpy {np.__version__}, pyarrow {_pyarrow_version()}. Median CPU time (`time.process_time`, this process) "
                f"of {args.repeat} interleaved rounds, median wall clock in brackets. Load average at start {load0[0]:.1f}, "
                f"at end {os.getloadavg()[0]:.1f} (other work on the shared machine inflates the wall clock, not the CPU time). "
-               "Memory: tracemalloc's peak of allocations made during the call (numpy and pandas buffers included), "
-               "i.e. over the input already in memory.")
+               "Memory: the peak of allocations made during the call, over the input already in memory: tracemalloc's "
+               "peak (Python objects, numpy and pandas buffers) plus the peak of pyarrow's memory pool (Arrow buffers, "
+               "which tracemalloc does not see), counted by a proxy pool during the call.")
     notes = [
         "What the numpy floor is: every award amount of the same items under the default readings, written as the "
         "tightest plain numpy on the validated tables — firm attributes read only at the rows that need them (event "
@@ -509,6 +582,23 @@ def main(argv=None):
     if args.out:
         Path(args.out).write_text(_results_page(md), encoding="utf-8")
     return 0 if not diff else 1
+
+
+def input_memory(df: pd.DataFrame) -> int:
+    """Bytes the table holds: its buffers, with every text object (or Arrow string data) counted."""
+    return int(df.memory_usage(index=True, deep=True).sum())
+
+
+def _arrow_text(s: pd.Series) -> bool:
+    return isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"
+
+
+def _pyarrow_version() -> str:
+    try:
+        import pyarrow
+    except ImportError:
+        return "not installed"
+    return pyarrow.__version__
 
 
 def _cores():

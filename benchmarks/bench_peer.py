@@ -14,8 +14,11 @@ ISO date strings, floats with NaN) and compute the items of articles 1, 3 and 5:
   to input arrays (``simulation_from_tables``) plus ``calculate``.
 
 Totals are checked equal item by item (the run fails otherwise). Timings are median CPU
-seconds (``time.process_time``) over interleaved rounds; memory is tracemalloc's peak of
-allocations during the call, over the input already in memory. Building the OpenFisca
+seconds (``time.process_time``) over interleaved rounds; memory is the peak of allocations
+during the call, over the input already in memory (tracemalloc's, plus pyarrow's memory pool's
+for Arrow buffers). Text is as pandas gives it (with pyarrow: Arrow-backed strings); the
+object rows run both sides on the same tables with text as Python objects (a pandas 2
+user's frames). Building the OpenFisca
 tax-benefit system and loading the kzpolicy policy happen once, before timing, on both sides.
 
 What the two do is not the same amount of work: kzpolicy validates the input, keeps money
@@ -32,7 +35,6 @@ import platform
 import statistics
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +44,8 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 sys.path.insert(0, str(ROOT))
 
-from bench_engine import YEAR, population  # noqa: E402
+from bench_engine import YEAR, _arrow_text, _pyarrow_version, as_object_text, population  # noqa: E402
+from bench_engine import traced_peak as traced_peak_  # noqa: E402
 from kzpolicy import assess, get_policy, validate  # noqa: E402
 
 ARTICLES = [1, 3, 5]
@@ -67,14 +70,9 @@ def interleaved(fns, repeat):
 
 
 def traced_peak(fn, setup=None) -> int:
+    """Peak bytes allocated during ``fn`` (after an untimed ``setup``), Python/numpy and Arrow buffers (bench_engine)."""
     arg = setup() if setup else None
-    gc.collect()
-    tracemalloc.start()
-    try:
-        fn(arg) if setup else fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
+    return traced_peak_(lambda: fn(arg) if setup else fn())
 
 
 def kz_totals(a, groups) -> dict:
@@ -114,16 +112,24 @@ def main(argv=None):
     assess(*warm, year=YEAR, policy=sel)
     of_calculate(simulation_from_tables(tbs, *warm, YEAR), AWARD_VARIABLES)
 
+    # the same tables with text as Python objects (a pandas 2 user's frames), built outside the timing
+    obj = tuple(as_object_text(x) for x in (firms, events, financials))
     new_sim = lambda: simulation_from_tables(tbs, firms, events, financials, YEAR)
     fns = {
         "kz_engine": (None, lambda: assess(facts, year=YEAR, policy=sel, explain=False)),
         "of_calculate": (new_sim, lambda sim: of_calculate(sim, AWARD_VARIABLES)),
         "kz_end_to_end": (None, lambda: assess(firms, events, financials, year=YEAR, policy=sel, explain=False)),
         "of_end_to_end": (None, lambda: of_calculate(new_sim(), AWARD_VARIABLES)),
+        "kz_end_to_end_obj": (None, lambda: assess(*obj, year=YEAR, policy=sel, explain=False)),
+        "of_end_to_end_obj": (None, lambda: of_calculate(simulation_from_tables(tbs, *obj, YEAR), AWARD_VARIABLES)),
     }
     cpu, wall, res = interleaved(fns, args.repeat)
     kz, of = kz_totals(res["kz_engine"], AWARD_VARIABLES), res["of_calculate"]
     diff = {v: (kz[v], of[v]) for v in AWARD_VARIABLES if kz[v] != of[v]}
+    for side, got in (("kzpolicy, object text", kz_totals(res["kz_end_to_end_obj"], AWARD_VARIABLES)),
+                      ("OpenFisca, object text", res["of_end_to_end_obj"]), ("OpenFisca end to end", res["of_end_to_end"]),
+                      ("kzpolicy end to end", kz_totals(res["kz_end_to_end"], AWARD_VARIABLES))):
+        diff.update({f"{v} ({side})": (kz[v], got[v]) for v in AWARD_VARIABLES if got[v] != kz[v]})
     if diff:
         print(f"TOTALS DIFFER (kzpolicy, OpenFisca): {diff}", file=sys.stderr)
     mem = {
@@ -131,6 +137,8 @@ def main(argv=None):
         "of_calculate": traced_peak(lambda sim: of_calculate(sim, AWARD_VARIABLES), new_sim),
         "kz_end_to_end": traced_peak(lambda: assess(firms, events, financials, year=YEAR, policy=sel, explain=False)),
         "of_end_to_end": traced_peak(lambda: of_calculate(new_sim(), AWARD_VARIABLES)),
+        "kz_end_to_end_obj": traced_peak(lambda: assess(*obj, year=YEAR, policy=sel, explain=False)),
+        "of_end_to_end_obj": traced_peak(lambda: of_calculate(simulation_from_tables(tbs, *obj, YEAR), AWARD_VARIABLES)),
     }
     a = res["kz_engine"]
     t = lambda k: f"{cpu[k]:.3f} s ({wall[k]:.3f} s)"
@@ -138,6 +146,7 @@ def main(argv=None):
     ratio = lambda of_k, kz_k: f"{cpu[of_k] / cpu[kz_k]:.2f}×"
     mratio = lambda of_k, kz_k: f"{mem[of_k] / mem[kz_k]:.2f}×"
     e2e, eng = cpu["of_end_to_end"] / cpu["kz_end_to_end"], cpu["of_calculate"] / cpu["kz_engine"]
+    e2e_obj = cpu["of_end_to_end_obj"] / cpu["kz_end_to_end_obj"]
     rows = [
         ("kzpolicy engine: `assess(facts, policy=select(articles=[1, 3, 5]), explain=False)`", t("kz_engine"), m("kz_engine")),
         ("OpenFisca `calculate` of the five award variables (inputs already set)", t("of_calculate"), m("of_calculate")),
@@ -150,6 +159,11 @@ def main(argv=None):
         ("**OpenFisca / kzpolicy, end to end** (target ≥ 1.5)",
          f"**{ratio('of_end_to_end', 'kz_end_to_end')}** {'met' if e2e >= 1.5 else '**not met**'}",
          mratio("of_end_to_end", "kz_end_to_end")),
+        ("kzpolicy end to end, text as Python objects (a pandas 2 user's frames)", t("kz_end_to_end_obj"), m("kz_end_to_end_obj")),
+        ("OpenFisca end to end, text as Python objects", t("of_end_to_end_obj"), m("of_end_to_end_obj")),
+        ("**OpenFisca / kzpolicy, end to end, object text**",
+         f"**{ratio('of_end_to_end_obj', 'kz_end_to_end_obj')}** {'met' if e2e_obj >= 1.5 else '**not met**'}",
+         mratio("of_end_to_end_obj", "kz_end_to_end_obj")),
     ]
     table = ["| measurement | CPU (wall) | peak memory over the input |", "|---|---:|---:|"]
     table += [f"| {a_} | {b_} | {c_} |" for a_, b_, c_ in rows]
@@ -159,12 +173,18 @@ def main(argv=None):
         f"Population: {n:,} firms (firm-years for {YEAR}), {len(events):,} events, {len(financials):,} financial rows. "
         f"Totals (yuan) {'equal item by item' if not diff else 'DIFFER: ' + str(diff)}: {totals}. "
         f"kzpolicy also returned {len(a.near_misses):,} near-misses, {len(a.excluded):,} exclusions with reasons and "
-        f"{len(a.undetermined):,} cannot-decide cases, which OpenFisca does not compute.",
+        f"{len(a.undetermined):,} cannot-decide cases, which OpenFisca does not compute. "
+        f"Input text: {'Arrow-backed strings' if _arrow_text(firms['firm_id']) else firms['firm_id'].dtype} as pandas "
+        "gives them; the object rows convert the text columns to Python objects first, outside the timing. "
+        "OpenFisca's conversion uses pyarrow's hash table and date cast on Arrow text, pandas' on objects "
+        "(`peer_openfisca/situation.py`).",
         "",
         f"Machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}, "
-        f"numpy {np.__version__}, pandas {pd.__version__}, openfisca-core {version('openfisca-core')}. "
+        f"numpy {np.__version__}, pandas {pd.__version__}, pyarrow {_pyarrow_version()}, "
+        f"openfisca-core {version('openfisca-core')}. "
         f"Median CPU time (this process) of {args.repeat} interleaved rounds, median wall clock in brackets; "
-        f"load average {load0[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end.",
+        f"load average {load0[0]:.1f} at start, {os.getloadavg()[0]:.1f} at end. Memory: peak of allocations during the "
+        "call over the input, tracemalloc's plus pyarrow's pool's (see `bench_engine.traced_peaks`).",
     ]
     md = "\n".join(lines) + "\n"
     print(md)

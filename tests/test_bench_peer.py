@@ -31,11 +31,13 @@ def tbs():
     return KaizhouArticles135()
 
 
-@pytest.mark.parametrize("seed", [1, 20230530])
-def test_peer_totals_equal_kzpolicy_item_by_item(tbs, seed):
+@pytest.mark.parametrize("seed, text", [(1, "str"), (20230530, "str"), (7, "object")])
+def test_peer_totals_equal_kzpolicy_item_by_item(tbs, seed, text):
+    """Text as pandas gives it (Arrow-backed with pyarrow) and as Python objects (pandas 2): the same totals."""
     bench = _load("bench_engine")
     peer = _load("bench_peer")
-    firms, events, financials = bench.population(30_000, seed=seed)
+    firms, events, financials = bench.population(30_000, seed=seed, text=text)
+    assert (firms["firm_id"].dtype == object) == (text == "object")
     sel = get_policy().select(articles=[1, 3, 5])
     a = assess(firms, events, financials, year=bench.YEAR, policy=sel, explain=False)
     kz = peer.kz_totals(a, AWARD_VARIABLES)

@@ -4,6 +4,13 @@
 ``kzpolicy.assess`` (text firm ids, ISO date strings, floats with NaN). This is the
 conversion an OpenFisca user writes: firm ids matched to positions, one array per
 input variable and period, ``set_input``. Nothing is validated.
+
+It is written as tight as the same libraries allow, so that the peer is not slowed by
+its glue: with Arrow-backed text (pandas 3 with pyarrow) ids are matched by pyarrow's
+hash table (``pyarrow.compute.index_in``) and ISO dates parsed by an Arrow cast; with
+text as Python objects (pandas 2), pandas' hash table (``Index.get_indexer``) and
+``pd.to_datetime``. Each column is converted once, on the whole table, and rows are
+selected on the arrays.
 """
 from __future__ import annotations
 
@@ -25,43 +32,77 @@ FIRST_DATES = {
     "smart_factory.municipal": "smart_factory_municipal_date",
     "digital_workshop.municipal": "digital_workshop_municipal_date",
 }
+NEVER = np.datetime64("1970-01-01", "D")
+
+
+def _arrow(s: pd.Series):
+    """The column as a pyarrow array when pandas holds it as Arrow strings, else None."""
+    if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+        import pyarrow as pa
+
+        return pa.array(s.array)
+    return None
+
+
+def positions(ids: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Position of each key among the firm ids (-1 where absent)."""
+    a, b = _arrow(ids), _arrow(keys)
+    if a is not None and b is not None:
+        import pyarrow.compute as pc
+
+        return pc.index_in(b, value_set=a).fill_null(-1).to_numpy().astype(np.int64, copy=False)
+    return pd.Index(ids.to_numpy(dtype=object)).get_indexer(keys.to_numpy(dtype=object))
+
+
+def dates(s: pd.Series) -> np.ndarray:
+    """ISO date text as datetime64[D]."""
+    a = _arrow(s)
+    if a is not None:
+        import pyarrow as pa
+
+        return a.cast(pa.date32()).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    return pd.to_datetime(s, format="%Y-%m-%d").to_numpy(dtype="datetime64[D]")
 
 
 def simulation_from_tables(tbs, firms: pd.DataFrame, events: pd.DataFrame, financials: pd.DataFrame, year: int):
     n = len(firms)
     sim = SimulationBuilder().build_default_simulation(tbs, count=n)
-    index = pd.Index(firms["firm_id"].to_numpy(dtype=object))
     Industry = tbs.variables["industry"].possible_values
-    sim.set_input("industry", year, Industry.encode(firms["industry"].to_numpy(dtype=str)))
-    sim.set_input("established", year, pd.to_datetime(firms["established"], format="%Y-%m-%d").to_numpy(dtype="datetime64[D]"))
+    codes, names = pd.factorize(firms["industry"])
+    index = np.array([Industry[str(v)].index for v in names] + [Industry.other.index], dtype=np.int16)
+    sim.set_input("industry", year, Industry.encode(index[codes]))  # a missing industry (code -1): other
+    sim.set_input("established", year, dates(firms["established"]))
     sim.set_input("independent_legal_person", year,
                   firms["independent_legal_person"].to_numpy(dtype=bool, na_value=False))
     # events: first date per firm of each one-off recognition; the year's equipment investment
     code = events["code"].to_numpy(dtype=object)
+    want = {c: code == c for c in (*FIRST_DATES, "equipment.investment")}
+    rows = np.flatnonzero(np.logical_or.reduce(list(want.values())))
+    f_all = np.full(len(events), -1, dtype=np.int64)
+    d_all = np.full(len(events), NEVER, dtype="datetime64[D]")
+    f_all[rows] = positions(firms["firm_id"], events["firm_id"].iloc[rows])
+    d_all[rows] = dates(events["date"].iloc[rows])
     for c, var in FIRST_DATES.items():
-        ev = events[code == c]
-        first = np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]")
-        if len(ev):
-            d = pd.to_datetime(ev["date"], format="%Y-%m-%d").to_numpy(dtype="datetime64[D]")
-            s = pd.Series(d).groupby(index.get_indexer(ev["firm_id"].to_numpy(dtype=object))).min()
-            first[s.index.to_numpy()] = s.to_numpy(dtype="datetime64[D]")
+        m = np.flatnonzero(want[c])
+        first = np.full(n, np.datetime64("2262-01-01", "D"), dtype="datetime64[D]")
+        np.minimum.at(first, f_all[m], d_all[m])
+        first[first == np.datetime64("2262-01-01", "D")] = NEVER
         sim.set_input(var, year, first)
-    ev = events[code == "equipment.investment"]
-    d = pd.to_datetime(ev["date"], format="%Y-%m-%d").to_numpy(dtype="datetime64[D]")
-    ev, d = ev[d.astype("datetime64[Y]").astype(int) + 1970 == year], d[d.astype("datetime64[Y]").astype(int) + 1970 == year]
-    f = index.get_indexer(ev["firm_id"].to_numpy(dtype=object))
+    m = np.flatnonzero(want["equipment.investment"])
+    m = m[d_all[m].astype("datetime64[Y]").astype(int) + 1970 == year]
+    f = f_all[m]
     if len(np.unique(f)) != len(f):
         raise ValueError("this OpenFisca encoding holds one equipment investment per firm and year")
     amount, progress = np.zeros(n, np.float32), np.zeros(n, np.float32)
-    when = np.full(n, np.datetime64("1970-01-01"), dtype="datetime64[D]")
-    amount[f] = ev["amount"].to_numpy(dtype=np.float64)
-    progress[f] = ev["progress"].to_numpy(dtype=np.float64)
-    when[f] = d
+    when = np.full(n, NEVER, dtype="datetime64[D]")
+    amount[f] = events["amount"].to_numpy(dtype=np.float64)[m]
+    progress[f] = events["progress"].to_numpy(dtype=np.float64)[m]
+    when[f] = d_all[m]
     sim.set_input("equipment_investment", year, amount)
     sim.set_input("equipment_investment_progress", year, progress)
     sim.set_input("equipment_investment_date", year, when)
     # financials: one revenue array per year (NaN where not declared)
-    ff = index.get_indexer(financials["firm_id"].to_numpy(dtype=object))
+    ff = positions(firms["firm_id"], financials["firm_id"])
     fy = financials["year"].to_numpy(dtype=np.int64)
     rev = financials["revenue"].to_numpy(dtype=np.float64)
     for y in np.unique(fy):
