@@ -246,53 +246,126 @@ def wan_series(values) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- the same texts, for arrays
-# Near-miss and exclusion sentences carry figures on every row; these give :func:`wan`,
-# :func:`yi_or_wan` and ``f"{x:,}"`` for a whole array (object arrays of str, character for
-# character the scalar functions' text), and :func:`join_text` one sentence per row from fixed
-# parts and such columns — one ``str.format`` per row and sentence, no Python function per figure.
+# Near-miss and exclusion sentences carry figures on every row. :func:`join_text` writes one
+# sentence per row from fixed text and figure columns — :class:`Wan` (:func:`wan`),
+# :class:`YiOrWan` (:func:`yi_or_wan`), :class:`Commas` (``f"{x:,}"``) or an array of texts —
+# with one ``str.format`` per row and sentence (no Python function per figure), character for
+# character the scalar functions' text.
 
 #: the decimals of 万元 after the point, by the remainder in yuan: '', '.0001', …, '.9999' (as :func:`wan` writes them)
 _WAN_DECIMALS = np.array([""] + [f".{r:04d}".rstrip("0") for r in range(1, YUAN_PER_WAN)], dtype=object)
+#: the decimals of 亿元, by the remainder in millions of yuan (as :func:`yi_or_wan` writes them)
+_YI_DECIMALS = np.array([""] + [f".{k:02d}".rstrip("0") for k in range(1, 100)], dtype=object)
 
 
-def _ints_list(values):
-    """Whole yuan as Python ints, as ``int()`` reads them (floats truncated toward zero)."""
+def _ints_list(values) -> np.ndarray:
+    """Whole yuan as int64, as ``int()`` reads them (floats truncated toward zero)."""
     a = np.asarray(values)
     if a.dtype.kind == "f":
         a = np.trunc(a)
     return a.astype(np.int64)
 
 
-def commas_many(values) -> np.ndarray:
-    """``f"{int(x):,}"`` for every value."""
-    return np.array(list(map("{:,}".format, _ints_list(values).tolist())), dtype=object)
+class _Figures:
+    """A column of figures in a sentence: its template slot, the slot's arguments per row, and
+    ``fallback`` rows (or None) whose text :meth:`text` gives one by one."""
+
+    slot = "{}"
+    fallback = None
+
+    def __init__(self, values):
+        self.values = _ints_list(values)
+
+
+class Commas(_Figures):
+    """``f"{int(x):,}"``."""
+
+    slot = "{:,}"
+
+    def args(self):
+        return [self.values.tolist()]
+
+    def text(self, i):
+        return f"{int(self.values[i]):,}"
+
+
+class Wan(_Figures):
+    """:func:`wan`."""
+
+    slot = "{}{:,}{}万元"
+
+    def args(self):
+        a = self.values
+        q, r = np.divmod(np.abs(a), YUAN_PER_WAN)
+        return [np.where(a < 0, "-", "").astype(object).tolist(), q.tolist(), _WAN_DECIMALS[r].tolist()]
+
+    def text(self, i):
+        return wan(self.values[i])
+
+
+class YiOrWan(_Figures):
+    """:func:`yi_or_wan`."""
+
+    slot = "{}{:,}{}{}"
+
+    def args(self):
+        a = self.values
+        b = np.abs(a)
+        q, r = np.divmod(b, YUAN_PER_WAN)
+        dec, unit = _WAN_DECIMALS[r], np.full(len(a), "万元", dtype=object)
+        yi = (b >= 100_000_000) & (a % 1_000_000 == 0)
+        if yi.any():
+            qy, ry = np.divmod(b[yi], 100_000_000)
+            q[yi], dec[yi], unit[yi] = qy, _YI_DECIMALS[ry // 1_000_000], "亿元"
+            self.fallback = np.flatnonzero(yi)[qy >= 1000]  # 亿 are written without separators: 1000亿 and up one by one
+        return [np.where(a < 0, "-", "").astype(object).tolist(), q.tolist(), dec.tolist(), unit.tolist()]
+
+    def text(self, i):
+        return yi_or_wan(self.values[i])
+
+
+class _Texts(_Figures):
+    def __init__(self, values):
+        self.values = np.asarray(values, dtype=object)
+
+    def args(self):
+        return [self.values.tolist()]
+
+    def text(self, i):
+        return self.values[i]
+
+
+def join_text(*parts) -> np.ndarray:
+    """One text per row (an object array of str): the parts in order, each a str (the same on every row),
+    a figure column (:class:`Wan`, :class:`YiOrWan`, :class:`Commas`) or an array of texts."""
+    cols = [p if isinstance(p, _Figures) else _Texts(p) for p in parts if not isinstance(p, str)]
+    if not cols:
+        raise ValueError("join_text needs at least one column part")
+    it = iter(cols)
+    pieces = [p if isinstance(p, str) else next(it) for p in parts]
+    template = "".join(p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else p.slot for p in pieces)
+    args = [a for c in cols for a in c.args()]
+    out = np.array(list(map(template.format, *args)), dtype=object)
+    for c in cols:
+        if c.fallback is not None:
+            for i in c.fallback.tolist():
+                out[i] = "".join(p if isinstance(p, str) else p.text(i) for p in pieces)
+    return out
 
 
 def wan_many(values) -> np.ndarray:
     """:func:`wan` for every value."""
-    a = _ints_list(values)
-    q, r = np.divmod(np.abs(a), YUAN_PER_WAN)
-    sign = np.where(a < 0, "-", "").astype(object)
-    return np.array(list(map("{}{:,}{}万元".format, sign.tolist(), q.tolist(), _WAN_DECIMALS[r].tolist())), dtype=object)
+    return join_text(Wan(values))
 
 
 def yi_or_wan_many(values) -> np.ndarray:
     """:func:`yi_or_wan` for every value."""
-    a = _ints_list(values)
-    out = wan_many(a)
-    yi = (np.abs(a) >= 100_000_000) & (a % 1_000_000 == 0)
-    if yi.any():
-        out[yi] = [yi_or_wan(v) for v in a[yi].tolist()]  # whole 亿 with two decimals at most: rare
-    return out
+    return join_text(YiOrWan(values))
 
 
-def join_text(*parts) -> np.ndarray:
-    """One text per row: the parts in order, each a str (the same on every row) or an array (one per row)."""
-    cols = [p for p in parts if not isinstance(p, str)]
-    template = "".join(p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else "{}" for p in parts)
-    if not cols:
-        raise ValueError("join_text needs at least one array part")
-    return np.array(list(map(template.format, *(np.asarray(c, dtype=object).tolist() for c in cols))), dtype=object)
+def commas_many(values) -> np.ndarray:
+    """``f"{int(x):,}"`` for every value."""
+    return join_text(Commas(values))
 
 
 def text_by_value(fn, values) -> np.ndarray:

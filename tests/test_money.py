@@ -195,3 +195,13 @@ def test_array_texts_are_the_scalar_texts():
         [f"a{{{wan(v)}}}b{v:,}" for v in vals[:3].tolist()]
     rates = np.array([0.05, 0.8, -0.0, 0.0, 0.05, 0.123])
     assert text_by_value("{:.0%}".format, rates).tolist() == [f"{r:.0%}" for r in rates]
+
+
+def test_join_text_with_figures_is_the_scalar_text():
+    """join_text(…, Wan/YiOrWan/Commas, …): one format per row, the same sentence as the scalar functions give,
+    including 亿 figures of 1000亿 and more (written without separators, one by one)."""
+    from kzpolicy.money import Commas, Wan, YiOrWan, join_text
+    vals = np.array([0, -1, 12345, 150_000_000, 100_000_000_000, 123_400_000_000, 10**12, -300_000_000, 99_990_000])
+    other = np.arange(len(vals)) * 10_001
+    got = join_text("收入", YiOrWan(vals), "，差", Wan(other), " (", Commas(vals), "){x}", np.array(["a"] * len(vals), dtype=object))
+    assert got.tolist() == [f"收入{yi_or_wan(v)}，差{wan(o)} ({v:,}){{x}}a" for v, o in zip(vals.tolist(), other.tolist())]

@@ -348,14 +348,14 @@ def industrial_at(ctx, f: np.ndarray) -> np.ndarray:
     """Statistical industrial firms (sections B, C, D) at firm positions ``f``."""
     if "is_industrial" in ctx.__dict__:
         return ctx.is_industrial[f]
-    return np.isin(industry_at(ctx, f), list(INDUSTRIAL))
+    return np.asarray(ctx.firms["industry"].array.take(f).isin(list(INDUSTRIAL)), dtype=bool)
 
 
 def manufacturing_at(ctx, f: np.ndarray) -> np.ndarray:
-    """Manufacturing firms at firm positions ``f``."""
+    """Manufacturing firms at firm positions ``f`` (compared as stored, no Python text per row)."""
     if "is_manufacturing" in ctx.__dict__:
         return ctx.is_manufacturing[f]
-    return industry_at(ctx, f) == "manufacturing"
+    return np.asarray(ctx.firms["industry"].array.take(f) == "manufacturing", dtype=bool)
 
 
 def established_at(ctx, f: np.ndarray) -> np.ndarray:

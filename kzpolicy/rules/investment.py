@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..money import commas_many, join_text, text_by_value, wan, wan_many
+from ..money import Commas, Wan, join_text, text_by_value, wan
 from .common import RuleOutput, apply_requirements, meets, mul_round_by_rate, param_on, requirement_masks, select_events
 from ..kinds import Kind, P
 from ..explain import pct_text
@@ -89,11 +89,11 @@ def assess(item, ctx) -> RuleOutput:
         miss = floor[k].astype(np.int64) - amount[k] + (1 if pf.boundary == "exclusive" else 0)
         out.near_miss(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
                       condition="floor", actual=amount[k], required=floor[k].astype(np.int64), missing=miss, worth_yuan=worth,
-                      message_zh=join_text("设备投资", wan_many(amount[k]), "，距", wan_many(floor[k]), "的门槛还差", wan_many(miss),
-                                           "；达到门槛可获补助", wan_many(worth)),
-                      message_en=join_text("equipment investment of ", commas_many(amount[k]), " yuan is ", commas_many(miss),
-                                           " yuan short of the ", commas_many(floor[k]), " floor; at the floor the subsidy would be ",
-                                           commas_many(worth), " yuan"))
+                      message_zh=join_text("设备投资", Wan(amount[k]), "，距", Wan(floor[k]), "的门槛还差", Wan(miss),
+                                           "；达到门槛可获补助", Wan(worth)),
+                      message_en=join_text("equipment investment of ", Commas(amount[k]), " yuan is ", Commas(miss),
+                                           " yuan short of the ", Commas(floor[k]), " floor; at the floor the subsidy would be ",
+                                           Commas(worth), " yuan"))
     # far under the floor: not a near-miss, yet never silent — excluded with the reason, for firms that
     # meet the item's other requirements (the others are already excluded as not eligible)
     far_amt = ~ok_amt & ~near_amt & req_ok
@@ -101,10 +101,10 @@ def assess(item, ctx) -> RuleOutput:
         k = far_amt
         word = pf.word  # the statute's word: 200万元及以上
         out.exclude(int(k.sum()), "below_floor", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
-                    reason_zh=join_text("低于门槛：投资额", wan_many(amount[k]), "，未达到" if word else "，低于", wan_many(floor[k]),
+                    reason_zh=join_text("低于门槛：投资额", Wan(amount[k]), "，未达到" if word else "，低于", Wan(floor[k]),
                                         f"{word}的门槛" if word else "的门槛"),
-                    reason_en=join_text("below the floor: an investment of ", commas_many(amount[k]), " yuan does not reach the ",
-                                        commas_many(floor[k]), "-yuan floor"))
+                    reason_en=join_text("below the floor: an investment of ", Commas(amount[k]), " yuan does not reach the ",
+                                        Commas(floor[k]), "-yuan floor"))
     near_prog = ok_amt & ~ok_prog & (progress >= minp * (1 - m)) & req_ok
     if near_prog.any():
         k = near_prog
@@ -113,9 +113,9 @@ def assess(item, ctx) -> RuleOutput:
         pct0 = [text_by_value("{:.0%}".format, v) for v in (progress[k], minp[k], gap)]  # a few distinct values
         out.near_miss(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
                       condition="min_progress", actual=progress[k], required=minp[k], missing=gap, worth_yuan=worth,
-                      message_zh=join_text("投资进度", pct0[0], "，未达到", pct0[1], "（差", pct0[2], "）；达到后可获补助", wan_many(worth)),
+                      message_zh=join_text("投资进度", pct0[0], "，未达到", pct0[1], "（差", pct0[2], "）；达到后可获补助", Wan(worth)),
                       message_en=join_text("investment progress is ", pct0[0], ", below ", pct0[1], " (short by ", pct0[2],
-                                           "); reaching it would be worth ", commas_many(worth), " yuan"))
+                                           "); reaching it would be worth ", Commas(worth), " yuan"))
     # progress far under the threshold (amount at the floor): excluded with the reason, never silent
     far_prog = ok_amt & ~ok_prog & ~near_prog & req_ok
     if far_prog.any():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..money import commas_many, join_text, wan, wan_many, yi_or_wan, yi_or_wan_many
+from ..money import Commas, Wan, YiOrWan, join_text, wan, yi_or_wan
 from .common import (RuleOutput, apply_requirements, established_at, manufacturing_at, param_at_year_end,
                      requirement_masks)
 from ..kinds import Kind, P, Switch
@@ -176,5 +176,5 @@ def _near(item, ctx, out, rev, threshold, amount, strict, earlier, sub):
     en_c = f" yuan more), worth {int(amount):,} yuan"
     out.near_miss(len(f), fidx=f, item=item.id, condition="threshold", actual=revs,
                   required=np.int64(threshold), missing=miss, worth_yuan=np.int64(amount),
-                  message_zh=join_text(zh_a, yi_or_wan_many(revs), zh_b, wan_many(miss), zh_c),
-                  message_en=join_text(en_a, commas_many(revs), en_b, commas_many(miss), en_c))
+                  message_zh=join_text(zh_a, YiOrWan(revs), zh_b, Wan(miss), zh_c),
+                  message_en=join_text(en_a, Commas(revs), en_b, Commas(miss), en_c))
