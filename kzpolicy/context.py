@@ -27,7 +27,6 @@ class Context:
         self.cache: Dict = {}
         self._switches: Dict = {}
         self.firms = facts.firms
-        self.firm_ids = self.firms["firm_id"].to_numpy(dtype=object)
         self.n = len(self.firms)
         self.year_start = np.datetime64(f"{self.year}-01-01", "D")
         self.year_end = np.datetime64(f"{self.year}-12-31", "D")
@@ -73,14 +72,25 @@ class Context:
         return self._codes.codes.astype(np.int64)
 
     @cached_property
-    def firm_order(self) -> np.ndarray:
-        """Rank of each firm's id in sorted order (for sorting output by firm id without comparing strings)."""
-        idx = pd.Index(self.firm_ids)
-        if idx.is_monotonic_increasing:
-            return np.arange(self.n, dtype=np.int64)
-        rank = np.empty(self.n, dtype=np.int64)
-        rank[np.argsort(self.firm_ids, kind="stable")] = np.arange(self.n)
-        return rank
+    def firm_ids(self) -> np.ndarray:
+        """Firm ids as Python objects (all firms: prefer :meth:`firm_rank` or taking from ``firms`` at some rows)."""
+        return self.firms["firm_id"].to_numpy(dtype=object)
+
+    def firm_rank(self, fidx: np.ndarray) -> np.ndarray:
+        """For rows of firms ``fidx``: a number that sorts as the firm's id does (for ordering output by firm id
+        without comparing strings row by row). Only the firms present are looked at, in their id column's own
+        storage (Arrow text compares by UTF-8 bytes, which is the order of code points, as Python's ``<``)."""
+        present = np.zeros(self.n, dtype=bool)
+        present[fidx] = True
+        u = np.flatnonzero(present)
+        ids = self.firms["firm_id"].array.take(u)
+        at = np.empty(self.n, dtype=np.int64)
+        at[u] = np.arange(len(u))
+        if not _sorted(ids):
+            rank = np.empty(len(u), dtype=np.int64)
+            rank[ids.argsort(kind="stable")] = np.arange(len(u))
+            return rank[at[fidx]]
+        return at[fidx]
 
     @cached_property
     def _code_positions(self) -> Dict[str, np.ndarray]:
@@ -181,6 +191,19 @@ class Context:
     def value(self, column: str, year: int) -> np.ndarray:
         v = self.series(column).get(year)
         return np.full(self.n, np.nan) if v is None else v
+
+
+def _sorted(ids) -> bool:
+    """Whether a text array (unique firm ids) is in increasing order; Arrow text compared in Arrow."""
+    if len(ids) < 2:
+        return True
+    if isinstance(ids, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        a = pa.chunked_array(ids.__arrow_array__()) if hasattr(ids, "__arrow_array__") else None
+        if a is not None:
+            return bool(pc.all(pc.less(a[:-1], a[1:])).as_py())
+    return bool(pd.Index(ids).is_monotonic_increasing)
 
 
 def _declared(owner, name: str):

@@ -139,12 +139,16 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
         ledger = _explain.explain(ledger, pol, year)
     return Assessment(
         year=year, policy=pol, readings=rd, ledger=ledger,
-        near_misses=_with_firm(table_frame(out.near, NEAR_COLUMNS), ctx, pol),
-        undetermined=_with_firm(table_frame(out.undetermined, UNDET_COLUMNS), ctx, pol),
-        excluded=_with_firm(table_frame([e for e in excluded if e is not None], EXCL_COLUMNS), ctx, pol),
+        near_misses=_with_firm(table_frame(out.near, NEAR_COLUMNS, dates=_DATES), ctx, pol),
+        undetermined=_with_firm(table_frame(out.undetermined, UNDET_COLUMNS, dates=_DATES), ctx, pol),
+        excluded=_with_firm(table_frame([e for e in excluded if e is not None], EXCL_COLUMNS, dates=_DATES), ctx, pol),
         fees=_fees(out.fees, ctx, pol, explain),
         township_awards=_townships(out.townships, pol),
     )
+
+
+#: columns :func:`_with_firm` turns into dates
+_DATES = ("event_date",)
 
 
 def _run(items, ctx) -> RuleOutput:
@@ -268,7 +272,7 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     item_rank[np.argsort(np.asarray(uniq, dtype=object), kind="stable")] = np.arange(len(uniq))
     d = dates.asi8.copy()
     d[dates.isna()] = np.iinfo(np.int64).max
-    order = np.lexsort((d, item_rank[code], article, ctx.firm_order[fidx]))
+    order = np.lexsort((d, item_rank[code], article, ctx.firm_rank(fidx)))
     def o(a):
         return a[order]
     item_code = code[order]
@@ -364,7 +368,8 @@ def _with_firm(df: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     n = len(df)
     if n:
         fidx = df["fidx"].to_numpy(dtype=np.int64)
-        code, uniq = pd.factorize(df["item"].to_numpy(dtype=object))
+        item = df["item"]  # text (factorized in its own storage) or objects (None where no item)
+        code, uniq = pd.factorize(item.array if item.dtype != object else item.to_numpy(dtype=object))
         arts = {it.id: it.article for it in pol.items()}
         per = [arts.get(u) for u in uniq]
         # an event no item of the policy has (reason not_in_policy) has no article: <NA>, never a made-up number
@@ -395,7 +400,7 @@ def _fees(frames, ctx, pol, explain) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols + ["explanation_zh", "explanation_en"]})
     df = pd.concat(frames, ignore_index=True)
-    df["firm_id"] = ctx.firm_ids[df["fidx"].to_numpy(dtype=np.int64)]
+    df["firm_id"] = ctx.firms["firm_id"].array.take(df["fidx"].to_numpy(dtype=np.int64)).to_numpy(dtype=object)
     df["year"] = ctx.year
     df["article"] = df["item"].map({it.id: it.article for it in pol.items()})
     df = df[cols]

@@ -33,12 +33,16 @@ def _typed(v, n):
         if isinstance(v, str):
             return _STR, v
         v = np.repeat(v, n)
+    if isinstance(v, list) and pd.api.types.infer_dtype(v, skipna=False) == "string":
+        return _STR, v  # a list of text only: text
     if isinstance(v, np.ndarray):
         k = v.dtype.kind
         if k in "biuf":
             return v.dtype, v
         if k == "M" and np.datetime_data(v.dtype)[0] in ("D", "s"):
             return np.dtype("datetime64[s]"), v.astype("datetime64[s]")
+        if k == "U":  # numpy text (np.char, np.where of texts): text, as Python str objects
+            return _STR, v.astype(object)
         if k == "O" and len(v):
             if pd.api.types.infer_dtype(v, skipna=False) == "string":
                 return _STR, v
@@ -59,12 +63,16 @@ def _pandas(key, vals, n):
     if key is _NONE:
         return np.full(n, None, dtype=object)
     if key is _STR:
-        return pd.array(np.full(n, vals, dtype=object) if isinstance(vals, str) else vals, dtype="str")
+        return pd.array(np.full(n, vals, dtype=object) if isinstance(vals, str) else np.asarray(vals, dtype=object), dtype="str")
     return vals
 
 
-def table_frame(parts: List[Dict], columns: List[str]) -> pd.DataFrame:
-    """``pd.concat([DataFrame(part) for part in parts])`` with ``columns``, built column by column."""
+def table_frame(parts: List[Dict], columns: List[str], dates=()) -> pd.DataFrame:
+    """``pd.concat([DataFrame(part) for part in parts])`` with ``columns``, built column by column.
+
+    ``dates``: columns the caller turns into dates (``pd.to_datetime``) — where their parts mix dates
+    and None, joined as dates with NaT (what to_datetime makes of the objects concat would give).
+    """
     parts = [p for p in parts if p["_n"]]
     if not parts:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
@@ -75,21 +83,34 @@ def table_frame(parts: List[Dict], columns: List[str]) -> pd.DataFrame:
         typed = [_typed(p.get(c), k) for p, k in zip(parts, ns)]
         keys = [t[0] for t in typed]
         k0 = keys[0]
-        if all(_same(k, k0) for k in keys):
-            if k0 is _NONE:
-                data[c] = pd.Series(np.full(n, None, dtype=object), dtype=object, copy=False)
-            elif k0 is _STR:
-                obj = np.empty(n, dtype=object)
-                at = 0
-                for (_, v), m in zip(typed, ns):
+        same = all(_same(k, k0) for k in keys)
+        text = not same and all(k is _STR or k is _NONE for k in keys)
+        if same and k0 is _NONE:
+            data[c] = pd.Series(np.full(n, None, dtype=object), dtype=object, copy=False)
+        elif (same and k0 is _STR) or text:
+            obj = np.empty(n, dtype=object)  # None where a part has no text
+            at = 0
+            for (k, v), m in zip(typed, ns):
+                if k is _STR:
                     obj[at:at + m] = v
-                    at += m
-                data[c] = pd.array(obj, dtype="str")
-            elif isinstance(k0, np.dtype):
-                data[c] = np.concatenate([v for _, v in typed]) if len(typed) > 1 else np.array(typed[0][1])
-            else:
-                data[c] = pd.concat([pd.Series(v) for _, v in typed], ignore_index=True)
-        else:  # parts of different types: pandas decides the joined type, as concat of the part frames did
+                at += m
+            # text only: pandas' text dtype; text and None parts: objects (as concat joins them)
+            data[c] = pd.array(obj, dtype="str") if same else pd.Series(obj, dtype=object, copy=False)
+        elif same and isinstance(k0, np.dtype):
+            data[c] = np.concatenate([v for _, v in typed]) if len(typed) > 1 else np.array(typed[0][1])
+        elif not same and all(isinstance(k, np.dtype) and k.kind in "if" for k in keys):
+            data[c] = np.concatenate([np.asarray(v, dtype=np.float64) for _, v in typed])  # int and float: float
+        elif c in dates and all(k is _NONE or k == np.dtype("datetime64[s]") for k in keys):
+            a = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+            at = 0
+            for (k, v), m in zip(typed, ns):
+                if k is not _NONE:
+                    a[at:at + m] = v
+                at += m
+            data[c] = a
+        elif same:
+            data[c] = pd.concat([pd.Series(v) for _, v in typed], ignore_index=True)
+        else:  # other mixes: pandas decides the joined type, as concat of the part frames did
             data[c] = pd.concat([pd.Series(_pandas(k, v, m), copy=False) for (k, v), m in zip(typed, ns)],
                                 ignore_index=True)  # a Series: an object result is not re-typed by the frame
     return pd.DataFrame(data, columns=columns, copy=False)
