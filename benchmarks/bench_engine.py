@@ -77,14 +77,15 @@ def population(n: int, seed: int = 20230530, text: str = "str"):
     (``text="object"``: what a pandas 2 user passes).
     """
     rng = np.random.default_rng(seed)
-    ids = np.char.add("F", np.char.zfill(np.arange(n).astype(str), 7)).astype(object)
+    # ids as pandas text (Arrow strings with pyarrow: no 10M Python objects while building a large population)
+    ids = pd.array(np.char.add("F", np.char.zfill(np.arange(n).astype(str), 7)), dtype="str")
     industry = rng.choice(np.array(["manufacturing", "mining", "utilities", "other"], dtype=object), n, p=[0.7, 0.05, 0.05, 0.2])
     # established before the first event (2022): an event before the firm's establishment is refused by validation
     est = np.datetime64("1995-01-01") + rng.integers(0, (np.datetime64("2021-12-31") - np.datetime64("1995-01-01")).astype(int), n)
     firms = pd.DataFrame({
         "firm_id": ids, "industry": industry,
-        "established": np.datetime_as_string(est).astype(object),
-        "township": np.array(TOWNSHIPS, dtype=object)[rng.integers(0, len(TOWNSHIPS), n)],
+        "established": pd.array(np.datetime_as_string(est), dtype="str"),
+        "township": pd.array(np.array(TOWNSHIPS)[rng.integers(0, len(TOWNSHIPS), n)], dtype="str"),
         "independent_legal_person": rng.random(n) < 0.96,
     })
     ev = []
@@ -98,32 +99,32 @@ def population(n: int, seed: int = 20230530, text: str = "str"):
         d = day(k)
         # a fifth were already recorded the year before (so the once-per-firm rule has work to do)
         prior = rng.random(k) < 0.2
-        rows = {"firm_id": ids[f], "date": d, "code": code}
+        rows = {"firm_id": ids.take(f), "date": d, "code": code}
         if code in COUNTED:
             rows["count"] = np.where(rng.random(k) < 0.7, 1, rng.integers(2, 5, k)).astype(float)
         ev.append(pd.DataFrame(rows))
         if prior.any():
-            ev.append(pd.DataFrame({"firm_id": ids[f[prior]], "date": day(int(prior.sum()), "2022-01-01", "2022-12-31"), "code": code,
+            ev.append(pd.DataFrame({"firm_id": ids.take(f[prior]), "date": day(int(prior.sum()), "2022-01-01", "2022-12-31"), "code": code,
                                     **({"count": 1.0} if code in COUNTED else {})}))
     for code, places in ranked.items():
         k = min(places, n) * 4 // 5  # most places filled by firms in the population
-        ev.append(pd.DataFrame({"firm_id": ids[rng.choice(n, k, replace=False)], "date": day(k), "code": code}))
+        ev.append(pd.DataFrame({"firm_id": ids.take(rng.choice(n, k, replace=False)), "date": day(k), "code": code}))
     for code, share in (("equipment.investment", 0.012), ("green_equipment.investment", 0.004)):
         k = rng.binomial(n, share)
         f = rng.choice(n, k, replace=False)
         amount = np.round(np.exp(rng.normal(np.log(2_500_000), 0.6, k)))
         progress = np.round(rng.uniform(0.6, 1.0, k), 2)
         proj = np.where(rng.random(k) < 0.3, np.char.add("P", f.astype(str)).astype(object), None)
-        ev.append(pd.DataFrame({"firm_id": ids[f], "date": day(k), "code": code, "amount": amount, "progress": progress, "project": proj}))
+        ev.append(pd.DataFrame({"firm_id": ids.take(f), "date": day(k), "code": code, "amount": amount, "progress": progress, "project": proj}))
     for code in ("listing.main", "listing.star", "listing.bse"):
         k = rng.binomial(n, 0.00003)
         f = rng.choice(n, k, replace=False)
-        ev.append(pd.DataFrame({"firm_id": ids[f], "date": day(k), "code": code,
+        ev.append(pd.DataFrame({"firm_id": ids.take(f), "date": day(k), "code": code,
                                 "municipal_reward": rng.choice([2_000_000, 4_000_000, 8_000_000], k).astype(float)}))
     k = rng.binomial(n, 0.005)
     f = rng.choice(n, k, replace=False)
     start = day(k, "2023-01-01", "2023-11-30")
-    ev.append(pd.DataFrame({"firm_id": ids[f], "date": start, "code": "bridge_loan",
+    ev.append(pd.DataFrame({"firm_id": ids.take(f), "date": start, "code": "bridge_loan",
                             "principal": (rng.integers(5, 300, k) * 100_000).astype(float),
                             "start": np.datetime_as_string(start).astype(object),
                             "end": np.datetime_as_string(start + rng.integers(5, 30, k)).astype(object)}))
@@ -143,8 +144,8 @@ def population(n: int, seed: int = 20230530, text: str = "str"):
         rev = np.round(base[idx] * (1 + rng.normal(0.08, 0.1, len(idx))) ** (-back))
         rev[rng.random(len(idx)) < 0.01] = np.nan  # a few missing figures
         rd = np.where(has_rd[idx], np.round(rev * rng.uniform(0.01, 0.05, len(idx))), np.nan)
-        fy.append(np.full(len(idx), y)), ff.append(ids[idx]), fr.append(rev), fd.append(rd)
-    financials = pd.DataFrame({"firm_id": np.concatenate(ff), "year": np.concatenate(fy), "revenue": np.concatenate(fr),
+        fy.append(np.full(len(idx), y)), ff.append(idx), fr.append(rev), fd.append(rd)
+    financials = pd.DataFrame({"firm_id": ids.take(np.concatenate(ff)), "year": np.concatenate(fy), "revenue": np.concatenate(fr),
                                "rd_expense": np.concatenate(fd)})
     if text == "object":
         return tuple(as_object_text(t) for t in (firms, events, financials))

@@ -22,22 +22,33 @@ ROOT = Path(__file__).resolve().parent
 
 
 def one(n: int, repeat: int) -> dict:
+    import resource
+    import time
+
     sys.path.insert(0, str(ROOT.parent))
     sys.path.insert(0, str(ROOT))
-    from bench_engine import YEAR, interleaved, population, traced_peak
+    from bench_engine import YEAR, input_memory, interleaved, population, traced_peaks
 
     from kzpolicy import assess, validate
 
+    t = time.process_time()
     firms, events, financials = population(n)
+    gen = time.process_time() - t
+    rss_gen = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     facts = validate(firms, events, financials)
     assess(facts, year=YEAR, explain=False)
     t, _ = interleaved({
         "validate": lambda: validate(firms, events, financials),
         "engine": lambda: assess(facts, year=YEAR, explain=False),
     }, repeat)
-    peak = traced_peak(lambda: assess(firms, events, financials, year=YEAR, explain=False))
+    peak_val = traced_peaks(lambda: validate(firms, events, financials))
+    peak_eng = traced_peaks(lambda: assess(facts, year=YEAR, explain=False))
+    facts = None  # freed before the one-call peak
+    peak = traced_peaks(lambda: assess(firms, events, financials, year=YEAR, explain=False))
     return {"n": n, "events": len(events), "financials": len(financials), "validate": float(t["validate"]),
-            "engine": float(t["engine"]), "peak": peak}
+            "engine": float(t["engine"]), "peak": sum(peak), "peak_arrow": peak[1], "peak_validate": sum(peak_val),
+            "peak_engine": sum(peak_eng), "input": sum(input_memory(x) for x in (firms, events, financials)),
+            "generate": gen, "rss_generate": rss_gen, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
 
 def main(argv=None):
@@ -51,27 +62,38 @@ def main(argv=None):
         print(json.dumps(one(args.one, args.repeat)))
         return 0
     rows = []
+    load0 = os.getloadavg()[0]
     for n in (int(x) for x in args.sizes.split(",")):
         done = subprocess.run([sys.executable, __file__, "--one", str(n), "--repeat", str(args.repeat)],
                               capture_output=True, text=True, check=True)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(rows[-1], file=sys.stderr)
     ns = lambda s, n: f"{s / n * 1e9:,.0f} ns"
+    mb = lambda b, n: f"{b / 2**20:,.0f} MiB ({b / n:,.0f} B)"
     table = ["| firm-years | events | financial rows | validation (per firm-year) | engine (per firm-year) | "
-             "validation + engine (per firm-year) | peak memory over the input (per firm-year) |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]
+             "validation + engine (per firm-year) | peak memory over the input: validation / engine / both in one call "
+             "(per firm-year) | the input tables (per firm-year) | max RSS of the process |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         n = r["n"]
         table.append(f"| {n:,} | {r['events']:,} | {r['financials']:,} | {r['validate']:.3f} s ({ns(r['validate'], n)}) | "
                      f"{r['engine']:.3f} s ({ns(r['engine'], n)}) | {r['validate'] + r['engine']:.3f} s "
-                     f"({ns(r['validate'] + r['engine'], n)}) | {r['peak'] / 2**20:,.0f} MiB ({r['peak'] / n:,.0f} B) |")
-    per = [(r["validate"] + r["engine"]) / r["n"] for r in rows]
-    spread = max(per) / min(per)
+                     f"({ns(r['validate'] + r['engine'], n)}) | {r['peak_validate'] / n:,.0f} / {r['peak_engine'] / n:,.0f} / "
+                     f"{r['peak'] / n:,.0f} B ({r['peak'] / 2**20:,.0f} MiB) | {mb(r['input'], n)} | {r['rss'] / 2**30:,.1f} GiB |")
+    per = lambda k: [(sum(r[x] for x in k)) / r["n"] for r in rows]
+    spread = {k: max(per(v)) / min(per(v)) for k, v in
+              (("validation + engine", ("validate", "engine")), ("validation", ("validate",)), ("engine", ("engine",)),
+               ("peak memory", ("peak",)))}
     md = ("\n".join(table) + "\n\n"
-          f"Cost per firm-year from the smallest to the largest size varies by {spread:.2f}× (target: within 1.3×). "
+          f"From the smallest to the largest size the cost per firm-year varies by {spread['validation + engine']:.2f}× "
+          f"(target: within 1.3×; validation {spread['validation']:.2f}×, engine {spread['engine']:.2f}×), "
+          f"peak memory per firm-year by {spread['peak memory']:.2f}×. "
+          "Peak memory: allocations during the call over the input already in memory (tracemalloc's peak plus pyarrow's "
+          "pool's, `bench_engine.traced_peaks`). The input: `memory_usage(deep=True)` of the three tables as "
+          "`bench_engine.population` builds them (text as pandas gives it). "
           f"Machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores (shared), Python {platform.python_version()}; "
           f"median CPU time of {args.repeat} interleaved rounds per size, each size in its own process; "
-          f"load average {os.getloadavg()[0]:.1f} at the end.\n")
+          f"load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n")
     print(md)
     if args.out:
         Path(args.out).write_text("# Scale benchmark\n\nWritten by `python benchmarks/bench_scale.py`; see its docstring.\n\n" + md,
