@@ -10,6 +10,7 @@ dropped, zeroed or coerced silently.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -179,8 +180,14 @@ class Facts:
 
 
 # --------------------------------------------------------------------------- normalisation
+_EMPTY: Dict[int, pd.DataFrame] = {}
+
+
 def _empty(fields: List[Field]) -> pd.DataFrame:
-    return pd.DataFrame({f.name: pd.Series([], dtype=_dtype(f)) for f in fields})
+    """A table with no rows and the fields' dtypes (built once per table, then copied)."""
+    if id(fields) not in _EMPTY:
+        _EMPTY[id(fields)] = pd.DataFrame({f.name: pd.Series([], dtype=_dtype(f)) for f in fields})
+    return _EMPTY[id(fields)].copy()
 
 
 def _dtype(f: Field):
@@ -235,7 +242,9 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
     if any(len(cs) > 1 for cs in target.values()):
         return df
     wan = {heads[c][0] for c in df.columns if isinstance(c, str) and c in heads and heads[c][1] != 1}
-    df = df.rename(columns={c: heads[c][0] for c in df.columns if isinstance(c, str) and c in heads and heads[c][0] != c})
+    renames = {c: heads[c][0] for c in df.columns if isinstance(c, str) and c in heads and heads[c][0] != c}
+    if renames:
+        df = df.rename(columns=renames)
     unknown = [c for c in df.columns if c not in names]
     if unknown:
         col.problems.append(
@@ -276,6 +285,7 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
     return res
 
 
+@functools.lru_cache(maxsize=None)
 def _headers(table: str) -> Dict[str, tuple]:
     """Header -> (field, scale): the field name, its Chinese header, and for money the same header in 万元.
 
@@ -358,6 +368,8 @@ def _surrogates(s: pd.Series) -> Optional[np.ndarray]:
 # found on the UTF-8 bytes with numpy, without a Python object per cell; any value these fast paths do not
 # settle exactly sends the column down the row-by-row path, which words the errors as before.
 
+#: up to this many values a column is read value by value in Python (fewer calls than the vectorised path)
+_SMALL = 16
 #: what Python's ``str.strip()`` removes (the characters for which ``str.isspace()`` is true)
 _WS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 _WS_FIRST = np.zeros(256, bool)  # first and last UTF-8 bytes of those characters: a value that neither
@@ -408,6 +420,12 @@ def _strip_arrow(a: pa.Array):
     n = len(a)
     if not n:
         return null, a, True
+    if n <= _SMALL:  # a few values (a profile, a small table): Python's own strip, value by value
+        vals = a.to_pylist()
+        out = [None if v is None or not v.strip() else v.strip() for v in vals]
+        if out == vals:
+            return null, a, True
+        return np.array([v is None for v in out]), pa.array(out, type=pa.large_string()), False
     off, data = _buffers(a)
     length = np.diff(off)
     if len(data):
@@ -460,6 +478,8 @@ def _iso_dates(a: pa.Array, null: np.ndarray) -> Optional[np.ndarray]:
     valid = ~null
     if not valid.any():
         return None
+    if len(a) <= _SMALL:
+        return _iso_dates_small(a.to_pylist())
     v = a.filter(pa.array(valid)) if null.any() else a
     off, data = _buffers(v)
     if not (np.diff(off) == 10).all():
@@ -490,6 +510,25 @@ def _iso_dates(a: pa.Array, null: np.ndarray) -> Optional[np.ndarray]:
         full[valid] = ns
         ns = full
     return ns.view("datetime64[ns]")
+
+
+def _iso_dates_small(vals: list) -> Optional[np.ndarray]:
+    """:func:`_iso_dates` for a few values, value by value (same rules)."""
+    out = []
+    for v in vals:
+        if v is None:
+            out.append(None)
+            continue
+        if not (len(v) == 10 and v.isascii() and v[4] == "-" and v[7] == "-" and (v[:4] + v[5:7] + v[8:]).isdigit()):
+            return None
+        try:
+            d = dt.date(int(v[:4]), int(v[5:7]), int(v[8:]))
+        except ValueError:
+            return None
+        if not MIN_DATE.date() <= d <= MAX_DATE.date():
+            return None
+        out.append(d)
+    return np.array([np.datetime64(d, "D") if d is not None else np.datetime64("NaT") for d in out], dtype="datetime64[D]").astype("datetime64[ns]")
 
 
 def _id_keys(a: pa.Array, width: Optional[int] = None):
@@ -646,6 +685,10 @@ def _firms_checked(shared: dict) -> bool:
     return "firm_ids" in shared or "firm_index" in shared
 
 
+def _firm_count(shared: dict) -> int:
+    return len(shared["firm_ids"]) if "firm_ids" in shared else len(shared["firm_index"])
+
+
 def _firm_index(shared: dict) -> pd.Index:
     """The firms' ids as a pandas Index of Python text (the hash table, for ids that get no keys)."""
     if "firm_index" not in shared:
@@ -685,6 +728,13 @@ def _match_firms(shared: dict, values) -> np.ndarray:
     sorted firm ids, with ``searchsorted``; where an id holds a NUL character, is not text, or
     the firms are few, the hash table answers, so the result is always exactly the hash table's.
     """
+    if len(values) <= _SMALL and _firm_count(shared) <= _SMALL:  # a profile: Python's own dict of the few firm ids
+        ids = (shared["firm_ids"].to_pylist() if "firm_ids" in shared else list(shared["firm_index"]))
+        first = {}
+        for i, v in enumerate(ids):
+            first.setdefault(v, i)
+        vals = values.to_pylist() if isinstance(values, pa.Array) else list(values)
+        return np.array([first.get(v, -1) if isinstance(v, str) else _firm_index(shared).get_indexer([v])[0] for v in vals], dtype=np.intp)
     keys = _firm_keys(shared)
     if isinstance(values, pa.Array):
         a = values
@@ -1004,6 +1054,8 @@ def _convert(f: Field, s: pd.Series, col: _Collector, scale: int = 1, a: Optiona
     if f.type in ("int", "yuan", "ratio"):
         return _numbers(f, s, col, null, scale)
     if f.type == "bool":
+        if s.dtype == bool:
+            return pd.Series(pd.arrays.BooleanArray(s.to_numpy(), np.zeros(len(s), bool)), index=s.index)
         if pd.api.types.is_bool_dtype(s.dtype):
             return s.astype("boolean")
         def tb(x):
@@ -1103,7 +1155,11 @@ def _rules_hold(table: str, df: pd.DataFrame, shared: Optional[dict]) -> bool:
             if not (s.isin(list(check[1])) | s.isna()).all():
                 return False
             continue
-        v = s.dropna().to_numpy(dtype="float64" if dtype == "float64" else "int64")  # checks skip empty cells
+        if dtype == "float64":
+            v = s.to_numpy(dtype="float64")
+            v = v[~np.isnan(v)]  # checks skip empty cells
+        else:
+            v = s.array.to_numpy(dtype="int64", na_value=0)[~s.array.isna()]
         if not len(v):
             continue
         lo, hi = v.min(), v.max()
@@ -1165,8 +1221,7 @@ def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
         yr = year.to_numpy(dtype=np.int64)
         y0, span = int(yr.min()), int(yr.max() - yr.min()) + 1
         key = pos.astype(np.int64) * span + (yr - y0)
-        n_firms = len(shared["firm_ids"]) if "firm_ids" in shared else len(shared["firm_index"])
-        if n_firms * span <= 64_000_000:  # a count per firm and year fits in memory
+        if _firm_count(shared) * span <= 64_000_000:  # a count per firm and year fits in memory
             return bool(np.bincount(key, minlength=1).max() <= 1)
         key = np.sort(key)
         return bool((np.diff(key) != 0).all())
@@ -1234,17 +1289,24 @@ def _event_fields(ev: pd.DataFrame, col: _Collector):
     # the same investment entered twice (a row pasted twice) would be paid twice: without a project id to tell two
     # projects apart, identical investment rows are refused, never silently paid (or silently merged)
     invest = per_code(lambda e: "amount" in e.needs) & ev["project"].isna().to_numpy()
-    if invest.sum() > 1:
+    if invest.sum() > 1 and _pairs_repeat(ev["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)[invest], inv[invest]):
         keys = ["firm_id", "date", "code"] + [f for f in EVENT_FIELDS if f in ev.columns]
         twice = np.zeros(len(ev), dtype=bool)
         twice[np.flatnonzero(invest)[ev.loc[invest, keys].duplicated(keep=False).to_numpy()]] = True  # NaN equals NaN
         col.add(twice, "project", "the same investment (firm, date, code, amount, progress) is entered more than once; "
                 "if these are separate projects give each its own 项目编号 (project), otherwise delete the copy")
-    s, e = ev["start"], ev["end"]
-    both = ~s.isna().to_numpy() & ~e.isna().to_numpy()
-    col.add(both & (e <= s).to_numpy(), "end", "must be after 'start'")
-    span = np.where(both, (e.to_numpy(dtype="datetime64[ns]") - s.to_numpy(dtype="datetime64[ns]")).astype("timedelta64[D]").astype(np.int64), 0)
+    s, e = ev["start"].to_numpy(dtype="datetime64[ns]"), ev["end"].to_numpy(dtype="datetime64[ns]")
+    both = ~np.isnat(s) & ~np.isnat(e)
+    col.add(both & (e <= s), "end", "must be after 'start'")
+    span = np.where(both, (e - s).astype("timedelta64[D]").astype(np.int64), 0)
     col.add(span > MAX_LOAN_DAYS, "end", f"the bridge loan would run more than {MAX_LOAN_DAYS} days (ten years) after 'start'; check both dates")
+
+
+def _pairs_repeat(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether some (a[i], b[i]) pair occurs twice (sorting, no hash table): rows that cannot be copies skip the full check."""
+    o = np.lexsort((b, a))
+    a, b = a[o], b[o]
+    return bool(((a[1:] == a[:-1]) & (b[1:] == b[:-1])).any())
 
 
 def _after_establishment(ev: pd.DataFrame, firms: pd.DataFrame, pos: np.ndarray, col: _Collector):

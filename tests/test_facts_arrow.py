@@ -23,8 +23,17 @@ TEXT = st.one_of(st.none(), st.text(alphabet=st.sampled_from(WS[:12] + ["a", "å¼
 @settings(max_examples=200, deadline=None)
 @given(st.lists(TEXT, max_size=8))
 def test_strip_is_str_strip(values):
+    for small in (16, 0):  # value by value, and on the bytes
+        _strip_check(values, small)
+
+
+def _strip_check(values, small):
     a = pa.array(values, type=pa.large_string())
-    null, out, same = facts._strip_arrow(a)
+    facts._SMALL, keep = small, facts._SMALL
+    try:
+        null, out, same = facts._strip_arrow(a)
+    finally:
+        facts._SMALL = keep
     want = [None if v is None or not v.strip() else v.strip() for v in values]
     assert out.to_pylist() == want
     assert null.tolist() == [w is None for w in want]
@@ -40,8 +49,17 @@ DATES = st.one_of(st.none(), st.dates(dt.date(1940, 1, 1), dt.date(2110, 12, 31)
 @settings(max_examples=300, deadline=None)
 @given(st.lists(DATES, min_size=1, max_size=6))
 def test_iso_dates_agree_with_the_row_by_row_reading(values):
+    for small in (16, 0):
+        _dates_check(values, small)
+
+
+def _dates_check(values, small):
     a = pa.array(values, type=pa.large_string())
-    got = facts._iso_dates(a, np.array([v is None for v in values]))
+    facts._SMALL, keep = small, facts._SMALL
+    try:
+        got = facts._iso_dates(a, np.array([v is None for v in values]))
+    finally:
+        facts._SMALL = keep
     read = [facts._date_of(v) for v in values]
     if all(isinstance(r, dt.date) or r is None for r in read) and any(r is not None for r in read) \
             and all(v is None or v.isascii() and len(v) == 10 and v[4] == "-" and v[7] == "-" for v in values):
@@ -63,3 +81,21 @@ def test_object_and_arrow_columns_validate_alike():
         pd.testing.assert_frame_equal(getattr(arrow, t), getattr(obj, t))
     assert arrow.firms["firm_id"].tolist() == ["F2", "F1", "F3"] and arrow.firms["township"].isna().tolist() == [False, True, True]
     assert arrow.firm_positions("financials").tolist() == [1, 0, 2]
+
+
+def test_small_and_large_columns_read_alike(monkeypatch):
+    """A few values are read value by value (facts._SMALL), more on the bytes: the same answers."""
+    vals = [" a", "b\u3000", None, "", "å¼€ ", "\x1c", "2023-02-28", "2023-02-29", " 2024-02-29"]
+    a = pa.array(vals, type=pa.large_string())
+    small = facts._strip_arrow(a)
+    monkeypatch.setattr(facts, "_SMALL", 0)
+    big = facts._strip_arrow(a)
+    assert small[0].tolist() == big[0].tolist() and small[1].to_pylist() == big[1].to_pylist() and small[2] == big[2]
+    for dates in (["2023-02-28", None, "2024-02-29"], ["2023-02-29"], ["1949-10-01", "2100-12-31"], ["1949-09-30"], ["2023-1-01"]):
+        d = pa.array(dates, type=pa.large_string())
+        null = np.array([x is None for x in dates])
+        monkeypatch.setattr(facts, "_SMALL", 16)
+        s = facts._iso_dates(d, null)
+        monkeypatch.setattr(facts, "_SMALL", 0)
+        b = facts._iso_dates(d, null)
+        assert (s is None and b is None) or (s.astype("int64") == b.astype("int64")).all(), dates
