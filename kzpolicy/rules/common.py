@@ -336,38 +336,64 @@ def eligible_events(item: Item, ctx, out: RuleOutput):
 REQ_TEXT = explain.REQUIREMENT_TEXT
 
 
-# ---- firm attributes at given firm positions only (a rule's candidate rows, not 1M-row columns)
-def industry_at(ctx, f: np.ndarray) -> np.ndarray:
-    """Each firm's industry at firm positions ``f`` (an object array)."""
-    if "industry" in ctx.__dict__:  # already read in full for this context
-        return ctx.industry[f]
-    return ctx.firms["industry"].array.take(f).to_numpy(dtype=object)
+# ---- firm and event attributes at given positions only (a rule's candidate rows, not 1M-row columns)
+#: up to this many firms, a firm attribute is computed for all firms once per assessment and indexed
+#: (a handful of firms: one pass is cheaper than a take per rule); above it, at the rows a rule asks for
+_WHOLE_UP_TO = 4096
+
+
+def column(ctx, table: str, name: str):
+    """The pandas array of column ``name`` of ``firms`` or ``events``, looked up once per assessment."""
+    key = ("column", table, name)
+    a = ctx.cache.get(key)
+    if a is None:
+        a = ctx.cache[key] = (ctx.firms if table == "firms" else ctx.events)[name].array
+    return a
+
+
+def event_values(ctx, name: str, pos: np.ndarray, dtype, **na) -> np.ndarray:
+    """Event column ``name`` at event positions ``pos`` as numpy ``dtype`` (``na_value=`` as ``to_numpy``)."""
+    return column(ctx, "events", name).take(pos).to_numpy(dtype=dtype, **na)
+
+
+def _firm_mask(ctx, key: str, f: np.ndarray, of) -> np.ndarray:
+    """``of(values)`` (a boolean test of firm attribute values) at firm positions ``f``."""
+    if ctx.n <= _WHOLE_UP_TO:
+        whole = ctx.cache.get(("firm_mask", key))
+        if whole is None:
+            whole = ctx.cache[("firm_mask", key)] = of(None)
+        return whole[f]
+    return of(f)
 
 
 def industrial_at(ctx, f: np.ndarray) -> np.ndarray:
-    """Statistical industrial firms (sections B, C, D) at firm positions ``f``."""
+    """Statistical industrial firms (sections B, C, D) at firm positions ``f`` (compared as stored)."""
     if "is_industrial" in ctx.__dict__:
         return ctx.is_industrial[f]
-    return np.asarray(ctx.firms["industry"].array.take(f).isin(list(INDUSTRIAL)), dtype=bool)
+    a = column(ctx, "firms", "industry")
+    return _firm_mask(ctx, "industrial", f,
+                      lambda k: np.asarray((a if k is None else a.take(k)).isin(list(INDUSTRIAL)), dtype=bool))
 
 
 def manufacturing_at(ctx, f: np.ndarray) -> np.ndarray:
     """Manufacturing firms at firm positions ``f`` (compared as stored, no Python text per row)."""
     if "is_manufacturing" in ctx.__dict__:
         return ctx.is_manufacturing[f]
-    return np.asarray(ctx.firms["industry"].array.take(f) == "manufacturing", dtype=bool)
+    a = column(ctx, "firms", "industry")
+    return _firm_mask(ctx, "manufacturing", f,
+                      lambda k: np.asarray((a if k is None else a.take(k)) == "manufacturing", dtype=bool))
 
 
 def established_at(ctx, f: np.ndarray) -> np.ndarray:
     """Dates of establishment (datetime64[D]) at firm positions ``f``."""
     if "established" in ctx.__dict__:
         return ctx.established[f]
-    return ctx.firms["established"].to_numpy().take(f).astype("datetime64[D]")
+    return column(ctx, "firms", "established").take(f).to_numpy(dtype="datetime64[D]")
 
 
 def flag_at(ctx, name: str, f: np.ndarray):
     """(value, known) of an optional yes/no firm field at firm positions ``f`` (as ``ctx.flag``, on those rows)."""
-    a = ctx.firms[name].array
+    a = column(ctx, "firms", name)
     if isinstance(a, pd.arrays.BooleanArray):
         a = a.take(f)
         return a.to_numpy(dtype=bool, na_value=False), ~a.isna()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .common import RuleOutput, eligible_events, param_at, param_on
+from .common import RuleOutput, eligible_events, event_values, param_at, param_on
 from ..kinds import Kind, P, Switch
 from ..money import mul_count, wan
 from ..explain import date_text
@@ -84,7 +84,7 @@ def assess(item, ctx) -> RuleOutput:
         pos, fidx, dates, codes, amount = pos[~unread], fidx[~unread], dates[~unread], codes[~unread], amount[~unread]
     qty = np.ones(len(pos), dtype=np.int64)
     if item.per == "count":
-        qty = ctx.events["count"].to_numpy(dtype="float64", na_value=np.nan)[pos]
+        qty = event_values(ctx, "count", pos, "float64", na_value=np.nan)
         qty = np.where(np.isnan(qty), 1, qty).astype(np.int64)  # an event is one unit unless count says more
     if ctx.switch(item, "award_per") == "firm_and_year":
         # one award per firm, item (level) and year, however many events or units

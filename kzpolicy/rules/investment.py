@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..money import Commas, Wan, join_text, text_by_value, wan
-from .common import RuleOutput, apply_requirements, meets, mul_round_by_rate, param_on, requirement_masks, select_events
+from .common import RuleOutput, apply_requirements, event_values, meets, mul_round_by_rate, param_on, requirement_masks, select_events
 from ..kinds import Kind, P
 from ..explain import pct_text
 
@@ -60,9 +60,9 @@ def assess(item, ctx) -> RuleOutput:
     if not len(pos):
         return out
     fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
-    amount = ctx.events["amount"].to_numpy(dtype="int64", na_value=0)[pos]
-    progress = ctx.events["progress"].to_numpy(dtype="float64")[pos]
-    project = ctx.events["project"].to_numpy(dtype=object)[pos]
+    amount = event_values(ctx, "amount", pos, "int64", na_value=0)
+    progress = event_values(ctx, "progress", pos, "float64")
+    project = event_values(ctx, "project", pos, object)
     pf, pp, pr, pc = (item.param(k) for k in ("floor", "min_progress", "rate", "cap"))
     floor, minp, rate, cap = (param_on(item, k, dates) for k in ("floor", "min_progress", "rate", "cap"))
     ok_amt = meets(amount, floor, pf.boundary)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .common import RuleOutput, eligible_events, mul_round_by_rate, param_on
+from .common import RuleOutput, eligible_events, event_values, mul_round_by_rate, param_on
 from ..kinds import Kind, P, Switch
 from ..money import wan
 from ..explain import date_text, pct_text
@@ -72,7 +72,7 @@ def assess(item, ctx) -> RuleOutput:
             pos, fidx, dates, codes = pos[~moved], fidx[~moved], dates[~moved], codes[~moved]
             if not len(pos):
                 return out
-    reward = ctx.events["municipal_reward"].to_numpy(dtype="int64", na_value=0)[pos]
+    reward = event_values(ctx, "municipal_reward", pos, "int64", na_value=0)
     share = param_on(item, "share", dates)
     cap = param_on(item, "cap", dates)
     amt = mul_round_by_rate(reward, share)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..facts import FactsError
-from .common import RuleOutput, mul_round_by_rate, param_on, select_events
+from .common import RuleOutput, event_values, mul_round_by_rate, param_on, select_events
 from ..kinds import Kind, P, Switch
 from ..explain import date_text
 from ..money import mul_count, wan
@@ -87,10 +87,9 @@ def assess(item, ctx) -> RuleOutput:
     if not len(pos):
         return out
     fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
-    ev = ctx.events
-    principal = ev["principal"].to_numpy(dtype="int64", na_value=0)[pos]
-    start = ev["start"].to_numpy(dtype="datetime64[D]")[pos]
-    end = ev["end"].to_numpy(dtype="datetime64[D]")[pos]
+    principal = event_values(ctx, "principal", pos, "int64", na_value=0)
+    start = event_values(ctx, "start", pos, "datetime64[D]")
+    end = event_values(ctx, "end", pos, "datetime64[D]")
     first, last = calendar_range()
     bad = (start < first) | (end > last)
     if bad.any():
