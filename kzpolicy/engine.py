@@ -19,7 +19,7 @@ from . import limits as _limits
 from .context import Context
 from .events import EVENT_CODES
 from .facts import Facts, FactsError, as_facts
-from .frames import part, table_frame
+from .frames import part, table_columns
 from .money import checked_sum, mul_round, wan
 from .policy import Policy, get_policy
 from .rules import rule
@@ -136,12 +136,12 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     excluded += ex
     ledger = _finish(awards, ctx, pol)
     if explain:
-        ledger = _explain.explain(ledger, pol, year)
+        ledger = _explain.explain(ledger, pol, year, copy=False)
     return Assessment(
         year=year, policy=pol, readings=rd, ledger=ledger,
-        near_misses=_with_firm(table_frame(out.near, NEAR_COLUMNS, dates=_DATES), ctx, pol),
-        undetermined=_with_firm(table_frame(out.undetermined, UNDET_COLUMNS, dates=_DATES), ctx, pol),
-        excluded=_with_firm(table_frame([e for e in excluded if e is not None], EXCL_COLUMNS, dates=_DATES), ctx, pol),
+        near_misses=_table(out.near, NEAR_COLUMNS, ctx, pol),
+        undetermined=_table(out.undetermined, UNDET_COLUMNS, ctx, pol),
+        excluded=_table([e for e in excluded if e is not None], EXCL_COLUMNS, ctx, pol),
         fees=_fees(out.fees, ctx, pol, explain),
         township_awards=_townships(out.townships, pol),
     )
@@ -201,9 +201,8 @@ def _not_in_policy(ctx: Context):
     if not len(ctx.ev_code):
         return None
     in_year = (ctx.ev_date >= ctx.year_start) & (ctx.ev_date <= ctx.year_end)
-    known = pd.Index(sorted(ctx.policy.policy_event_codes))
-    cats = ctx._codes.categories
-    unknown_cat = ~cats.isin(known)
+    known = ctx.policy.policy_event_codes
+    unknown_cat = np.array([c not in known for c in ctx._codes.categories], dtype=bool)  # a few distinct codes
     if not unknown_cat.any():
         return None
     m = in_year & unknown_cat[ctx.ev_code_id]
@@ -363,33 +362,51 @@ def _finish_empty(awards: pd.DataFrame, ctx: Context) -> pd.DataFrame:
     return out
 
 
-def _with_firm(df: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
-    """firm_id, year and article in front of a rule output table (fidx dropped), built as one frame."""
-    n = len(df)
+def _table(parts, columns, ctx: Context, pol: Policy) -> pd.DataFrame:
+    """An output table (near-misses, cannot-decide, exclusions) from the rules' parts, firm_id/year/article in front."""
+    data = table_columns(parts, columns, dates=_DATES)
+    if data is None:
+        return _with_firm(pd.DataFrame({c: pd.Series([], dtype=object) for c in columns}), ctx, pol)
+    return _with_firm(data, ctx, pol)
+
+
+def _np(v) -> np.ndarray:
+    return v if isinstance(v, np.ndarray) else v.to_numpy()
+
+
+def _with_firm(df, ctx: Context, pol: Policy) -> pd.DataFrame:
+    """firm_id, year and article in front of a rule output table (fidx dropped), built as one frame.
+
+    ``df``: a frame, or the columns of :func:`kzpolicy.frames.table_columns` (as the frame built of them holds them)."""
+    is_frame = isinstance(df, pd.DataFrame)
+    n = len(df) if is_frame else len(df["fidx"])
     if n:
-        fidx = df["fidx"].to_numpy(dtype=np.int64)
+        fidx = _np(df["fidx"]).astype(np.int64, copy=False)
         item = df["item"]  # text (factorized in its own storage) or objects (None where no item)
-        code, uniq = pd.factorize(item.array if item.dtype != object else item.to_numpy(dtype=object))
+        code, uniq = pd.factorize(_np(item).astype(object, copy=False) if item.dtype == object else
+                                  (item.array if isinstance(item, pd.Series) else item))
         arts = {it.id: it.article for it in pol.items()}
         per = [arts.get(u) for u in uniq]
         # an event no item of the policy has (reason not_in_policy) has no article: <NA>, never a made-up number
         if (code >= 0).all() and all(a is not None for a in per):
             art = np.array(per, dtype=np.int64)[code]
         else:
-            art = pd.array([None if c < 0 else per[c] for c in code], dtype="Int64")
+            vals = np.array([0 if a is None else a for a in per] + [0], dtype=np.int64)
+            missing = np.array([a is None for a in per] + [True], dtype=bool)
+            art = pd.arrays.IntegerArray(vals[code], missing[code])  # code -1: the appended <NA>
         cols = {"firm_id": ctx.firms["firm_id"].array.take(fidx), "year": np.full(n, ctx.year, dtype=np.int64), "article": art}
     else:
         cols = {"firm_id": np.array([], dtype=object), "year": np.array([], dtype=np.int64), "article": np.array([], dtype=np.int64)}
-    for c in df.columns:
+    for c in (df.columns if is_frame else list(df)):
         if c in ("fidx", "firm_id", "year", "article"):
             continue
         v = df[c]
         if c == "event_date" and n:
-            cols[c] = pd.to_datetime(v.to_numpy())
+            cols[c] = pd.to_datetime(_np(v))
         elif v.dtype == object:  # kept as object (the constructor would re-type text)
-            cols[c] = pd.Series(v.to_numpy(), dtype=object, copy=False)
+            cols[c] = pd.Series(_np(v), dtype=object, copy=False)
         else:
-            cols[c] = v.array
+            cols[c] = v.array if isinstance(v, pd.Series) else v
     return pd.DataFrame(cols, copy=False)
 
 
@@ -399,16 +416,22 @@ def _fees(frames, ctx, pol, explain) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols + ["explanation_zh", "explanation_en"]})
-    df = pd.concat(frames, ignore_index=True)
-    df["firm_id"] = ctx.firms["firm_id"].array.take(df["fidx"].to_numpy(dtype=np.int64)).to_numpy(dtype=object)
-    df["year"] = ctx.year
-    df["article"] = df["item"].map({it.id: it.article for it in pol.items()})
-    df = df[cols]
-    if explain:
-        texts = [_explain.fee_text(r, pol.item(r["item"])) for r in df.to_dict("records")]
-        df["explanation_zh"] = [t[0] for t in texts]
-        df["explanation_en"] = [t[1] for t in texts]
-    return df
+    df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    # one frame: firm_id (objects, typed by the constructor as before), year, article, then the kind's columns
+    arts = {it.id: it.article for it in pol.items()}
+    items = df["item"].tolist()
+    data = {"firm_id": ctx.firms["firm_id"].array.take(df["fidx"].to_numpy(dtype=np.int64)).to_numpy(dtype=object),
+            "year": np.full(len(df), ctx.year, dtype=np.int64),
+            "article": np.array([arts[i] for i in items], dtype=np.int64)}
+    for c in cols[3:]:
+        v = df[c]
+        data[c] = v if v.dtype == object else v.array
+    if explain:  # each line as to_dict("records") gives it (Python values), from the column lists
+        lists = {c: (data[c].tolist() if c != "firm_id" else pd.Series(data[c]).tolist()) for c in cols}
+        texts = [_explain.fee_text(r, pol.item(r["item"])) for r in _explain.rows(lists, len(df))]
+        data["explanation_zh"] = [t[0] for t in texts]
+        data["explanation_en"] = [t[1] for t in texts]
+    return pd.DataFrame(data)
 
 
 def _townships(frames, pol) -> pd.DataFrame:

@@ -118,18 +118,47 @@ class _Row(Mapping):
         return key in self._cols
 
 
+class _Lists(dict):
+    """Column name -> the column as a list of Python values, read from ``df`` on first use (a sentence reads a
+    few of the ledger's columns)."""
+
+    def __init__(self, df: pd.DataFrame):
+        super().__init__()
+        self._df = df
+        self._names = list(df.columns)
+
+    def __missing__(self, key):
+        if key not in self._names:
+            raise KeyError(key)
+        v = self[key] = self._df[key].tolist()
+        return v
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self):
+        return len(self._names)
+
+    def __contains__(self, key):
+        return key in self._names
+
+
+def rows(cols, n: int):
+    """``n`` lines as read-only mappings over column lists ``cols``."""
+    return [_Row(cols, i) for i in range(n)]
+
+
 def _records(df: pd.DataFrame):
     """The lines of ``df`` as mappings of Python values (as ``to_dict("records")``: numbers boxed, dates as Timestamps)."""
-    cols = {}
-    for c in df.columns:
-        lst = df[c].tolist()
-        cols[c] = lst
-    return [_Row(cols, i) for i in range(len(df))]
+    return rows(_Lists(df), len(df))
 
 
-def explain(ledger: pd.DataFrame, policy: Policy, year: int) -> pd.DataFrame:
-    """Add explanation_zh / explanation_en to a ledger (row by row: only for shown lines)."""
-    ledger = ledger.copy()
+def explain(ledger: pd.DataFrame, policy: Policy, year: int, copy: bool = True) -> pd.DataFrame:
+    """Add explanation_zh / explanation_en to a ledger (row by row: only for shown lines).
+
+    ``copy=False`` adds them to ``ledger`` itself (the engine, on the ledger it has just built)."""
+    if copy:
+        ledger = ledger.copy()
     if not len(ledger):
         ledger["explanation_zh"] = pd.Series([], dtype=object)
         ledger["explanation_en"] = pd.Series([], dtype=object)

@@ -73,9 +73,18 @@ def table_frame(parts: List[Dict], columns: List[str], dates=()) -> pd.DataFrame
     ``dates``: columns the caller turns into dates (``pd.to_datetime``) — where their parts mix dates
     and None, joined as dates with NaT (what to_datetime makes of the objects concat would give).
     """
+    data = table_columns(parts, columns, dates)
+    if data is None:
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    return pd.DataFrame(data, columns=columns, copy=False)
+
+
+def table_columns(parts: List[Dict], columns: List[str], dates=()):
+    """The columns of :func:`table_frame` (numpy arrays, pandas arrays, or Series where the type is object),
+    or None when there are no rows."""
     parts = [p for p in parts if p["_n"]]
     if not parts:
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+        return None
     ns = [p["_n"] for p in parts]
     n = sum(ns)
     data = {}
@@ -113,4 +122,4 @@ def table_frame(parts: List[Dict], columns: List[str], dates=()) -> pd.DataFrame
         else:  # other mixes: pandas decides the joined type, as concat of the part frames did
             data[c] = pd.concat([pd.Series(_pandas(k, v, m), copy=False) for (k, v), m in zip(typed, ns)],
                                 ignore_index=True)  # a Series: an object result is not re-typed by the frame
-    return pd.DataFrame(data, columns=columns, copy=False)
+    return data
