@@ -172,7 +172,8 @@ class Context:
         fidx = self.facts.firm_positions("financials")
         years = fin["year"].to_numpy(dtype=np.int64)
         y0, y1 = int(years.min()), int(years.max())
-        return fidx, years, y0, y1
+        flat = (years - y0) * self.n + fidx  # each row's cell in the flattened year × firm matrix, once for every column
+        return fidx, years, y0, y1, flat
 
     def series(self, column: str) -> Dict[int, np.ndarray]:
         """{year: float array over firms (NaN where missing)} — exact below 2^53 yuan."""
@@ -180,10 +181,11 @@ class Context:
         if key not in self.__dict__:
             out = {}
             if self._fin is not None:
-                fidx, years, y0, y1 = self._fin
+                _, _, y0, y1, flat = self._fin
                 vals = self.facts.financials[column].to_numpy(dtype="float64", na_value=np.nan)
-                mat = np.full((y1 - y0 + 1, self.n), np.nan)
-                mat[years - y0, fidx] = vals
+                mat = np.full((y1 - y0 + 1) * self.n, np.nan)
+                mat[flat] = vals
+                mat = mat.reshape(y1 - y0 + 1, self.n)
                 out = {y0 + i: mat[i] for i in range(y1 - y0 + 1)}
             self.__dict__[key] = out
         return self.__dict__[key]
