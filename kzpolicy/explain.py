@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from .money import wan
@@ -153,19 +154,56 @@ def _records(df: pd.DataFrame):
     return rows(_Lists(df), len(df))
 
 
-def explain(ledger: pd.DataFrame, policy: Policy, year: int, copy: bool = True) -> pd.DataFrame:
-    """Add explanation_zh / explanation_en to a ledger (row by row: only for shown lines).
+class _At:
+    """Ledger columns at some lines (pandas arrays), for a kind's ``explain_many``."""
 
+    def __init__(self, df: pd.DataFrame, rows):
+        self._df, self._rows = df, rows
+
+    def __getitem__(self, key):
+        return self._df[key].array[self._rows]
+
+
+def explain(ledger: pd.DataFrame, policy: Policy, year: int, copy: bool = True) -> pd.DataFrame:
+    """Add explanation_zh / explanation_en to a ledger (only for shown lines).
+
+    Lines of one item are explained together: by the kind's ``explain_many`` where it has one (lines
+    a cross-item limit cut are explained one by one), else line by line with :func:`explain_line`.
     ``copy=False`` adds them to ``ledger`` itself (the engine, on the ledger it has just built)."""
+    from . import kinds
     if copy:
         ledger = ledger.copy()
-    if not len(ledger):
+    n = len(ledger)
+    if not n:
         ledger["explanation_zh"] = pd.Series([], dtype=object)
         ledger["explanation_en"] = pd.Series([], dtype=object)
         return ledger
-    pairs = [explain_line(r, policy.item(r["item"]), year, policy) for r in _records(ledger)]
-    ledger["explanation_zh"] = [p[0] for p in pairs]
-    ledger["explanation_en"] = [p[1] for p in pairs]
+    lines = _records(ledger)
+    zh, en = np.empty(n, dtype=object), np.empty(n, dtype=object)
+    code, uniq = pd.factorize(ledger["item"].array)
+    if (code < 0).any():  # a line without an item: line by line, as always (policy.item says what is wrong)
+        pairs = [explain_line(r, policy.item(r["item"]), year, policy) for r in lines]
+        ledger["explanation_zh"] = [p[0] for p in pairs]
+        ledger["explanation_en"] = [p[1] for p in pairs]
+        return ledger
+    limited = ledger["limit"].notna().to_numpy() if "limit" in ledger else np.zeros(n, dtype=bool)
+    order = np.argsort(code, kind="stable")
+    bounds = np.searchsorted(code[order], np.arange(len(uniq) + 1))
+    for k, item_id in enumerate(uniq):
+        rows = order[bounds[k]:bounds[k + 1]]
+        item = policy.item(item_id)
+        many = kinds.get(item.kind).explain_many
+        one = rows
+        if many is not None:
+            vec = rows[~limited[rows]]
+            texts = many(_At(ledger, vec), item, ledger["amount_yuan"].to_numpy(dtype=np.int64)[vec]) if len(vec) else None
+            if texts is not None:  # None: the kind leaves these lines to its line-by-line sentence
+                zh[vec], en[vec] = texts
+                one = rows[limited[rows]]
+        for i in one.tolist():
+            zh[i], en[i] = explain_line(lines[i], item, year, policy)
+    ledger["explanation_zh"] = zh.tolist()
+    ledger["explanation_en"] = en.tolist()
     return ledger
 
 

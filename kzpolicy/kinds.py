@@ -96,6 +96,9 @@ class Kind:
     #: the sentence a user reads for one award (or fee) line: explain(row, item, amount, limited) -> (zh, en);
     #: the kind's near-miss and exclusion sentences are in the same module, beside its assess()
     explain: Optional[Callable] = None
+    #: optional, the same sentences for many lines at once: explain_many(cols, item, amounts) -> (zh, en) arrays,
+    #: ``cols[name]`` a ledger column at those lines (never lines a cross-item limit cut); text identical to explain's
+    explain_many: Optional[Callable] = None
     #: the vectorised rule: assess(item, ctx) -> RuleOutput (None when not assessed)
     assess: Optional[Callable] = None
 

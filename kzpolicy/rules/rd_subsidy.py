@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..money import as_fraction, sum_mul_round, wan
+from ..money import Commas, Wan, as_fraction, join_text, sum_mul_round, text_by_value, wan
 from .common import RuleOutput, meets, param_at_year_end
 from ..kinds import Kind, P, Switch
 from ..explain import pct_text
@@ -35,6 +35,33 @@ def _explain(row, item, amt, limited):
             f"{item.cite_en}: declared R&D for {base_year} of {declared:,} yuan is in the district branch "
             f"({item.param('ceiling').word or '以下'} {int(ceiling or 0):,} yuan): stock {stock:,} × {pct_text(sr)} + increment {inc:,} × "
             f"{pct_text(ir)} = at most {amt:,} yuan (the rates are upper bounds).")
+
+
+def _explain_many(cols, item, amt):
+    """:func:`_explain` for many lines at once (none cut by a cross-item limit), text for text; None where a
+    figure is missing or the lines span several years (then line by line)."""
+    try:
+        base_year = cols["rd_year"].to_numpy(dtype=np.int64)
+        stock = cols["rd_stock_yuan"].to_numpy(dtype=np.int64)
+        inc = cols["rd_increment_yuan"].to_numpy(dtype=np.int64)
+        years = np.unique(cols["year"].to_numpy(dtype=np.int64))
+    except (TypeError, ValueError):  # <NA> in a figure: int() refuses it line by line, as before
+        return None
+    if len(years) != 1:
+        return None
+    sr = text_by_value(pct_text, cols["stock_rate"].to_numpy(dtype=np.float64))
+    ir = text_by_value(pct_text, cols["increment_rate"].to_numpy(dtype=np.float64))
+    by = text_by_value(lambda v: str(int(v)), base_year)
+    declared = stock + inc
+    ceiling = param_at_year_end(item.param("ceiling"), int(years[0]))
+    word = item.param("ceiling").word or "以下"
+    below = ((Wan(declared), f"，在{wan(ceiling)}{word}") if ceiling is not None else ("低于上限",))
+    zh = join_text(f"依据{item.cite_zh}：", by, "年申报研发费用", *below, "，存量", Wan(stock), "×", sr, "＋增量", Wan(inc),
+                   "×", ir, "，区级补助最高", Wan(amt), "（比例为“不高于”，实际比例由主管部门确定）。")
+    en = join_text(f"{item.cite_en}: declared R&D for ", by, " of ", Commas(declared),
+                   f" yuan is in the district branch ({word} {int(ceiling or 0):,} yuan): stock ", Commas(stock), " × ", sr,
+                   " + increment ", Commas(inc), " × ", ir, " = at most ", Commas(amt), " yuan (the rates are upper bounds).")
+    return zh, en
 
 
 KIND = Kind(
@@ -61,6 +88,7 @@ KIND = Kind(
     shape_zh="按存量不高于X%、增量不高于Y%补助", shape_en="stock and increment rates (upper bounds)",
     amount_text_zh=_amount_text_zh,
     explain=_explain,
+    explain_many=_explain_many,
 )
 
 
