@@ -19,10 +19,13 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+#: glibc settings under which freed memory stays in the process for reuse (no page faults on fresh pages)
+KEEP = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(64 * 2**30)}
 
 
 def one(n: int, repeat: int) -> dict:
     import resource
+    import statistics
     import time
 
     sys.path.insert(0, str(ROOT.parent))
@@ -37,16 +40,28 @@ def one(n: int, repeat: int) -> dict:
     rss_gen = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     facts = validate(firms, events, financials)
     assess(facts, year=YEAR, explain=False)
+    sys_s = {"validate": [], "engine": []}
+
+    def kernel(name, fn):
+        """``fn``, noting the system CPU seconds it took (page faults of fresh memory, mostly)."""
+        def run():
+            s0 = resource.getrusage(resource.RUSAGE_SELF).ru_stime
+            out = fn()
+            sys_s[name].append(resource.getrusage(resource.RUSAGE_SELF).ru_stime - s0)
+            return out
+        return run
+
     t, _ = interleaved({
-        "validate": lambda: validate(firms, events, financials),
-        "engine": lambda: assess(facts, year=YEAR, explain=False),
+        "validate": kernel("validate", lambda: validate(firms, events, financials)),
+        "engine": kernel("engine", lambda: assess(facts, year=YEAR, explain=False)),
     }, repeat)
     peak_val = traced_peaks(lambda: validate(firms, events, financials))
     peak_eng = traced_peaks(lambda: assess(facts, year=YEAR, explain=False))
     facts = None  # freed before the one-call peak
     peak = traced_peaks(lambda: assess(firms, events, financials, year=YEAR, explain=False))
     return {"n": n, "events": len(events), "financials": len(financials), "validate": float(t["validate"]),
-            "engine": float(t["engine"]), "peak": sum(peak), "peak_arrow": peak[1], "peak_validate": sum(peak_val),
+            "engine": float(t["engine"]), "sys_validate": statistics.median(sys_s["validate"]),
+            "sys_engine": statistics.median(sys_s["engine"]), "peak": sum(peak), "peak_arrow": peak[1], "peak_validate": sum(peak_val),
             "peak_engine": sum(peak_eng), "input": sum(input_memory(x) for x in (firms, events, financials)),
             "generate": gen, "rss_generate": rss_gen, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
@@ -56,6 +71,9 @@ def main(argv=None):
     ap.add_argument("--sizes", default="100000,1000000,3000000", help="comma-separated numbers of firms")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default=str(ROOT / "results_scale.md"), help="Markdown file to write ('' to skip)")
+    ap.add_argument("--keep-freed-memory", action="store_true",
+                    help="run each size with glibc keeping freed memory for reuse (MALLOC_MMAP_MAX_=0, "
+                         "MALLOC_TRIM_THRESHOLD_ at 64 GiB) instead of giving it back to the system")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
@@ -65,7 +83,7 @@ def main(argv=None):
     load0 = os.getloadavg()[0]
     for n in (int(x) for x in args.sizes.split(",")):
         done = subprocess.run([sys.executable, __file__, "--one", str(n), "--repeat", str(args.repeat)],
-                              capture_output=True, text=True, check=True)
+                              capture_output=True, text=True, check=True, env={**os.environ, **KEEP} if args.keep_freed_memory else None)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         print(rows[-1], file=sys.stderr)
     ns = lambda s, n: f"{s / n * 1e9:,.0f} ns"
@@ -76,8 +94,9 @@ def main(argv=None):
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         n = r["n"]
-        table.append(f"| {n:,} | {r['events']:,} | {r['financials']:,} | {r['validate']:.3f} s ({ns(r['validate'], n)}) | "
-                     f"{r['engine']:.3f} s ({ns(r['engine'], n)}) | {r['validate'] + r['engine']:.3f} s "
+        table.append(f"| {n:,} | {r['events']:,} | {r['financials']:,} | {r['validate']:.3f} s ({ns(r['validate'], n)}; "
+                     f"system {ns(r['sys_validate'], n)}) | {r['engine']:.3f} s ({ns(r['engine'], n)}; system "
+                     f"{ns(r['sys_engine'], n)}) | {r['validate'] + r['engine']:.3f} s "
                      f"({ns(r['validate'] + r['engine'], n)}) | {r['peak_validate'] / n:,.0f} / {r['peak_engine'] / n:,.0f} / "
                      f"{r['peak'] / n:,.0f} B ({r['peak'] / 2**20:,.0f} MiB) | {mb(r['input'], n)} | {r['rss'] / 2**30:,.1f} GiB |")
     per = lambda k: [(sum(r[x] for x in k)) / r["n"] for r in rows]
@@ -88,6 +107,9 @@ def main(argv=None):
           f"From the smallest to the largest size the cost per firm-year varies by {spread['validation + engine']:.2f}× "
           f"(target: within 1.3×; validation {spread['validation']:.2f}×, engine {spread['engine']:.2f}×), "
           f"peak memory per firm-year by {spread['peak memory']:.2f}×. "
+          "CPU time is user + system; the system part (the kernel's page faults on memory fresh from the system, "
+          "which glibc takes and gives back per array above 32 MiB) is shown beside it. "
+          f"{'Run with glibc keeping freed memory (`--keep-freed-memory`). ' if args.keep_freed_memory else ''}"
           "Peak memory: allocations during the call over the input already in memory (tracemalloc's peak plus pyarrow's "
           "pool's, `bench_engine.traced_peaks`). The input: `memory_usage(deep=True)` of the three tables as "
           "`bench_engine.population` builds them (text as pandas gives it). "
