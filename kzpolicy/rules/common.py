@@ -337,8 +337,10 @@ REQ_TEXT = explain.REQUIREMENT_TEXT
 
 
 # ---- firm and event attributes at given positions only (a rule's candidate rows, not 1M-row columns)
-#: up to this many firms, a firm attribute is computed for all firms once per assessment and indexed
-#: (a handful of firms: one pass is cheaper than a take per rule); above it, at the rows a rule asks for
+#: a firm attribute is computed for all firms once per assessment and indexed when the population is small
+#: (a handful of firms: one pass is cheaper than a take per rule), or once the rules have asked for it at more
+#: rows than an eighth of the population (article 3's six tiers ask at the same candidates again and again);
+#: until then it is read at the rows a rule asks for
 _WHOLE_UP_TO = 4096
 
 
@@ -357,13 +359,15 @@ def event_values(ctx, name: str, pos: np.ndarray, dtype, **na) -> np.ndarray:
 
 
 def _firm_mask(ctx, key: str, f: np.ndarray, of) -> np.ndarray:
-    """``of(values)`` (a boolean test of firm attribute values) at firm positions ``f``."""
-    if ctx.n <= _WHOLE_UP_TO:
-        whole = ctx.cache.get(("firm_mask", key))
-        if whole is None:
-            whole = ctx.cache[("firm_mask", key)] = of(None)
-        return whole[f]
-    return of(f)
+    """``of(k)`` — a firm attribute test at firm positions ``k``, or at all firms for ``k=None`` — at positions ``f``."""
+    whole = ctx.cache.get(("firm_mask", key))
+    if whole is None:
+        asked = ctx.cache.get(("firm_mask_rows", key), 0) + len(f)
+        ctx.cache[("firm_mask_rows", key)] = asked
+        if ctx.n > _WHOLE_UP_TO and asked <= ctx.n // 8:
+            return of(f)
+        whole = ctx.cache[("firm_mask", key)] = of(None)
+    return whole[f] if isinstance(whole, np.ndarray) else tuple(w[f] for w in whole)
 
 
 def industrial_at(ctx, f: np.ndarray) -> np.ndarray:
@@ -394,11 +398,14 @@ def established_at(ctx, f: np.ndarray) -> np.ndarray:
 def flag_at(ctx, name: str, f: np.ndarray):
     """(value, known) of an optional yes/no firm field at firm positions ``f`` (as ``ctx.flag``, on those rows)."""
     a = column(ctx, "firms", name)
-    if isinstance(a, pd.arrays.BooleanArray):
-        a = a.take(f)
-        return a.to_numpy(dtype=bool, na_value=False), ~a.isna()
-    val, known = ctx.flag(name)
-    return val[f], known[f]
+    if not isinstance(a, pd.arrays.BooleanArray):
+        val, known = ctx.flag(name)
+        return val[f], known[f]
+
+    def of(k):
+        b = a if k is None else a.take(k)
+        return b.to_numpy(dtype=bool, na_value=False), ~b.isna()
+    return _firm_mask(ctx, "flag:" + name, f, of)
 
 
 def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndarray] = None):
