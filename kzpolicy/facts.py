@@ -263,7 +263,7 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
         if isinstance(s.dtype, pd.CategoricalDtype):
             s = s.astype(object)  # a pandas category column holds the values themselves (text, numbers…): read those
         try:
-            a = _arrow_text(s) if f.type in ("str", "category", "date") else None
+            a = _arrow_text(s) if f.type in ("str", "category", "date") or s.dtype == _TEXT else None
         except UnicodeEncodeError:  # a lone surrogate: no Arrow string holds it
             a = None
         bad = _surrogates(s) if a is None else None
@@ -271,7 +271,7 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
             col.add(bad, f.name, lambda v: f"{v!r} holds a lone surrogate (\\ud800–\\udfff), which is not a character and "
                     f"cannot be saved as text; correct the text (it often comes from decoding a file with the wrong encoding)", s)
             s = s.astype(object).where(~bad, None)
-            a = _arrow_text(s) if f.type in ("str", "category", "date") else None
+            a = _arrow_text(s) if f.type in ("str", "category", "date") or s.dtype == _TEXT else None
         known = _known_firm_ids(table, f, s, a, shared)
         if known is not None:
             clean.add(f.name)
@@ -791,7 +791,7 @@ _NUMBER_RE = r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?:[eE][+-]?
 _LEADING_ZERO_RE = r"[+-]?0[0-9]"
 
 
-def _parse_number_text(s: pd.Series, null: np.ndarray):
+def _parse_number_text(s: pd.Series, null: np.ndarray, st: Optional[pa.Array] = None):
     """Numbers from a column of text and Python values (CSV, profile, object columns).
 
     Returns (float values, mask of values that are not numbers as written, mask of
@@ -800,6 +800,8 @@ def _parse_number_text(s: pd.Series, null: np.ndarray):
     ``300000,0``); no ``nan``/``inf``/``true``. Booleans and other types are refused.
     """
     n = len(s)
+    if st is not None:
+        return _parse_number_arrow(st, null)
     arr = s.to_numpy(dtype=object)
     if s.dtype != object and pd.api.types.is_string_dtype(s.dtype):  # pandas' str dtype (CSV): every value is text
         is_str = ~s.isna().to_numpy()
@@ -848,6 +850,71 @@ def _parse_number_text(s: pd.Series, null: np.ndarray):
     return out, bad, lead, inexact
 
 
+_PLAIN_RE = r"^[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$"  # what _plain_numbers accepts
+
+
+def _parse_number_arrow(st: pa.Array, null: np.ndarray):
+    """:func:`_parse_number_text` for Arrow text (stripped, blanks as nulls): plain numbers parsed by pyarrow.
+
+    Plain decimal numbers of up to 40 characters are found by a regular expression and cast by pyarrow
+    (correctly rounded, as Python's float); the others (commas, exponents, words) take the Python path.
+    """
+    n = len(st)
+    fast = _plain_numbers_arrow(st, null)
+    if fast is not None:
+        return fast[0], np.zeros(n, bool), fast[1], np.zeros(n, bool)
+    out = np.full(n, np.nan)
+    lead = np.zeros(n, bool)
+    off, _ = _buffers(st)
+    plain = pc.fill_null(pc.match_substring_regex(st, _PLAIN_RE), False).to_numpy(zero_copy_only=False)
+    plain &= ~null & (np.diff(off) <= 40)  # a plain number is ASCII: 40 bytes are 40 characters
+    at = np.flatnonzero(plain)
+    if len(at):
+        vals = st if len(at) == n else st.take(pa.array(at))
+        out[at] = pc.cast(vals, pa.float64()).to_numpy(zero_copy_only=False)
+        lead[at] = pc.match_substring_regex(vals, r"^[+-]?0[0-9]").to_numpy(zero_copy_only=False)
+    rest = np.flatnonzero(~plain & ~null)
+    bad = np.zeros(n, bool)
+    if len(rest):  # commas, exponents, and everything that is not a number: as on the Python path
+        t = pd.Series(st.take(pa.array(rest)).to_numpy(zero_copy_only=False), dtype=object)
+        ok = t.str.fullmatch(_NUMBER_RE).to_numpy(dtype=bool)
+        lead[rest] = ok & t.str.match(_LEADING_ZERO_RE).to_numpy(dtype=bool)
+        out[rest[ok]] = pd.to_numeric(t[ok].str.replace(",", "", regex=False), errors="coerce").to_numpy(dtype="float64")
+        bad[rest[~ok]] = True
+    return out, bad, lead, np.zeros(n, bool)
+
+
+_NUMBER_BYTE = np.zeros(256, bool)
+_NUMBER_BYTE[np.frombuffer(b"0123456789.+-", np.uint8)] = True
+
+
+def _plain_numbers_arrow(st: pa.Array, null: np.ndarray):
+    """(floats, leading-zero mask) when every text is a plain number (the usual CSV column), else None.
+
+    Checked on the bytes: only digits, '.', '+', '-'; no value ends with '.' or is longer than 40;
+    then pyarrow's cast, which refuses every other arrangement of those characters ("1.2.3", "1-2", ".").
+    """
+    off, data = _buffers(st)
+    valid = ~null
+    if not valid.any():
+        return None
+    lo, hi = off[:-1][valid], off[1:][valid]
+    body = data[off[0]:off[-1]]
+    if not _NUMBER_BYTE[body].all() or int((hi - lo).max()) > 40 or (data[hi - 1] == 46).any():
+        return None
+    try:
+        v = pc.cast(st, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    first = data[lo]
+    signed = (first == 43) | (first == 45)
+    at = lo + signed  # the first character after an optional sign
+    nxt = np.where(at + 1 < hi, data[np.minimum(at + 1, len(data) - 1)], 0)
+    lead = np.zeros(len(st), bool)
+    lead[valid] = (data[np.minimum(at, len(data) - 1)] == 48) & (nxt >= 48) & (nxt <= 57)
+    return np.where(null, np.nan, v), lead
+
+
 def _plain_numbers(vals: np.ndarray):
     """Texts that are plain decimal numbers (``3000000``, ``-0.85``, ``.5``), found on their characters.
 
@@ -877,7 +944,7 @@ def _plain_numbers(vals: np.ndarray):
     return ok, lead[ok], u[ok].astype(np.float64) if ok.any() else np.zeros(0)
 
 
-def _numbers(f: Field, s: pd.Series, col: _Collector, null: np.ndarray, scale: int = 1) -> pd.Series:
+def _numbers(f: Field, s: pd.Series, col: _Collector, null: np.ndarray, scale: int = 1, st: Optional[pa.Array] = None) -> pd.Series:
     """The number fields (int, yuan, ratio): every value checked, bounds included; names the rows."""
     unit_zh = "万元" if scale != 1 else ""
     if pd.api.types.is_bool_dtype(s.dtype) or isinstance(s.dtype, pd.BooleanDtype):
@@ -891,10 +958,11 @@ def _numbers(f: Field, s: pd.Series, col: _Collector, null: np.ndarray, scale: i
         text_bad = np.zeros(len(s), bool)
         nan = np.zeros(len(s), bool)  # NaN in a numeric column is pandas' empty cell
     else:
-        v, text_bad, lead, inexact = _parse_number_text(s, null)
+        v, text_bad, lead, inexact = _parse_number_text(s, null, st)
         wrong_type = np.zeros(len(s), bool)  # not text at all (a list, a dict...): say its type, not the commas
         at_bad = np.flatnonzero(text_bad)
-        wrong_type[at_bad] = [not isinstance(x, str) for x in s.to_numpy(dtype=object)[at_bad]]
+        if len(at_bad):
+            wrong_type[at_bad] = [not isinstance(x, str) for x in s.iloc[at_bad].to_numpy(dtype=object)]
         col.add(text_bad & ~wrong_type, f.name, lambda x: f"must be a number, got {x!r} (digits; commas only between groups of three, e.g. 3,000,000)", s)
         col.add(wrong_type, f.name, lambda x: f"must be a number, got {x!r} of type {type(x).__name__} (give an int, float or Decimal)", s)
         unit = "whole yuan" if f.type == "yuan" else ("a share between 0 and 1" if f.type == "ratio" else "a whole number")
@@ -1006,6 +1074,38 @@ def _date_of(x):
     return x
 
 
+def _bools_arrow(f: Field, s: pd.Series, a: pa.Array, col: _Collector) -> pd.Series:
+    """A true/false column written as text (a CSV file): each distinct text read once (:func:`_bool_of`)."""
+    enc = pc.dictionary_encode(a)
+    conv = [_bool_of(x) for x in enc.dictionary.to_pylist()] + [None]
+    at = pc.fill_null(enc.indices, len(conv) - 1).to_numpy(zero_copy_only=False)
+    ubad = np.array([x == "BAD" for x in conv], dtype=bool)
+    bad = ubad[at]
+    col.add(bad, f.name, lambda v: f"must be true/false (是/否), got {v!r}", s)
+    value = np.array([x is True for x in conv], dtype=bool)[at]
+    empty = np.array([x is None or x == "BAD" for x in conv], dtype=bool)[at]
+    return pd.Series(pd.arrays.BooleanArray(value, empty), index=s.index)
+
+
+def _bool_of(x):
+    """One value of a true/false column: True, False, None (empty) or "BAD"."""
+    if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA:
+        return None
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)) and x in (0, 1):
+        return bool(x)
+    if isinstance(x, str):
+        t = x.strip().lower()
+        if t == "":
+            return None
+        if t in _TRUE:
+            return True
+        if t in _FALSE:
+            return False
+    return "BAD"
+
+
 def _convert_arrow(f: Field, s: pd.Series, a: pa.Array, col: _Collector) -> Optional[pd.Series]:
     """A text, choice or date column read from its Arrow strings; None: the row-by-row path (which words any error)."""
     null, st, same = _strip_arrow(a)
@@ -1028,6 +1128,11 @@ def _convert_arrow(f: Field, s: pd.Series, a: pa.Array, col: _Collector) -> Opti
 def _convert(f: Field, s: pd.Series, col: _Collector, scale: int = 1, a: Optional[pa.Array] = None) -> pd.Series:
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(object)  # a pandas category column holds the values themselves (text, numbers…): read those
+    if a is not None and f.type in ("int", "yuan", "ratio"):  # numbers written as text (a CSV file)
+        null, st, _ = _strip_arrow(a)
+        return _numbers(f, s, col, null, scale, st)
+    if a is not None and f.type == "bool":
+        return _bools_arrow(f, s, a, col)
     if a is not None:
         fast = _convert_arrow(f, s, a, col)
         if fast is not None:
@@ -1058,23 +1163,7 @@ def _convert(f: Field, s: pd.Series, col: _Collector, scale: int = 1, a: Optiona
             return pd.Series(pd.arrays.BooleanArray(s.to_numpy(), np.zeros(len(s), bool)), index=s.index)
         if pd.api.types.is_bool_dtype(s.dtype):
             return s.astype("boolean")
-        def tb(x):
-            if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA:
-                return None
-            if isinstance(x, (bool, np.bool_)):
-                return bool(x)
-            if isinstance(x, (int, np.integer)) and x in (0, 1):
-                return bool(x)
-            if isinstance(x, str):
-                t = x.strip().lower()
-                if t == "":
-                    return None
-                if t in _TRUE:
-                    return True
-                if t in _FALSE:
-                    return False
-            return "BAD"
-        conv = s.map(tb)
+        conv = s.map(_bool_of)
         bad = (conv == "BAD").to_numpy()
         col.add(bad, f.name, lambda v: f"must be true/false (是/否), got {v!r}", s)
         return pd.Series(pd.array([None if (b or x is None) else x for x, b in zip(conv, bad)], dtype="boolean"), index=s.index)
@@ -1746,10 +1835,12 @@ def _read_csv(f: Path, notes: List[str]) -> pd.DataFrame:
         notes.append(f"{f.name}: read as {enc} / 按 {enc} 编码读取")
     if "\x00" in text:
         raise FactsError([f"{f}: contains NUL characters after decoding as {enc}; this is not a text table"])
+    raw_df = _csv_arrow(text)
     try:
         # header=None: the header row fixes the width, so a row with more cells than headers is an error
         # (with header=0 pandas would silently take the extra leading cells as an index and shift the row)
-        raw_df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None)
+        if raw_df is None:
+            raw_df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None)
     except pd.errors.EmptyDataError:
         raise FactsError([f"{f}: the file has no header row; a table starts with a header row"]) from None
     except pd.errors.ParserError as e:
@@ -1768,6 +1859,37 @@ def _read_csv(f: Path, notes: List[str]) -> pd.DataFrame:
         from .outputs import unprotect_csv_text
         df = df.apply(unprotect_csv_text)
     return df.reset_index(drop=True)
+
+
+def _csv_arrow(text: str) -> Optional[pd.DataFrame]:
+    """The CSV text as pandas' C parser reads it (``dtype=str, keep_default_na=False, header=None``), parsed by pyarrow.
+
+    Every cell text (Arrow strings), empty cells as "". None where pyarrow refuses the file (a row
+    of another width…), where it has quotes or lone carriage returns, or a single column (pyarrow keeps a line of spaces as a
+    row, pandas skips it): pandas' parser then reads it and names the faulty line, as before.
+    """
+    import pyarrow.csv as pacsv
+    if '"' in text:  # quoting: pandas' rules (a quote inside a cell, a quote left open) differ from pyarrow's in corners
+        return None
+    if "\r" in text and text.count("\r") != text.count("\r\n"):  # old Mac line ends: pandas' own rules
+        return None
+    try:
+        t = pacsv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False,
+                                             newlines_in_values=True, ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(column_types={f"f{i}": pa.large_string() for i in range(_CSV_MAX_COLUMNS)},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]))
+    except (pa.ArrowException, ValueError):
+        return None
+    if t.num_columns < 2 or t.num_columns > _CSV_MAX_COLUMNS or any(c.type != pa.large_string() for c in t.columns):
+        return None
+    cols = [c.combine_chunks() for c in t.columns]
+    return pd.DataFrame({i: pd.array(c, dtype=_TEXT) for i, c in enumerate(cols)})
+
+
+_CSV_MAX_COLUMNS = 256
 
 
 def _table_of(f: Path) -> str:
