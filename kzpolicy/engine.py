@@ -241,6 +241,13 @@ def _check_places(awards: pd.DataFrame, pol: Policy, year: int) -> None:
     limited = {it.id: it for it in pol.items() if "places" in it.parameters and kinds.get(it.kind).events}
     if not limited or not len(awards):
         return
+    code, uniq = _factorize(awards["item"].to_numpy(dtype=object))
+    per = np.bincount(code[code >= 0], minlength=len(uniq))
+    def over(item_id, n):
+        places = limited[item_id].param("places").at(f"{year}-12-31") if item_id in limited else None
+        return places is not None and n > places
+    if not any(over(u, c) for u, c in zip(uniq, per.tolist())):
+        return  # every ranked item within its places (the usual case), counted on the distinct items only
     counts = awards.loc[awards["item"].isin(list(limited)), "item"].value_counts()
     problems = []
     for item_id, n in counts.items():
@@ -259,7 +266,7 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     if not n:
         return _finish_empty(awards, ctx)
     # item facts per distinct item, then taken for every line (a handful of items, many lines)
-    code, uniq = pd.factorize(awards["item"].to_numpy(dtype=object))
+    code, uniq = _factorize(awards["item"].to_numpy(dtype=object))
     meta = [pol.item(k) for k in uniq]
     def take(vals, dtype):
         return np.array(vals, dtype=dtype)[code]
@@ -269,9 +276,7 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     # the ledger's order: firm id, article, item id, event date (no date last), stable
     item_rank = np.empty(len(uniq), dtype=np.int64)
     item_rank[np.argsort(np.asarray(uniq, dtype=object), kind="stable")] = np.arange(len(uniq))
-    d = dates.asi8.copy()
-    d[dates.isna()] = np.iinfo(np.int64).max
-    order = np.lexsort((d, item_rank[code], article, ctx.firm_rank(fidx)))
+    order = _ledger_order(ctx.firm_rank(fidx), article, item_rank[code], dates)
     def o(a):
         return a[order]
     item_code = code[order]
@@ -302,6 +307,48 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
     return pd.DataFrame(cols, copy=False)
 
 
+def _ledger_order(firm, article, item, dates) -> np.ndarray:
+    """The ledger's order: firm id, article, item id, event date (no date last), stable.
+
+    One stable sort of the four keys packed into one integer where they fit in 62 bits (firm ranks,
+    article and item numbers, whole days: any real ledger), else numpy's lexsort of the four keys."""
+    isna = np.asarray(dates.isna())
+    t = dates.asi8
+    per_day = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}.get(dates.unit)
+    if per_day and len(t) and (t[~isna] % per_day == 0).all():
+        days = t // per_day
+        lo = days[~isna].min() if (~isna).any() else 0
+        dk = np.where(isna, 0, days - lo)
+        dk[isna] = dk.max() + 1  # no date: last
+        keys = [np.asarray(k, dtype=np.int64) for k in (firm, article, item, dk)]
+        if all(k.min() >= 0 for k in keys):
+            widths = [max(int(k.max()).bit_length(), 1) for k in keys]
+            if sum(widths) <= 62:
+                packed = keys[0]
+                for k, w in zip(keys[1:], widths[1:]):
+                    packed = (packed << w) | k
+                return np.argsort(packed, kind="stable")
+    d = t.copy()
+    d[isna] = np.iinfo(np.int64).max
+    return np.lexsort((d, item, article, firm))
+
+
+def _factorize(a: np.ndarray):
+    """``pd.factorize`` of an object array, hashing one value per run of equal neighbours (award lines come in
+    runs of one item, one code, or no value at all); the same codes and uniques in order of first appearance."""
+    if len(a) < 2:
+        return pd.factorize(a)
+    try:
+        change = np.empty(len(a), dtype=bool)
+        change[0] = True
+        np.not_equal(a[1:], a[:-1], out=change[1:])
+    except (TypeError, ValueError):  # values that do not compare (pd.NA): hash every value
+        return pd.factorize(a)
+    starts = np.flatnonzero(change)
+    hc, uniq = pd.factorize(a[starts])
+    return np.repeat(hc, np.diff(np.append(starts, len(a)))), uniq
+
+
 def _text_of(values, codes: np.ndarray):
     """A text column of a few distinct ``values`` (pandas' text dtype), one per code: taken, not re-checked per line."""
     return pd.array(list(values), dtype="str").take(codes)
@@ -310,7 +357,7 @@ def _text_of(values, codes: np.ndarray):
 def _text(v: pd.Series, order: np.ndarray):
     """A text column in ledger order, as the DataFrame constructor would type it (text dtype, NaN where missing;
     object None when nothing is given), from its distinct values instead of checking every line."""
-    codes, uniq = pd.factorize(v.to_numpy(dtype=object))
+    codes, uniq = _factorize(v.to_numpy(dtype=object))
     if not len(uniq):
         return np.full(len(order), None, dtype=object)
     if not all(isinstance(u, str) for u in uniq):

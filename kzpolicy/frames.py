@@ -96,6 +96,12 @@ def table_columns(parts: List[Dict], columns: List[str], dates=()):
         text = not same and all(k is _STR or k is _NONE for k in keys)
         if same and k0 is _NONE:
             data[c] = pd.Series(np.full(n, None, dtype=object), dtype=object, copy=False)
+        elif same and k0 is _STR and all(isinstance(v, str) for _, v in typed):
+            # one text per part (an item id, a reason code): the distinct texts, taken for every row
+            uniq = list(dict.fromkeys(v for _, v in typed))
+            at = {u: i for i, u in enumerate(uniq)}
+            codes = np.repeat(np.array([at[v] for _, v in typed], dtype=np.intp), ns)
+            data[c] = pd.array(uniq, dtype="str").take(codes)
         elif (same and k0 is _STR) or text:
             obj = np.empty(n, dtype=object)  # None where a part has no text
             at = 0
