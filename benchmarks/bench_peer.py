@@ -176,8 +176,8 @@ def main(argv=None):
         f"{len(a.undetermined):,} cannot-decide cases, which OpenFisca does not compute. "
         f"Input text: {'Arrow-backed strings' if _arrow_text(firms['firm_id']) else firms['firm_id'].dtype} as pandas "
         "gives them; the object rows convert the text columns to Python objects first, outside the timing. "
-        "OpenFisca's conversion uses pyarrow's hash table and date cast on Arrow text, pandas' on objects "
-        "(`peer_openfisca/situation.py`).",
+        "OpenFisca's conversion matches ids with pyarrow's hash table (one table for events and financials) and parses "
+        "dates with an Arrow cast, object text converted to Arrow first (`peer_openfisca/situation.py`).",
         "",
         f"Machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores, Python {platform.python_version()}, "
         f"numpy {np.__version__}, pandas {pd.__version__}, pyarrow {_pyarrow_version()}, "
