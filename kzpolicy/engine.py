@@ -75,6 +75,10 @@ class Assessment:
         aw_cols = ["firm_id", "year", "article", "item", "label_zh", "label_en", "event_code", "event_date",
                    "amount_yuan", "explanation_zh", "explanation_en"]
         led = self.ledger if "explanation_zh" in self.ledger else _explain.explain(self.ledger, self.policy, self.year)
+        fees = self.fees
+        if len(fees) and "explanation_zh" not in fees:  # assessed with explain=False: the sentences, as explain=True writes them
+            texts = [_explain.fee_text(r, self.policy.item(r["item"])) for r in fees.to_dict("records")]
+            fees = fees.assign(explanation_zh=[t[0] for t in texts], explanation_en=[t[1] for t in texts])
         return {
             "policy": self.policy.id,
             "year": self.year,
@@ -83,7 +87,7 @@ class Assessment:
             "near_misses": rec(self.near_misses, ["firm_id", "article", "item", "condition", "missing", "worth_yuan", "message_zh", "message_en"]),
             "undetermined": rec(self.undetermined, ["firm_id", "article", "item", "reason_zh", "reason_en"]),
             "excluded": rec(self.excluded, ["firm_id", "article", "item", "event_code", "event_date", "reason", "reason_zh", "reason_en"]),
-            "fees": rec(self.fees, ["firm_id", "article", "item", "principal_yuan", "start", "end", "working_days", "fee_yuan", "explanation_zh", "explanation_en"]) if len(self.fees) else [],
+            "fees": rec(fees, ["firm_id", "article", "item", "principal_yuan", "start", "end", "working_days", "fee_yuan", "explanation_zh", "explanation_en"]) if len(self.fees) else [],
             "readings": dict(self.readings),
         }
 
@@ -126,7 +130,9 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     rd = pol.readings(readings)
     ctx = Context(facts, pol, year, rd, near_miss_margin)
     out = _run(pol.items(), ctx)
+    ctx.release()
     awards = award_frame(out.awards)
+    out.awards.clear()  # the parts are in the frame now
     if check_places:
         _check_places(awards, pol, year)
     excluded = out.excluded + [_not_in_policy(ctx)]
@@ -134,7 +140,8 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     prior = _prior_awards(facts, pol, year, rd, near_miss_margin)
     awards, ex = _limits.apply(awards, ctx, prior, _limits.ordered(pol))
     excluded += ex
-    ledger = _finish(awards, ctx, pol)
+    ledger = _finish(awards, ctx, pol, consume=True)
+    del awards
     if explain:
         ledger = _explain.explain(ledger, pol, year, copy=False)
     return Assessment(
@@ -261,17 +268,25 @@ def _check_places(awards: pd.DataFrame, pol: Policy, year: int) -> None:
         raise FactsError(problems)
 
 
-def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
+def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy, consume: bool = False) -> pd.DataFrame:
+    """The ledger from the award lines. ``consume``: the engine's own frame, emptied column by column as the
+    ledger is built (at a million firm-years the two frames are ~80 bytes per firm-year each)."""
     n = len(awards)
     if not n:
         return _finish_empty(awards, ctx)
+    if consume and n >= 10_000:
+        def col(c):
+            return awards.pop(c)
+    else:
+        def col(c):
+            return awards[c]
     # item facts per distinct item, then taken for every line (a handful of items, many lines)
-    code, uniq = _factorize(awards["item"].to_numpy(dtype=object))
+    code, uniq = _factorize(col("item").to_numpy(dtype=object))
     meta = [pol.item(k) for k in uniq]
     def take(vals, dtype):
         return np.array(vals, dtype=dtype)[code]
-    fidx = awards["fidx"].to_numpy(dtype=np.int64)
-    dates = pd.to_datetime(awards["event_date"].to_numpy())
+    fidx = col("fidx").to_numpy(dtype=np.int64)
+    dates = pd.to_datetime(col("event_date").to_numpy())
     article = take([m.article for m in meta], np.int64)
     # the ledger's order: firm id, article, item id, event date (no date last), stable
     item_rank = np.empty(len(uniq), dtype=np.int64)
@@ -288,15 +303,15 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy) -> pd.DataFrame:
         "kind": _text_of([m.kind for m in meta], item_code),
         "label_zh": _text_of([m.label.zh for m in meta], item_code),
         "label_en": _text_of([m.label.en for m in meta], item_code),
-        "event_code": _text(awards["event_code"], order),
+        "event_code": _text(col("event_code"), order),
         "event_date": dates[order],
-        "amount_yuan": o(awards["amount_yuan"].to_numpy(dtype=np.int64)),
-        "basis_yuan": _int_column(awards["basis_yuan"], order),
-        "cap_applied": o(awards["cap_applied"].fillna(False).to_numpy(dtype=bool)),
-        "project": _text(awards["project"], order),
+        "amount_yuan": o(col("amount_yuan").to_numpy(dtype=np.int64)),
+        "basis_yuan": _int_column(col("basis_yuan"), order),
+        "cap_applied": o(col("cap_applied").fillna(False).to_numpy(dtype=bool)),
+        "project": _text(col("project"), order),
     }
     for c, dtype in award_fields().items():
-        v = awards[c]
+        v = col(c)
         if dtype == "object":
             cols[c] = _text(v, order)
         elif dtype == "Int64":

@@ -48,3 +48,13 @@ def test_article_6_repeated_promotion_events_follow_the_registered_reading():
     once = guide.run(p, readings={"art06-events": "per_firm_level"})
     assert each.total_yuan == 2 * amount
     assert once.total_yuan == amount and once.excluded["reason"].tolist() == ["per_firm_level"]
+
+
+def test_to_dict_is_the_same_whether_or_not_the_sentences_were_built():
+    """A result assessed with explain=False gives the same JSON (awards' and fees' sentences included) as one with
+    explain=True; it raised KeyError on the fees' explanation columns before."""
+    from kzpolicy.facts import load_profile
+    from pathlib import Path
+    facts = load_profile(Path(__file__).resolve().parent.parent / "examples" / "firm_F001.yaml")
+    quick, full = kz.assess(facts, year=2023, explain=False), kz.assess(facts, year=2023, explain=True)
+    assert len(full.fees) and quick.to_dict() == full.to_dict()
