@@ -11,6 +11,7 @@ from kzpolicy.facts import validate
 def keys_for_small_tables(monkeypatch):
     """Matching by keys starts at 50,000 firms; here it is tried on a few."""
     monkeypatch.setattr(facts, "KEYS_MIN_FIRMS", 0)
+    monkeypatch.setattr(facts, "SORT_QUERIES_MIN", 0)  # ids in no order: sorted before they are searched
 
 
 CASES = {
