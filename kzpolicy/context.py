@@ -64,7 +64,7 @@ class Context:
     # ---- events
     @cached_property
     def _codes(self) -> pd.Categorical:
-        return pd.Categorical(self.ev_code)
+        return pd.Categorical(self.events["code"].array)  # factorized as stored (Arrow text: no Python text per row)
 
     @cached_property
     def ev_code_id(self) -> np.ndarray:
@@ -100,7 +100,7 @@ class Context:
         order = np.argsort(codes.codes, kind="stable")
         sorted_codes = codes.codes[order]
         bounds = np.searchsorted(sorted_codes, np.arange(len(codes.categories) + 1))
-        return {c: order[bounds[i]:bounds[i + 1]] for i, c in enumerate(codes.categories)}
+        return {c: order[bounds[i]:bounds[i + 1]] for i, c in enumerate(codes.categories.tolist())}
 
     def positions(self, codes) -> np.ndarray:
         """Row positions of the events with any of ``codes`` (all years), in input order."""
