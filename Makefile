@@ -77,6 +77,7 @@ test: setup lint browser-deps
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_peer.py
+	$(BIN)/python benchmarks/bench_cli.py
 
 clean:
 	rm -rf _build .pytest_cache
