@@ -6,7 +6,9 @@ population as ``bench_engine.py``; median CPU time (``time.process_time``) of ``
 interleaved rounds of ``validate`` and of ``assess(facts, explain=False)``, per firm-year; and
 tracemalloc's peak of allocations during ``assess(firms, events, financials)`` (validation and
 engine, over the input already in memory), per firm-year. Each size runs in its own process,
-so one size's memory does not count against the next.
+so one size's memory does not count against the next. ``--json rows.json`` keeps the measured
+rows; ``--from-json a.json,b.json`` writes one table from runs made separately (e.g. 10M in its
+own run beside the smaller sizes).
 """
 from __future__ import annotations
 
@@ -74,6 +76,8 @@ def main(argv=None):
     ap.add_argument("--keep-freed-memory", action="store_true",
                     help="run each size with glibc keeping freed memory for reuse (MALLOC_MMAP_MAX_=0, "
                          "MALLOC_TRIM_THRESHOLD_ at 64 GiB) instead of giving it back to the system")
+    ap.add_argument("--json", help="also write the measured rows to this JSON file")
+    ap.add_argument("--from-json", help="comma-separated JSON files of earlier runs (--json): write their table, measure nothing")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
@@ -81,11 +85,18 @@ def main(argv=None):
         return 0
     rows = []
     load0 = os.getloadavg()[0]
-    for n in (int(x) for x in args.sizes.split(",")):
+    if args.from_json:
+        for f in args.from_json.split(","):
+            rows += json.loads(Path(f).read_text(encoding="utf-8"))
+        rows.sort(key=lambda r: r["n"])
+    for n in ([] if args.from_json else (int(x) for x in args.sizes.split(","))):
         done = subprocess.run([sys.executable, __file__, "--one", str(n), "--repeat", str(args.repeat)],
                               capture_output=True, text=True, check=True, env={**os.environ, **KEEP} if args.keep_freed_memory else None)
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        rows[-1]["load"] = os.getloadavg()[0]
         print(rows[-1], file=sys.stderr)
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows), encoding="utf-8")
     ns = lambda s, n: f"{s / n * 1e9:,.0f} ns"
     mb = lambda b, n: f"{b / 2**20:,.0f} MiB ({b / n:,.0f} B)"
     table = ["| firm-years | events | financial rows | validation (per firm-year) | engine (per firm-year) | "
@@ -115,7 +126,8 @@ def main(argv=None):
           "`bench_engine.population` builds them (text as pandas gives it). "
           f"Machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores (shared), Python {platform.python_version()}; "
           f"median CPU time of {args.repeat} interleaved rounds per size, each size in its own process; "
-          f"load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n")
+          + (f"load average after each size {', '.join(str(round(r['load'], 1)) for r in rows if 'load' in r)}.\n"
+             if args.from_json else f"load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n"))
     print(md)
     if args.out:
         Path(args.out).write_text("# Scale benchmark\n\nWritten by `python benchmarks/bench_scale.py`; see its docstring.\n\n" + md,
