@@ -1128,7 +1128,8 @@ def _convert_arrow(f: Field, s: pd.Series, a: pa.Array, col: _Collector) -> Opti
         return pd.Series(d, index=s.index)
     col.empty[f.name] = null  # the empty cells of the converted column (a rejected value is reported already)
     # the dtype pandas infers, as on the row-by-row path (an unchanged text column is used as it is)
-    out = s if same and len(s) and s.dtype == _TEXT else _text_column(st, s.index)
+    # (an all-empty column is object None, as pandas keeps a column of None)
+    out = s if same and len(s) and s.dtype == _TEXT and not null.all() else _text_column(st, s.index)
     if f.type == "category":
         ok = pc.is_in(st, value_set=pa.array(list(f.choices), pa.large_string())).to_numpy(zero_copy_only=False) | null
         if not ok.all():  # the clerk's Chinese words, the template's 中文名（code）, or errors

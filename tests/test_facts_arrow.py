@@ -130,3 +130,11 @@ def test_csv_read_by_pyarrow_only_where_it_reads_as_pandas(text):
         return  # pandas' parser reads it (and names a faulty line)
     want = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None)
     assert got.astype(object).values.tolist() == want.astype(object).values.tolist(), text
+
+
+def test_an_all_empty_text_column_is_object_none_whatever_its_input_dtype():
+    for dtype in ("str", object):
+        firms = pd.DataFrame({"firm_id": ["F1", "F2"], "industry": "other", "established": "2015-04-01",
+                              "township": pd.Series([np.nan, np.nan], dtype=dtype)})
+        got = facts.validate(firms).firms["township"]
+        assert got.dtype == object and got.tolist() == [None, None], dtype
