@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Union
 
 import numpy as np
@@ -53,6 +54,7 @@ class MoneyError(ValueError):
 MAX_DENOMINATOR = 10**6
 
 
+@lru_cache(maxsize=4096)
 def _float_fraction(v: float) -> Fraction:
     """The number a float stands for: the decimal it prints as, or a simple fraction.
 

@@ -35,6 +35,11 @@ def award_fields():
 def award_columns():
     return AWARD_CORE + list(award_fields())
 
+@lru_cache(maxsize=1)
+def _award_column_set():
+    return frozenset(award_columns())
+
+
 NEAR_COLUMNS = ["fidx", "item", "event_code", "event_date", "condition", "actual", "required", "missing",
                 "worth_yuan", "message_zh", "message_en"]
 UNDET_COLUMNS = ["fidx", "item", "event_code", "event_date", "reason_zh", "reason_en"]
@@ -76,7 +81,7 @@ class RuleOutput:
     def award(self, n, **cols):
         """Award lines: only the given columns, as arrays of length n (joined once by :func:`award_frame`)."""
         if n:
-            unknown = set(cols) - set(award_columns())
+            unknown = set(cols) - _award_column_set()
             if unknown:
                 raise KeyError(f"award line fields {sorted(unknown)} are not declared by any kind (kzpolicy/kinds.py)")
             part = {}
@@ -228,6 +233,9 @@ def param_at_year_end(param: Param, year: int):
 def mul_round_by_rate(amounts: np.ndarray, rates: np.ndarray) -> np.ndarray:
     """Half-up rounding of amount × rate where the rate may differ by row (dated values)."""
     out = np.zeros(len(amounts), dtype=np.int64)
+    if len(rates) and rates[0] == rates[0] and (rates == rates[0]).all():  # one rate on every row (the usual case)
+        out[:] = mul_round(amounts, as_fraction(float(rates[0])))
+        return out
     for r in np.unique(rates[~np.isnan(rates)]):
         m = rates == r
         out[m] = mul_round(amounts[m], as_fraction(float(r)))

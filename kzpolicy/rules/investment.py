@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..money import Commas, Wan, join_text, text_by_value, wan
-from .common import RuleOutput, apply_requirements, event_values, meets, mul_round_by_rate, param_on, requirement_masks, select_events
+from .common import RuleOutput, apply_requirements, event_values, meets, mul_round_by_rate, param_on, select_events
 from ..kinds import Kind, P
 from ..explain import pct_text
 
@@ -79,7 +79,7 @@ def assess(item, ctx) -> RuleOutput:
     # near-misses: exactly one condition missed, and by little — and only for firms that meet the item's
     # other requirements (a firm the item excludes is never told that a little more would pay)
     m = ctx.margin
-    req_ok = requirement_masks(item, ctx, fidx, dates)[0]
+    req_ok = ok_req  # the firms meeting the item's requirements (apply_requirements' mask)
     near_amt = ~ok_amt & ok_prog & (amount >= floor * (1 - m)) & req_ok
     if near_amt.any():
         k = near_amt
