@@ -364,9 +364,20 @@ def _factorize(a: np.ndarray):
     return np.repeat(hc, np.diff(np.append(starts, len(a)))), uniq
 
 
+_TEXTS: dict = {}
+
+
 def _text_of(values, codes: np.ndarray):
-    """A text column of a few distinct ``values`` (pandas' text dtype), one per code: taken, not re-checked per line."""
-    return pd.array(list(values), dtype="str").take(codes)
+    """A text column of a few distinct ``values`` (pandas' text dtype), one per code: taken, not re-checked per line.
+
+    The small arrays of distinct texts (item ids, kinds, labels) are remembered between assessments."""
+    key = (pd.get_option("mode.string_storage"), *values)
+    arr = _TEXTS.get(key)
+    if arr is None:
+        arr = pd.array(list(values), dtype="str")
+        if len(_TEXTS) < 256:
+            _TEXTS[key] = arr
+    return arr.take(codes)
 
 
 def _text(v: pd.Series, order: np.ndarray):

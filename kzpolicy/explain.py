@@ -164,6 +164,10 @@ class _At:
         return self._df[key].array[self._rows]
 
 
+#: from how many lines of one item its kind's explain_many is used (below, line by line is quicker; same text)
+_MANY = 32
+
+
 def explain(ledger: pd.DataFrame, policy: Policy, year: int, copy: bool = True) -> pd.DataFrame:
     """Add explanation_zh / explanation_en to a ledger (only for shown lines).
 
@@ -187,6 +191,7 @@ def explain(ledger: pd.DataFrame, policy: Policy, year: int, copy: bool = True) 
         ledger["explanation_en"] = [p[1] for p in pairs]
         return ledger
     limited = ledger["limit"].notna().to_numpy() if "limit" in ledger else np.zeros(n, dtype=bool)
+    amounts = ledger["amount_yuan"].to_numpy(dtype=np.int64)
     order = np.argsort(code, kind="stable")
     bounds = np.searchsorted(code[order], np.arange(len(uniq) + 1))
     for k, item_id in enumerate(uniq):
@@ -194,9 +199,9 @@ def explain(ledger: pd.DataFrame, policy: Policy, year: int, copy: bool = True) 
         item = policy.item(item_id)
         many = kinds.get(item.kind).explain_many
         one = rows
-        if many is not None:
+        if many is not None and len(rows) >= _MANY:
             vec = rows[~limited[rows]]
-            texts = many(_At(ledger, vec), item, ledger["amount_yuan"].to_numpy(dtype=np.int64)[vec]) if len(vec) else None
+            texts = many(_At(ledger, vec), item, amounts[vec]) if len(vec) else None
             if texts is not None:  # None: the kind leaves these lines to its line-by-line sentence
                 zh[vec], en[vec] = texts
                 one = rows[limited[rows]]

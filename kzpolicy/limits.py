@@ -133,7 +133,7 @@ class _Lines:
         """The award frame after the limits: dropped rows removed (labels kept), cut lines changed."""
         aw = self.awards
         if self.cut:
-            aw = aw.copy()
+            aw = aw.copy(deep=False)  # the cut columns are replaced below, the others shared (copy on write)
             amt = self.amount
             aw["amount_yuan"] = amt
             for c, (pos, vals) in self.cut.items():
