@@ -389,7 +389,7 @@ def _arrow_text(s) -> Optional[pa.Array]:
             if isinstance(a, pa.ChunkedArray):
                 a = a.chunk(0) if a.num_chunks == 1 else a.combine_chunks()
             return a if a.type == pa.large_string() else a.cast(pa.large_string())
-        s = s.to_numpy(dtype=object)
+        s = s.values  # the object array itself (to_numpy copies it)
     if not _lib.is_string_array(s, skipna=True):  # bytes, numbers… (or no text at all): the row-by-row path
         return None
     try:
