@@ -167,7 +167,9 @@ class Facts:
 
         Validation already matched every firm id (to check that it exists); the
         positions are kept so that the engine does not hash a million ids again.
-        Recomputed if a table was replaced after validation.
+        Recomputed if a table was replaced after validation. Integers: int32 for
+        financials when there are fewer than 2^31 firms (a third of the rows' memory
+        at 3.4 financial rows per firm), int64 otherwise.
         """
         df = getattr(self, table)
         hit = self._firm_pos.get(table)
@@ -762,7 +764,10 @@ def _match_firms(shared: dict, values) -> np.ndarray:
     np.minimum(p, len(sk) - 1, out=p)
     hit = (sk[p] == qk) & fits
     pos = p if order is None else order[p]
-    return np.where(hit, pos, -1).astype(np.intp, copy=False)
+    # int32 below 2^31 firms: half the memory of the positions the Facts keep for the engine (3.4M financial rows at 1M firms)
+    out = pos.astype(np.int32 if len(sk) < 2**31 else np.intp)
+    out[~hit] = -1
+    return out
 
 
 def _int_max(f: Field) -> int:
@@ -1321,9 +1326,15 @@ def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
             return False
         yr = year.to_numpy(dtype=np.int64)
         y0, span = int(yr.min()), int(yr.max() - yr.min()) + 1
-        key = pos.astype(np.int64) * span + (yr - y0)
-        if _firm_count(shared) * span <= 64_000_000:  # a count per firm and year fits in memory
-            return bool(np.bincount(key, minlength=1).max() <= 1)
+        key = pos.astype(np.int64)  # built in place: one temporary of the rows, not three
+        key *= span
+        key += yr
+        key -= y0
+        del yr
+        if _firm_count(shared) * span <= 64_000_000:  # one flag per firm and year: distinct iff as many flags set as rows
+            seen = np.zeros(_firm_count(shared) * span, bool)
+            seen[key] = True
+            return int(np.count_nonzero(seen)) == len(key)
         key = np.sort(key)
         return bool((np.diff(key) != 0).all())
     return False
@@ -1484,6 +1495,8 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
                 if pos is None:
                     pos = _match_firms(shared, df["firm_id"]) if unique else None
                 unknown = pos < 0 if pos is not None else ~df["firm_id"].isin(out["firms"]["firm_id"]).to_numpy()
+                if table == "events" and pos is not None:  # the engine's event frames carry them as int64 (few rows)
+                    pos = pos.astype(np.int64, copy=False)
                 positions[table] = pos
                 c = _Collector(table, df, sources[table])
                 c.add(unknown, "firm_id", lambda v: f"firm {v!r} is not in the firms table", df["firm_id"])
