@@ -783,6 +783,14 @@ def _clean_numbers(f: Field, s: pd.Series, scale: int = 1) -> Optional[pd.Series
     """
     if scale != 1 or pd.api.types.is_bool_dtype(s.dtype) or isinstance(s.dtype, pd.BooleanDtype):
         return None
+    if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iu" and f.type != "ratio":
+        # plain integers (a year column): bounds checked on them, and pandas' Int64 over the same buffer (no copy;
+        # copy-on-write keeps the Facts as validated if the caller changes the input afterwards)
+        x = s.to_numpy()
+        lo, hi = (MIN_YEAR, MAX_YEAR) if f.name == "year" else (0, _int_max(f))
+        if len(x) and not (int(x.min()) >= lo and int(x.max()) <= hi):
+            return None
+        return s.astype("Int64")
     v = s.to_numpy(dtype="float64", na_value=np.nan)
     empty = np.isnan(v)
     if f.type == "ratio":

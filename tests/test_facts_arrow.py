@@ -138,3 +138,16 @@ def test_an_all_empty_text_column_is_object_none_whatever_its_input_dtype():
                               "township": pd.Series([np.nan, np.nan], dtype=dtype)})
         got = facts.validate(firms).firms["township"]
         assert got.dtype == object and got.tolist() == [None, None], dtype
+
+
+def test_integer_columns_kept_as_validated_when_the_input_changes_later():
+    """A plain integer year column becomes Int64 over the input's own buffer (no copy): copy-on-write must keep
+    the validated Facts as they were when the caller edits the input afterwards."""
+    fin = pd.DataFrame({"firm_id": ["A", "A"], "year": np.array([2021, 2022], dtype=np.int64), "revenue": [1.0, 2.0]})
+    firms = pd.DataFrame({"firm_id": ["A"], "industry": ["other"], "established": ["2010-01-01"], "township": ["t"]})
+    f = facts.validate(firms, financials=fin)
+    fin.loc[0, "year"] = 2000
+    fin.iloc[1, 1] = 1990
+    assert f.financials["year"].dtype == "Int64"
+    assert f.financials["year"].tolist() == [2021, 2022]
+    assert fin["year"].tolist() == [2000, 1990]
