@@ -20,6 +20,7 @@ from .context import Context
 from .events import EVENT_CODES
 from .facts import Facts, FactsError, as_facts
 from .frames import part, table_columns
+from .frames import text_of as _text_of
 from .money import checked_sum, mul_round, wan
 from .policy import Policy, get_policy
 from .rules import rule
@@ -303,11 +304,11 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy, consume: bool = Fal
         "kind": _text_of([m.kind for m in meta], item_code),
         "label_zh": _text_of([m.label.zh for m in meta], item_code),
         "label_en": _text_of([m.label.en for m in meta], item_code),
-        "event_code": _text(col("event_code"), order),
+        "event_code": _text(col("event_code"), order, remember=True),
         "event_date": dates[order],
         "amount_yuan": o(col("amount_yuan").to_numpy(dtype=np.int64)),
         "basis_yuan": _int_column(col("basis_yuan"), order),
-        "cap_applied": o(col("cap_applied").fillna(False).to_numpy(dtype=bool)),
+        "cap_applied": o(_flags(col("cap_applied"))),
         "project": _text(col("project"), order),
     }
     for c, dtype in award_fields().items():
@@ -364,25 +365,10 @@ def _factorize(a: np.ndarray):
     return np.repeat(hc, np.diff(np.append(starts, len(a)))), uniq
 
 
-_TEXTS: dict = {}
-
-
-def _text_of(values, codes: np.ndarray):
-    """A text column of a few distinct ``values`` (pandas' text dtype), one per code: taken, not re-checked per line.
-
-    The small arrays of distinct texts (item ids, kinds, labels) are remembered between assessments."""
-    key = (pd.get_option("mode.string_storage"), *values)
-    arr = _TEXTS.get(key)
-    if arr is None:
-        arr = pd.array(list(values), dtype="str")
-        if len(_TEXTS) < 256:
-            _TEXTS[key] = arr
-    return arr.take(codes)
-
-
-def _text(v: pd.Series, order: np.ndarray):
+def _text(v: pd.Series, order: np.ndarray, remember: bool = False):
     """A text column in ledger order, as the DataFrame constructor would type it (text dtype, NaN where missing;
-    object None when nothing is given), from its distinct values instead of checking every line."""
+    object None when nothing is given), from its distinct values instead of checking every line.
+    ``remember``: codes (kept between assessments by :func:`kzpolicy.frames.text_of`), not a firm's own texts."""
     codes, uniq = _factorize(v.to_numpy(dtype=object))
     if not len(uniq):
         return np.full(len(order), None, dtype=object)
@@ -390,7 +376,12 @@ def _text(v: pd.Series, order: np.ndarray):
         x = v.to_numpy(dtype=object)[order]
         x[pd.isna(x)] = None  # missing text is None (never NaN)
         return x
-    return pd.array(list(uniq), dtype="str").take(codes[order], allow_fill=True)
+    return _text_of(uniq, codes[order], remember=remember)
+
+
+def _flags(v: pd.Series) -> np.ndarray:
+    """A yes/no award column as booleans, missing as no."""
+    return v.to_numpy() if v.dtype == bool else v.fillna(False).to_numpy(dtype=bool)
 
 
 def _int_column(v: pd.Series, order: np.ndarray):
@@ -488,8 +479,8 @@ def _with_firm(df, ctx: Context, pol: Policy) -> pd.DataFrame:
         if c in ("fidx", "firm_id", "year", "article"):
             continue
         v = df[c]
-        if c == "event_date" and n:
-            cols[c] = pd.to_datetime(_np(v))
+        if c == "event_date" and n:  # dates in seconds (table_columns' dates) kept as they are, as to_datetime would
+            cols[c] = v if isinstance(v, np.ndarray) and v.dtype == "datetime64[s]" else pd.to_datetime(_np(v))
         elif v.dtype == object:  # kept as object (the constructor would re-type text)
             cols[c] = pd.Series(_np(v), dtype=object, copy=False)
         else:
@@ -507,7 +498,10 @@ def _fees(frames, ctx, pol, explain) -> pd.DataFrame:
     # one frame: firm_id (objects, typed by the constructor as before), year, article, then the kind's columns
     arts = {it.id: it.article for it in pol.items()}
     items = df["item"].tolist()
-    data = {"firm_id": ctx.firms["firm_id"].array.take(df["fidx"].to_numpy(dtype=np.int64)).to_numpy(dtype=object),
+    fid = ctx.firms["firm_id"].array.take(df["fidx"].to_numpy(dtype=np.int64))
+    if fid.dtype != pd.StringDtype(na_value=np.nan):  # what the constructor makes of the objects; else it decides
+        fid = fid.to_numpy(dtype=object)
+    data = {"firm_id": fid,
             "year": np.full(len(df), ctx.year, dtype=np.int64),
             "article": np.array([arts[i] for i in items], dtype=np.int64)}
     for c in cols[3:]:
@@ -516,8 +510,8 @@ def _fees(frames, ctx, pol, explain) -> pd.DataFrame:
     if explain:  # each line as to_dict("records") gives it (Python values), from the column lists
         lists = {c: (data[c].tolist() if c != "firm_id" else pd.Series(data[c]).tolist()) for c in cols}
         texts = [_explain.fee_text(r, pol.item(r["item"])) for r in _explain.rows(lists, len(df))]
-        data["explanation_zh"] = [t[0] for t in texts]
-        data["explanation_en"] = [t[1] for t in texts]
+        data["explanation_zh"] = _explain.text_array([t[0] for t in texts])
+        data["explanation_en"] = _explain.text_array([t[1] for t in texts])
     return pd.DataFrame(data)
 
 

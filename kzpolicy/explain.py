@@ -207,9 +207,17 @@ def explain(ledger: pd.DataFrame, policy: Policy, year: int, copy: bool = True) 
                 one = rows[limited[rows]]
         for i in one.tolist():
             zh[i], en[i] = explain_line(lines[i], item, year, policy)
-    ledger["explanation_zh"] = zh.tolist()
-    ledger["explanation_en"] = en.tolist()
+    ledger["explanation_zh"] = text_array(zh)
+    ledger["explanation_en"] = text_array(en)
     return ledger
+
+
+def text_array(values):
+    """Sentences as the column a DataFrame makes of them (pandas' text dtype when every value is text), typed in
+    one go: the frame constructor and ``df[c] = list`` infer the type of a list value by value."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return pd.array(np.asarray(values, dtype=object), dtype="str")
+    return list(values) if not isinstance(values, list) else values
 
 
 def fee_text(row, item) -> tuple:

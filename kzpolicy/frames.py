@@ -67,6 +67,25 @@ def _pandas(key, vals, n):
     return vals
 
 
+_TEXTS: dict = {}
+_CODES = frozenset({"item", "event_code", "reason", "condition"})  # columns of codes, not sentences
+
+
+def text_of(values, codes: np.ndarray, remember: bool = True):
+    """A text column of a few distinct ``values`` (pandas' text dtype), one per code (-1: missing): taken, not
+    re-checked per line.
+
+    ``remember``: the small array of distinct texts (item ids, kinds, labels, reason codes: not sentences with a
+    firm's figures) is kept between assessments."""
+    key = (pd.get_option("mode.string_storage"), *values)
+    arr = _TEXTS.get(key)
+    if arr is None:
+        arr = pd.array(list(values), dtype="str")
+        if remember and len(_TEXTS) < 256:
+            _TEXTS[key] = arr
+    return arr.take(codes, allow_fill=True)  # code -1: missing (NaN)
+
+
 def table_frame(parts: List[Dict], columns: List[str], dates=()) -> pd.DataFrame:
     """``pd.concat([DataFrame(part) for part in parts])`` with ``columns``, built column by column.
 
@@ -101,7 +120,7 @@ def table_columns(parts: List[Dict], columns: List[str], dates=()):
             uniq = list(dict.fromkeys(v for _, v in typed))
             at = {u: i for i, u in enumerate(uniq)}
             codes = np.repeat(np.array([at[v] for _, v in typed], dtype=np.intp), ns)
-            data[c] = pd.array(uniq, dtype="str").take(codes)
+            data[c] = text_of(uniq, codes, remember=c in _CODES)
         elif (same and k0 is _STR) or text:
             obj = np.empty(n, dtype=object)  # None where a part has no text
             at = 0
