@@ -791,7 +791,8 @@ def _clean_numbers(f: Field, s: pd.Series, scale: int = 1) -> Optional[pd.Series
         if len(x) and not (int(x.min()) >= lo and int(x.max()) <= hi):
             return None
         return s.astype("Int64")
-    v = s.to_numpy(dtype="float64", na_value=np.nan)
+    # numpy floats are read in place (NaN is their empty cell already); other dtypes converted
+    v = s.to_numpy() if s.dtype == np.float64 else s.to_numpy(dtype="float64", na_value=np.nan)
     empty = np.isnan(v)
     if f.type == "ratio":
         ok = empty | ((v >= 0) & (v <= 1))
@@ -806,7 +807,8 @@ def _clean_numbers(f: Field, s: pd.Series, scale: int = 1) -> Optional[pd.Series
     if pd.api.types.is_integer_dtype(s.dtype):  # exact (the bounds keep floats exact too: 10^12 < 2^53)
         ints = s.to_numpy(dtype="int64", na_value=0)
     else:
-        ints = np.where(empty, 0, v).astype(np.int64)
+        ints = np.zeros(len(v), np.int64)  # written once, without a float temporary of the rows
+        np.copyto(ints, v, casting="unsafe", where=~empty)
     return pd.Series(pd.arrays.IntegerArray(ints, empty), index=s.index)
 
 
