@@ -378,11 +378,23 @@ def _firm_mask(ctx, key: str, f: np.ndarray, of) -> np.ndarray:
     return whole[f] if isinstance(whole, np.ndarray) else tuple(w[f] for w in whole)
 
 
+#: up to this many firms a text test is done on the Python values (a pandas/Arrow call costs ~70 µs, more than that)
+_FEW = 64
+_INDUSTRIAL_SET, _MANUFACTURING_SET = frozenset(INDUSTRIAL), frozenset(["manufacturing"])
+
+
+def _in_few(a, values: frozenset) -> np.ndarray:
+    """Whether each text of ``a`` (all firms, a few) is one of ``values`` (missing: False, as ``isin``)."""
+    return np.array([isinstance(v, str) and v in values for v in a.tolist()], dtype=bool)
+
+
 def industrial_at(ctx, f: np.ndarray) -> np.ndarray:
     """Statistical industrial firms (sections B, C, D) at firm positions ``f`` (compared as stored)."""
     if "is_industrial" in ctx.__dict__:
         return ctx.is_industrial[f]
     a = column(ctx, "firms", "industry")
+    if ctx.n <= _FEW:
+        return _firm_mask(ctx, "industrial", f, lambda k: _in_few(a, _INDUSTRIAL_SET))
     return _firm_mask(ctx, "industrial", f,
                       lambda k: np.asarray((a if k is None else a.take(k)).isin(list(INDUSTRIAL)), dtype=bool))
 
@@ -392,6 +404,8 @@ def manufacturing_at(ctx, f: np.ndarray) -> np.ndarray:
     if "is_manufacturing" in ctx.__dict__:
         return ctx.is_manufacturing[f]
     a = column(ctx, "firms", "industry")
+    if ctx.n <= _FEW:
+        return _firm_mask(ctx, "manufacturing", f, lambda k: _in_few(a, _MANUFACTURING_SET))
     return _firm_mask(ctx, "manufacturing", f,
                       lambda k: np.asarray((a if k is None else a.take(k)) == "manufacturing", dtype=bool))
 

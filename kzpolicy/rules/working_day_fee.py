@@ -104,10 +104,13 @@ def assess(item, ctx) -> RuleOutput:
     days = working_days(start, end, both_ends=ctx.switch(item, "day_count") == "both_ends")
     rate = param_on(item, "daily_rate", start)
     fee = mul_round_by_rate(mul_count(principal, days), rate)  # checked product
+    # the frame's own types given (item as objects, dates in seconds as the constructor makes them): ~30 % cheaper
+    sec = "datetime64[s]"
     out.fees.append(
         pd.DataFrame({
-            "fidx": fidx, "item": item.id, "event_code": codes, "event_date": dates, "principal_yuan": principal,
-            "start": start, "end": end, "working_days": days, "daily_rate": rate, "fee_yuan": fee,
+            "fidx": fidx, "item": np.full(len(pos), item.id, dtype=object), "event_code": codes,
+            "event_date": dates.astype(sec), "principal_yuan": principal, "start": start.astype(sec), "end": end.astype(sec),
+            "working_days": days, "daily_rate": rate, "fee_yuan": fee,
         })
     )
     return out
