@@ -311,7 +311,7 @@ def _once(ctx, pos, fidx, dates, once: str):
     """(duplicate mask, first date) for one award per firm and code (and year): by firm, code, [year], date, input order."""
     dup = np.zeros(len(pos), dtype=bool)
     first_date = dates.copy()
-    if not len(pos):
+    if len(pos) < 2:  # no event, or one: nothing to order (a one-firm call's usual case)
         return dup, first_date
     cid = ctx.ev_code_id[pos]
     keys = [fidx, cid] + ([dates.astype("datetime64[Y]").astype(np.int64)] if once == "year" else [])
