@@ -36,3 +36,19 @@ def test_ledger_sorted_by_firm_id_whatever_the_input_order():
     a = assess(validate(*tables()), year=2023)
     assert list(a.ledger["firm_id"]) == sorted(a.ledger["firm_id"])
     assert np.all(np.diff(a.ledger["article"].to_numpy()[a.ledger["firm_id"].to_numpy() == "A"]) >= 0)
+
+
+def test_positions_recomputed_match_pandas_hash_table_for_every_kind_of_id():
+    """The recomputation (generated populations, replaced tables) answers as Index.get_indexer does."""
+    from kzpolicy.facts import _positions_of
+
+    firm_ids = ["F1", "F2", "开州1", "F1\x00", "a" * 70, " F3"]
+    values = ["F2", "F1\x00", "F9", "开州1", "a" * 70, "F1", " F3", "F3"]
+    expect = pd.Index(pd.Series(firm_ids, dtype=object)).get_indexer(pd.Series(values, dtype=object))
+    for dtype in (object, "str", "string[python]", "string[pyarrow]"):
+        got = _positions_of(pd.Series(firm_ids, dtype=dtype), pd.Series(values, dtype=dtype))
+        assert got.tolist() == expect.tolist(), dtype
+        assert got.dtype == np.intp
+    # ids that are not text keep the hash table's answer (pandas matches 1 and 1.0 alike)
+    ints = pd.Series([1, 2, 3], dtype=object)
+    assert _positions_of(ints, pd.Series([3, 1.0, 7], dtype=object)).tolist() == [2, 0, -1]
