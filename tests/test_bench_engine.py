@@ -4,30 +4,18 @@ The baseline (benchmarks/bench_engine.py) recomputes every award amount of a see
 synthetic population with plain numpy; equal per-item totals cross-check the engine
 against an independent implementation, and keep the benchmark's ratio meaningful.
 """
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from kzpolicy import assess, get_policy, validate
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_engine.py"
-
-
-@pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("bench_engine", BENCH)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 @pytest.mark.parametrize("seed", [1, 20230530])
-def test_baseline_totals_equal_engine_totals(bench, seed):
-    firms, events, financials = bench.population(20_000, seed=seed)
+def test_baseline_totals_equal_engine_totals(bench_engine, seed):
+    firms, events, financials = bench_engine.population(20_000, seed=seed)
     facts = validate(firms, events, financials)
-    a = assess(facts, year=bench.YEAR, explain=False)
-    base = bench.baseline(facts, get_policy())
+    a = assess(facts, year=bench_engine.YEAR, explain=False)
+    base = bench_engine.baseline(facts, get_policy())
     eng = a.ledger.groupby("item")["amount_yuan"].sum().to_dict()
     eng["fees"] = int(a.fees["fee_yuan"].sum())
     paid = {k for k, v in eng.items() if v}
@@ -36,16 +24,16 @@ def test_baseline_totals_equal_engine_totals(bench, seed):
     assert paid <= set(base)
 
 
-def test_population_is_seeded_and_mostly_eventless(bench):
-    f1, e1, _ = bench.population(5_000, seed=7)
-    f2, e2, _ = bench.population(5_000, seed=7)
+def test_population_is_seeded_and_mostly_eventless(bench_engine):
+    f1, e1, _ = bench_engine.population(5_000, seed=7)
+    f2, e2, _ = bench_engine.population(5_000, seed=7)
     assert f1.equals(f2) and e1.equals(e2)
     share = e1["firm_id"].nunique() / len(f1)
     assert 0.01 < share < 0.2
 
 
-def test_benchmark_runs_end_to_end(bench, tmp_path):
+def test_benchmark_runs_end_to_end(bench_engine, tmp_path):
     out = tmp_path / "results.md"
-    assert bench.main(["--n", "3000", "--repeat", "1", "--single-runs", "2", "--out", str(out)]) == 0
+    assert bench_engine.main(["--n", "3000", "--repeat", "1", "--single-runs", "2", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "engine only" in text and "Floor per-item totals equal" in text

@@ -1,20 +1,12 @@
 """Policy.select: assessing part of a policy (some articles or chapters) pays exactly those articles' items."""
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from kzpolicy import assess, get_policy, validate
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_engine.py"
-
 
 @pytest.fixture(scope="module")
-def population():
-    spec = importlib.util.spec_from_file_location("bench_engine", BENCH)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return validate(*mod.population(8_000, seed=3))
+def population(bench_engine):
+    return validate(*bench_engine.population(8_000, seed=3))
 
 
 def test_select_keeps_only_the_named_articles():

@@ -7,9 +7,7 @@ tables). Validation and the engine take fast paths per storage; every output
 frame (values, dtypes, column and row order), the JSON contract and the errors
 must not depend on which one the input used.
 """
-import importlib.util
 import json
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -17,7 +15,6 @@ import pytest
 
 from kzpolicy import FactsError, assess, validate
 
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_engine.py"
 TEXT = {"firms": ["firm_id", "industry", "established", "township", "name"],
         "events": ["firm_id", "date", "code", "project", "start", "end"],
         "financials": ["firm_id"]}
@@ -25,11 +22,8 @@ FRAMES = ["ledger", "near_misses", "undetermined", "excluded", "fees", "township
 
 
 @pytest.fixture(scope="module")
-def tables():
-    spec = importlib.util.spec_from_file_location("bench_engine", BENCH)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    firms, events, fin = mod.population(2_000, seed=11, text="object")
+def tables(bench_engine):
+    firms, events, fin = bench_engine.population(2_000, seed=11, text="object")
     firms["name"] = pd.Series([None if i % 3 else f"企业{i}有限公司" for i in range(len(firms))], dtype=object)
     firms.loc[::7, "township"] = None
     return firms, events, fin
