@@ -380,7 +380,7 @@ def _firm_mask(ctx, key: str, f: np.ndarray, of) -> np.ndarray:
 
 #: up to this many firms a text test is done on the Python values (a pandas/Arrow call costs ~70 µs, more than that)
 _FEW = 64
-_INDUSTRIAL_SET, _MANUFACTURING_SET = frozenset(INDUSTRIAL), frozenset(["manufacturing"])
+_INDUSTRY_SETS = {"industrial": frozenset(INDUSTRIAL), "manufacturing": frozenset(["manufacturing"])}
 
 
 def _in_few(a, values: frozenset) -> np.ndarray:
@@ -388,26 +388,25 @@ def _in_few(a, values: frozenset) -> np.ndarray:
     return np.array([isinstance(v, str) and v in values for v in a.tolist()], dtype=bool)
 
 
-def industrial_at(ctx, f: np.ndarray) -> np.ndarray:
-    """Statistical industrial firms (sections B, C, D) at firm positions ``f`` (compared as stored)."""
-    if "is_industrial" in ctx.__dict__:
-        return ctx.is_industrial[f]
-    a = column(ctx, "firms", "industry")
+def _industry_in(ctx, f: np.ndarray, key: str) -> np.ndarray:
+    """Whether the firms at positions ``f`` are in industry group ``key`` (compared as stored, no Python text
+    per row); the Context's whole-population mask ``is_<key>`` is used where it was already computed."""
+    if f"is_{key}" in ctx.__dict__:
+        return ctx.__dict__[f"is_{key}"][f]
+    a, values = column(ctx, "firms", "industry"), _INDUSTRY_SETS[key]
     if ctx.n <= _FEW:
-        return _firm_mask(ctx, "industrial", f, lambda k: _in_few(a, _INDUSTRIAL_SET))
-    return _firm_mask(ctx, "industrial", f,
-                      lambda k: np.asarray((a if k is None else a.take(k)).isin(list(INDUSTRIAL)), dtype=bool))
+        return _firm_mask(ctx, key, f, lambda k: _in_few(a, values))
+    return _firm_mask(ctx, key, f, lambda k: np.asarray((a if k is None else a.take(k)).isin(sorted(values)), dtype=bool))
+
+
+def industrial_at(ctx, f: np.ndarray) -> np.ndarray:
+    """Statistical industrial firms (sections B, C, D) at firm positions ``f``."""
+    return _industry_in(ctx, f, "industrial")
 
 
 def manufacturing_at(ctx, f: np.ndarray) -> np.ndarray:
-    """Manufacturing firms at firm positions ``f`` (compared as stored, no Python text per row)."""
-    if "is_manufacturing" in ctx.__dict__:
-        return ctx.is_manufacturing[f]
-    a = column(ctx, "firms", "industry")
-    if ctx.n <= _FEW:
-        return _firm_mask(ctx, "manufacturing", f, lambda k: _in_few(a, _MANUFACTURING_SET))
-    return _firm_mask(ctx, "manufacturing", f,
-                      lambda k: np.asarray((a if k is None else a.take(k)) == "manufacturing", dtype=bool))
+    """Manufacturing firms at firm positions ``f``."""
+    return _industry_in(ctx, f, "manufacturing")
 
 
 def established_at(ctx, f: np.ndarray) -> np.ndarray:
