@@ -27,7 +27,6 @@ KEEP = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(64 * 2**30)}
 
 def one(n: int, repeat: int) -> dict:
     import resource
-    import statistics
     import time
 
     sys.path.insert(0, str(ROOT.parent))
@@ -42,28 +41,18 @@ def one(n: int, repeat: int) -> dict:
     rss_gen = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     facts = validate(firms, events, financials)
     assess(facts, year=YEAR, explain=False)
-    sys_s = {"validate": [], "engine": []}
-
-    def kernel(name, fn):
-        """``fn``, noting the system CPU seconds it took (page faults of fresh memory, mostly)."""
-        def run():
-            s0 = resource.getrusage(resource.RUSAGE_SELF).ru_stime
-            out = fn()
-            sys_s[name].append(resource.getrusage(resource.RUSAGE_SELF).ru_stime - s0)
-            return out
-        return run
-
     t, _ = interleaved({
-        "validate": kernel("validate", lambda: validate(firms, events, financials)),
-        "engine": kernel("engine", lambda: assess(facts, year=YEAR, explain=False)),
+        "validate": lambda: validate(firms, events, financials),
+        "engine": lambda: assess(facts, year=YEAR, explain=False),
     }, repeat)
     peak_val = traced_peaks(lambda: validate(firms, events, financials))
     peak_eng = traced_peaks(lambda: assess(facts, year=YEAR, explain=False))
     facts = None  # freed before the one-call peak
     peak = traced_peaks(lambda: assess(firms, events, financials, year=YEAR, explain=False))
     return {"n": n, "events": len(events), "financials": len(financials), "validate": float(t["validate"]),
-            "engine": float(t["engine"]), "sys_validate": statistics.median(sys_s["validate"]),
-            "sys_engine": statistics.median(sys_s["engine"]), "peak": sum(peak), "peak_arrow": peak[1], "peak_validate": sum(peak_val),
+            "engine": float(t["engine"]), "sys_validate": t["validate"].sys,
+            "sys_engine": t["engine"].sys, "minflt_validate": t["validate"].minflt, "minflt_engine": t["engine"].minflt,
+            "peak": sum(peak), "peak_arrow": peak[1], "peak_validate": sum(peak_val),
             "peak_engine": sum(peak_eng), "input": sum(input_memory(x) for x in (firms, events, financials)),
             "generate": gen, "rss_generate": rss_gen, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
@@ -99,16 +88,19 @@ def main(argv=None):
             Path(args.json).write_text(json.dumps(rows), encoding="utf-8")
     ns = lambda s, n: f"{s / n * 1e9:,.0f} ns"
     mb = lambda b, n: f"{b / 2**20:,.0f} MiB ({b / n:,.0f} B)"
+    flt = lambda r, k: f"{r['minflt_' + k] / r['n']:.3f}" if "minflt_" + k in r else "–"  # older --json rows have none
     table = ["| firm-years | events | financial rows | validation (per firm-year) | engine (per firm-year) | "
-             "validation + engine (per firm-year) | peak memory over the input: validation / engine / both in one call "
+             "validation + engine (per firm-year) | minor page faults per firm-year: validation / engine | "
+             "peak memory over the input: validation / engine / both in one call "
              "(per firm-year) | the input tables (per firm-year) | max RSS of the process |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         n = r["n"]
         table.append(f"| {n:,} | {r['events']:,} | {r['financials']:,} | {r['validate']:.3f} s ({ns(r['validate'], n)}; "
                      f"system {ns(r['sys_validate'], n)}) | {r['engine']:.3f} s ({ns(r['engine'], n)}; system "
                      f"{ns(r['sys_engine'], n)}) | {r['validate'] + r['engine']:.3f} s "
-                     f"({ns(r['validate'] + r['engine'], n)}) | {r['peak_validate'] / n:,.0f} / {r['peak_engine'] / n:,.0f} / "
+                     f"({ns(r['validate'] + r['engine'], n)}) | {flt(r, 'validate')} / {flt(r, 'engine')} | "
+                     f"{r['peak_validate'] / n:,.0f} / {r['peak_engine'] / n:,.0f} / "
                      f"{r['peak'] / n:,.0f} B ({r['peak'] / 2**20:,.0f} MiB) | {mb(r['input'], n)} | {r['rss'] / 2**30:,.1f} GiB |")
     per = lambda k: [(sum(r[x] for x in k)) / r["n"] for r in rows]
     spread = {k: max(per(v)) / min(per(v)) for k, v in
@@ -119,7 +111,8 @@ def main(argv=None):
           f"(target: within 1.3×; validation {spread['validation']:.2f}×, engine {spread['engine']:.2f}×), "
           f"peak memory per firm-year by {spread['peak memory']:.2f}×. "
           "CPU time is user + system; the system part (the kernel's page faults on memory fresh from the system, "
-          "which glibc takes and gives back per array above 32 MiB) is shown beside it. "
+          "which glibc takes and gives back per array above 32 MiB) is shown beside it, and the minor page faults "
+          "per firm-year (median per call; a count, so independent of the load). "
           f"{'Run with glibc keeping freed memory (`--keep-freed-memory`). ' if args.keep_freed_memory else ''}"
           "Peak memory: allocations during the call over the input already in memory (tracemalloc's peak plus pyarrow's "
           "pool's, `bench_engine.traced_peaks`). The input: `memory_usage(deep=True)` of the three tables as "
