@@ -26,6 +26,8 @@ from typing import Dict, List, Optional, Tuple, Union
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import yamlio
 from .facts import TABLES, Facts, Source, _dtype, validate
@@ -174,30 +176,54 @@ def _lowest_milestone(pol, year: int) -> float:
     return float(min(vals)) if vals else np.inf
 
 
-def _empty_cols(table: str, n: int) -> Dict[str, pd.Series]:
-    out = {}
-    for f in TABLES[table]:
-        dt = _dtype(f)
-        if dt == "object":
-            out[f.name] = pd.Series(np.full(n, None, dtype=object))
-        elif dt == "datetime64[ns]":
-            out[f.name] = pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
-        elif dt == "float64":
-            out[f.name] = pd.Series(np.full(n, np.nan))
-        elif dt == "Int64":
-            out[f.name] = pd.Series(pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool)))
-        else:
-            out[f.name] = pd.Series(pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool)))
-    return out
+def _empty_col(f, n: int) -> pd.Series:
+    """A column of ``n`` missing values of field ``f``'s validated dtype."""
+    dt = _dtype(f)
+    if dt == "object":
+        return pd.Series(np.full(n, None, dtype=object))
+    if dt == "datetime64[ns]":
+        return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+    if dt == "float64":
+        return pd.Series(np.full(n, np.nan))
+    if dt == "Int64":
+        return pd.Series(pd.arrays.IntegerArray(np.zeros(n, np.int64), np.ones(n, bool)))
+    return pd.Series(pd.arrays.BooleanArray(np.zeros(n, bool), np.ones(n, bool)))
 
 
 def _table(table: str, n: int, **cols) -> pd.DataFrame:
-    data = _empty_cols(table, n)
-    for k, v in cols.items():
-        if k not in data:
+    """The table with the given columns, every other field missing (only those built)."""
+    fields = {f.name: f for f in TABLES[table]}
+    for k in cols:
+        if k not in fields:
             raise KeyError(f"{table} has no field {k}")
-        data[k] = pd.Series(v) if not isinstance(v, pd.Series) else v.reset_index(drop=True)
-    return pd.DataFrame(data, columns=[f.name for f in TABLES[table]])
+    data = {k: (pd.Series(cols[k]) if not isinstance(cols[k], pd.Series) else cols[k].reset_index(drop=True))
+            if k in cols else _empty_col(f, n) for k, f in fields.items()}
+    return pd.DataFrame(data, columns=list(fields), copy=False)  # the columns are fresh: no copy of them
+
+
+#: pandas' text dtype for a column of Python strings (with pyarrow: Arrow-backed ``str``)
+_TEXT = pd.Series(["x"]).dtype
+_ARROW_TEXT = isinstance(_TEXT, pd.StringDtype) and _TEXT.storage == "pyarrow"
+
+
+def _text(values: pa.Array):
+    """A text column from Arrow strings (nulls: missing), as pandas makes it from the same Python strings.
+
+    The generator builds text from a few unique strings and each row's position among them
+    (``pa.array(uniques).take(codes)``): no Python object per row, and no conversion of
+    objects to Arrow when the frame is made. Pandas keeps a column with no string as Python
+    objects (None), so such a column stays that way; so does everything without Arrow-backed text.
+    """
+    if _ARROW_TEXT and values.null_count < len(values):
+        return pd.array(values.cast(pa.large_string()), dtype=_TEXT)
+    return values.to_numpy(zero_copy_only=False)
+
+
+def _coded(uniques, codes: np.ndarray) -> pa.Array:
+    """Arrow strings ``uniques[codes]`` (a code < 0: missing)."""
+    codes = np.asarray(codes, dtype=np.int64)
+    idx = pa.array(codes, mask=codes < 0) if (codes < 0).any() else pa.array(codes)
+    return pa.array(list(uniques), type=pa.large_string()).take(idx)
 
 
 def _int_na(values: np.ndarray) -> pd.arrays.IntegerArray:
@@ -242,8 +268,8 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
 
     # industries (fixed positions within a run; ids carry no meaning)
     n_mining = int(round(value(A, "population.mining_share_of_non_manufacturing") * (N - n_mfg)))
-    ind1 = np.array(["manufacturing"] * n_mfg + ["mining"] * n_mining + ["utilities"] * (N - n_mfg - n_mining), dtype=object)
-    industry = np.tile(ind1, R)
+    ind_names = ("manufacturing", "mining", "utilities")
+    industry = np.tile(np.repeat(np.arange(3), [n_mfg, n_mining, N - n_mfg - n_mining]), R)  # codes into ind_names
 
     # establishment
     est_from = int(value(A, "population.established_from"))
@@ -278,7 +304,7 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
     for j in range(b + 1, nY):
         rev[j] = rev[j - 1] * np.exp(rng.normal(mu, sd, size=M))
     # below-scale firms stayed below the floor before the base year (no exits)
-    rev[:b + 1] = np.where(above[None, :], rev[:b + 1], np.minimum(rev[:b + 1], floor - 1))
+    np.minimum(rev[:b + 1], floor - 1, out=rev[:b + 1], where=~above[None, :])
 
     # entries into the above-scale register (升规): 2023 exactly as published, later years Poisson
     lam_after = float(value(A, "population.new_above_scale_per_year_after_2023"))
@@ -296,22 +322,22 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
         enter_year[chosen] = y
         # above-scale firms stay above; the rest stay below the floor
         rev[j] = np.where(is_above, np.maximum(rev[j], floor), np.minimum(rev[j], floor - 1))
-    rev = np.round(rev)
+    np.round(rev, out=rev)
 
     # size band from base-year revenue
     large_floor, small_floor = float(value(A, "revenue.large_floor")), float(value(A, "revenue.small_floor"))
-    band = np.where(rev_base >= large_floor, "large", np.where(rev_base >= floor, "medium",
-                    np.where(rev_base >= small_floor, "small", "micro"))).astype(object)
-    band_i = pd.Categorical(band, categories=list(BANDS)).codes
+    band_i = np.where(rev_base >= large_floor, 0, np.where(rev_base >= floor, 1, np.where(rev_base >= small_floor, 2, 3)))  # BANDS
 
     # sectors
-    sector = np.empty(M, dtype=object)
-    for ind in ("manufacturing", "mining", "utilities"):
-        m = industry == ind
+    sector = np.full(M, -1, dtype=np.int64)  # codes into sector_names
+    sector_names = []
+    for k, ind in enumerate(ind_names):
+        m = industry == k
         shares = value(A, f"sectors.{ind}")
         names = list(shares)
         p = np.array([shares[s] for s in names], float)
-        sector[m] = np.array(names, dtype=object)[rng.choice(len(names), size=int(m.sum()), p=p / p.sum())]
+        sector[m] = len(sector_names) + rng.choice(len(names), size=int(m.sum()), p=p / p.sum())
+        sector_names += names
 
     # townships (synthetic names)
     T = int(value(A, "townships.count"))
@@ -355,7 +381,7 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
         lam = expected_per_year(code, A, C)
         wts = np.array([float(spec["weights"].get(b_, 0)) for b_ in BANDS])[band_i]
         if spec.get("industries"):
-            wts = wts * np.isin(industry, spec["industries"])
+            wts = wts * np.isin(industry, [k for k, ind in enumerate(ind_names) if ind in spec["industries"]])
         cand = np.flatnonzero(wts > 0)  # only firms that can have the event are drawn
         wc, rc, ec = wts[cand], run[cand], est_year[cand]
         held = np.zeros(len(cand), bool)
@@ -395,8 +421,10 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
     # article 2 rankings: illustrative scores (interpretation art02-ranking), places from the policy
     noise_sd = float(value(A, "rankings.noise_sd"))
     rank_md = str(value(A, "rankings.date"))
-    rd_full = np.full((nY, M), np.nan)
-    rd_full[yj, fi] = fin_rd
+    prev = y0 - 1 - y_first  # the year before the first simulated one: rankings read last year's R&D
+    keep = (yj >= prev) & (yj <= y1 - 1 - y_first)
+    rd_last = np.full((y1 - y0 + 1, M), np.nan)
+    rd_last[yj[keep] - prev, fi[keep]] = fin_rd[keep]
     for name in ("composite", "innovation", "growth"):
         spec = value(A, f"rankings.{name}")
         code = spec["event"]
@@ -410,7 +438,7 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
             if spec["score"] == "revenue_last_year":
                 sc = np.log(np.maximum(rev[j - 1, f], 1))
             elif spec["score"] == "rd_last_year":
-                sc = np.log(np.maximum(np.nan_to_num(rd_full[j - 1, f]), 1))
+                sc = np.log(np.maximum(np.nan_to_num(rd_last[y - y0, f]), 1))
             elif spec["score"] == "growth_last_year":
                 sc = np.log(np.maximum(rev[j - 1, f], 1)) - np.log(np.maximum(rev[j - 2, f], 1))
             else:
@@ -419,16 +447,18 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
             f = f[_top_k_within(run[f], sc, places)]
             ev.add(np.sort(f), np.full(len(f), np.datetime64(f"{y}-{rank_md}", "D")), code)
 
-    # ---- tables
-    base_ids = np.array([f"KZ{i:04d}" for i in range(1, N + 1)])
+    # ---- tables (text as Arrow strings from few unique strings and positions)
     if R == 1:
-        ids = base_ids.astype(object)
+        ids = pa.array([f"KZ{i:04d}" for i in range(1, N + 1)], type=pa.large_string())
     else:
-        prefixes = np.array([f"R{r:04d}-" for r in range(R)])
-        ids = np.char.add(np.repeat(prefixes, N), np.tile(base_ids, R)).astype(object)
-    firms = _table("firms", M, firm_id=ids, industry=industry, independent_legal_person=pd.array(np.ones(M, bool), dtype="boolean"),
-                   established=established.astype("datetime64[ns]"), township=tnames[town],
-                   rd_reserve_system=pd.array(reserve, dtype="boolean"), size_band=band, sector=sector)
+        prefixes = pa.array([f"R{r:04d}-" for r in range(R)], type=pa.large_string())
+        base_ids = pa.array([f"KZ{i:04d}" for i in range(1, N + 1)], type=pa.large_string())
+        ids = pc.binary_join_element_wise(prefixes.take(run), base_ids.take(np.tile(np.arange(N), R)), pa.scalar("", pa.large_string()))
+    firms = _table("firms", M, firm_id=_text(ids), industry=_text(_coded(ind_names, industry)),
+                   independent_legal_person=pd.array(np.ones(M, bool), dtype="boolean"),
+                   established=established.astype("datetime64[ns]"), township=_text(_coded(tnames, town)),
+                   rd_reserve_system=pd.array(reserve, dtype="boolean"), size_band=_text(_coded(BANDS, band_i)),
+                   sector=_text(_coded(sector_names, sector)))
     parts = ev.parts
     if parts:
         fidx = np.concatenate([p["fidx"] for p in parts])
@@ -437,17 +467,19 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
         progress = np.concatenate([p.get("progress", np.full(len(p["fidx"]), np.nan)) for p in parts]).astype(float)
         count = np.concatenate([p.get("count", np.full(len(p["fidx"]), np.nan)) for p in parts]).astype(float)
         project = np.concatenate([p.get("project", np.full(len(p["fidx"]), None, dtype=object)) for p in parts])
-        codes = np.concatenate([np.full(len(p["fidx"]), p["code"], dtype=object) for p in parts])
+        code_names = sorted({p["code"] for p in parts})  # code order = text order (rows sorted by code text)
+        code_of = {c: i for i, c in enumerate(code_names)}
+        codes = np.concatenate([np.full(len(p["fidx"]), code_of[p["code"]], dtype=np.int64) for p in parts])
         dates = np.concatenate([p["date"] for p in parts])
-        order = np.lexsort((codes.astype(str), dates, fidx))
+        order = np.lexsort((codes, dates, fidx))
         fidx, dates, codes = fidx[order], dates[order], codes[order]
-        project = project[order].astype(object)
-        events = _table("events", n_ev, firm_id=ids[fidx], date=dates.astype("datetime64[ns]"), code=codes,
-                        amount=_int_na(amount[order]), progress=progress[order], count=_int_na(count[order]),
-                        project=np.where(pd.isna(project), None, project).astype(object))
+        project = pa.array(project[order], type=pa.large_string(), from_pandas=True)
+        events = _table("events", n_ev, firm_id=_text(ids.take(fidx)), date=dates.astype("datetime64[ns]"),
+                        code=_text(_coded(code_names, codes)), amount=_int_na(amount[order]), progress=progress[order],
+                        count=_int_na(count[order]), project=_text(project))
     else:
         events = _table("events", 0)
-    financials = _table("financials", len(fi), firm_id=ids[fi], year=pd.array(Y[yj].astype(np.int64), dtype="Int64"),
+    financials = _table("financials", len(fi), firm_id=_text(ids.take(fi)), year=pd.array(Y[yj].astype(np.int64), dtype="Int64"),
                         revenue=_int_na(fin_rev), rd_expense=_int_na(fin_rd))
     townships = _township_ranks(rng, tnames, town[:N], enter_year[:N], is_above[:N], (y0, y1))
     if validate_facts is None:

@@ -25,9 +25,9 @@ import pandas as pd
 from . import yamlio
 from .yamlio import excerpt
 from .engine import assess, budget_lines
-from .facts import Facts
+from .facts import Facts, _positions_of
 from .policy import Policy, get_policy
-from .population import ASSUMPTION_NOTE, BANDS, generate, load_calibration
+from .population import _TEXT, ASSUMPTION_NOTE, BANDS, generate, load_calibration
 from . import kinds
 
 INPUT_NOTE = "输入数据 / input data"
@@ -216,11 +216,7 @@ def simulate(facts: Facts, years=(2023, 2025), *, policy=None, parameters: Optio
     firms = facts.firms
     n = len(firms)
     run = np.arange(n) // run_size if run_size else np.zeros(n, dtype=np.int64)
-    fr = pd.DataFrame({"run": run, "firm_id": firms["firm_id"].to_numpy(dtype=object),
-                       "size_band": firms["size_band"].to_numpy(dtype=object),
-                       "sector": firms["sector"].to_numpy(dtype=object),
-                       "township": firms["township"].to_numpy(dtype=object),
-                       "industry": firms["industry"].to_numpy(dtype=object)})
+    fr = pd.DataFrame({"run": run, **{c: _text_values(firms[c]) for c in ("firm_id", "size_band", "sector", "township", "industry")}})
     ledgers, towns, undet = [], [], []
     it = ys
     if progress:
@@ -242,9 +238,10 @@ def simulate(facts: Facts, years=(2023, 2025), *, policy=None, parameters: Optio
             u.insert(0, "year", y)
             undet.append(u)
     led = pd.concat(ledgers, ignore_index=True) if ledgers else pd.DataFrame(columns=["firm_id", "year", "article", "item", "event_code", "amount_yuan"])
-    pos = pd.Index(fr["firm_id"]).get_indexer(led["firm_id"])
-    for c in ("run", "size_band", "sector", "township"):
-        led[c] = fr[c].to_numpy()[pos]
+    pos = _positions_of(fr["firm_id"], led["firm_id"])
+    led["run"] = fr["run"].to_numpy()[pos]
+    for c in ("size_band", "sector", "township"):
+        led[c] = _text_values(fr[c], pos)
     led["chapter"] = led["article"].map({a.article: a.chapter for a in pol.articles.values()})
     led["amount_yuan"] = led["amount_yuan"].astype(np.int64)
     led = led[["run", "firm_id", "year", "article", "chapter", "item", "event_code", "amount_yuan", "size_band", "sector", "township"]]
@@ -258,6 +255,21 @@ def simulate(facts: Facts, years=(2023, 2025), *, policy=None, parameters: Optio
     return Simulation(years=ys, policy=pol, readings=rd or pol.readings(readings), ledger=led, firms=fr,
                       township_awards=tw, budget=budget_lines(pol, ys, readings=readings), undetermined=ud,
                       basis=ASSUMPTION_NOTE if synthetic else INPUT_NOTE, runs=(n // run_size) if run_size else 1)
+
+
+def _text_values(col: pd.Series, pos: Optional[np.ndarray] = None):
+    """``col``'s values (at ``pos``) for a new frame column, as its Python objects would make it.
+
+    A column of pandas' text dtype is taken as it is (no Python object per row, no conversion
+    back to Arrow strings); anything else, or text with no value (which pandas keeps as
+    objects), goes through Python objects as before.
+    """
+    if col.dtype == _TEXT and col.count():
+        vals = col.array if pos is None else col.array.take(pos)
+        if pos is None or (len(vals) and not vals.isna().all()):
+            return vals
+    vals = col.to_numpy(dtype=object)
+    return vals if pos is None else vals[pos]
 
 
 def simulate_synthetic(seed: int = 0, years=(2023, 2025), *, assumptions=None, **kw) -> Simulation:
