@@ -765,18 +765,21 @@ class Policy:
             raise ValueError("select needs articles=[...] or chapters=[...], e.g. get_policy().select(articles=[1, 3, 5])")
         keep = set(self.articles)
         if articles is not None:
-            want = {int(a) for a in ([articles] if isinstance(articles, (int, str)) else articles)}
+            want = _numbers("articles", articles)
             unknown = sorted(want - set(self.articles))
             if unknown:
                 raise KeyError(f"{self.id} has no article {unknown}; articles are {min(self.articles)}–{max(self.articles)}")
             keep &= want
         if chapters is not None:
-            want = {int(c) for c in ([chapters] if isinstance(chapters, (int, str)) else chapters)}
+            want = _numbers("chapters", chapters)
             have = {a.chapter for a in self.articles.values()}
             unknown = sorted(want - have)
             if unknown:
                 raise KeyError(f"{self.id} has no chapter {unknown}; chapters are {sorted(have)}")
             keep &= {n for n, a in self.articles.items() if a.chapter in want}
+        if not keep:
+            raise ValueError(f"select kept no article (articles={articles!r}, chapters={chapters!r}); "
+                             "name at least one article the policy has, e.g. select(articles=[1, 3, 5])")
         new = copy.copy(self)
         new._full_event_codes = self.policy_event_codes
         # drop every cached value of the full policy (cached_property stores in the instance dict)
@@ -791,6 +794,18 @@ class Policy:
 
     def __repr__(self):
         return f"<Policy {self.id}: {len(self.articles)} articles, {len(self._items)} items>"
+
+
+def _numbers(what: str, given) -> set:
+    """Article or chapter numbers given to ``Policy.select``: one number or a list of them."""
+    values = [given] if isinstance(given, (int, float, str)) else given
+    try:
+        values = list(values)
+        if any(isinstance(v, bool) or (isinstance(v, float) and not v.is_integer()) for v in values):
+            raise ValueError
+        return {int(v) for v in values}
+    except (TypeError, ValueError):
+        raise ValueError(f"select({what}=...) takes whole numbers, e.g. {what}=[1, 3, 5]; got {given!r}") from None
 
 
 def _first_error(e: ValidationError) -> str:

@@ -42,6 +42,20 @@ def test_select_refuses_what_the_policy_does_not_have():
         get_policy().select()
 
 
+@pytest.mark.parametrize("kwargs", [{"articles": []}, {"chapters": []}, {"articles": [5], "chapters": [1]}])
+def test_select_refuses_an_empty_selection(kwargs):
+    # assessing a policy without articles used to fail deep in the engine ("min() arg is an empty sequence")
+    assert 5 not in get_policy().select(chapters=[1]).articles
+    with pytest.raises(ValueError, match="kept no article"):
+        get_policy().select(**kwargs)
+
+
+@pytest.mark.parametrize("given", ["三", [1, "x"], [1.5], [True], None.__class__, 3.0j])
+def test_select_refuses_what_is_not_a_number(given):
+    with pytest.raises(ValueError, match="whole numbers"):
+        get_policy().select(articles=given)
+
+
 def test_assessing_a_selection_equals_the_full_assessment_on_those_articles(population):
     full = assess(population, year=2023, explain=False)
     part = assess(population, year=2023, explain=False, policy=get_policy().select(articles=[1, 3, 5]))
