@@ -7,6 +7,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 pytest.importorskip("openfisca_core")
@@ -41,9 +43,15 @@ def test_peer_totals_equal_kzpolicy_item_by_item(tbs, seed, text):
     sel = get_policy().select(articles=[1, 3, 5])
     a = assess(firms, events, financials, year=bench.YEAR, policy=sel, explain=False)
     kz = peer.kz_totals(a, AWARD_VARIABLES)
-    of = peer.of_calculate(simulation_from_tables(tbs, firms, events, financials, bench.YEAR), AWARD_VARIABLES)
-    assert of == kz
+    arrays = peer.of_calculate(simulation_from_tables(tbs, firms, events, financials, bench.YEAR), AWARD_VARIABLES)
+    assert peer.of_totals(arrays) == kz
     assert all(v > 0 for v in kz.values()), "the population exercises every item"
+    # firm by firm too, not only in total
+    pos = pd.Index(firms["firm_id"].to_numpy(dtype=object)).get_indexer(a.ledger["firm_id"].to_numpy(dtype=object))
+    for v, ids in AWARD_VARIABLES.items():
+        m = a.ledger["item"].isin(ids).to_numpy()
+        per_firm = np.bincount(pos[m], weights=a.ledger["amount_yuan"].to_numpy()[m], minlength=len(firms))
+        assert np.array_equal(per_firm, np.asarray(arrays[v], dtype=np.float64)), v
 
 
 def test_peer_covers_every_paying_item_of_the_selected_articles():

@@ -58,14 +58,15 @@ class art03_revenue_milestone_award(Variable):
         scale = parameters(period.stop).art03.milestones
         year = period.start.year
         last = firm("revenue", period.last_year)
-        est_year = firm("established", period).astype("datetime64[Y]").astype(np.int64) + 1970
+        established = firm("established", period)
         # the history since establishment: highest earlier revenue, and whether every year was declared
+        # (accumulated in place; a firm established after year y needs no figure for y)
         prev_max = np.full(len(last), np.nan, dtype=np.float32)
         complete = np.ones(len(last), dtype=bool)
-        for y in range(int(est_year.min()), year - 1):
+        for y in range(int(established.min().astype("datetime64[Y]").astype(np.int64)) + 1970, year - 1):
             rev = firm("revenue", make_period(y))
-            prev_max = np.fmax(prev_max, rev)
-            complete &= ~((est_year <= y) & np.isnan(rev))
+            np.fmax(prev_max, rev, out=prev_max)
+            complete &= (established >= np.datetime64(f"{y + 1}-01-01", "D")) | ~np.isnan(rev)
         now = scale.calc(last, right=True)          # right=True: strictly above (突破)
         before = scale.calc(prev_max, right=True)
         eligible = (firm("industry", period) == Industry.manufacturing) & firm("independent_legal_person", period)
