@@ -19,7 +19,7 @@ from . import limits as _limits
 from .context import Context
 from .events import EVENT_CODES
 from .facts import Facts, FactsError, as_facts
-from .frames import part, table_columns
+from .frames import frame_of, part, table_columns
 from .frames import text_of as _text_of
 from .money import checked_sum, mul_round, wan
 from .policy import Policy, get_policy
@@ -141,10 +141,8 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     prior = _prior_awards(facts, pol, year, rd, near_miss_margin)
     awards, ex = _limits.apply(awards, ctx, prior, _limits.ordered(pol))
     excluded += ex
-    ledger = _finish(awards, ctx, pol, consume=True)
+    ledger = _finish(awards, ctx, pol, consume=True, explain=explain)
     del awards
-    if explain:
-        ledger = _explain.explain(ledger, pol, year, copy=False)
     return Assessment(
         year=year, policy=pol, readings=rd, ledger=ledger,
         near_misses=_table(out.near, NEAR_COLUMNS, ctx, pol),
@@ -269,12 +267,14 @@ def _check_places(awards: pd.DataFrame, pol: Policy, year: int) -> None:
         raise FactsError(problems)
 
 
-def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy, consume: bool = False) -> pd.DataFrame:
-    """The ledger from the award lines. ``consume``: the engine's own frame, emptied column by column as the
-    ledger is built (at a million firm-years the two frames are ~80 bytes per firm-year each)."""
+def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy, consume: bool = False, explain: bool = False) -> pd.DataFrame:
+    """The ledger from the award lines (``explain``: with the explanation columns, built with it in one frame).
+    ``consume``: the engine's own frame, emptied column by column as the ledger is built (at a million
+    firm-years the two frames are ~80 bytes per firm-year each)."""
     n = len(awards)
     if not n:
-        return _finish_empty(awards, ctx)
+        ledger = _finish_empty(awards, ctx)
+        return _explain.explain(ledger, pol, ctx.year, copy=False) if explain else ledger
     if consume and n >= 10_000:
         def col(c):
             return awards.pop(c)
@@ -287,7 +287,9 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy, consume: bool = Fal
     def take(vals, dtype):
         return np.array(vals, dtype=dtype)[code]
     fidx = col("fidx").to_numpy(dtype=np.int64)
-    dates = pd.to_datetime(col("event_date").to_numpy())
+    dates = col("event_date").to_numpy()
+    if dates.dtype.kind != "M" or np.datetime_data(dates.dtype)[0] not in ("s", "ms", "us", "ns"):
+        dates = pd.to_datetime(dates).to_numpy()  # what to_datetime makes of them (award_frame gives seconds)
     article = take([m.article for m in meta], np.int64)
     # the ledger's order: firm id, article, item id, event date (no date last), stable
     item_rank = np.empty(len(uniq), dtype=np.int64)
@@ -320,17 +322,20 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy, consume: bool = Fal
         else:
             cols[c] = v.to_numpy(dtype=float, na_value=np.nan)[order] if v.dtype != object \
                 else o(np.asarray(_numeric(v.to_numpy()), dtype=float))
-    return pd.DataFrame(cols, copy=False)
+    if explain:  # the sentences read the columns the ledger is built of (kzpolicy/explain.py)
+        cols["explanation_zh"], cols["explanation_en"] = _explain.sentences(cols, n, pol, ctx.year)
+    return frame_of(cols, n)
 
 
 def _ledger_order(firm, article, item, dates) -> np.ndarray:
     """The ledger's order: firm id, article, item id, event date (no date last), stable.
 
     One stable sort of the four keys packed into one integer where they fit in 62 bits (firm ranks,
-    article and item numbers, whole days: any real ledger), else numpy's lexsort of the four keys."""
-    isna = np.asarray(dates.isna())
-    t = dates.asi8
-    per_day = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}.get(dates.unit)
+    article and item numbers, whole days: any real ledger), else numpy's lexsort of the four keys.
+    ``dates``: numpy datetime64 in s, ms, us or ns."""
+    isna = np.isnat(dates)
+    t = dates.view(np.int64)
+    per_day = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}.get(np.datetime_data(dates.dtype)[0])
     if per_day and len(t) and (t[~isna] % per_day == 0).all():
         days = t // per_day
         lo = days[~isna].min() if (~isna).any() else 0
@@ -375,7 +380,7 @@ def _text(v: pd.Series, order: np.ndarray, remember: bool = False):
     if not all(isinstance(u, str) for u in uniq):
         x = v.to_numpy(dtype=object)[order]
         x[pd.isna(x)] = None  # missing text is None (never NaN)
-        return x
+        return pd.Series(x, copy=False)  # typed as the frame constructor types objects
     return _text_of(uniq, codes[order], remember=remember)
 
 
@@ -480,39 +485,50 @@ def _with_firm(df, ctx: Context, pol: Policy) -> pd.DataFrame:
             continue
         v = df[c]
         if c == "event_date" and n:  # dates in seconds (table_columns' dates) kept as they are, as to_datetime would
-            cols[c] = v if isinstance(v, np.ndarray) and v.dtype == "datetime64[s]" else pd.to_datetime(_np(v))
-        elif v.dtype == object:  # kept as object (the constructor would re-type text)
-            cols[c] = pd.Series(_np(v), dtype=object, copy=False)
+            cols[c] = v if isinstance(v, np.ndarray) and v.dtype == "datetime64[s]" else _to_dates(_np(v))
+        elif v.dtype == object:  # kept as object (frame_of does not re-type text)
+            cols[c] = _np(v)
         else:
             cols[c] = v.array if isinstance(v, pd.Series) else v
-    return pd.DataFrame(cols, copy=False)
+    return frame_of(cols, n)
 
 
-def _fees(frames, ctx, pol, explain) -> pd.DataFrame:
+_NO_DATE: list = []
+
+
+def _to_dates(v: np.ndarray):
+    """``pd.to_datetime(v)``; a column of None only as the NaT column to_datetime makes of it (its unit read once)."""
+    if v.dtype == object and len(v) and v[0] is None and (v == None).all():  # noqa: E711  (None, not NaN)
+        if not _NO_DATE:
+            _NO_DATE.append(pd.to_datetime(np.array([None], dtype=object)).dtype)
+        return np.full(len(v), np.datetime64("NaT"), dtype=_NO_DATE[0])
+    return pd.to_datetime(v)
+
+
+def _fees(parts, ctx, pol, explain) -> pd.DataFrame:
+    """The fees table from the fee rules' parts (kzpolicy/frames.py: joined as a DataFrame per part, concatenated)."""
     cols = ["firm_id", "year", "article", "item", "event_code", "event_date", "principal_yuan", "start", "end",
             "working_days", "daily_rate", "fee_yuan"]
-    frames = [f for f in frames if len(f)]
-    if not frames:
+    df = table_columns(parts, ["fidx"] + cols[3:])
+    if df is None:
         return _empty_objects(cols + ["explanation_zh", "explanation_en"])
-    df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    n = len(df["fidx"])
     # one frame: firm_id (objects, typed by the constructor as before), year, article, then the kind's columns
     arts = {it.id: it.article for it in pol.items()}
     items = df["item"].tolist()
-    fid = ctx.firms["firm_id"].array.take(df["fidx"].to_numpy(dtype=np.int64))
+    fid = ctx.firms["firm_id"].array.take(np.asarray(df["fidx"], dtype=np.int64))
     if fid.dtype != pd.StringDtype(na_value=np.nan):  # what the constructor makes of the objects; else it decides
-        fid = fid.to_numpy(dtype=object)
+        fid = pd.Series(fid.to_numpy(dtype=object), copy=False)
     data = {"firm_id": fid,
-            "year": np.full(len(df), ctx.year, dtype=np.int64),
+            "year": np.full(n, ctx.year, dtype=np.int64),
             "article": np.array([arts[i] for i in items], dtype=np.int64)}
     for c in cols[3:]:
-        v = df[c]
-        data[c] = v if v.dtype == object else v.array
+        data[c] = df[c]
     if explain:  # each line as to_dict("records") gives it (Python values), from the column lists
-        lists = {c: (data[c].tolist() if c != "firm_id" else pd.Series(data[c]).tolist()) for c in cols}
-        texts = [_explain.fee_text(r, pol.item(r["item"])) for r in _explain.rows(lists, len(df))]
+        texts = [_explain.fee_text(r, pol.item(r["item"])) for r in _explain.rows(_explain._Lists(data), n)]
         data["explanation_zh"] = _explain.text_array([t[0] for t in texts])
         data["explanation_en"] = _explain.text_array([t[1] for t in texts])
-    return pd.DataFrame(data)
+    return frame_of(data, n)
 
 
 def _townships(frames, pol) -> pd.DataFrame:

@@ -120,18 +120,23 @@ class _Row(Mapping):
 
 
 class _Lists(dict):
-    """Column name -> the column as a list of Python values, read from ``df`` on first use (a sentence reads a
-    few of the ledger's columns)."""
+    """Column name -> the column as a list of Python values (what ``Series.tolist()`` gives), read on first use
+    (a sentence reads a few of the ledger's columns), from ``df`` or from the arrays a frame is built of."""
 
-    def __init__(self, df: pd.DataFrame):
+    def __init__(self, df):
         super().__init__()
         self._df = df
-        self._names = list(df.columns)
+        self._names = list(df.columns) if isinstance(df, pd.DataFrame) else list(df)
 
     def __missing__(self, key):
         if key not in self._names:
             raise KeyError(key)
-        v = self[key] = self._df[key].tolist()
+        c = self._df[key]
+        if isinstance(c, np.ndarray):  # a frame's column as Series.tolist() gives it: dates as Timestamps
+            v = pd.Series(c, copy=False).tolist() if c.dtype.kind == "M" else c.tolist()
+        else:
+            v = c.tolist()
+        self[key] = v
         return v
 
     def __iter__(self):
@@ -155,13 +160,14 @@ def _records(df: pd.DataFrame):
 
 
 class _At:
-    """Ledger columns at some lines (pandas arrays), for a kind's ``explain_many``."""
+    """Ledger columns at some lines (pandas arrays, as the frame holds them), for a kind's ``explain_many``."""
 
-    def __init__(self, df: pd.DataFrame, rows):
+    def __init__(self, df, rows):
         self._df, self._rows = df, rows
 
     def __getitem__(self, key):
-        return self._df[key].array[self._rows]
+        c = self._df[key]
+        return (c.array if isinstance(c, pd.Series) else pd.Series(c, copy=False).array)[self._rows]
 
 
 #: from how many lines of one item its kind's explain_many is used (below, line by line is quicker; same text)
@@ -173,43 +179,51 @@ def explain(ledger: pd.DataFrame, policy: Policy, year: int, copy: bool = True) 
 
     Lines of one item are explained together: by the kind's ``explain_many`` where it has one (lines
     a cross-item limit cut are explained one by one), else line by line with :func:`explain_line`.
-    ``copy=False`` adds them to ``ledger`` itself (the engine, on the ledger it has just built)."""
-    from . import kinds
+    ``copy=False`` adds them to ``ledger`` itself."""
     if copy:
         ledger = ledger.copy()
-    n = len(ledger)
+    zh, en = sentences(ledger, len(ledger), policy, year)
+    ledger["explanation_zh"] = zh
+    ledger["explanation_en"] = en
+    return ledger
+
+
+def sentences(ledger, n: int, policy: Policy, year: int):
+    """The (zh, en) explanation columns of :func:`explain` for ``n`` ledger lines: ``ledger`` is the ledger frame
+    or the columns it is built of (numpy or pandas arrays, as the frame holds them; the engine's path)."""
+    from . import kinds
     if not n:
-        ledger["explanation_zh"] = pd.Series([], dtype=object)
-        ledger["explanation_en"] = pd.Series([], dtype=object)
-        return ledger
-    lines = _records(ledger)
+        return pd.Series([], dtype=object), pd.Series([], dtype=object)
+    lines = rows(_Lists(ledger), n)
     zh, en = np.empty(n, dtype=object), np.empty(n, dtype=object)
-    code, uniq = pd.factorize(ledger["item"].array)
+    item_col = ledger["item"]
+    code, uniq = pd.factorize(item_col.array if isinstance(item_col, pd.Series) else item_col)
     if (code < 0).any():  # a line without an item: line by line, as always (policy.item says what is wrong)
         pairs = [explain_line(r, policy.item(r["item"]), year, policy) for r in lines]
-        ledger["explanation_zh"] = [p[0] for p in pairs]
-        ledger["explanation_en"] = [p[1] for p in pairs]
-        return ledger
-    limited = ledger["limit"].notna().to_numpy() if "limit" in ledger else np.zeros(n, dtype=bool)
-    amounts = ledger["amount_yuan"].to_numpy(dtype=np.int64)
+        return [p[0] for p in pairs], [p[1] for p in pairs]
+    names = ledger.columns if isinstance(ledger, pd.DataFrame) else ledger
+    limited = pd.notna(_np(ledger["limit"])) if "limit" in names else np.zeros(n, dtype=bool)
+    amounts = _np(ledger["amount_yuan"]).astype(np.int64, copy=False)
     order = np.argsort(code, kind="stable")
     bounds = np.searchsorted(code[order], np.arange(len(uniq) + 1))
     for k, item_id in enumerate(uniq):
-        rows = order[bounds[k]:bounds[k + 1]]
+        rows_k = order[bounds[k]:bounds[k + 1]]
         item = policy.item(item_id)
         many = kinds.get(item.kind).explain_many
-        one = rows
-        if many is not None and len(rows) >= _MANY:
-            vec = rows[~limited[rows]]
+        one = rows_k
+        if many is not None and len(rows_k) >= _MANY:
+            vec = rows_k[~limited[rows_k]]
             texts = many(_At(ledger, vec), item, amounts[vec]) if len(vec) else None
             if texts is not None:  # None: the kind leaves these lines to its line-by-line sentence
                 zh[vec], en[vec] = texts
-                one = rows[limited[rows]]
+                one = rows_k[limited[rows_k]]
         for i in one.tolist():
             zh[i], en[i] = explain_line(lines[i], item, year, policy)
-    ledger["explanation_zh"] = text_array(zh)
-    ledger["explanation_en"] = text_array(en)
-    return ledger
+    return text_array(zh), text_array(en)
+
+
+def _np(c) -> np.ndarray:
+    return c.to_numpy() if isinstance(c, pd.Series) else np.asarray(c)
 
 
 def text_array(values):

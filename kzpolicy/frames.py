@@ -67,6 +67,52 @@ def _pandas(key, vals, n):
     return vals
 
 
+_COLUMNS: dict = {}
+
+
+def frame_of(data: Dict, n: int) -> pd.DataFrame:
+    """A DataFrame of ``n`` rows (RangeIndex) holding exactly the given columns, in order, built in one go.
+
+    Each value is already the column's own type: a 1-D numpy array (object: kept as objects, never re-typed as
+    text or dates — wrap objects the constructor should type in ``pd.Series``; datetime64[D] as seconds, as the
+    constructor does), a pandas array or dates, or a Series on 0..n-1 (its values, as the constructor takes them). The frame constructor checks and re-types every column, ~20 µs a column however few
+    rows; this hands the arrays to pandas' own array constructor (``DataFrame._from_arrays``, what pandas' readers
+    use) unchecked — the same frame, blocks and dtypes as ``pd.DataFrame(data)`` gives for such columns
+    (tests/test_frames.py). Anything else (lists, scalars, other shapes): the frame constructor decides."""
+    arrays = []
+    for v in data.values():
+        if isinstance(v, pd.Series):
+            ix = v.index
+            if not (isinstance(ix, pd.RangeIndex) and ix.start == 0 and ix.step == 1):  # the constructor aligns
+                return pd.DataFrame(data, copy=False)
+            v = v.array if not isinstance(v.dtype, np.dtype) else v.to_numpy(copy=False)
+        if isinstance(v, (pd.DatetimeIndex, pd.arrays.DatetimeArray)) and v.tz is None:
+            v = v.to_numpy()
+        elif isinstance(v, pd.arrays.NumpyExtensionArray):
+            v = v.to_numpy()
+            if v.dtype == object:  # objects the constructor types (text -> str)
+                return pd.DataFrame(data, copy=False)
+        if isinstance(v, np.ndarray):
+            if v.ndim != 1 or len(v) != n or v.dtype.kind not in "biufMO":
+                return pd.DataFrame(data, copy=False)
+            if v.dtype.kind == "M" and np.datetime_data(v.dtype)[0] not in ("s", "ms", "us", "ns"):
+                v = v.astype("datetime64[s]")
+        elif not isinstance(v, pd.api.extensions.ExtensionArray) or len(v) != n:
+            return pd.DataFrame(data, copy=False)
+        arrays.append(v)
+    key = tuple(data)
+    cols = _COLUMNS.get(key)
+    if cols is None:
+        cols = pd.Index(list(key))
+        if len(_COLUMNS) < 64:
+            _COLUMNS[key] = cols
+    try:
+        return pd.DataFrame._from_arrays(arrays, columns=cols, index=pd.RangeIndex(n), verify_integrity=False)
+    except (AttributeError, TypeError):  # a pandas without it: the constructor (objects wrapped to stay objects)
+        return pd.DataFrame({k: pd.Series(a, dtype=object, copy=False) if isinstance(a, np.ndarray) and a.dtype == object
+                             else a for k, a in zip(key, arrays)}, copy=False)
+
+
 _TEXTS: dict = {}
 _CODES = frozenset({"item", "event_code", "reason", "condition"})  # columns of codes, not sentences
 
@@ -95,12 +141,12 @@ def table_frame(parts: List[Dict], columns: List[str], dates=()) -> pd.DataFrame
     data = table_columns(parts, columns, dates)
     if data is None:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
-    return pd.DataFrame(data, columns=columns, copy=False)
+    return frame_of(data, sum(p["_n"] for p in parts))
 
 
 def table_columns(parts: List[Dict], columns: List[str], dates=()):
-    """The columns of :func:`table_frame` (numpy arrays, pandas arrays, or Series where the type is object),
-    or None when there are no rows."""
+    """The columns of :func:`table_frame` (numpy arrays — object arrays are object columns, as :func:`frame_of`
+    keeps them —, pandas arrays, or Series where pandas typed a mix), or None when there are no rows."""
     parts = [p for p in parts if p["_n"]]
     if not parts:
         return None
@@ -114,7 +160,7 @@ def table_columns(parts: List[Dict], columns: List[str], dates=()):
         same = all(_same(k, k0) for k in keys)
         text = not same and all(k is _STR or k is _NONE for k in keys)
         if same and k0 is _NONE:
-            data[c] = pd.Series(np.full(n, None, dtype=object), dtype=object, copy=False)
+            data[c] = np.full(n, None, dtype=object)
         elif same and k0 is _STR and all(isinstance(v, str) for _, v in typed):
             # one text per part (an item id, a reason code): the distinct texts, taken for every row
             uniq = list(dict.fromkeys(v for _, v in typed))
@@ -129,7 +175,7 @@ def table_columns(parts: List[Dict], columns: List[str], dates=()):
                     obj[at:at + m] = v
                 at += m
             # text only: pandas' text dtype; text and None parts: objects (as concat joins them)
-            data[c] = pd.array(obj, dtype="str") if same else pd.Series(obj, dtype=object, copy=False)
+            data[c] = pd.array(obj, dtype="str") if same else obj
         elif same and isinstance(k0, np.dtype):
             data[c] = np.concatenate([v for _, v in typed]) if len(typed) > 1 else np.array(typed[0][1])
         elif not same and all(isinstance(k, np.dtype) and k.kind in "if" for k in keys):

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import explain
 from ..facts import INDUSTRIAL
-from ..frames import part
+from ..frames import frame_of, part
 from ..money import as_fraction, mul_round
 from ..policy import Item, Param
 
@@ -181,8 +181,8 @@ def award_frame(parts) -> pd.DataFrame:
                     v = x.astype(object)
                     v[pd.isna(x)] = None
                     a_[a:b] = v
-            data[c] = pd.Series(a_, dtype=object, copy=False)
-    return pd.DataFrame(data, columns=list(dtypes), copy=False)  # the arrays are new: no copy
+            data[c] = a_  # objects (frame_of keeps them objects)
+    return frame_of(data, n)  # the arrays are new: no copy
 
 
 def _numeric_values(x: np.ndarray) -> np.ndarray:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 from ..facts import FactsError
+from ..frames import part
 from .common import RuleOutput, event_values, mul_round_by_rate, param_on, select_events
 from ..kinds import Kind, P, Switch
 from ..explain import date_text
@@ -104,13 +104,11 @@ def assess(item, ctx) -> RuleOutput:
     days = working_days(start, end, both_ends=ctx.switch(item, "day_count") == "both_ends")
     rate = param_on(item, "daily_rate", start)
     fee = mul_round_by_rate(mul_count(principal, days), rate)  # checked product
-    # the frame's own types given (item as objects, dates in seconds as the constructor makes them): ~30 % cheaper
+    # a part (kzpolicy/frames.py), joined into the fees table by the engine; dates in seconds as a frame holds them
     sec = "datetime64[s]"
-    out.fees.append(
-        pd.DataFrame({
-            "fidx": fidx, "item": np.full(len(pos), item.id, dtype=object), "event_code": codes,
-            "event_date": dates.astype(sec), "principal_yuan": principal, "start": start.astype(sec), "end": end.astype(sec),
-            "working_days": days, "daily_rate": rate, "fee_yuan": fee,
-        })
-    )
+    out.fees.append(part(len(pos), {
+        "fidx": fidx, "item": item.id, "event_code": codes,
+        "event_date": dates.astype(sec), "principal_yuan": principal, "start": start.astype(sec), "end": end.astype(sec),
+        "working_days": days, "daily_rate": rate, "fee_yuan": fee,
+    }))
     return out

@@ -1,0 +1,49 @@
+"""kzpolicy.frames.frame_of: the frame pandas' constructor gives for the same columns (values, dtypes, blocks)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from kzpolicy.frames import frame_of
+
+
+def _columns(n):
+    rng = np.random.default_rng(n)
+    obj = np.array([None if i % 3 == 0 else f"t{i}" for i in range(n)], dtype=object)
+    return {
+        "i64": rng.integers(0, 9, n), "i32": rng.integers(0, 9, n).astype(np.int32), "f": rng.random(n),
+        "b": rng.random(n) > 0.5, "u8": rng.integers(0, 9, n).astype(np.uint8),
+        "day": np.arange(n).astype("datetime64[D]"), "sec": np.arange(n).astype("datetime64[s]"),
+        "ns": np.arange(n).astype("datetime64[ns]"),
+        "Int64": pd.array([None if i % 2 else i for i in range(n)], dtype="Int64"),
+        "str": pd.array([f"s{i}" for i in range(n)], dtype="str"),
+        "boolean": pd.array([None if i % 2 else True for i in range(n)], dtype="boolean"),
+        "cat": pd.Categorical([f"c{i % 2}" for i in range(n)]),
+        "dates": pd.to_datetime(np.arange(n).astype("datetime64[D]")),
+        "series_int": pd.Series(rng.integers(0, 9, n)),
+        "series_text": pd.Series([f"x{i}" for i in range(n)]),
+    }, obj
+
+
+@pytest.mark.parametrize("n", [0, 1, 3, 50])
+def test_same_frame_as_constructor(n):
+    cols, obj = _columns(n)
+    data = {**cols, "objects": obj, "none": np.full(n, None, dtype=object)}
+    expect = pd.DataFrame({k: pd.Series(v, dtype=object) if isinstance(v, np.ndarray) and v.dtype == object else v
+                           for k, v in data.items()})
+    got = frame_of(data, n)
+    pd.testing.assert_frame_equal(got, expect, check_exact=True)
+    assert list(got.dtypes) == list(expect.dtypes)
+    assert sorted(str(b.dtype) for b in got._mgr.blocks) == sorted(str(b.dtype) for b in expect._mgr.blocks)
+    assert got.index.equals(pd.RangeIndex(n)) and got.columns.dtype == expect.columns.dtype
+    assert got["objects"].dtype == object  # objects stay objects, never re-typed as text
+
+
+def test_other_values_left_to_the_constructor():
+    n = 3
+    with pytest.raises(ValueError, match="1-dimensional"):
+        frame_of({"a": np.zeros((3, 1))}, n)
+    for data in ({"a": [1, 2, 3]}, {"a": np.array(["x", "y", "z"])},
+                 {"a": pd.Series([1, 2, 3], index=[5, 6, 7]), "b": np.arange(3)},
+                 {"a": pd.array(np.array(["x", "y", "z"], dtype=object), dtype=object)},
+                 {"a": np.arange(3).astype("timedelta64[s]")}):
+        pd.testing.assert_frame_equal(frame_of(dict(data), n), pd.DataFrame(data), check_exact=True)
