@@ -63,13 +63,16 @@ class Context:
 
     # ---- events
     @cached_property
-    def _codes(self) -> pd.Categorical:
-        return pd.Categorical(self.events["code"].array)  # factorized as stored (Arrow text: no Python text per row)
+    def _codes(self):
+        """(number per event, the distinct codes in order of first appearance): the codes factorized as stored
+        (Arrow text: no Python text per row; a Categorical's sorted categories cost ~0.3 ms even for one event)."""
+        codes, uniq = pd.factorize(self.events["code"].array)
+        return codes.astype(np.int64, copy=False), list(uniq)
 
     @cached_property
     def ev_code_id(self) -> np.ndarray:
         """Event code as a small integer per event (same code, same number)."""
-        return self._codes.codes.astype(np.int64)
+        return self._codes[0]
 
     @cached_property
     def firm_ids(self) -> np.ndarray:
@@ -96,11 +99,10 @@ class Context:
     def _code_positions(self) -> Dict[str, np.ndarray]:
         if not len(self.events):
             return {}
-        codes = self._codes
-        order = np.argsort(codes.codes, kind="stable")
-        sorted_codes = codes.codes[order]
-        bounds = np.searchsorted(sorted_codes, np.arange(len(codes.categories) + 1))
-        return {c: order[bounds[i]:bounds[i + 1]] for i, c in enumerate(codes.categories.tolist())}
+        codes, uniq = self._codes
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
+        return {c: order[bounds[i]:bounds[i + 1]] for i, c in enumerate(uniq)}
 
     def positions(self, codes) -> np.ndarray:
         """Row positions of the events with any of ``codes`` (all years), in input order."""

@@ -132,8 +132,8 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     ctx = Context(facts, pol, year, rd, near_miss_margin)
     out = _run(pol.items(), ctx)
     ctx.release()
-    awards = award_frame(out.awards)
-    out.awards.clear()  # the parts are in the frame now
+    awards = award_frame(out.awards)  # the award lines as columns (kzpolicy/frames.py Columns)
+    out.awards.clear()  # the parts are in the columns now
     if check_places:
         _check_places(awards, pol, year)
     excluded = out.excluded + [_not_in_policy(ctx)]
@@ -194,8 +194,8 @@ def _prior_awards(facts: Facts, pol: Policy, year: int, rd, margin) -> pd.DataFr
         cy = Context(facts, pol, y, rd, margin)
         aw = award_frame(_run(items, cy).awards)
         aw, _ = _limits.apply(aw, cy, prior, lims)
-        if len(aw):
-            aw = aw.assign(year=y)[_PRIOR_COLUMNS]
+        if aw.n:
+            aw = frame_of({**{c: aw[c] for c in _PRIOR_COLUMNS[:-1]}, "year": np.full(aw.n, y, dtype=np.int64)}, aw.n)
             prior = aw if not len(prior) else pd.concat([prior, aw], ignore_index=True)
     return prior
 
@@ -208,7 +208,7 @@ def _not_in_policy(ctx: Context):
         return None
     in_year = (ctx.ev_date >= ctx.year_start) & (ctx.ev_date <= ctx.year_end)
     known = ctx.policy.policy_event_codes
-    unknown_cat = np.array([c not in known for c in ctx._codes.categories], dtype=bool)  # a few distinct codes
+    unknown_cat = np.array([c not in known for c in ctx._codes[1]], dtype=bool)  # a few distinct codes
     if not unknown_cat.any():
         return None
     m = in_year & unknown_cat[ctx.ev_code_id]
@@ -242,19 +242,21 @@ def _check_year(year, pol: Policy) -> int:
     return y
 
 
-def _check_places(awards: pd.DataFrame, pol: Policy, year: int) -> None:
-    """More firms selected than the item has places (e.g. 11 in a top ten) is an input error."""
+def _check_places(awards, pol: Policy, year: int) -> None:
+    """More firms selected than the item has places (e.g. 11 in a top ten) is an input error.
+    ``awards``: the award lines (kzpolicy/frames.py Columns)."""
     limited = {it.id: it for it in pol.items() if "places" in it.parameters and kinds.get(it.kind).events}
-    if not limited or not len(awards):
+    if not limited or not awards.n:
         return
-    code, uniq = _factorize(awards["item"].to_numpy(dtype=object))
+    code, uniq = _factorize(np.asarray(awards["item"], dtype=object))
     per = np.bincount(code[code >= 0], minlength=len(uniq))
     def over(item_id, n):
         places = limited[item_id].param("places").at(f"{year}-12-31") if item_id in limited else None
         return places is not None and n > places
     if not any(over(u, c) for u, c in zip(uniq, per.tolist())):
         return  # every ranked item within its places (the usual case), counted on the distinct items only
-    counts = awards.loc[awards["item"].isin(list(limited)), "item"].value_counts()
+    item = pd.Series(awards["item"], dtype=object)
+    counts = item[item.isin(list(limited))].value_counts()
     problems = []
     for item_id, n in counts.items():
         places = limited[item_id].param("places").at(f"{year}-12-31")
@@ -267,11 +269,11 @@ def _check_places(awards: pd.DataFrame, pol: Policy, year: int) -> None:
         raise FactsError(problems)
 
 
-def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy, consume: bool = False, explain: bool = False) -> pd.DataFrame:
-    """The ledger from the award lines (``explain``: with the explanation columns, built with it in one frame).
-    ``consume``: the engine's own frame, emptied column by column as the ledger is built (at a million
-    firm-years the two frames are ~80 bytes per firm-year each)."""
-    n = len(awards)
+def _finish(awards, ctx: Context, pol: Policy, consume: bool = False, explain: bool = False) -> pd.DataFrame:
+    """The ledger from the award lines (kzpolicy/frames.py Columns; ``explain``: with the explanation columns,
+    built with it in one frame). ``consume``: the engine's own lines, emptied column by column as the ledger is
+    built (at a million firm-years the lines and the ledger are ~80 bytes per firm-year each)."""
+    n = awards.n
     if not n:
         ledger = _finish_empty(awards, ctx)
         return _explain.explain(ledger, pol, ctx.year, copy=False) if explain else ledger
@@ -282,12 +284,12 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy, consume: bool = Fal
         def col(c):
             return awards[c]
     # item facts per distinct item, then taken for every line (a handful of items, many lines)
-    code, uniq = _factorize(col("item").to_numpy(dtype=object))
+    code, uniq = _factorize(np.asarray(col("item"), dtype=object))
     meta = [pol.item(k) for k in uniq]
     def take(vals, dtype):
         return np.array(vals, dtype=dtype)[code]
-    fidx = col("fidx").to_numpy(dtype=np.int64)
-    dates = col("event_date").to_numpy()
+    fidx = np.asarray(col("fidx"), dtype=np.int64)
+    dates = np.asarray(col("event_date"))
     if dates.dtype.kind != "M" or np.datetime_data(dates.dtype)[0] not in ("s", "ms", "us", "ns"):
         dates = pd.to_datetime(dates).to_numpy()  # what to_datetime makes of them (award_frame gives seconds)
     article = take([m.article for m in meta], np.int64)
@@ -308,7 +310,7 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy, consume: bool = Fal
         "label_en": _text_of([m.label.en for m in meta], item_code),
         "event_code": _text(col("event_code"), order, remember=True),
         "event_date": dates[order],
-        "amount_yuan": o(col("amount_yuan").to_numpy(dtype=np.int64)),
+        "amount_yuan": o(np.asarray(col("amount_yuan"), dtype=np.int64)),
         "basis_yuan": _int_column(col("basis_yuan"), order),
         "cap_applied": o(_flags(col("cap_applied"))),
         "project": _text(col("project"), order),
@@ -320,8 +322,7 @@ def _finish(awards: pd.DataFrame, ctx: Context, pol: Policy, consume: bool = Fal
         elif dtype == "Int64":
             cols[c] = _int_column(v, order)
         else:
-            cols[c] = v.to_numpy(dtype=float, na_value=np.nan)[order] if v.dtype != object \
-                else o(np.asarray(_numeric(v.to_numpy()), dtype=float))
+            cols[c] = o(np.asarray(v, dtype=float)) if v.dtype != object else o(np.asarray(_numeric(v), dtype=float))
     if explain:  # the sentences read the columns the ledger is built of (kzpolicy/explain.py)
         cols["explanation_zh"], cols["explanation_en"] = _explain.sentences(cols, n, pol, ctx.year)
     return frame_of(cols, n)
@@ -370,30 +371,32 @@ def _factorize(a: np.ndarray):
     return np.repeat(hc, np.diff(np.append(starts, len(a)))), uniq
 
 
-def _text(v: pd.Series, order: np.ndarray, remember: bool = False):
-    """A text column in ledger order, as the DataFrame constructor would type it (text dtype, NaN where missing;
-    object None when nothing is given), from its distinct values instead of checking every line.
-    ``remember``: codes (kept between assessments by :func:`kzpolicy.frames.text_of`), not a firm's own texts."""
-    codes, uniq = _factorize(v.to_numpy(dtype=object))
+def _text(v: np.ndarray, order: np.ndarray, remember: bool = False):
+    """A text column (objects, None where missing) in ledger order, as the DataFrame constructor would type it
+    (text dtype, NaN where missing; object None when nothing is given), from its distinct values instead of
+    checking every line. ``remember``: codes (kept between assessments by :func:`kzpolicy.frames.text_of`),
+    not a firm's own texts."""
+    v = np.asarray(v, dtype=object)
+    codes, uniq = _factorize(v)
     if not len(uniq):
         return np.full(len(order), None, dtype=object)
     if not all(isinstance(u, str) for u in uniq):
-        x = v.to_numpy(dtype=object)[order]
+        x = v[order]
         x[pd.isna(x)] = None  # missing text is None (never NaN)
         return pd.Series(x, copy=False)  # typed as the frame constructor types objects
     return _text_of(uniq, codes[order], remember=remember)
 
 
-def _flags(v: pd.Series) -> np.ndarray:
+def _flags(v: np.ndarray) -> np.ndarray:
     """A yes/no award column as booleans, missing as no."""
-    return v.to_numpy() if v.dtype == bool else v.fillna(False).to_numpy(dtype=bool)
+    return v if v.dtype == bool else pd.Series(v).fillna(False).to_numpy(dtype=bool)
 
 
-def _int_column(v: pd.Series, order: np.ndarray):
+def _int_column(v, order: np.ndarray):
     """An integer award column (Int64: <NA> where a kind does not fill it) in ledger order."""
     if isinstance(v.dtype, pd.Int64Dtype):
-        return v.array.take(order)
-    return pd.array(_numeric(v.to_numpy())[order], dtype="Int64")
+        return v.take(order)
+    return pd.array(_numeric(np.asarray(v))[order], dtype="Int64")
 
 
 def _numeric(arr: np.ndarray):
@@ -414,17 +417,17 @@ def _numeric(arr: np.ndarray):
     return pd.to_numeric(arr, errors="raise")
 
 
-def _finish_empty(awards: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+def _finish_empty(awards, ctx: Context) -> pd.DataFrame:
     out = pd.DataFrame({
         "firm_id": np.array([], dtype=object), "year": np.array([], dtype=np.int64), "article": np.array([], dtype=np.int64),
-        "item": awards["item"].to_numpy(dtype=object), "kind": np.array([], dtype=object),
+        "item": np.asarray(awards["item"], dtype=object), "kind": np.array([], dtype=object),
         "label_zh": np.array([], dtype=object), "label_en": np.array([], dtype=object),
-        "event_code": awards["event_code"].to_numpy(dtype=object), "event_date": pd.to_datetime([]),
+        "event_code": np.asarray(awards["event_code"], dtype=object), "event_date": pd.to_datetime([]),
         "amount_yuan": np.array([], dtype=np.int64),
     })
     out["basis_yuan"] = pd.array([], dtype="Int64")
     out["cap_applied"] = np.array([], dtype=bool)
-    out["project"] = awards["project"].to_numpy(dtype=object)
+    out["project"] = np.asarray(awards["project"], dtype=object)
     for c, dtype in award_fields().items():
         out[c] = (np.array([], dtype=object) if dtype == "object" else pd.array([], dtype="Int64") if dtype == "Int64"
                   else np.array([], dtype=float))

@@ -67,6 +67,22 @@ def _pandas(key, vals, n):
     return vals
 
 
+class Columns(dict):
+    """A table's columns (name -> 1-D numpy or pandas array of ``n`` values) on their way to one frame:
+    award lines go from the kinds through the limits to the ledger as columns, never as a per-step frame."""
+
+    def __init__(self, data: Dict, n: int):
+        super().__init__(data)
+        self.n = n
+
+    def take(self, rows: np.ndarray) -> "Columns":
+        """The rows at positions ``rows``, in that order."""
+        return Columns({c: v[rows] for c, v in self.items()}, len(rows))
+
+    def frame(self) -> pd.DataFrame:
+        return frame_of(self, self.n)
+
+
 _COLUMNS: dict = {}
 
 

@@ -96,18 +96,19 @@ def lookback_items(policy: Policy) -> Tuple[set, List[Limit]]:
 
 
 class _Lines:
-    """The award columns limits read and change, as numpy arrays; rows are positions in the award frame.
+    """The award columns limits read and change, as numpy arrays; rows are positions in the award lines.
 
-    Limits mark rows dropped (``keep``) and cut amounts here; :meth:`frame` gives the award
-    frame once at the end (one take), instead of a filtered copy of every column per limit.
+    Limits mark rows dropped (``keep``) and cut amounts here; :meth:`columns` gives the award
+    lines once at the end (one take), instead of a filtered copy of every column per limit.
+    ``awards``: :class:`kzpolicy.frames.Columns` (see rules/common.award_frame).
     """
 
-    def __init__(self, awards: pd.DataFrame):
+    def __init__(self, awards):
         self.awards = awards
-        self.keep = np.ones(len(awards), dtype=bool)
-        self.fidx = awards["fidx"].to_numpy(dtype=np.int64)
-        self.item = awards["item"].to_numpy(dtype=object)
-        self.amount = awards["amount_yuan"].to_numpy(dtype=np.int64)
+        self.keep = np.ones(awards.n, dtype=bool)
+        self.fidx = np.asarray(awards["fidx"], dtype=np.int64)
+        self.item = np.asarray(awards["item"], dtype=object)
+        self.amount = np.asarray(awards["amount_yuan"], dtype=np.int64)
         self._item_code, self._items = pd.factorize(self.item)
         self.cut = {}  # limit column -> (positions, values), in the order set
 
@@ -116,11 +117,11 @@ class _Lines:
         return np.isin(self._item_code, ids) & self.keep
 
     def col(self, name: str) -> np.ndarray:
-        return self.awards[name].to_numpy()
+        return self.awards[name]
 
     @property
     def dates(self) -> np.ndarray:
-        return self.awards["event_date"].to_numpy(dtype="datetime64[D]")
+        return self.awards["event_date"].astype("datetime64[D]")
 
     def excluded(self, rows: np.ndarray, reason: str, zh, en) -> dict:
         """An exclusion part (kzpolicy/frames.py) for award rows ``rows``, in that order; the rows are dropped."""
@@ -129,38 +130,39 @@ class _Lines:
         return part(len(rows), {"fidx": self.fidx[rows], "item": self.item[rows], "event_code": self.col("event_code")[rows],
                                 "event_date": self.col("event_date")[rows], "reason": reason, "reason_zh": zh, "reason_en": en})
 
-    def frame(self) -> pd.DataFrame:
-        """The award frame after the limits: dropped rows removed (labels kept), cut lines changed."""
+    def columns(self):
+        """The award lines after the limits: dropped rows removed, cut lines changed."""
+        from .frames import Columns
         aw = self.awards
         if self.cut:
-            aw = aw.copy(deep=False)  # the cut columns are replaced below, the others shared (copy on write)
-            amt = self.amount
-            aw["amount_yuan"] = amt
+            aw = Columns(aw, aw.n)  # the cut columns are replaced below, the others shared
+            aw["amount_yuan"] = self.amount
             for c, (pos, vals) in self.cut.items():
                 if c == "limit":  # text kept as objects (None where no limit cut the line)
-                    col = aw[c].to_numpy(dtype=object, copy=True)
+                    col = np.array(aw[c], dtype=object, copy=True)
                     col[pos] = vals
-                    aw[c] = pd.Series(col, index=aw.index, dtype=object)
+                    aw[c] = col
                 else:  # Int64
-                    col = aw[c].array.copy()
+                    col = aw[c].copy()
                     col[pos] = vals
                     aw[c] = col
         if self.keep.all():
             return aw
-        return aw.iloc[np.flatnonzero(self.keep)]
+        return aw.take(np.flatnonzero(self.keep))
 
 
 def _cite_zh(lim: Limit, policy: Policy) -> str:
     return f"{policy.article(lim.article).cite_zh}“{lim.cite.quote}”"
 
 
-def apply(awards: pd.DataFrame, ctx, prior: pd.DataFrame, limits: List[Limit]):
-    """Apply ``limits`` (in order) to this year's award lines; returns (awards, [excluded parts]).
+def apply(awards, ctx, prior: pd.DataFrame, limits: List[Limit]):
+    """Apply ``limits`` (in order) to this year's award lines (:class:`kzpolicy.frames.Columns`); returns
+    (awards, [excluded parts]).
 
     The excluded parts are joined into the exclusions frame by :func:`kzpolicy.frames.table_frame`.
     """
     excluded = []
-    if not len(awards) or not limits:
+    if not awards.n or not limits:
         return awards, excluded
     lines = _Lines(awards)
     for lim in limits:
@@ -172,7 +174,7 @@ def apply(awards: pd.DataFrame, ctx, prior: pd.DataFrame, limits: List[Limit]):
         ex = _APPLY[lim.kind](lines, m, ctx, prior, lim)
         if ex is not None and ex["_n"]:
             excluded.append(ex)
-    return lines.frame(), excluded
+    return lines.columns(), excluded
 
 
 def _firsts(sorted_keys) -> np.ndarray:

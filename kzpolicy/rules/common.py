@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import explain
 from ..facts import INDUSTRIAL
-from ..frames import frame_of, part
+from ..frames import Columns, part
 from ..money import as_fraction, mul_round
 from ..policy import Item, Param
 
@@ -130,13 +130,14 @@ def award_dtypes():
     return {**_CORE_DTYPES, **award_fields()}
 
 
-def award_frame(parts) -> pd.DataFrame:
-    """One frame of award lines (the columns of :func:`award_columns`) from the parts rules produced.
+def award_frame(parts) -> Columns:
+    """The award lines (the columns of :func:`award_columns`, :class:`kzpolicy.frames.Columns`) from the parts
+    rules produced; the limits and the ledger read them as arrays (``.frame()``: as one frame).
 
     Joined column by column with numpy into the column's own dtype: numbers as Int64 or
-    float (a part without the field gives <NA> or NaN there), dates as dates, flags as
-    bool (False where not given), text as plain object arrays with None (not pandas' text
-    dtype). One typed column per field, however many kinds fill it.
+    float (a part without the field gives <NA> or NaN there), dates as dates (in seconds,
+    as a frame holds them), flags as bool (False where not given), text as plain object
+    arrays with None (not pandas' text dtype). One typed column per field, however many kinds fill it.
     """
     dtypes = award_dtypes()
     parts = [p for p in parts if p["_n"]]
@@ -171,7 +172,7 @@ def award_frame(parts) -> pd.DataFrame:
             a_ = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
             for a, b, x in pieces:
                 a_[a:b] = x
-            data[c] = a_
+            data[c] = a_.astype("datetime64[s]")  # as a frame holds them
         else:
             a_ = np.empty(n, dtype=object)
             for a, b, x in pieces:
@@ -181,8 +182,8 @@ def award_frame(parts) -> pd.DataFrame:
                     v = x.astype(object)
                     v[pd.isna(x)] = None
                     a_[a:b] = v
-            data[c] = a_  # objects (frame_of keeps them objects)
-    return frame_of(data, n)  # the arrays are new: no copy
+            data[c] = a_  # objects (a frame of them keeps them objects)
+    return Columns(data, n)
 
 
 def _numeric_values(x: np.ndarray) -> np.ndarray:
