@@ -486,7 +486,12 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
         validate_facts = M <= 50_000
     if validate_facts:
         return validate(firms, events, financials, townships)
-    return Facts(firms, events, financials, townships, {t: Source() for t in TABLES})
+    facts = Facts(firms, events, financials, townships, {t: Source() for t in TABLES})
+    # each row's firm is known here: kept as validation keeps it, so the engine does not match the ids again
+    facts._firm_pos["financials"] = (financials, firms, fi.astype(np.intp))
+    if parts:
+        facts._firm_pos["events"] = (events, firms, fidx.astype(np.intp))
+    return facts
 
 
 def is_above_at(enter_year: np.ndarray, above_base: np.ndarray, year: int) -> np.ndarray:
