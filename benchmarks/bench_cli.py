@@ -15,6 +15,7 @@ policy cache off (``KZPOLICY_CACHE=off``) and, when installed, a bare ``import p
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -47,6 +48,7 @@ def main(argv=None):
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--no-bytecode-cache", action="store_true")
     ap.add_argument("--out", default=str(ROOT / "results_cli.md"), help="Markdown file to write ('' to skip)")
+    ap.add_argument("--json", help="also write the medians to this JSON file")
     args = ap.parse_args(argv)
     py = sys.executable
     env = dict(os.environ)
@@ -92,6 +94,10 @@ def main(argv=None):
     if args.out:
         Path(args.out).write_text("# One-firm command benchmark\n\nWritten by `python benchmarks/bench_cli.py`; see its docstring.\n\n"
                                   + md, encoding="utf-8")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"cpu": med, "wall": {k: statistics.median(v) for k, v in wall.items()},
+                                               "ratio": ratio, "runs": args.runs, "load": [load0[0], os.getloadavg()[0]]}),
+                                   encoding="utf-8")
     return 0
 
 

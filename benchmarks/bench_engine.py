@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import gc
+import json
 import os
 import platform
 import resource
@@ -467,6 +468,7 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=5, help="interleaved rounds per measurement (median reported)")
     ap.add_argument("--single-runs", type=int, default=50)
     ap.add_argument("--out", default=str(ROOT / "results.md"), help="Markdown file to write ('' to skip)")
+    ap.add_argument("--json", help="also write the measured figures to this JSON file")
     args = ap.parse_args(argv)
 
     pol = get_policy()
@@ -600,6 +602,15 @@ def main(argv=None):
     print(md)
     if args.out:
         Path(args.out).write_text(_results_page(md), encoding="utf-8")
+    if args.json:
+        timing = lambda x: {"cpu": float(x), "wall": x.wall, "sys": x.sys, "minflt": x.minflt}
+        Path(args.json).write_text(json.dumps({
+            "n": n, "events": len(events), "financials": len(financials), "repeat": args.repeat,
+            "load": [load0[0], os.getloadavg()[0]], "times": {k: timing(v) for k, v in t.items()},
+            "one_firm": t_one, "one_firm_with_validation": t_one_val,
+            "peak_engine": pe, "peak_full": pf, "peak_obj": po, "input": input_bytes, "input_obj": input_obj, "rss_mib": rss,
+            "ledger": len(a.ledger), "near_misses": len(a.near_misses), "undetermined": len(a.undetermined),
+            "excluded": len(a.excluded), "fees": len(a.fees), "baseline_equal": not diff}), encoding="utf-8")
     return 0 if not diff else 1
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import platform
 import statistics
@@ -94,6 +95,7 @@ def main(argv=None):
     ap.add_argument("--n", type=int, default=1_000_000, help="number of firms (firm-years for one assessment year)")
     ap.add_argument("--repeat", type=int, default=5, help="interleaved rounds (median reported)")
     ap.add_argument("--out", default=str(ROOT / "results_peer.md"), help="Markdown file to write ('' to skip)")
+    ap.add_argument("--json", help="also write the measured figures to this JSON file")
     args = ap.parse_args(argv)
     try:
         from importlib.metadata import version
@@ -199,6 +201,11 @@ def main(argv=None):
             "# Peer benchmark: kzpolicy and OpenFisca on articles 1, 3 and 5\n\n"
             "Written by `python benchmarks/bench_peer.py` (needs `pip install -e '.[bench]'`); see that file's docstring.\n\n"
             + md, encoding="utf-8")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"n": n, "repeat": args.repeat, "load": [load0[0], os.getloadavg()[0]], "cpu": cpu,
+                                               "wall": wall, "mem": mem, "totals": kz, "equal": not diff,
+                                               "near_misses": len(a.near_misses), "excluded": len(a.excluded),
+                                               "undetermined": len(a.undetermined)}), encoding="utf-8")
     return 0 if not diff else 1
 
 
