@@ -35,6 +35,8 @@ def _typed(v, n):
         v = np.repeat(v, n)
     if isinstance(v, list) and pd.api.types.infer_dtype(v, skipna=False) == "string":
         return _STR, v  # a list of text only: text
+    if _is_text_array(v):
+        return _STR, v  # pandas' text dtype with no missing value (money.text_column): text, kept as it is
     if isinstance(v, np.ndarray):
         k = v.dtype.kind
         if k in "biuf":
@@ -50,6 +52,26 @@ def _typed(v, n):
                 return _NONE, None
     a = pd.Series(v, copy=False).array  # anything else: as pandas types it
     return a.dtype, a
+
+
+def _is_text_array(v) -> bool:
+    return (isinstance(v, pd.api.extensions.ExtensionArray) and v.dtype == "str"
+            and not v.isna().any())
+
+
+def _text_parts(typed, ns):
+    """The text parts of one column joined as pandas' text dtype (text arrays as they are, the others converted)."""
+    arrs = []
+    for (_, v), m in zip(typed, ns):
+        if isinstance(v, str):
+            arrs.append(text_of([v], np.zeros(m, dtype=np.intp), remember=False))
+        elif _is_text_array(v):
+            arrs.append(v)
+        else:
+            arrs.append(pd.array(np.asarray(v, dtype=object), dtype="str"))
+    if len({type(a) for a in arrs}) != 1:
+        return None
+    return arrs[0] if len(arrs) == 1 else type(arrs[0])._concat_same_type(arrs)
 
 
 def _same(a, b) -> bool:
@@ -183,12 +205,15 @@ def table_columns(parts: List[Dict], columns: List[str], dates=()):
             at = {u: i for i, u in enumerate(uniq)}
             codes = np.repeat(np.array([at[v] for _, v in typed], dtype=np.intp), ns)
             data[c] = text_of(uniq, codes, remember=c in _CODES)
+        elif same and k0 is _STR and any(_is_text_array(v) for _, v in typed) and \
+                (joined := _text_parts(typed, ns)) is not None:
+            data[c] = joined  # text only, some parts already pandas text (no Python string per row)
         elif (same and k0 is _STR) or text:
             obj = np.empty(n, dtype=object)  # None where a part has no text
             at = 0
             for (k, v), m in zip(typed, ns):
                 if k is _STR:
-                    obj[at:at + m] = v
+                    obj[at:at + m] = v.to_numpy(dtype=object) if _is_text_array(v) else v
                 at += m
             # text only: pandas' text dtype; text and None parts: objects (as concat joins them)
             data[c] = pd.array(obj, dtype="str") if same else obj

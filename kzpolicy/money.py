@@ -248,16 +248,54 @@ def wan_series(values) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- the same texts, for arrays
-# Near-miss and exclusion sentences carry figures on every row. :func:`join_text` writes one
+# Near-miss and exclusion sentences carry figures on every row. :func:`text_column` writes one
 # sentence per row from fixed text and figure columns — :class:`Wan` (:func:`wan`),
 # :class:`YiOrWan` (:func:`yi_or_wan`), :class:`Commas` (``f"{x:,}"``) or an array of texts —
-# with one ``str.format`` per row and sentence (no Python function per figure), character for
-# character the scalar functions' text.
+# as Arrow strings: each figure is cut into pieces (sign, groups of three digits with their
+# separator, decimals, unit), each piece taken from a small table of its texts, and the pieces
+# joined row by row by Arrow (no Python string per row or figure); character for character the
+# scalar functions' text (tests/test_money.py). :func:`join_text` gives the same as Python strings.
 
 #: the decimals of 万元 after the point, by the remainder in yuan: '', '.0001', …, '.9999' (as :func:`wan` writes them)
 _WAN_DECIMALS = np.array([""] + [f".{r:04d}".rstrip("0") for r in range(1, YUAN_PER_WAN)], dtype=object)
 #: the decimals of 亿元, by the remainder in millions of yuan (as :func:`yi_or_wan` writes them)
 _YI_DECIMALS = np.array([""] + [f".{k:02d}".rstrip("0") for k in range(1, 100)], dtype=object)
+_I64_MIN = -(2**63)
+
+
+@lru_cache(maxsize=1)
+def _pieces():
+    """The small Arrow tables figures are taken from: digit groups ('0'…'999', then ',000'…',999', then ''),
+    signs, decimals (万元's by remainder, then 亿元's), units."""
+    import pyarrow as pa
+    t = pa.large_string()
+    return {"groups": pa.array([str(i) for i in range(1000)] + [f",{i:03d}" for i in range(1000)] + [""], type=t),
+            "sign": pa.array(["", "-"], type=t), "dec": pa.array(list(_WAN_DECIMALS) + list(_YI_DECIMALS), type=t),
+            "unit": pa.array(["万元", "亿元"], type=t)}
+
+
+def _take(table: str, idx: np.ndarray):
+    import pyarrow as pa
+    return _pieces()[table].take(pa.array(idx))
+
+
+def _sign(a: np.ndarray) -> list:
+    neg = a < 0
+    return [_take("sign", neg.astype(np.int8))] if neg.any() else []
+
+
+def _digit_groups(b: np.ndarray) -> list:
+    """``f"{b:,}"`` of non-negative int64 as Arrow pieces, most significant group first."""
+    k = np.ones(len(b), dtype=np.int64)  # number of groups of three digits
+    for level in range(1, 7):
+        k += b >= 1000 ** level
+    top = k - 1
+    out = []
+    for level in range(int(top.max()) if len(b) else 0, -1, -1):
+        g = (b // 1000 ** level) % 1000
+        # the leading group as it is, the others after a separator with their zeros, none above the leading one
+        out.append(_take("groups", np.where(top == level, g, np.where(top > level, 1000 + g, 2000))))
+    return out
 
 
 def _ints_list(values) -> np.ndarray:
@@ -269,10 +307,9 @@ def _ints_list(values) -> np.ndarray:
 
 
 class _Figures:
-    """A column of figures in a sentence: its template slot, the slot's arguments per row, and
-    ``fallback`` rows (or None) whose text :meth:`text` gives one by one."""
+    """A column of figures in a sentence: its Arrow pieces, and ``fallback`` rows (or None) whose text
+    :meth:`text` gives one by one."""
 
-    slot = "{}"
     fallback = None
 
     def __init__(self, values):
@@ -282,10 +319,9 @@ class _Figures:
 class Commas(_Figures):
     """``f"{int(x):,}"``."""
 
-    slot = "{:,}"
-
-    def args(self):
-        return [self.values.tolist()]
+    def pieces(self):
+        a = self.values
+        return _sign(a) + _digit_groups(np.abs(a))
 
     def text(self, i):
         return f"{int(self.values[i]):,}"
@@ -294,12 +330,11 @@ class Commas(_Figures):
 class Wan(_Figures):
     """:func:`wan`."""
 
-    slot = "{}{:,}{}万元"
-
-    def args(self):
+    def pieces(self):
         a = self.values
         q, r = np.divmod(np.abs(a), YUAN_PER_WAN)
-        return [np.where(a < 0, "-", "").astype(object).tolist(), q.tolist(), _WAN_DECIMALS[r].tolist()]
+        import pyarrow as pa
+        return _sign(a) + _digit_groups(q) + [_take("dec", r), pa.scalar("万元", type=pa.large_string())]
 
     def text(self, i):
         return wan(self.values[i])
@@ -308,19 +343,17 @@ class Wan(_Figures):
 class YiOrWan(_Figures):
     """:func:`yi_or_wan`."""
 
-    slot = "{}{:,}{}{}"
-
-    def args(self):
+    def pieces(self):
         a = self.values
         b = np.abs(a)
-        q, r = np.divmod(b, YUAN_PER_WAN)
-        dec, unit = _WAN_DECIMALS[r], np.full(len(a), "万元", dtype=object)
+        q, dec = np.divmod(b, YUAN_PER_WAN)
+        unit = np.zeros(len(a), dtype=np.int8)
         yi = (b >= 100_000_000) & (a % 1_000_000 == 0)
         if yi.any():
             qy, ry = np.divmod(b[yi], 100_000_000)
-            q[yi], dec[yi], unit[yi] = qy, _YI_DECIMALS[ry // 1_000_000], "亿元"
+            q[yi], dec[yi], unit[yi] = qy, YUAN_PER_WAN + ry // 1_000_000, 1
             self.fallback = np.flatnonzero(yi)[qy >= 1000]  # 亿 are written without separators: 1000亿 and up one by one
-        return [np.where(a < 0, "-", "").astype(object).tolist(), q.tolist(), dec.tolist(), unit.tolist()]
+        return _sign(a) + _digit_groups(q) + [_take("dec", dec), _take("unit", unit)]
 
     def text(self, i):
         return yi_or_wan(self.values[i])
@@ -330,29 +363,70 @@ class _Texts(_Figures):
     def __init__(self, values):
         self.values = np.asarray(values, dtype=object)
 
-    def args(self):
-        return [self.values.tolist()]
+    def pieces(self):
+        import pyarrow as pa
+        try:
+            a = pa.array(self.values, type=pa.large_string())
+        except (pa.ArrowException, TypeError, ValueError):
+            a = None
+        if a is None or a.null_count:  # not all text: each value as str.format writes it
+            a = pa.array([format(v) for v in self.values.tolist()], type=pa.large_string())
+        return [a]
 
     def text(self, i):
         return self.values[i]
 
 
-def join_text(*parts) -> np.ndarray:
-    """One text per row (an object array of str): the parts in order, each a str (the same on every row),
-    a figure column (:class:`Wan`, :class:`YiOrWan`, :class:`Commas`) or an array of texts."""
+def _joined(parts):
+    """The sentences of :func:`text_column` as an Arrow array, and the rows to write one by one (or None)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     cols = [p if isinstance(p, _Figures) else _Texts(p) for p in parts if not isinstance(p, str)]
     if not cols:
         raise ValueError("join_text needs at least one column part")
+    if any(not isinstance(c, _Texts) and len(c.values) and c.values.min() == _I64_MIN for c in cols):
+        # -2**63 has no positive int64: its figures one by one
+        cols = [c if isinstance(c, _Texts) else _Texts([c.text(i) for i in range(len(c.values))]) for c in cols]
+    it = iter(cols)
+    pieces = []
+    for p in parts:
+        if isinstance(p, str):
+            if p:
+                pieces.append(pa.scalar(p, type=pa.large_string()))
+        else:
+            pieces.extend(next(it).pieces())
+    if not any(isinstance(p, pa.Array) for p in pieces):  # no row
+        return pa.array([], type=pa.large_string()), None
+    out = pc.binary_join_element_wise(*pieces, pa.scalar("", type=pa.large_string()))
+    rows = [c.fallback for c in cols if c.fallback is not None and len(c.fallback)]
+    if not rows:
+        return out, None
     it = iter(cols)
     pieces = [p if isinstance(p, str) else next(it) for p in parts]
-    template = "".join(p.replace("{", "{{").replace("}", "}}") if isinstance(p, str) else p.slot for p in pieces)
-    args = [a for c in cols for a in c.args()]
-    out = np.array(list(map(template.format, *args)), dtype=object)
-    for c in cols:
-        if c.fallback is not None:
-            for i in c.fallback.tolist():
-                out[i] = "".join(p if isinstance(p, str) else p.text(i) for p in pieces)
-    return out
+    fix = {i: "".join(p if isinstance(p, str) else p.text(i) for p in pieces) for i in np.unique(np.concatenate(rows)).tolist()}
+    return out, fix
+
+
+def text_column(*parts):
+    """One text per row as pandas' text dtype: the parts in order, each a str (the same on every row), a figure
+    column (:class:`Wan`, :class:`YiOrWan`, :class:`Commas`) or an array of texts (see above)."""
+    import pandas as pd
+    out, fix = _joined(parts)
+    if fix:
+        obj = out.to_numpy(zero_copy_only=False, writable=True)
+        for i, t in fix.items():
+            obj[i] = t
+        return pd.array(obj, dtype="str")
+    return pd.array(out, dtype="str")
+
+
+def join_text(*parts) -> np.ndarray:
+    """:func:`text_column` as an object array of str (for sentences gathered into an object column)."""
+    out, fix = _joined(parts)
+    obj = out.to_numpy(zero_copy_only=False, writable=True)
+    for i, t in (fix or {}).items():
+        obj[i] = t
+    return obj
 
 
 def wan_many(values) -> np.ndarray:

@@ -205,3 +205,25 @@ def test_join_text_with_figures_is_the_scalar_text():
     other = np.arange(len(vals)) * 10_001
     got = join_text("收入", YiOrWan(vals), "，差", Wan(other), " (", Commas(vals), "){x}", np.array(["a"] * len(vals), dtype=object))
     assert got.tolist() == [f"收入{yi_or_wan(v)}，差{wan(o)} ({v:,}){{x}}a" for v, o in zip(vals.tolist(), other.tolist())]
+
+
+def test_text_column_is_join_text_as_pandas_text():
+    """text_column: the same sentences as join_text (and the scalar functions), as pandas' text dtype; figures of
+    any size (-2**63 included), texts that are not str written as str.format writes them, and no row at all."""
+    import pandas as pd
+
+    from kzpolicy.money import Commas, Wan, YiOrWan, join_text, text_column
+    rng = np.random.default_rng(5)
+    vals = np.concatenate([np.array([0, -1, 999, 1000, -1000, 10**18, -(10**18), 2**63 - 1, -(2**63), 123_400_000_000,
+                                     100_000_000, -100_000_000, 99_999_999]),
+                           rng.integers(-2**62, 2**62, 500), rng.integers(-10**7, 10**7, 500) * 1_000_000])
+    texts = np.array([f"t{i}" for i in range(len(vals))], dtype=object)
+    parts = ("收入", YiOrWan(vals), "，差", Wan(vals), " (", Commas(vals), "){x}", texts)
+    got = text_column(*parts)
+    want = [f"收入{yi_or_wan(v)}，差{wan(v)} ({v:,}){{x}}t{i}" for i, v in enumerate(vals.tolist())]
+    assert got.dtype == "str" and got.tolist() == want
+    assert join_text(*parts).tolist() == want and join_text(*parts).dtype == object
+    assert text_column("a", np.array([1, None, "b"], dtype=object)).tolist() == ["a1", "aNone", "ab"]
+    empty = text_column("a", Wan(np.array([], dtype=np.int64)), "b")
+    assert len(empty) == 0 and empty.dtype == "str"
+    pd.testing.assert_extension_array_equal(text_column(Commas(vals[:5])), pd.array([f"{v:,}" for v in vals[:5].tolist()], dtype="str"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..money import Commas, Wan, YiOrWan, join_text, wan, yi_or_wan
+from ..money import Commas, Wan, YiOrWan, text_column, wan, yi_or_wan
 from .common import (RuleOutput, apply_requirements, established_at, manufacturing_at, param_at_year_end,
                      requirement_masks)
 from ..kinds import Kind, P, Switch
@@ -60,7 +60,7 @@ def assess(item, ctx) -> RuleOutput:
     crossing = ctx.switch(item, "crossing")
     strict = (crossing == "exclusive") if crossing is not None else item.param("threshold").boundary == "exclusive"
     g = _tiers(ctx, item)  # what every tier of the group shares, computed once per assessment
-    rev, sub = g["rev"], g["sub"]
+    sub = g["sub"]
     if g["lowest"] == item.id:
         # firms with some financials but no revenue for Y-1: cannot decide
         # (a firm established after Y-1 had no Y-1 revenue to miss: nothing to decide)
@@ -86,35 +86,37 @@ def assess(item, ctx) -> RuleOutput:
     k_all = np.flatnonzero(base)
     f_all = sub[k_all]
     if not len(f_all):
-        _near(item, ctx, out, rev, threshold, amount, strict, earlier, sub)
+        _near(item, ctx, out, r, threshold, amount, strict, earlier, sub)
         return out
     ok_req = apply_requirements(item, ctx, out, f_all, would_get=np.ones(len(f_all), bool))
-    f = f_all[ok_req]
-    dec = complete[k_all[ok_req]]
+    f, k = f_all[ok_req], k_all[ok_req]
+    dec = complete[k]
     und = f[~dec]
     if len(und):
         out.undecided(len(und), fidx=und, item=item.id,
                       reason_zh=f"无法判断是否“首次”突破：缺少成立以来的完整收入记录{ctx.switch_note(item, 'history')}",
                       reason_en=f"cannot decide whether the crossing is the first: revenue history since establishment is incomplete{ctx.switch_note(item, 'history', zh=False)}")
-    f = f[dec]
+    f, k = f[dec], k[dec]
     if amount is None:
         out.undecided(len(f), fidx=f, item=item.id, reason_zh="原文金额未能读取（缺失，不按0计）",
                       reason_en="the amount was not read in the source (missing, not zero)")
         return out
-    out.award(len(f), fidx=f, item=item.id, amount_yuan=np.int64(amount), basis_yuan=rev[f].astype(np.int64),
-              revenue_yuan=rev[f].astype(np.int64), threshold_yuan=np.int64(threshold), revenue_year=np.int64(y - 1))
-    _near(item, ctx, out, rev, threshold, amount, strict, earlier, sub)
+    out.award(len(f), fidx=f, item=item.id, amount_yuan=np.int64(amount), basis_yuan=r[k].astype(np.int64),
+              revenue_yuan=r[k].astype(np.int64), threshold_yuan=np.int64(threshold), revenue_year=np.int64(y - 1))
+    _near(item, ctx, out, r, threshold, amount, strict, earlier, sub)
     return out
 
 
 def _tiers(ctx, item) -> dict:
     """What the tiers of ``item``'s group share, once per assessment (article 3 in one pass over its tiers).
 
-    ``rev``: Y−1 revenue of every firm; ``sub``: the candidates, firms whose Y−1 revenue reaches the
-    lowest tier's near-miss band (ascending positions); at the candidates only: ``r`` (their revenue),
-    ``prev_max`` (highest revenue before Y−1), ``complete`` (history complete since establishment) and
-    ``manufacturing``; ``lowest``: the id of the lowest tier; ``no_revenue``: manufacturing firms with
-    some revenue on record but none for Y−1, established by Y−1 (the lowest tier's "cannot decide").
+    Read from the financial rows themselves, at the rows and firms that matter (no year × firm matrix):
+    ``sub``: the candidates, firms whose Y−1 revenue reaches the lowest tier's near-miss band (ascending
+    positions); at the candidates only: ``r`` (their Y−1 revenue, float), ``prev_max`` (highest revenue
+    before Y−1), ``complete`` (history complete since establishment) and ``manufacturing``; ``lowest``: the
+    id of the lowest tier; ``no_revenue``: manufacturing firms with some revenue on record but none for Y−1,
+    established by Y−1 (the lowest tier's "cannot decide"). Firm and year are unique in the financials
+    (validation), so a firm has at most one row a year.
     """
     key = ("art03_tiers", item.group)
     if key in ctx.cache:
@@ -122,53 +124,73 @@ def _tiers(ctx, item) -> dict:
     y = ctx.year
     tiers = sorted((it for it in ctx.policy.items() if it.group == item.group),
                    key=lambda it: it.param("threshold").values[next(iter(it.param("threshold").values))])
-    rev = ctx.value("revenue", y - 1)
     ts = [param_at_year_end(it.param("threshold"), y) for it in tiers]
     ts = [t for t in ts if t is not None]
     lo = min(min(t, t * (1 - ctx.margin)) for t in ts) if ts else -np.inf
-    nan = np.isnan(rev)
-    sub = np.flatnonzero(~nan & (rev >= lo))
-    series = ctx.series("revenue")
-    first_tracked = min(series) if series else y - 1
+    fin = ctx.facts.financials
+    if len(fin):
+        fpos = ctx.facts.firm_positions("financials")
+        years = fin["year"].to_numpy(dtype=np.int64)
+        vals = fin["revenue"].to_numpy(dtype="float64", na_value=np.nan)
+        first_tracked = int(years.min())
+    else:
+        fpos, years, vals = np.zeros(0, np.intp), np.zeros(0, np.int64), np.zeros(0)
+        first_tracked = y - 1
+    at1 = years == y - 1
+    known = ~np.isnan(vals)
+    rows = np.flatnonzero(at1 & (vals >= lo))  # the candidates' Y−1 rows (NaN is never >= lo)
+    sub = fpos[rows].astype(np.int64)
+    order = np.argsort(sub, kind="stable")
+    sub, r = sub[order], vals[rows[order]]
+    # each firm's kind: 2 a candidate, 1 Y−1 revenue known (not a candidate), 0 no Y−1 revenue; read at every row
+    kind = np.zeros(ctx.n, dtype=np.int8)
+    kind[fpos[at1 & known]] = 1
+    kind[sub] = 2
+    at = kind.take(fpos)
+    # the candidates' other years: the highest revenue before Y−1; the years with revenue on record
+    k = np.flatnonzero(at == 2)
+    k = k[(years[k] < y - 1) & known[k]]
+    place = np.empty(ctx.n, dtype=np.int32)  # a candidate's number (read at the candidates only)
+    place[sub] = np.arange(len(sub), dtype=np.int32)
+    j = place.take(fpos[k])
     prev_max = np.full(len(sub), np.nan)
-    for yy, v in series.items():
-        if yy < y - 1:
-            prev_max = np.fmax(prev_max, v[sub])
+    np.fmax.at(prev_max, j, vals[k])
     # complete since establishment: established in or after the first tracked year (before it nothing is
-    # on record), and no missing revenue in a tracked year before Y−1 the firm existed in
+    # on record), and revenue on record for every tracked year before Y−1 the firm existed in
     est = established_at(ctx, sub)
     complete = est >= np.datetime64(f"{min(first_tracked, y - 1)}-01-01", "D")
-    for yy in range(first_tracked, y - 1):
-        complete &= ~((est <= np.datetime64(f"{yy}-12-31", "D")) & np.isnan(ctx.value("revenue", yy)[sub]))
+    est_year = est[complete].astype("datetime64[Y]").astype(np.int64) + 1970
+    need = np.zeros(len(sub), dtype=np.int64)
+    need[complete] = np.maximum(y - 1 - est_year, 0)  # tracked years from establishment to Y−2
+    est_all = np.zeros(len(sub), dtype=np.int64)
+    est_all[complete] = est_year
+    on_record = np.bincount(j[years[k] >= est_all[j]], minlength=len(sub))
+    complete &= on_record == need
     # no Y−1 revenue: manufacturing firms with some revenue on record, established by Y−1
-    f = np.flatnonzero(nan)
+    k = np.flatnonzero(at == 0)
+    f = np.unique(fpos[k[known[k]]]).astype(np.int64)
     f = f[manufacturing_at(ctx, f)]
-    if len(f):
-        has_any = np.zeros(len(f), bool)
-        for v in series.values():
-            has_any |= ~np.isnan(v[f])
-        f = f[has_any]
-        f = f[established_at(ctx, f) <= np.datetime64(f"{y - 1}-12-31", "D")]
-    ctx.cache[key] = g = {"rev": rev, "sub": sub, "r": rev[sub], "prev_max": prev_max, "complete": complete,
+    f = f[established_at(ctx, f) <= np.datetime64(f"{y - 1}-12-31", "D")]
+    ctx.cache[key] = g = {"sub": sub, "r": r, "prev_max": prev_max, "complete": complete,
                           "manufacturing": manufacturing_at(ctx, sub), "lowest": tiers[0].id if tiers else item.id,
                           "no_revenue": f}
     return g
 
 
-def _near(item, ctx, out, rev, threshold, amount, strict, earlier, sub):
-    """Near-misses among the candidates ``sub`` (``earlier`` is over ``sub``)."""
+def _near(item, ctx, out, r, threshold, amount, strict, earlier, sub):
+    """Near-misses among the candidates ``sub`` (``r``: their Y−1 revenue; ``earlier`` is over ``sub``)."""
     if amount is None:
         return
-    r = rev[sub]
     below = (r <= threshold) if strict else (r < threshold)
     near = below & (r >= threshold * (1 - ctx.margin)) & ~earlier
-    f = sub[near]
+    f, rf = sub[near], r[near]
     if len(f):  # only firms that meet the item's other requirements are told how close they are
-        f = f[requirement_masks(item, ctx, f)[0]]
+        ok = requirement_masks(item, ctx, f)[0]
+        f, rf = f[ok], rf[ok]
     if not len(f):
         return
-    revs = rev[f].astype(np.int64)
-    miss = (threshold - rev[f]).astype(np.int64) + (1 if strict else 0)
+    revs = rf.astype(np.int64)
+    miss = (threshold - rf).astype(np.int64) + (1 if strict else 0)
     op = "超过" if strict else "达到"
     # the parts that do not change from firm to firm are formatted once, the figures for all rows at once
     zh_a, zh_b, zh_c = f"{ctx.year - 1}年主营业务收入", f"，须{op}{yi_or_wan(threshold)}（还差", f"），可获奖励{wan(amount)}"
@@ -176,5 +198,5 @@ def _near(item, ctx, out, rev, threshold, amount, strict, earlier, sub):
     en_c = f" yuan more), worth {int(amount):,} yuan"
     out.near_miss(len(f), fidx=f, item=item.id, condition="threshold", actual=revs,
                   required=np.int64(threshold), missing=miss, worth_yuan=np.int64(amount),
-                  message_zh=join_text(zh_a, YiOrWan(revs), zh_b, Wan(miss), zh_c),
-                  message_en=join_text(en_a, Commas(revs), en_b, Commas(miss), en_c))
+                  message_zh=text_column(zh_a, YiOrWan(revs), zh_b, Wan(miss), zh_c),
+                  message_en=text_column(en_a, Commas(revs), en_b, Commas(miss), en_c))
