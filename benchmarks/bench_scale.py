@@ -49,7 +49,7 @@ def one(n: int, repeat: int) -> dict:
     peak_eng = traced_peaks(lambda: assess(facts, year=YEAR, explain=False))
     facts = None  # freed before the one-call peak
     peak = traced_peaks(lambda: assess(firms, events, financials, year=YEAR, explain=False))
-    return {"n": n, "events": len(events), "financials": len(financials), "validate": float(t["validate"]),
+    return {"n": n, "repeat": repeat, "events": len(events), "financials": len(financials), "validate": float(t["validate"]),
             "engine": float(t["engine"]), "sys_validate": t["validate"].sys,
             "sys_engine": t["engine"].sys, "minflt_validate": t["validate"].minflt, "minflt_engine": t["engine"].minflt,
             "peak": sum(peak), "peak_arrow": peak[1], "peak_validate": sum(peak_val),
@@ -87,6 +87,9 @@ def main(argv=None):
         if args.json:
             Path(args.json).write_text(json.dumps(rows), encoding="utf-8")
     ns = lambda s, n: f"{s / n * 1e9:,.0f} ns"
+    reps = {r.get("repeat", args.repeat) for r in rows}
+    rounds = (str(reps.pop()) if len(reps) == 1 else
+              ", ".join(f"{r.get('repeat', args.repeat)} at {r['n']:,}" for r in rows))
     mb = lambda b, n: f"{b / 2**20:,.0f} MiB ({b / n:,.0f} B)"
     flt = lambda r, k: f"{r['minflt_' + k] / r['n']:.3f}" if "minflt_" + k in r else "–"  # older --json rows have none
     table = ["| firm-years | events | financial rows | validation (per firm-year) | engine (per firm-year) | "
@@ -118,7 +121,7 @@ def main(argv=None):
           "pool's, `bench_engine.traced_peaks`). The input: `memory_usage(deep=True)` of the three tables as "
           "`bench_engine.population` builds them (text as pandas gives it). "
           f"Machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores (shared), Python {platform.python_version()}; "
-          f"median CPU time of {args.repeat} interleaved rounds per size, each size in its own process; "
+          f"median CPU time of {rounds} interleaved rounds per size, each size in its own process; "
           + (f"load average after each size {', '.join(str(round(r['load'], 1)) for r in rows if 'load' in r)}.\n"
              if args.from_json else f"load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n"))
     print(md)
