@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import kinds
 from .facts import INDUSTRIAL, Facts
+from .frames import take
 from .policy import Item, Limit, Policy
 
 _UNSET = object()
@@ -86,7 +87,7 @@ class Context:
         present = np.zeros(self.n, dtype=bool)
         present[fidx] = True
         u = np.flatnonzero(present)
-        ids = self.firms["firm_id"].array.take(u)
+        ids = take(self.firms["firm_id"].array, u)
         at = np.empty(self.n, dtype=np.int64)
         at[u] = np.arange(len(u))
         if not _sorted(ids):

@@ -20,6 +20,7 @@ from .context import Context
 from .events import EVENT_CODES
 from .facts import Facts, FactsError, as_facts
 from .frames import frame_of, part, table_columns
+from .frames import take as _take
 from .frames import text_of as _text_of
 from .money import checked_sum, mul_round, wan
 from .policy import Policy, get_policy
@@ -138,7 +139,7 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
         _check_places(awards, pol, year)
     excluded = out.excluded + [_not_in_policy(ctx)]
     # limits across items and years, on what was awarded (refused/undetermined/excluded lines never reach them)
-    prior = _prior_awards(facts, pol, year, rd, near_miss_margin)
+    prior = _prior_awards(facts, pol, year, rd, near_miss_margin, ctx)
     awards, ex = _limits.apply(awards, ctx, prior, _limits.ordered(pol))
     excluded += ex
     ledger = _finish(awards, ctx, pol, consume=True, explain=explain)
@@ -169,22 +170,23 @@ def _run(items, ctx) -> RuleOutput:
 _PRIOR_COLUMNS = ["fidx", "item", "event_date", "amount_yuan", "project", "year"]
 
 
-def _prior_awards(facts: Facts, pol: Policy, year: int, rd, margin) -> pd.DataFrame:
+def _prior_awards(facts: Facts, pol: Policy, year: int, rd, margin, ctx: Context) -> pd.DataFrame:
     """Award lines actually paid in earlier years for the items a limit looks back on (see kzpolicy/limits.py).
 
     The same facts are assessed for each earlier year from the first year with an event of
     those items: only those items and the limits among them, year by year, each year's paid
     lines feeding the next year's limits. Nothing when no such event is before ``year``.
     """
-    empty = _empty_objects(_PRIOR_COLUMNS)
+    empty = _NO_PRIOR.get("frame")
+    if empty is None:
+        empty = _NO_PRIOR["frame"] = _empty_objects(_PRIOR_COLUMNS)  # shared: nothing writes into it
     ids, lims = _limits.lookback_items(pol)
-    ev = facts.events
-    if not ids or not len(ev):
+    if not ids or not len(ctx.ev_code):
         return empty
     items = [it for it in pol.items() if it.id in ids]
-    codes = {c for it in items for c in it.events}
-    dates = ev["date"].to_numpy(dtype="datetime64[D]")
-    early = ev["code"].isin(list(codes)).to_numpy() & (dates < np.datetime64(f"{year}-01-01", "D"))
+    pos = ctx.positions({c for it in items for c in it.events})  # the events of those items (the context's code index)
+    dates = ctx.ev_date[pos]
+    early = dates < np.datetime64(f"{year}-01-01", "D")
     if not early.any():
         return empty
     first_policy_year = min(it.first_date for it in pol.items() if it.parameters).year
@@ -198,6 +200,10 @@ def _prior_awards(facts: Facts, pol: Policy, year: int, rd, margin) -> pd.DataFr
             aw = frame_of({**{c: aw[c] for c in _PRIOR_COLUMNS[:-1]}, "year": np.full(aw.n, y, dtype=np.int64)}, aw.n)
             prior = aw if not len(prior) else pd.concat([prior, aw], ignore_index=True)
     return prior
+
+
+#: the empty frame of earlier years' awards (limits only read it)
+_NO_PRIOR: dict = {}
 
 
 def _not_in_policy(ctx: Context):
@@ -301,7 +307,7 @@ def _finish(awards, ctx: Context, pol: Policy, consume: bool = False, explain: b
         return a[order]
     item_code = code[order]
     cols = {
-        "firm_id": ctx.firms["firm_id"].array.take(fidx[order]),
+        "firm_id": _take(ctx.firms["firm_id"].array, fidx[order]),
         "year": np.full(n, ctx.year, dtype=np.int64),
         "article": o(article),
         "item": _text_of(uniq, item_code),
@@ -480,7 +486,7 @@ def _with_firm(df, ctx: Context, pol: Policy) -> pd.DataFrame:
             vals = np.array([0 if a is None else a for a in per] + [0], dtype=np.int64)
             missing = np.array([a is None for a in per] + [True], dtype=bool)
             art = pd.arrays.IntegerArray(vals[code], missing[code])  # code -1: the appended <NA>
-        cols = {"firm_id": ctx.firms["firm_id"].array.take(fidx), "year": np.full(n, ctx.year, dtype=np.int64), "article": art}
+        cols = {"firm_id": _take(ctx.firms["firm_id"].array, fidx), "year": np.full(n, ctx.year, dtype=np.int64), "article": art}
     else:
         cols = {"firm_id": np.array([], dtype=object), "year": np.array([], dtype=np.int64), "article": np.array([], dtype=np.int64)}
     for c in (df.columns if is_frame else list(df)):
@@ -519,7 +525,7 @@ def _fees(parts, ctx, pol, explain) -> pd.DataFrame:
     # one frame: firm_id (objects, typed by the constructor as before), year, article, then the kind's columns
     arts = {it.id: it.article for it in pol.items()}
     items = df["item"].tolist()
-    fid = ctx.firms["firm_id"].array.take(np.asarray(df["fidx"], dtype=np.int64))
+    fid = _take(ctx.firms["firm_id"].array, np.asarray(df["fidx"], dtype=np.int64))
     if fid.dtype != pd.StringDtype(na_value=np.nan):  # what the constructor makes of the objects; else it decides
         fid = pd.Series(fid.to_numpy(dtype=object), copy=False)
     data = {"firm_id": fid,

@@ -132,8 +132,13 @@ class _Lists(dict):
         if key not in self._names:
             raise KeyError(key)
         c = self._df[key]
-        if isinstance(c, np.ndarray):  # a frame's column as Series.tolist() gives it: dates as Timestamps
-            v = pd.Series(c, copy=False).tolist() if c.dtype.kind == "M" else c.tolist()
+        if isinstance(c, np.ndarray):  # a frame's column as Series.tolist() gives it: dates as Timestamps (NaT)
+            if c.dtype.kind != "M":
+                v = c.tolist()
+            elif len(c) <= 64:  # the same Timestamps, without building a Series (~0.1 ms) for a few lines
+                v = [pd.Timestamp(x) for x in c]
+            else:
+                v = pd.Series(c, copy=False).tolist()
         else:
             v = c.tolist()
         self[key] = v

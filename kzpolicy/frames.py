@@ -155,6 +155,15 @@ _TEXTS: dict = {}
 _CODES = frozenset({"item", "event_code", "reason", "condition"})  # columns of codes, not sentences
 
 
+def take(arr, rows: np.ndarray):
+    """``arr.take(rows)`` of a pandas array; rows 0..n-1 of all n values (one firm's rows, a one-line table) as a
+    copy instead (a pandas array's copy shares Arrow's immutable buffers: ~0.4 µs instead of a ~25 µs take)."""
+    n = len(rows)
+    if n == len(arr) and n <= 64 and (n == 0 or (rows == np.arange(n)).all()):
+        return arr.copy()
+    return arr.take(rows)
+
+
 def text_of(values, codes: np.ndarray, remember: bool = True):
     """A text column of a few distinct ``values`` (pandas' text dtype), one per code (-1: missing): taken, not
     re-checked per line.
@@ -167,6 +176,8 @@ def text_of(values, codes: np.ndarray, remember: bool = True):
         arr = pd.array(list(values), dtype="str")
         if remember and len(_TEXTS) < 256:
             _TEXTS[key] = arr
+    if len(codes) == len(arr) and len(codes) <= 64 and (codes == np.arange(len(codes))).all():
+        return arr.copy()  # each value once, in order (see take)
     return arr.take(codes, allow_fill=True)  # code -1: missing (NaN)
 
 

@@ -47,3 +47,30 @@ def test_other_values_left_to_the_constructor():
                  {"a": pd.array(np.array(["x", "y", "z"], dtype=object), dtype=object)},
                  {"a": np.arange(3).astype("timedelta64[s]")}):
         pd.testing.assert_frame_equal(frame_of(dict(data), n), pd.DataFrame(data), check_exact=True)
+
+
+def test_take_of_all_rows_in_order_is_an_independent_copy():
+    from kzpolicy.frames import take, text_of
+    a = pd.array(["F1", "F2"], dtype="str")
+    b = take(a, np.array([0, 1]))
+    assert b is not a and b.dtype == a.dtype and list(b) == ["F1", "F2"]
+    b[0] = "X"  # writing into the copy leaves the original (and text_of's remembered arrays) as they were
+    assert list(a) == ["F1", "F2"]
+    assert list(take(a, np.array([1, 0]))) == ["F2", "F1"]
+    t = text_of(["p", "q"], np.array([0, 1]))
+    t[1] = "Z"
+    assert list(text_of(["p", "q"], np.array([0, 1]))) == ["p", "q"]
+
+
+@pytest.mark.parametrize("n", [1, 5, 100])
+def test_explain_column_lists_are_what_a_frame_gives(n):
+    from kzpolicy.explain import _Lists
+    d = np.arange(n).astype("datetime64[D]").astype("datetime64[s]")
+    d[0] = np.datetime64("NaT")
+    cols = {"d": d, "i": np.arange(n), "I": pd.array([None] + list(range(1, n)), dtype="Int64"),
+            "s": pd.array(["x"] * n, dtype="str"), "o": np.array([None] * n, dtype=object)}
+    got, expect = _Lists(cols), _Lists(frame_of(cols, n))
+    for c in cols:
+        assert got[c] == expect[c] or (c == "d" and got[c][1:] == expect[c][1:] and got[c][0] is expect[c][0] is pd.NaT)
+        assert [type(v) for v in got[c]] == [type(v) for v in expect[c]]
+        assert [getattr(v, "unit", None) for v in got[c]] == [getattr(v, "unit", None) for v in expect[c]]
