@@ -55,23 +55,33 @@ def _typed(v, n):
 
 
 def _is_text_array(v) -> bool:
-    return (isinstance(v, pd.api.extensions.ExtensionArray) and v.dtype == "str"
-            and not v.isna().any())
+    """Pandas' default text dtype ("str", in the current storage) with no missing value."""
+    return (isinstance(v, pd.api.extensions.ExtensionArray) and isinstance(v.dtype, pd.StringDtype)
+            and v.dtype == pd.StringDtype(na_value=np.nan) and not v.isna().any())
 
 
 def _text_parts(typed, ns):
-    """The text parts of one column joined as pandas' text dtype (text arrays as they are, the others converted)."""
-    arrs = []
-    for (_, v), m in zip(typed, ns):
-        if isinstance(v, str):
-            arrs.append(text_of([v], np.zeros(m, dtype=np.intp), remember=False))
-        elif _is_text_array(v):
-            arrs.append(v)
-        else:
-            arrs.append(pd.array(np.asarray(v, dtype=object), dtype="str"))
-    if len({type(a) for a in arrs}) != 1:
+    """The text parts of one column joined as pandas' text dtype, built in Arrow: a text the same on every row
+    of a part taken from a small table of the distinct ones, pandas text arrays as they are, lists and object
+    arrays of text converted by Arrow (what ``pd.array(objects, dtype="str")`` gives, without pandas' per-value
+    checks). None when Arrow cannot take a part (then the caller joins them as objects)."""
+    import pyarrow as pa
+    t = pa.large_string()
+    uniq = list(dict.fromkeys(v for _, v in typed if isinstance(v, str)))
+    table, at = pa.array(uniq, type=t), {u: i for i, u in enumerate(uniq)}
+    chunks = []
+    try:
+        for (_, v), m in zip(typed, ns):
+            if isinstance(v, str):
+                chunks.append(table.take(pa.array(np.full(m, at[v], dtype=np.int32))))
+            elif _is_text_array(v):
+                a = v.__arrow_array__()
+                chunks.extend(a.chunks if isinstance(a, pa.ChunkedArray) else [a])
+            else:
+                chunks.append(pa.array(np.asarray(v, dtype=object), type=t))
+        return pd.array(pa.chunked_array([c.cast(t) for c in chunks], type=t), dtype="str")
+    except (pa.ArrowException, TypeError, ValueError):
         return None
-    return arrs[0] if len(arrs) == 1 else type(arrs[0])._concat_same_type(arrs)
 
 
 def _same(a, b) -> bool:
@@ -226,9 +236,8 @@ def table_columns(parts: List[Dict], columns: List[str], dates=()):
             at = {u: i for i, u in enumerate(uniq)}
             codes = np.repeat(np.array([at[v] for _, v in typed], dtype=np.intp), ns)
             data[c] = text_of(uniq, codes, remember=c in _CODES)
-        elif same and k0 is _STR and any(_is_text_array(v) for _, v in typed) and \
-                (joined := _text_parts(typed, ns)) is not None:
-            data[c] = joined  # text only, some parts already pandas text (no Python string per row)
+        elif same and k0 is _STR and (joined := _text_parts(typed, ns)) is not None:
+            data[c] = joined  # text only: joined in Arrow (no Python string per row)
         elif (same and k0 is _STR) or text:
             obj = np.empty(n, dtype=object)  # None where a part has no text
             at = 0

@@ -284,12 +284,12 @@ def _sign(a: np.ndarray) -> list:
     return [_take("sign", neg.astype(np.int8))] if neg.any() else []
 
 
+_THOUSANDS = np.array([1000 ** k for k in range(1, 7)], dtype=np.int64)  # 1,000 … 10**18
+
+
 def _digit_groups(b: np.ndarray) -> list:
     """``f"{b:,}"`` of non-negative int64 as Arrow pieces, most significant group first."""
-    k = np.ones(len(b), dtype=np.int64)  # number of groups of three digits
-    for level in range(1, 7):
-        k += b >= 1000 ** level
-    top = k - 1
+    top = np.searchsorted(_THOUSANDS, b, side="right")  # the leading group's level (groups of three digits)
     out = []
     for level in range(int(top.max()) if len(b) else 0, -1, -1):
         g = (b // 1000 ** level) % 1000
