@@ -374,7 +374,11 @@ class _Texts(_Figures):
         return [a]
 
     def text(self, i):
-        return self.values[i]
+        return format(self.values[i])  # as the Arrow pieces write a value that is not text
+
+
+#: up to this many rows, :func:`_joined` writes each sentence with the scalar functions (cheaper than ~20 Arrow calls)
+_FEW_ROWS = 32
 
 
 def _joined(parts):
@@ -387,6 +391,11 @@ def _joined(parts):
     if any(not isinstance(c, _Texts) and len(c.values) and c.values.min() == _I64_MIN for c in cols):
         # -2**63 has no positive int64: its figures one by one
         cols = [c if isinstance(c, _Texts) else _Texts([c.text(i) for i in range(len(c.values))]) for c in cols]
+    if len(cols[0].values) <= _FEW_ROWS:  # a few rows (one firm): each sentence from the scalar functions, no Arrow call per piece
+        it = iter(cols)
+        whole = [p if isinstance(p, str) else next(it) for p in parts]
+        texts = ["".join(p if isinstance(p, str) else p.text(i) for p in whole) for i in range(len(cols[0].values))]
+        return pa.array(texts, type=pa.large_string()), None
     it = iter(cols)
     pieces = []
     for p in parts:

@@ -227,3 +227,19 @@ def test_text_column_is_join_text_as_pandas_text():
     empty = text_column("a", Wan(np.array([], dtype=np.int64)), "b")
     assert len(empty) == 0 and empty.dtype == "str"
     pd.testing.assert_extension_array_equal(text_column(Commas(vals[:5])), pd.array([f"{v:,}" for v in vals[:5].tolist()], dtype="str"))
+
+
+def test_text_column_few_rows_is_the_same_text():
+    """Up to money._FEW_ROWS rows the sentences come from the scalar functions: the same texts as the Arrow pieces."""
+    from kzpolicy.money import _FEW_ROWS, Commas, Wan, YiOrWan, join_text, text_column
+    rng = np.random.default_rng(9)
+    vals = np.concatenate([rng.integers(-10**13, 10**13, 200), rng.integers(-10**6, 10**6, 200) * 1_000_000,
+                           np.array([0, -1, 10**15, -(2**63), 2**63 - 1])])
+    texts = np.array([f"t{i}" if i % 7 else None for i in range(len(vals))], dtype=object)
+
+    def parts(k):
+        return ("a", YiOrWan(vals[k]), "b", Wan(vals[k]), "c", Commas(vals[k]), texts[k], "{}")
+    many = text_column(*parts(slice(None))).tolist()
+    for start in range(0, len(vals), _FEW_ROWS):
+        k = slice(start, start + _FEW_ROWS)
+        assert text_column(*parts(k)).tolist() == many[k] == join_text(*parts(k)).tolist()
