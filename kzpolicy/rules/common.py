@@ -138,6 +138,8 @@ def award_frame(parts) -> Columns:
     float (a part without the field gives <NA> or NaN there), dates as dates (in seconds,
     as a frame holds them), flags as bool (False where not given), text as plain object
     arrays with None (not pandas' text dtype). One typed column per field, however many kinds fill it.
+    The parts are emptied column by column as they are joined (a part's arrays are freed as soon
+    as the lines hold them: the parts and all the lines are never in memory together).
     """
     dtypes = award_dtypes()
     parts = [p for p in parts if p["_n"]]
@@ -145,7 +147,7 @@ def award_frame(parts) -> Columns:
     starts = np.cumsum([0] + [p["_n"] for p in parts])
     data = {}
     for c, dt in dtypes.items():
-        pieces = [(starts[i], starts[i + 1], p.get(c)) for i, p in enumerate(parts) if p.get(c) is not None]
+        pieces = [(starts[i], starts[i + 1], p.pop(c)) for i, p in enumerate(parts) if p.get(c) is not None]
         if dt == "int64" and len(pieces) == len(parts) and pieces:
             data[c] = np.concatenate([np.asarray(x, dtype=np.int64) for _, _, x in pieces]) if len(pieces) > 1 \
                 else np.array(pieces[0][2], dtype=np.int64)  # a copy: the frame owns its arrays
