@@ -9,7 +9,10 @@ data (kzpolicy/limits.py), switched by ``group_payment``.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pandas as pd
 
 from ..money import Commas, Wan, YiOrWan, text_column, wan, yi_or_wan
 from .common import (RuleOutput, apply_requirements, established_at, manufacturing_at, param_at_year_end,
@@ -131,30 +134,38 @@ def _tiers(ctx, item) -> dict:
     if len(fin):
         fpos = ctx.facts.firm_positions("financials")
         years = fin["year"].to_numpy(dtype=np.int64)
-        vals = fin["revenue"].to_numpy(dtype="float64", na_value=np.nan)
+        revenue = fin["revenue"]
+        known = revenue.notna().to_numpy(dtype=bool)
+        # rows in the band (a few); whole yuan compare with the band's lower end rounded up as integers (no float copy)
+        band = math.ceil(lo) if np.isfinite(lo) and pd.api.types.is_integer_dtype(revenue.dtype) else lo
+        hi = np.flatnonzero((revenue.array >= band).to_numpy(dtype=bool, na_value=False))
         first_tracked = int(years.min())
     else:
-        fpos, years, vals = np.zeros(0, np.intp), np.zeros(0, np.int64), np.zeros(0)
-        first_tracked = y - 1
+        fpos, years, known, hi = np.zeros(0, np.intp), np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, np.intp)
+        revenue, first_tracked = None, y - 1
+
+    def revenue_at(rows):  # revenue (float, NaN where missing) at some rows
+        return revenue.array[rows].to_numpy(dtype="float64", na_value=np.nan) if revenue is not None else np.zeros(0)
     at1 = years == y - 1
-    known = ~np.isnan(vals)
-    rows = np.flatnonzero(at1 & (vals >= lo))  # the candidates' Y−1 rows (NaN is never >= lo)
+    rows = hi[at1[hi]]  # the candidates' Y−1 rows
     sub = fpos[rows].astype(np.int64)
     order = np.argsort(sub, kind="stable")
-    sub, r = sub[order], vals[rows[order]]
+    sub, r = sub[order], revenue_at(rows[order])
     # each firm's kind: 2 a candidate, 1 Y−1 revenue known (not a candidate), 0 no Y−1 revenue; read at every row
     kind = np.zeros(ctx.n, dtype=np.int8)
     kind[fpos[at1 & known]] = 1
     kind[sub] = 2
     at = kind.take(fpos)
+    k_any = np.flatnonzero(at != 1)  # rows of candidates and of firms without Y−1 revenue
+    at_k = at[k_any]
     # the candidates' other years: the highest revenue before Y−1; the years with revenue on record
-    k = np.flatnonzero(at == 2)
+    k = k_any[at_k == 2]
     k = k[(years[k] < y - 1) & known[k]]
     place = np.empty(ctx.n, dtype=np.int32)  # a candidate's number (read at the candidates only)
     place[sub] = np.arange(len(sub), dtype=np.int32)
     j = place.take(fpos[k])
     prev_max = np.full(len(sub), np.nan)
-    np.fmax.at(prev_max, j, vals[k])
+    np.fmax.at(prev_max, j, revenue_at(k))
     # complete since establishment: established in or after the first tracked year (before it nothing is
     # on record), and revenue on record for every tracked year before Y−1 the firm existed in
     est = established_at(ctx, sub)
@@ -167,7 +178,7 @@ def _tiers(ctx, item) -> dict:
     on_record = np.bincount(j[years[k] >= est_all[j]], minlength=len(sub))
     complete &= on_record == need
     # no Y−1 revenue: manufacturing firms with some revenue on record, established by Y−1
-    k = np.flatnonzero(at == 0)
+    k = k_any[at_k == 0]
     f = np.unique(fpos[k[known[k]]]).astype(np.int64)
     f = f[manufacturing_at(ctx, f)]
     f = f[established_at(ctx, f) <= np.datetime64(f"{y - 1}-12-31", "D")]
