@@ -649,9 +649,27 @@ def _report(args, e: BaseException) -> int:
     return 3
 
 
+def _keep_freed_memory() -> None:
+    """In the command's own process only: glibc keeps the memory it frees for reuse instead of handing every
+    array above 32 MiB back to the system and faulting fresh pages in for the next one (at 3M firm-years,
+    validation + assessment 1,098 -> 858 ns per firm-year, system time 453 -> 224, peak RSS +2 %). Never in
+    the library or in ``main(argv)`` called from Python: only the process the ``kzpolicy`` command starts,
+    which ends with the command. A C library without ``mallopt`` (not glibc) is left as it is."""
+    try:
+        import ctypes
+        mallopt = ctypes.CDLL(None).mallopt
+        mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+        mallopt(-4, 0)  # M_MMAP_MAX: large blocks from the heap, reused, not mapped and unmapped each time
+        mallopt(-1, 2**31 - 1)  # M_TRIM_THRESHOLD: freed memory is not trimmed back to the system
+    except Exception:  # noqa: BLE001 - no such function (macOS, Windows): nothing to tune
+        pass
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command; returns the exit code (0 ok, 2 bad arguments or input, 3 a bug in kzpolicy)."""
     import os
+    if argv is None:  # the command itself (console script, python -m kzpolicy), not a call from Python
+        _keep_freed_memory()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
