@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import kinds
 from .facts import BLOCK, INDUSTRIAL, Facts
-from .frames import take
+from .frames import factorize, take
 from .policy import Item, Limit, Policy
 
 _UNSET = object()
@@ -68,7 +68,7 @@ class Context:
     def _codes(self):
         """(number per event, the distinct codes in order of first appearance): the codes factorized as stored
         (Arrow text: no Python text per row; a Categorical's sorted categories cost ~0.3 ms even for one event)."""
-        codes, uniq = pd.factorize(self.events["code"].array)
+        codes, uniq = factorize(self.events["code"].array)
         return codes.astype(np.int64, copy=False), list(uniq)
 
     def _event_codes(self) -> np.ndarray:

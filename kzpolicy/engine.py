@@ -20,6 +20,7 @@ from .context import Context
 from .events import EVENT_CODES
 from .facts import Facts, FactsError, as_facts
 from .frames import frame_of, part, table_columns
+from .frames import factorize as _pd_factorize
 from .frames import take as _take
 from .frames import text_of as _text_of
 from .money import checked_sum, mul_round, wan
@@ -364,8 +365,8 @@ def _ledger_order(firm, article, item, dates) -> np.ndarray:
 def _factorize(a: np.ndarray):
     """``pd.factorize`` of an object array, hashing one value per run of equal neighbours (award lines come in
     runs of one item, one code, or no value at all); the same codes and uniques in order of first appearance."""
-    if len(a) < 2:
-        return pd.factorize(a)
+    if len(a) <= 64:  # a few lines: hashed in Python (frames.factorize), same codes and uniques
+        return _pd_factorize(a)
     try:
         change = np.empty(len(a), dtype=bool)
         change[0] = True
@@ -462,6 +463,14 @@ def _empty_objects(columns) -> pd.DataFrame:
     return _EMPTY[key].copy()
 
 
+def _articles(ctx: Context, pol: Policy) -> dict:
+    """{item id: article number} of the assessed policy (once per assessment)."""
+    arts = ctx.__dict__.get("_articles")
+    if arts is None:
+        arts = ctx.__dict__["_articles"] = {it.id: it.article for it in pol.items()}
+    return arts
+
+
 def _np(v) -> np.ndarray:
     return v if isinstance(v, np.ndarray) else v.to_numpy()
 
@@ -475,9 +484,9 @@ def _with_firm(df, ctx: Context, pol: Policy) -> pd.DataFrame:
     if n:
         fidx = _np(df["fidx"]).astype(np.int64, copy=False)
         item = df["item"]  # text (factorized in its own storage) or objects (None where no item)
-        code, uniq = pd.factorize(_np(item).astype(object, copy=False) if item.dtype == object else
-                                  (item.array if isinstance(item, pd.Series) else item))
-        arts = {it.id: it.article for it in pol.items()}
+        code, uniq = _pd_factorize(_np(item).astype(object, copy=False) if item.dtype == object else
+                                   (item.array if isinstance(item, pd.Series) else item))
+        arts = _articles(ctx, pol)
         per = [arts.get(u) for u in uniq]
         # an event no item of the policy has (reason not_in_policy) has no article: <NA>, never a made-up number
         if (code >= 0).all() and all(a is not None for a in per):
@@ -523,7 +532,7 @@ def _fees(parts, ctx, pol, explain) -> pd.DataFrame:
         return _empty_objects(cols + ["explanation_zh", "explanation_en"])
     n = len(df["fidx"])
     # one frame: firm_id (objects, typed by the constructor as before), year, article, then the kind's columns
-    arts = {it.id: it.article for it in pol.items()}
+    arts = _articles(ctx, pol)
     items = df["item"].tolist()
     fid = _take(ctx.firms["firm_id"].array, np.asarray(df["fidx"], dtype=np.int64))
     if fid.dtype != pd.StringDtype(na_value=np.nan):  # what the constructor makes of the objects; else it decides

@@ -197,12 +197,13 @@ def sentences(ledger, n: int, policy: Policy, year: int):
     """The (zh, en) explanation columns of :func:`explain` for ``n`` ledger lines: ``ledger`` is the ledger frame
     or the columns it is built of (numpy or pandas arrays, as the frame holds them; the engine's path)."""
     from . import kinds
+    from .frames import factorize
     if not n:
         return pd.Series([], dtype=object), pd.Series([], dtype=object)
     lines = rows(_Lists(ledger), n)
     zh, en = np.empty(n, dtype=object), np.empty(n, dtype=object)
     item_col = ledger["item"]
-    code, uniq = pd.factorize(item_col.array if isinstance(item_col, pd.Series) else item_col)
+    code, uniq = factorize(item_col.array if isinstance(item_col, pd.Series) else item_col)
     if (code < 0).any():  # a line without an item: line by line, as always (policy.item says what is wrong)
         pairs = [explain_line(r, policy.item(r["item"]), year, policy) for r in lines]
         return [p[0] for p in pairs], [p[1] for p in pairs]

@@ -109,7 +109,8 @@ class _Lines:
         self.fidx = np.asarray(awards["fidx"], dtype=np.int64)
         self.item = np.asarray(awards["item"], dtype=object)
         self.amount = np.asarray(awards["amount_yuan"], dtype=np.int64)
-        self._item_code, self._items = pd.factorize(self.item)
+        from .frames import factorize
+        self._item_code, self._items = factorize(self.item)
         self.cut = {}  # limit column -> (positions, values), in the order set
 
     def of_items(self, items) -> np.ndarray:

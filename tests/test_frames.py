@@ -77,3 +77,21 @@ def test_explain_column_lists_are_what_a_frame_gives(n):
         assert got[c] == expect[c] or (c == "d" and got[c][1:] == expect[c][1:] and got[c][0] is expect[c][0] is pd.NaT)
         assert [type(v) for v in got[c]] == [type(v) for v in expect[c]]
         assert [getattr(v, "unit", None) for v in got[c]] == [getattr(v, "unit", None) for v in expect[c]]
+
+
+@pytest.mark.parametrize("values", [
+    np.array(["a", None, "b", "a", np.nan], dtype=object), pd.array(["x", "y", None, "x"], dtype="str"),
+    np.array([1, 1.0, True, 2], dtype=object), np.array([pd.NaT, pd.NA, "q", None], dtype=object),
+    np.array([], dtype=object), pd.array(["a"], dtype="string"), np.array([[1], "a"], dtype=object),
+    np.array(["k%d" % (i % 7) for i in range(100)], dtype=object)])
+def test_factorize_is_pandas_factorize(values):
+    from kzpolicy.frames import factorize
+    try:
+        c1, u1 = pd.factorize(values)
+    except TypeError as e:
+        with pytest.raises(TypeError, match=str(e)):
+            factorize(values)
+        return
+    c2, u2 = factorize(values)
+    assert c1.tolist() == c2.tolist() and c1.dtype == c2.dtype and list(u1) == list(u2)
+    assert [type(u) for u in u1] == [type(u) for u in u2]
