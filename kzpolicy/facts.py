@@ -185,8 +185,15 @@ def _positions_of(ids: pd.Series, values: pd.Series) -> np.ndarray:
 
     Text held as Arrow strings (or convertible to them) is matched by ``pyarrow.compute.index_in``
     on its bytes, with no Python object per row (a generated population's 0.55M financial rows:
-    0.19 -> 0.025 s); anything else (non-text or missing ids) keeps pandas' hash table.
+    0.19 -> 0.025 s); anything else (non-text or missing ids) keeps pandas' hash table. From
+    ``KEYS_MIN_FIRMS`` distinct text ids on, validation's matcher (:func:`_match_firms`: the ids' bytes as
+    sorted keys; 1M firms' 3.4M financial rows 0.57 -> 0.09 s), which gives the hash table's answer too.
     """
+    if len(ids) >= KEYS_MIN_FIRMS:
+        a = _arrow_text(ids)
+        shared = {"firm_ids": a}
+        if a is not None and not a.null_count and _firm_keys(shared) is not None:  # distinct ids with keys
+            return _match_firms(shared, values).astype(np.intp, copy=False)
     try:
         def arrow(s):
             a = getattr(s.array, "_pa_array", None)
