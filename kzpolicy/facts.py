@@ -474,6 +474,13 @@ def _strip_arrow(a: pa.Array):
     at = np.flatnonzero(cand)
     if not len(at):
         return null, a, True
+    if n >= DATES_BY_VALUE_MIN and len(at) > n // 8:  # many candidates (e.g. Chinese names: their last bytes can be
+        enc = pc.dictionary_encode(a)                  # a space's): a column of few distinct texts is stripped per text
+        if len(enc.dictionary) <= n // 4:
+            dnull, dout, dsame = _strip_arrow(enc.dictionary)
+            if dsame:
+                return null, a, True
+            return np.append(dnull, True)[pc.fill_null(enc.indices, len(dnull)).to_numpy()], dout.take(enc.indices), False
     trimmed = pc.utf8_trim(a.take(pa.array(at)), _WS)
     toff, _ = _buffers(trimmed)
     tl = np.diff(toff)
