@@ -56,8 +56,7 @@ def assess(item, ctx) -> RuleOutput:
     rungs = [it for it in ctx.policy.items() if it.group == item.group and it.kind == "ladder_award"]
     higher = [c for it in rungs if it.rank > item.rank for c in it.events]
     lower = [it for it in rungs if it.rank < item.rank]
-    prior_higher = _earliest(ctx, higher)
-    ph = prior_higher[fidx]
+    ph = _earliest(ctx, higher, fidx)
     stale = ~np.isnat(ph) & (ph < dates)
     if ctx.switch(item, "same_day") == "highest":
         same = ~np.isnat(ph) & (ph == dates)
@@ -75,7 +74,7 @@ def assess(item, ctx) -> RuleOutput:
     paid_before = np.zeros(len(fidx), dtype=np.int64)
     if ctx.switch(item, "upgrade_award") == "difference" and lower:
         for low in lower:
-            first_low = _earliest(ctx, low.events)[fidx]
+            first_low = _earliest(ctx, low.events, fidx)
             had = ~np.isnat(first_low) & (first_low < dates) & (first_low >= ctx.window_start(low))
             low_amt = np.where(had, np.nan_to_num(param_on(low, "amount", np.where(had, first_low, dates))), 0).astype(np.int64)
             paid_before = np.maximum(paid_before, low_amt)
@@ -91,11 +90,22 @@ def assess(item, ctx) -> RuleOutput:
     return out
 
 
-def _earliest(ctx, codes) -> np.ndarray:
-    """Earliest date of any of ``codes`` per firm (NaT where none)."""
-    res = np.full(ctx.n, np.datetime64("NaT"), dtype="datetime64[D]")
+def _earliest(ctx, codes, f: np.ndarray) -> np.ndarray:
+    """Earliest date of any of ``codes`` for each firm position in ``f`` (NaT where none): from those codes'
+    events, ordered by firm and date (no array over all firms)."""
+    res = np.full(len(f), np.datetime64("NaT"), dtype="datetime64[D]")
     pos = ctx.positions(codes)
-    if len(pos):
-        s = pd.Series(ctx.ev_date[pos]).groupby(ctx.ev_fidx[pos]).min()
-        res[s.index.to_numpy()] = s.to_numpy(dtype="datetime64[D]")
+    if len(pos) and len(f):
+        ef, ed = ctx.ev_fidx[pos], ctx.ev_date[pos].astype("datetime64[D]")
+        ok = ~np.isnat(ed)
+        ef, ed = ef[ok], ed[ok]
+        order = np.lexsort((ed, ef))
+        ef, ed = ef[order], ed[order]
+        first = np.ones(len(ef), dtype=bool)
+        first[1:] = ef[1:] != ef[:-1]
+        firms, earliest = ef[first], ed[first]
+        if len(firms):
+            i = np.minimum(np.searchsorted(firms, f), len(firms) - 1)
+            hit = firms[i] == f
+            res[hit] = earliest[i[hit]]
     return res
