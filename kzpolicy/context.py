@@ -119,6 +119,8 @@ class Context:
         parts = [p for p in parts if p is not None]
         if not parts:
             return np.zeros(0, dtype=np.int64)
+        if len(parts) == 1:  # one code's positions are already ascending (a stable sort): a copy, no sort
+            return parts[0].copy()
         return np.sort(np.concatenate(parts))
 
     def window_start(self, item: Item) -> np.datetime64:

@@ -135,25 +135,34 @@ def _tiers(ctx, item) -> dict:
         fpos = ctx.facts.firm_positions("financials")
         years = fin["year"].to_numpy(dtype=np.int64)
         revenue = fin["revenue"]
-        known = revenue.notna().to_numpy(dtype=bool)
-        # rows in the band (a few); whole yuan compare with the band's lower end rounded up as integers (no float copy)
-        band = math.ceil(lo) if np.isfinite(lo) and pd.api.types.is_integer_dtype(revenue.dtype) else lo
-        hi = np.flatnonzero((revenue.array >= band).to_numpy(dtype=bool, na_value=False))
+        arr = revenue.array
+        at1 = years == y - 1
+        # the candidates' Y−1 rows (a few): whole yuan compared over the integer buffer with the band's lower end
+        # rounded up (no float copy, no masked temporaries); one pass over the rows of Y−1 with revenue known
+        if isinstance(arr, pd.arrays.IntegerArray):
+            known = ~arr._mask
+            at1k = at1 & known
+            rows = np.flatnonzero(at1k & (arr._data >= (math.ceil(lo) if np.isfinite(lo) else lo)))
+        else:
+            known = revenue.notna().to_numpy(dtype=bool)
+            at1k = at1 & known
+            band = math.ceil(lo) if np.isfinite(lo) and pd.api.types.is_integer_dtype(revenue.dtype) else lo
+            rows = np.flatnonzero(at1k & (arr >= band).to_numpy(dtype=bool, na_value=False))
         first_tracked = int(years.min())
     else:
-        fpos, years, known, hi = np.zeros(0, np.intp), np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, np.intp)
+        fpos, years, known = np.zeros(0, np.intp), np.zeros(0, np.int64), np.zeros(0, bool)
+        at1 = at1k = np.zeros(0, bool)
+        rows = np.zeros(0, np.intp)
         revenue, first_tracked = None, y - 1
 
     def revenue_at(rows):  # revenue (float, NaN where missing) at some rows
         return revenue.array[rows].to_numpy(dtype="float64", na_value=np.nan) if revenue is not None else np.zeros(0)
-    at1 = years == y - 1
-    rows = hi[at1[hi]]  # the candidates' Y−1 rows
     sub = fpos[rows].astype(np.int64)
     order = np.argsort(sub, kind="stable")
     sub, r = sub[order], revenue_at(rows[order])
     # each firm's kind: 2 a candidate, 1 Y−1 revenue known (not a candidate), 0 no Y−1 revenue; read at every row
     kind = np.zeros(ctx.n, dtype=np.int8)
-    kind[fpos[at1 & known]] = 1
+    kind[fpos[at1k].astype(np.intp)] = 1  # native indices: a scatter ~2x faster than by int32
     kind[sub] = 2
     at = kind.take(fpos)
     k_any = np.flatnonzero(at != 1)  # rows of candidates and of firms without Y−1 revenue
