@@ -157,8 +157,7 @@ def frame_of(data: Dict, n: int) -> pd.DataFrame:
         arrays.append(v)
     key = tuple(data)
     if n > _FROM_ARRAYS_UP_TO:  # per-column checks are nothing here; the constructor does not consolidate (no copies)
-        return pd.DataFrame({k: pd.Series(a, dtype=object, copy=False) if isinstance(a, np.ndarray) and a.dtype == object
-                             else a for k, a in zip(key, arrays)}, copy=False)
+        return _constructed(key, arrays)
     cols = _COLUMNS.get(key)
     if cols is None:
         cols = pd.Index(list(key))
@@ -166,9 +165,14 @@ def frame_of(data: Dict, n: int) -> pd.DataFrame:
             _COLUMNS[key] = cols
     try:
         return pd.DataFrame._from_arrays(arrays, columns=cols, index=pd.RangeIndex(n), verify_integrity=False)
-    except (AttributeError, TypeError):  # a pandas without it: the constructor (objects wrapped to stay objects)
-        return pd.DataFrame({k: pd.Series(a, dtype=object, copy=False) if isinstance(a, np.ndarray) and a.dtype == object
-                             else a for k, a in zip(key, arrays)}, copy=False)
+    except (AttributeError, TypeError):  # a pandas without it: the constructor
+        return _constructed(key, arrays)
+
+
+def _constructed(names, arrays) -> pd.DataFrame:
+    """The frame constructor on ready columns, object arrays wrapped as object Series so they stay objects."""
+    return pd.DataFrame({k: pd.Series(a, dtype=object, copy=False) if isinstance(a, np.ndarray) and a.dtype == object
+                         else a for k, a in zip(names, arrays)}, copy=False)
 
 
 _TEXTS: dict = {}
@@ -194,13 +198,14 @@ def factorize(values):
     return np.array(codes, dtype=np.intp), list(at)
 
 
-def take(arr, rows: np.ndarray):
-    """``arr.take(rows)`` of a pandas array; rows 0..n-1 of all n values (one firm's rows, a one-line table) as a
-    copy instead (a pandas array's copy shares Arrow's immutable buffers: ~0.4 µs instead of a ~25 µs take)."""
+def take(arr, rows: np.ndarray, allow_fill: bool = False):
+    """``arr.take(rows, allow_fill=...)`` of a pandas array; rows 0..n-1 of all n values (one firm's rows, a one-line
+    table) as a copy instead (a pandas array's copy shares Arrow's immutable buffers: ~0.4 µs instead of a ~25 µs
+    take)."""
     n = len(rows)
-    if n == len(arr) and n <= 64 and (n == 0 or (rows == np.arange(n)).all()):
+    if n == len(arr) and n <= _FEW and (n == 0 or (rows == np.arange(n)).all()):
         return arr.copy()
-    return arr.take(rows)
+    return arr.take(rows, allow_fill=allow_fill)
 
 
 def text_of(values, codes: np.ndarray, remember: bool = True):
@@ -215,9 +220,7 @@ def text_of(values, codes: np.ndarray, remember: bool = True):
         arr = pd.array(list(values), dtype="str")
         if remember and len(_TEXTS) < 256:
             _TEXTS[key] = arr
-    if len(codes) == len(arr) and len(codes) <= 64 and (codes == np.arange(len(codes))).all():
-        return arr.copy()  # each value once, in order (see take)
-    return arr.take(codes, allow_fill=True)  # code -1: missing (NaN)
+    return take(arr, codes, allow_fill=True)  # code -1: missing (NaN)
 
 
 def table_frame(parts: List[Dict], columns: List[str], dates=()) -> pd.DataFrame:
