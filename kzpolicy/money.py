@@ -30,6 +30,8 @@ from typing import Union
 import numpy as np
 
 YUAN_PER_WAN = 10_000
+YUAN_PER_YI = 100_000_000
+_YI_CENT = YUAN_PER_YI // 100  # 亿元 are written to two decimals at most (0.01亿元)
 
 #: largest amount of money (yuan) accepted anywhere: input amounts, revenue, R&D expense,
 #: municipal rewards, bridge-loan principals, and the policy's own amounts (1万亿元)
@@ -230,9 +232,9 @@ def wan(yuan: int) -> str:
 def yi_or_wan(yuan: int) -> str:
     """Large sums read better in 亿元 when they are whole 亿 or have few decimals."""
     yuan = int(yuan)
-    if abs(yuan) >= 100_000_000 and yuan % 1_000_000 == 0:
-        q, r = divmod(abs(yuan), 100_000_000)
-        s = f"{q}" if r == 0 else f"{q}.{r // 1_000_000:02d}".rstrip("0")
+    if abs(yuan) >= YUAN_PER_YI and yuan % _YI_CENT == 0:
+        q, r = divmod(abs(yuan), YUAN_PER_YI)
+        s = f"{q}" if r == 0 else f"{q}.{r // _YI_CENT:02d}".rstrip("0")
         return ("-" if yuan < 0 else "") + s + "亿元"
     return wan(yuan)
 
@@ -348,10 +350,10 @@ class YiOrWan(_Figures):
         b = np.abs(a)
         q, dec = np.divmod(b, YUAN_PER_WAN)
         unit = np.zeros(len(a), dtype=np.int8)
-        yi = (b >= 100_000_000) & (a % 1_000_000 == 0)
+        yi = (b >= YUAN_PER_YI) & (a % _YI_CENT == 0)
         if yi.any():
-            qy, ry = np.divmod(b[yi], 100_000_000)
-            q[yi], dec[yi], unit[yi] = qy, YUAN_PER_WAN + ry // 1_000_000, 1
+            qy, ry = np.divmod(b[yi], YUAN_PER_YI)
+            q[yi], dec[yi], unit[yi] = qy, YUAN_PER_WAN + ry // _YI_CENT, 1
             self.fallback = np.flatnonzero(yi)[qy >= 1000]  # 亿 are written without separators: 1000亿 and up one by one
         return _sign(a) + _digit_groups(q) + [_take("dec", dec), _take("unit", unit)]
 
@@ -391,29 +393,28 @@ def _joined(parts):
     if any(not isinstance(c, _Texts) and len(c.values) and c.values.min() == _I64_MIN for c in cols):
         # -2**63 has no positive int64: its figures one by one
         cols = [c if isinstance(c, _Texts) else _Texts([c.text(i) for i in range(len(c.values))]) for c in cols]
-    if len(cols[0].values) <= _FEW_ROWS:  # a few rows (one firm): each sentence from the scalar functions, no Arrow call per piece
-        it = iter(cols)
-        whole = [p if isinstance(p, str) else next(it) for p in parts]
-        texts = ["".join(p if isinstance(p, str) else p.text(i) for p in whole) for i in range(len(cols[0].values))]
-        return pa.array(texts, type=pa.large_string()), None
     it = iter(cols)
+    whole = [p if isinstance(p, str) else next(it) for p in parts]
+
+    def sentence(i):  # row i written by the scalar functions
+        return "".join(p if isinstance(p, str) else p.text(i) for p in whole)
+
+    if len(cols[0].values) <= _FEW_ROWS:  # a few rows (one firm): each sentence from the scalar functions, no Arrow call per piece
+        return pa.array([sentence(i) for i in range(len(cols[0].values))], type=pa.large_string()), None
     pieces = []
-    for p in parts:
+    for p in whole:
         if isinstance(p, str):
             if p:
                 pieces.append(pa.scalar(p, type=pa.large_string()))
         else:
-            pieces.extend(next(it).pieces())
+            pieces.extend(p.pieces())
     if not any(isinstance(p, pa.Array) for p in pieces):  # no row
         return pa.array([], type=pa.large_string()), None
     out = pc.binary_join_element_wise(*pieces, pa.scalar("", type=pa.large_string()))
     rows = [c.fallback for c in cols if c.fallback is not None and len(c.fallback)]
     if not rows:
         return out, None
-    it = iter(cols)
-    pieces = [p if isinstance(p, str) else next(it) for p in parts]
-    fix = {i: "".join(p if isinstance(p, str) else p.text(i) for p in pieces) for i in np.unique(np.concatenate(rows)).tolist()}
-    return out, fix
+    return out, {i: sentence(i) for i in np.unique(np.concatenate(rows)).tolist()}
 
 
 def text_column(*parts):
