@@ -187,6 +187,13 @@ class Context:
         years = _int_values(fin["year"])
         return self.facts.firm_positions("financials"), years, int(years.min()), int(years.max())
 
+    def financial_rows(self):
+        """(firm position, year) of each financial row, as read once for the Context (shared: do not write);
+        empty arrays when there are no financials."""
+        if self._fin is None:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return self._fin[0], self._fin[1]
+
     def _values(self, column: str, year: int) -> np.ndarray:
         """``column`` for ``year`` as a float array over firms (NaN where missing), from that year's rows only.
 
