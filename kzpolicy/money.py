@@ -215,10 +215,6 @@ def checked_sum(values) -> int:
     return sum(int(x) for x in a.ravel().tolist())
 
 
-def _gcd(a: int, b: int) -> int:  # kept for callers of the old helper
-    return math.gcd(a, b)
-
-
 def wan(yuan: int) -> str:
     """Format integer yuan as 万元, exactly (no rounding): 200000 -> '20万元', 12345 -> '1.2345万元'."""
     yuan = int(yuan)
