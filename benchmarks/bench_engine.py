@@ -7,16 +7,20 @@ machine is shared, so CPU time, not wall clock, is the figure).
 
 What is measured:
 
-(a) engine only: ``assess(facts, year=2023, explain=False)`` on validated Facts; and the
-    engine with its full outputs (``explain=True``: zh/en sentences on every line);
+(a) engine only: ``assess(facts, year=2023, explain=False)`` on validated Facts; the same
+    with every table of the result read (``read_tables``: a table built on first read is
+    built then, and that work is the user's too); and the engine with its full outputs
+    (``explain=True``: zh/en sentences on every line, every table read);
 (b) validation + engine: ``assess(firms, events, financials, …)`` from raw DataFrames
-    (ISO date strings, float columns with NaN, as a user's pandas code or a CSV gives them);
+    (ISO date strings, float columns with NaN, as a user's pandas code or a CSV gives them),
+    and the same with every table read;
 (c) the numpy floor: the tightest numpy computation of the same award amounts (same
     items, same readings; no explanations, near-misses, exclusion reasons or ledger
     frame); its per-item totals must equal the engine's, item by item;
-(d) one firm through the Python API with explanations (median of many runs);
-(e) peak memory over the input (tracemalloc peak of allocations during (a) and (b),
-    per firm-year), and the process's maximum resident set size.
+(d) one firm through the Python API with explanations (median of many runs), and the same
+    with every table read (what a clerk looking at the result gets; the ≤ 8 ms target's figure);
+(e) peak memory over the input (tracemalloc peak of allocations during (a) and (b), also
+    with every table read, per firm-year), and the process's maximum resident set size.
 
 The synthetic population is seeded and only loosely realistic (most firms have no
 event; a few per cent have a recognition; ~1.5 % invest; some listings and bridge
@@ -451,6 +455,26 @@ def single_firm_profile():
     }
 
 
+#: every table of an Assessment (the result of ``assess``)
+TABLES = ("ledger", "near_misses", "undetermined", "excluded", "fees", "township_awards")
+
+
+def read_tables(a):
+    """``a`` after reading every table of the result, as a user looking at all of it does; returns ``a``.
+
+    A table may be built on first read rather than inside ``assess`` (the issue's lead: text built only
+    for rows someone reads). Timing ``assess`` alone would then leave that work out, so every benchmark
+    that reports the engine also reports it with this read: each table taken from the result, as a DataFrame
+    with its rows (what pandas then does to show a column is pandas' cost, the same for any frame).
+    """
+    for name in TABLES:
+        t = getattr(a, name)
+        if not isinstance(t, pd.DataFrame):
+            raise TypeError(f"Assessment.{name} is a {type(t).__name__}, not a DataFrame")
+        len(t)
+    return a
+
+
 def engine_totals(a) -> dict:
     eng = a.ledger.groupby("item")["amount_yuan"].sum().to_dict()
     eng["fees"] = int(a.fees["fee_yuan"].sum()) if len(a.fees) else 0
@@ -476,16 +500,19 @@ def main(argv=None):
     # (d) first, as a person assessing one firm would: without a million-firm population in memory
     prof = single_firm_profile()
     assess(profile_to_facts(prof), year=YEAR)  # warm caches (calendar, schemas)
-    one, one_val = [], []
+    one, one_tables, one_val = [], [], []
     for _ in range(args.single_runs):
         t = time.process_time()
         f1 = profile_to_facts(prof)
         t1 = time.process_time()
-        assess(f1, year=YEAR, explain=True)
+        a1 = assess(f1, year=YEAR, explain=True)
         t2 = time.process_time()
+        read_tables(a1)
+        t3 = time.process_time()
         one.append(t2 - t1)
-        one_val.append(t2 - t)
-    t_one, t_one_val = statistics.median(one), statistics.median(one_val)
+        one_tables.append(t3 - t1)
+        one_val.append(t3 - t)
+    t_one, t_one_tables, t_one_val = statistics.median(one), statistics.median(one_tables), statistics.median(one_val)
 
     t = time.perf_counter()
     firms, events, financials = population(args.n)
@@ -502,9 +529,11 @@ def main(argv=None):
     ids_o, fin_ids_o = (x["firm_id"].to_numpy(dtype=object) for x in (firms, financials))
     fns = {
         "engine": lambda: assess(facts, year=YEAR, explain=False),
-        "engine_full": lambda: assess(facts, year=YEAR, explain=True),
+        "engine_tables": lambda: read_tables(assess(facts, year=YEAR, explain=False)),
+        "engine_full": lambda: read_tables(assess(facts, year=YEAR, explain=True)),
         "validate": lambda: validate(firms, events, financials),
         "full": lambda: assess(firms, events, financials, year=YEAR, explain=False),
+        "full_tables": lambda: read_tables(assess(firms, events, financials, year=YEAR, explain=False)),
         "validate_obj": lambda: validate(*obj),
         "full_obj": lambda: assess(*obj, year=YEAR, explain=False),
         "baseline": lambda: baseline(facts, pol),
@@ -532,9 +561,11 @@ def main(argv=None):
         diff = diff or {"object-dtype text input": "differs"}
 
     pe = traced_peaks(lambda: assess(facts, year=YEAR, explain=False))
+    pe_t = traced_peaks(lambda: read_tables(assess(facts, year=YEAR, explain=False)))
     pf = traced_peaks(lambda: assess(firms, events, financials, year=YEAR, explain=False))
+    pf_t = traced_peaks(lambda: read_tables(assess(firms, events, financials, year=YEAR, explain=False)))
     po = traced_peaks(lambda: assess(*obj, year=YEAR, explain=False))
-    peak_eng, peak_full, peak_obj = sum(pe), sum(pf), sum(po)
+    peak_eng, peak_full, peak_obj, peak_full_t = sum(pe), sum(pf), sum(po), sum(pf_t)
     input_bytes = sum(input_memory(x) for x in (firms, events, financials))
     input_obj = sum(input_memory(x) for x in obj)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
@@ -543,14 +574,17 @@ def main(argv=None):
     arrow = lambda p: f"; of which Arrow's pool {p[1] / n:,.0f} B" if p[1] else ""
 
     ok = lambda v: "" if v is None else ("yes" if v else "**no**")
-    r_eng, r_full = t["engine"] / t["baseline"], t["engine_full"] / t["baseline"]
+    r_eng, r_tab, r_full = (t[k] / t["baseline"] for k in ("engine", "engine_tables", "engine_full"))
     rows = [
         ("(a) engine only: `assess(facts, year=2023, explain=False)`", fmt_t(t["engine"]), "≤ 0.3 s", t["engine"] <= 0.3),
         ("&nbsp;&nbsp;its kernel share (page faults on fresh memory)", fmt_kernel(t["engine"], n), "", None),
-        ("(a) engine with its full outputs: `explain=True` (ledger with zh/en explanations, near-misses, exclusions, fees)",
+        ("(a) engine + every table of the result read (ledger, near-misses, undetermined, excluded, fees, township awards)",
+         fmt_t(t["engine_tables"]), "≤ 0.3 s", t["engine_tables"] <= 0.3),
+        ("(a) engine with its full outputs: `explain=True` (ledger with zh/en explanations), every table read",
          fmt_t(t["engine_full"]), "", None),
         ("(b) validation + engine from raw DataFrames", fmt_t(t["full"]), "≤ 0.8 s", t["full"] <= 0.8),
         ("&nbsp;&nbsp;its kernel share", fmt_kernel(t["full"], n), "", None),
+        ("(b) validation + engine + every table read", fmt_t(t["full_tables"]), "≤ 0.8 s", t["full_tables"] <= 0.8),
         ("&nbsp;&nbsp;of which validation (`validate(...)`)", fmt_t(t["validate"]), "", None),
         ("&nbsp;&nbsp;&nbsp;&nbsp;validation's kernel share", fmt_kernel(t["validate"], n), "", None),
         ("(b) the same from text as Python objects (what a pandas 2 user passes)", fmt_t(t["full_obj"]), "", None),
@@ -564,12 +598,17 @@ def main(argv=None):
     rows += [
         ("(c) numpy floor: the tightest numpy computation of the same awards (amounts only)", fmt_t(t["baseline"]), "", None),
         ("(c) ratio engine / floor", f"{r_eng:.1f}×", "", None),
+        ("(c) ratio engine + every table read / floor", f"{r_tab:.1f}×", "", None),
         ("(c) ratio engine with full outputs / floor", f"{r_full:.1f}×", "", None),
-        ("(d) one firm, `assess(..., explain=True)`, median of %d" % args.single_runs, f"{t_one * 1000:.1f} ms", "≤ 8 ms",
-         t_one <= 0.008),
-        ("&nbsp;&nbsp;one firm incl. `profile_to_facts` validation", f"{t_one_val * 1000:.1f} ms", "", None),
+        ("(d) one firm, `assess(..., explain=True)`, median of %d" % args.single_runs, f"{t_one * 1000:.1f} ms", "", None),
+        ("(d) one firm, `assess(..., explain=True)` + every table read (what a clerk gets)", f"{t_one_tables * 1000:.1f} ms",
+         "≤ 8 ms", t_one_tables <= 0.008),
+        ("&nbsp;&nbsp;one firm incl. `profile_to_facts` validation, every table read", f"{t_one_val * 1000:.1f} ms", "", None),
         ("(e) peak memory over the input, engine (a)", per(peak_eng) + arrow(pe), "", None),
+        ("(e) peak memory over the input, engine + every table read", per(sum(pe_t)) + arrow(pe_t), "", None),
         ("(e) peak memory over the input, validation + engine (b)", per(peak_full) + arrow(pf), "≤ 300 B", peak_full / n <= 300),
+        ("(e) peak memory over the input, validation + engine + every table read", per(peak_full_t) + arrow(pf_t), "≤ 300 B",
+         peak_full_t / n <= 300),
         ("(e) the same from text as Python objects", per(peak_obj) + arrow(po), "", None),
         ("(e) the input tables themselves (`memory_usage(deep=True)`)", per(input_bytes), "", None),
         ("(e) the input tables with text as Python objects", per(input_obj), "", None),
@@ -597,6 +636,10 @@ def main(argv=None):
         "rows, article 3's and 11's few candidates), article 3 in one pass over its tiers, no frames, no text. What the "
         "engine adds on top: the ledger frame with labels, the near-miss, exclusion and cannot-decide lists (part of the "
         "result even with `explain=False`), and with `explain=True` a zh/en sentence for every line.",
+        "\"Every table read\": the result's six tables (ledger, near_misses, undetermined, excluded, fees, township_awards) "
+        "each taken from the result as a DataFrame with its rows (`read_tables`). A table built on first read is "
+        "built there, so the rows with it count all the work a user of the call gets; without it they count `assess` "
+        "alone.",
     ]
     md = ("\n".join(table) + "\n\n" + facts_line + "\n\n" + machine + "\n\n" + "\n".join(notes) + "\n")
     print(md)
@@ -607,8 +650,8 @@ def main(argv=None):
         Path(args.json).write_text(json.dumps({
             "n": n, "events": len(events), "financials": len(financials), "repeat": args.repeat,
             "load": [load0[0], os.getloadavg()[0]], "times": {k: timing(v) for k, v in t.items()},
-            "one_firm": t_one, "one_firm_with_validation": t_one_val,
-            "peak_engine": pe, "peak_full": pf, "peak_obj": po, "input": input_bytes, "input_obj": input_obj, "rss_mib": rss,
+            "one_firm": t_one, "one_firm_tables": t_one_tables, "one_firm_with_validation": t_one_val,
+            "peak_engine": pe, "peak_engine_tables": pe_t, "peak_full": pf, "peak_full_tables": pf_t, "peak_obj": po, "input": input_bytes, "input_obj": input_obj, "rss_mib": rss,
             "ledger": len(a.ledger), "near_misses": len(a.near_misses), "undetermined": len(a.undetermined),
             "excluded": len(a.excluded), "fees": len(a.fees), "baseline_equal": not diff}), encoding="utf-8")
     return 0 if not diff else 1

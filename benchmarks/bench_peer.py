@@ -8,6 +8,9 @@ ISO date strings, floats with NaN) and compute the items of articles 1, 3 and 5:
 
 - kzpolicy: ``assess(..., policy=get_policy().select(articles=[1, 3, 5]), explain=False)``
   — engine only on validated Facts, and end to end from the raw tables (validation included);
+  each also with every table of the result read (``bench_engine.read_tables``: ledger,
+  near-misses, undetermined, excluded, fees, township awards), since a table may be built on
+  first read rather than inside ``assess``;
 - OpenFisca: ``benchmarks/peer_openfisca`` (a firm entity, dated YAML parameters, numpy
   formulas, as a country package lays them out) — ``calculate`` of the award variables
   on a simulation whose inputs are set, and end to end: the conversion of the raw tables
@@ -45,7 +48,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 sys.path.insert(0, str(ROOT))
 
-from bench_engine import YEAR, _arrow_text, _pyarrow_version, as_object_text, population  # noqa: E402
+from bench_engine import YEAR, _arrow_text, _pyarrow_version, as_object_text, population, read_tables  # noqa: E402
 from bench_engine import traced_peak as traced_peak_  # noqa: E402
 from kzpolicy import assess, get_policy, validate  # noqa: E402
 
@@ -125,9 +128,11 @@ def main(argv=None):
     fns = {
         "kz_engine": (None, lambda: assess(facts, year=YEAR, policy=sel, explain=False)),
         "of_calculate": (new_sim, lambda sim: of_calculate(sim, AWARD_VARIABLES)),
+        "kz_engine_tables": (None, lambda: read_tables(assess(facts, year=YEAR, policy=sel, explain=False))),
         "kz_end_to_end": (None, lambda: assess(firms, events, financials, year=YEAR, policy=sel, explain=False)),
         "of_end_to_end": (None, lambda: of_calculate(new_sim(), AWARD_VARIABLES)),
-        "kz_end_to_end_obj": (None, lambda: assess(*obj, year=YEAR, policy=sel, explain=False)),
+        "kz_end_to_end_tables": (None, lambda: read_tables(assess(firms, events, financials, year=YEAR, policy=sel, explain=False))),
+        "kz_end_to_end_obj": (None, lambda: read_tables(assess(*obj, year=YEAR, policy=sel, explain=False))),
         "of_end_to_end_obj": (None, lambda: of_calculate(simulation_from_tables(tbs, *obj, YEAR), AWARD_VARIABLES)),
     }
     cpu, wall, res = interleaved(fns, args.repeat)
@@ -136,16 +141,21 @@ def main(argv=None):
     for side, got in (("kzpolicy, object text", kz_totals(res["kz_end_to_end_obj"], AWARD_VARIABLES)),
                       ("OpenFisca, object text", of_totals(res["of_end_to_end_obj"])),
                       ("OpenFisca end to end", of_totals(res["of_end_to_end"])),
-                      ("kzpolicy end to end", kz_totals(res["kz_end_to_end"], AWARD_VARIABLES))):
+                      ("kzpolicy end to end", kz_totals(res["kz_end_to_end"], AWARD_VARIABLES)),
+                      ("kzpolicy engine, tables read", kz_totals(res["kz_engine_tables"], AWARD_VARIABLES)),
+                      ("kzpolicy end to end, tables read", kz_totals(res["kz_end_to_end_tables"], AWARD_VARIABLES))):
         diff.update({f"{v} ({side})": (kz[v], got[v]) for v in AWARD_VARIABLES if got[v] != kz[v]})
     if diff:
         print(f"TOTALS DIFFER (kzpolicy, OpenFisca): {diff}", file=sys.stderr)
     mem = {
         "kz_engine": traced_peak(lambda: assess(facts, year=YEAR, policy=sel, explain=False)),
         "of_calculate": traced_peak(lambda sim: of_calculate(sim, AWARD_VARIABLES), new_sim),
+        "kz_engine_tables": traced_peak(lambda: read_tables(assess(facts, year=YEAR, policy=sel, explain=False))),
         "kz_end_to_end": traced_peak(lambda: assess(firms, events, financials, year=YEAR, policy=sel, explain=False)),
         "of_end_to_end": traced_peak(lambda: of_calculate(new_sim(), AWARD_VARIABLES)),
-        "kz_end_to_end_obj": traced_peak(lambda: assess(*obj, year=YEAR, policy=sel, explain=False)),
+        "kz_end_to_end_tables": traced_peak(lambda: read_tables(assess(firms, events, financials, year=YEAR, policy=sel,
+                                                                       explain=False))),
+        "kz_end_to_end_obj": traced_peak(lambda: read_tables(assess(*obj, year=YEAR, policy=sel, explain=False))),
         "of_end_to_end_obj": traced_peak(lambda: of_calculate(simulation_from_tables(tbs, *obj, YEAR), AWARD_VARIABLES)),
     }
     a = res["kz_engine"]
@@ -153,24 +163,33 @@ def main(argv=None):
     m = lambda k: f"{mem[k] / 2**20:,.0f} MiB ({mem[k] / n:,.0f} B per firm-year)"
     ratio = lambda of_k, kz_k: f"{cpu[of_k] / cpu[kz_k]:.2f}×"
     mratio = lambda of_k, kz_k: f"{mem[of_k] / mem[kz_k]:.2f}×"
-    e2e, eng = cpu["of_end_to_end"] / cpu["kz_end_to_end"], cpu["of_calculate"] / cpu["kz_engine"]
-    e2e_obj = cpu["of_end_to_end_obj"] / cpu["kz_end_to_end_obj"]
+    q = lambda of_k, kz_k: cpu[of_k] / cpu[kz_k]
+    met = lambda x, bar: "met" if x >= bar else "**not met**"
     rows = [
         ("kzpolicy engine: `assess(facts, policy=select(articles=[1, 3, 5]), explain=False)`", t("kz_engine"), m("kz_engine")),
+        ("kzpolicy engine + every table of the result read (`read_tables`)", t("kz_engine_tables"), m("kz_engine_tables")),
         ("OpenFisca `calculate` of the five award variables (inputs already set)", t("of_calculate"), m("of_calculate")),
-        ("**OpenFisca calculate / kzpolicy engine** (> 1: kzpolicy is faster; target > 1)",
-         f"**{ratio('of_calculate', 'kz_engine')}** {'met' if eng > 1 else '**not met**'}",
+        ("**OpenFisca calculate / kzpolicy engine** (> 1: kzpolicy is faster; target: engine ≤ 0.8 × calculate, i.e. ≥ 1.25)",
+         f"**{ratio('of_calculate', 'kz_engine')}** {met(q('of_calculate', 'kz_engine'), 1.25)}",
          mratio("of_calculate", "kz_engine")),
+        ("**OpenFisca calculate / kzpolicy engine + every table read**",
+         f"**{ratio('of_calculate', 'kz_engine_tables')}** {met(q('of_calculate', 'kz_engine_tables'), 1.25)}",
+         mratio("of_calculate", "kz_engine_tables")),
         ("kzpolicy end to end: raw tables → validation → engine", t("kz_end_to_end"), m("kz_end_to_end")),
+        ("kzpolicy end to end + every table read", t("kz_end_to_end_tables"), m("kz_end_to_end_tables")),
         ("OpenFisca end to end: raw tables → input arrays (`simulation_from_tables`) → `calculate`", t("of_end_to_end"),
          m("of_end_to_end")),
         ("**OpenFisca / kzpolicy, end to end** (target ≥ 1.5)",
-         f"**{ratio('of_end_to_end', 'kz_end_to_end')}** {'met' if e2e >= 1.5 else '**not met**'}",
+         f"**{ratio('of_end_to_end', 'kz_end_to_end')}** {met(q('of_end_to_end', 'kz_end_to_end'), 1.5)}",
          mratio("of_end_to_end", "kz_end_to_end")),
-        ("kzpolicy end to end, text as Python objects (a pandas 2 user's frames)", t("kz_end_to_end_obj"), m("kz_end_to_end_obj")),
+        ("**OpenFisca / kzpolicy, end to end + every table read**",
+         f"**{ratio('of_end_to_end', 'kz_end_to_end_tables')}** {met(q('of_end_to_end', 'kz_end_to_end_tables'), 1.5)}",
+         mratio("of_end_to_end", "kz_end_to_end_tables")),
+        ("kzpolicy end to end, text as Python objects (a pandas 2 user's frames), every table read", t("kz_end_to_end_obj"),
+         m("kz_end_to_end_obj")),
         ("OpenFisca end to end, text as Python objects", t("of_end_to_end_obj"), m("of_end_to_end_obj")),
         ("**OpenFisca / kzpolicy, end to end, object text**",
-         f"**{ratio('of_end_to_end_obj', 'kz_end_to_end_obj')}** {'met' if e2e_obj >= 1.5 else '**not met**'}",
+         f"**{ratio('of_end_to_end_obj', 'kz_end_to_end_obj')}** {met(q('of_end_to_end_obj', 'kz_end_to_end_obj'), 1.5)}",
          mratio("of_end_to_end_obj", "kz_end_to_end_obj")),
     ]
     table = ["| measurement | CPU (wall) | peak memory over the input |", "|---|---:|---:|"]

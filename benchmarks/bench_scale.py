@@ -3,9 +3,11 @@
 Run ``python benchmarks/bench_scale.py --sizes 100000,1000000,3000000``; it prints a Markdown
 table and writes ``benchmarks/results_scale.md``. For each size: the same seeded synthetic
 population as ``bench_engine.py``; median CPU time (``time.process_time``) of ``--repeat``
-interleaved rounds of ``validate`` and of ``assess(facts, explain=False)``, per firm-year; and
-tracemalloc's peak of allocations during ``assess(firms, events, financials)`` (validation and
-engine, over the input already in memory), per firm-year. Each size runs in its own process,
+interleaved rounds of ``validate``, of ``assess(facts, explain=False)`` and of the same with every
+table of the result read (``bench_engine.read_tables``: a table built on first read counts), per
+firm-year; and tracemalloc's peak of allocations during ``assess(firms, events, financials)``
+(validation and engine, over the input already in memory; also with every table read), per
+firm-year. Sizes below 1M get more rounds (``--repeat`` × 1M ÷ n, at most 15): their calls are short. Each size runs in its own process,
 so one size's memory does not count against the next. ``--json rows.json`` keeps the measured
 rows; ``--from-json a.json,b.json`` writes one table from runs made separately (e.g. 10M in its
 own run beside the smaller sizes).
@@ -31,7 +33,7 @@ def one(n: int, repeat: int) -> dict:
 
     sys.path.insert(0, str(ROOT.parent))
     sys.path.insert(0, str(ROOT))
-    from bench_engine import YEAR, input_memory, interleaved, population, traced_peaks
+    from bench_engine import YEAR, input_memory, interleaved, population, read_tables, traced_peaks
 
     from kzpolicy import assess, validate
 
@@ -41,20 +43,29 @@ def one(n: int, repeat: int) -> dict:
     rss_gen = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     facts = validate(firms, events, financials)
     assess(facts, year=YEAR, explain=False)
+    repeat = rounds(n, repeat)
     t, _ = interleaved({
         "validate": lambda: validate(firms, events, financials),
         "engine": lambda: assess(facts, year=YEAR, explain=False),
+        "engine_tables": lambda: read_tables(assess(facts, year=YEAR, explain=False)),
     }, repeat)
     peak_val = traced_peaks(lambda: validate(firms, events, financials))
     peak_eng = traced_peaks(lambda: assess(facts, year=YEAR, explain=False))
     facts = None  # freed before the one-call peak
     peak = traced_peaks(lambda: assess(firms, events, financials, year=YEAR, explain=False))
+    peak_tables = traced_peaks(lambda: read_tables(assess(firms, events, financials, year=YEAR, explain=False)))
     return {"n": n, "repeat": repeat, "events": len(events), "financials": len(financials), "validate": float(t["validate"]),
-            "engine": float(t["engine"]), "sys_validate": t["validate"].sys,
-            "sys_engine": t["engine"].sys, "minflt_validate": t["validate"].minflt, "minflt_engine": t["engine"].minflt,
-            "peak": sum(peak), "peak_arrow": peak[1], "peak_validate": sum(peak_val),
+            "engine": float(t["engine"]), "engine_tables": float(t["engine_tables"]), "sys_validate": t["validate"].sys,
+            "sys_engine": t["engine"].sys, "sys_engine_tables": t["engine_tables"].sys, "minflt_validate": t["validate"].minflt,
+            "minflt_engine": t["engine"].minflt,
+            "peak": sum(peak), "peak_tables": sum(peak_tables), "peak_arrow": peak[1], "peak_validate": sum(peak_val),
             "peak_engine": sum(peak_eng), "input": sum(input_memory(x) for x in (firms, events, financials)),
             "generate": gen, "rss_generate": rss_gen, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+
+
+def rounds(n: int, repeat: int) -> int:
+    """Interleaved rounds at ``n`` firm-years: ``repeat``, more below 1M (short calls are noisier), at most 15."""
+    return max(repeat, min(15, repeat * 1_000_000 // max(n, 1)))
 
 
 def main(argv=None):
@@ -92,26 +103,35 @@ def main(argv=None):
               ", ".join(f"{r.get('repeat', args.repeat)} at {r['n']:,}" for r in rows))
     mb = lambda b, n: f"{b / 2**20:,.0f} MiB ({b / n:,.0f} B)"
     flt = lambda r, k: f"{r['minflt_' + k] / r['n']:.3f}" if "minflt_" + k in r else "–"  # older --json rows have none
+    tables = all("engine_tables" in r for r in rows)  # older --json rows have no "every table read" figures
     table = ["| firm-years | events | financial rows | validation (per firm-year) | engine (per firm-year) | "
-             "validation + engine (per firm-year) | minor page faults per firm-year: validation / engine | "
-             "peak memory over the input: validation / engine / both in one call "
+             "engine + every table read (per firm-year) | validation + engine (per firm-year) | "
+             "validation + engine + every table read (per firm-year) | minor page faults per firm-year: validation / engine | "
+             "peak memory over the input: validation / engine / both in one call / both + every table read "
              "(per firm-year) | the input tables (per firm-year) | max RSS of the process |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    dash = "–"
     for r in rows:
         n = r["n"]
+        et = f"{r['engine_tables']:.3f} s ({ns(r['engine_tables'], n)})" if tables else dash
+        vet = f"{r['validate'] + r['engine_tables']:.3f} s ({ns(r['validate'] + r['engine_tables'], n)})" if tables else dash
+        pt = f"{r['peak_tables'] / n:,.0f}" if "peak_tables" in r else dash
         table.append(f"| {n:,} | {r['events']:,} | {r['financials']:,} | {r['validate']:.3f} s ({ns(r['validate'], n)}; "
                      f"system {ns(r['sys_validate'], n)}) | {r['engine']:.3f} s ({ns(r['engine'], n)}; system "
-                     f"{ns(r['sys_engine'], n)}) | {r['validate'] + r['engine']:.3f} s "
-                     f"({ns(r['validate'] + r['engine'], n)}) | {flt(r, 'validate')} / {flt(r, 'engine')} | "
+                     f"{ns(r['sys_engine'], n)}) | {et} | {r['validate'] + r['engine']:.3f} s "
+                     f"({ns(r['validate'] + r['engine'], n)}) | {vet} | {flt(r, 'validate')} / {flt(r, 'engine')} | "
                      f"{r['peak_validate'] / n:,.0f} / {r['peak_engine'] / n:,.0f} / "
-                     f"{r['peak'] / n:,.0f} B ({r['peak'] / 2**20:,.0f} MiB) | {mb(r['input'], n)} | {r['rss'] / 2**30:,.1f} GiB |")
+                     f"{r['peak'] / n:,.0f} / {pt} B ({r['peak'] / 2**20:,.0f} MiB) | {mb(r['input'], n)} | "
+                     f"{r['rss'] / 2**30:,.1f} GiB |")
     per = lambda k: [(sum(r[x] for x in k)) / r["n"] for r in rows]
     spread = {k: max(per(v)) / min(per(v)) for k, v in
               (("validation + engine", ("validate", "engine")), ("validation", ("validate",)), ("engine", ("engine",)),
-               ("peak memory", ("peak",)))}
+               ("peak memory", ("peak",)))
+              + ((("validation + engine + tables", ("validate", "engine_tables")),) if tables else ())}
+    with_tables = (f"; with every table read {spread['validation + engine + tables']:.2f}×" if tables else "")
     md = ("\n".join(table) + "\n\n"
           f"From the smallest to the largest size the cost per firm-year varies by {spread['validation + engine']:.2f}× "
-          f"(target: within 1.3×; validation {spread['validation']:.2f}×, engine {spread['engine']:.2f}×), "
+          f"(target: within 1.3×; validation {spread['validation']:.2f}×, engine {spread['engine']:.2f}×{with_tables}), "
           f"peak memory per firm-year by {spread['peak memory']:.2f}×. "
           "CPU time is user + system; the system part (the kernel's page faults on memory fresh from the system, "
           "which glibc takes and gives back per array above 32 MiB) is shown beside it, and the minor page faults "
