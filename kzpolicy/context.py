@@ -26,7 +26,9 @@ class Context:
         self.readings = readings
         self.margin = float(near_miss_margin)
         self.cache: Dict = {}
-        self._switches: Dict = {}
+        # switch values and windows depend on the policy and the readings only: shared by every assessment with them
+        self._rkey = tuple(readings.items())
+        self._switches: Dict = policy.derived(("switches", self._rkey), dict)
         self._fin_values: Dict = {}
         self.firms = facts.firms
         self.n = len(self.firms)
@@ -57,11 +59,7 @@ class Context:
     def switch_note(self, owner, name: str, zh: bool = True) -> str:
         """'（见解释：<question>）' / ' (see the interpretation: <question>)' for the interpretation that sets
         the switch, or '' — the reader's question, not the registry id."""
-        iid = self.policy.switch_source(owner.id, name)
-        if iid is None:
-            return ""
-        q = self.policy.interpretations[iid].question
-        return f"（见解释：{q.zh}）" if zh else f" (see the interpretation: {q.en})"
+        return self.policy.derived(("switch_note", owner.id, name, zh), lambda: _switch_note(self.policy, owner, name, zh))
 
     # ---- events
     @cached_property
@@ -130,9 +128,9 @@ class Context:
         to that item only; otherwise its first value's date (the effective date, article 24),
         which the switch ``window_open`` may move to 1 January of that year.
         """
-        key = ("window", item.id)
-        if key in self.cache:
-            return self.cache[key]
+        return self.policy.derived(("window", self._rkey, item.id), lambda: self._window_start(item))
+
+    def _window_start(self, item: Item) -> np.datetime64:
         own = item.since.date if item.since is not None else None
         if own is None and self.switch(item, "window_scope") == "article":
             # a registered reading may extend a window another sentence of the same article sets
@@ -145,8 +143,7 @@ class Context:
             eff = self.policy.meta.effective
             if eff is not None and start == eff and self.switch(item, "window_open") == "year_start":
                 start = dt.date(start.year, 1, 1)
-        self.cache[key] = np.datetime64(start, "D")
-        return self.cache[key]
+        return np.datetime64(start, "D")
 
     # ---- firm attributes (arrays by firm position)
     @cached_property
@@ -273,6 +270,14 @@ def _sorted(ids) -> bool:
         if a is not None:
             return bool(pc.all(pc.less(a[:-1], a[1:])).as_py())
     return bool(pd.Index(ids).is_monotonic_increasing)
+
+
+def _switch_note(policy: Policy, owner, name: str, zh: bool) -> str:
+    iid = policy.switch_source(owner.id, name)
+    if iid is None:
+        return ""
+    q = policy.interpretations[iid].question
+    return f"（见解释：{q.zh}）" if zh else f" (see the interpretation: {q.en})"
 
 
 def _declared(owner, name: str):

@@ -141,7 +141,7 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     excluded = out.excluded + [_not_in_policy(ctx)]
     # limits across items and years, on what was awarded (refused/undetermined/excluded lines never reach them)
     prior = _prior_awards(facts, pol, year, rd, near_miss_margin, ctx)
-    awards, ex = _limits.apply(awards, ctx, prior, _limits.ordered(pol))
+    awards, ex = _limits.apply(awards, ctx, prior, pol.derived(("limits",), lambda: _limits.ordered(pol)))
     excluded += ex
     ledger = _finish(awards, ctx, pol, consume=True, explain=explain)
     del awards
@@ -181,7 +181,7 @@ def _prior_awards(facts: Facts, pol: Policy, year: int, rd, margin, ctx: Context
     empty = _NO_PRIOR.get("frame")
     if empty is None:
         empty = _NO_PRIOR["frame"] = _empty_objects(_PRIOR_COLUMNS)  # shared: nothing writes into it
-    ids, lims = _limits.lookback_items(pol)
+    ids, lims = pol.derived(("lookback",), lambda: _limits.lookback_items(pol))
     if not ids or not len(ctx.ev_code):
         return empty
     items = [it for it in pol.items() if it.id in ids]
@@ -190,7 +190,7 @@ def _prior_awards(facts: Facts, pol: Policy, year: int, rd, margin, ctx: Context
     early = dates < np.datetime64(f"{year}-01-01", "D")
     if not early.any():
         return empty
-    first_policy_year = min(it.first_date for it in pol.items() if it.parameters).year
+    first_policy_year = _first_date(pol).year
     y0 = max(int(dates[early].astype("datetime64[Y]").astype(int).min()) + 1970, first_policy_year)
     prior = empty
     for y in range(y0, year):
@@ -234,6 +234,11 @@ def _not_in_policy(ctx: Context):
                              "reason": "not_in_policy", "reason_zh": zh[k], "reason_en": en[k]})
 
 
+def _first_date(pol: Policy) -> dt.date:
+    """The policy's first dated value (once per policy)."""
+    return pol.derived(("first_date",), lambda: min(it.first_date for it in pol.items() if it.parameters))
+
+
 def _check_year(year, pol: Policy) -> int:
     if isinstance(year, (bool, np.bool_)):  # int(True) is 1: a yes/no is not a year
         raise ValueError(f"year must be a whole number like 2023, got {year!r}")
@@ -241,7 +246,7 @@ def _check_year(year, pol: Policy) -> int:
         y = int(year)
     except (TypeError, ValueError):
         raise ValueError(f"year must be a whole number like 2023, got {year!r}") from None
-    first = min(it.first_date for it in pol.items() if it.parameters)
+    first = _first_date(pol)
     if y < first.year:
         raise ValueError(f"year {y} is before the policy's first dated value ({first}); nothing in {pol.id} applies to it")
     if y > 2100:
@@ -252,7 +257,8 @@ def _check_year(year, pol: Policy) -> int:
 def _check_places(awards, pol: Policy, year: int) -> None:
     """More firms selected than the item has places (e.g. 11 in a top ten) is an input error.
     ``awards``: the award lines (kzpolicy/frames.py Columns)."""
-    limited = {it.id: it for it in pol.items() if "places" in it.parameters and kinds.get(it.kind).events}
+    limited = pol.derived(("places",), lambda: {it.id: it for it in pol.items()
+                                                 if "places" in it.parameters and kinds.get(it.kind).events})
     if not limited or not awards.n:
         return
     code, uniq = _factorize(np.asarray(awards["item"], dtype=object))
@@ -464,11 +470,8 @@ def _empty_objects(columns) -> pd.DataFrame:
 
 
 def _articles(ctx: Context, pol: Policy) -> dict:
-    """{item id: article number} of the assessed policy (once per assessment)."""
-    arts = ctx.__dict__.get("_articles")
-    if arts is None:
-        arts = ctx.__dict__["_articles"] = {it.id: it.article for it in pol.items()}
-    return arts
+    """{item id: article number} of the assessed policy (once per policy)."""
+    return pol.derived(("articles",), lambda: {it.id: it.article for it in pol.items()})
 
 
 def _np(v) -> np.ndarray:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Literal, Optional, Union
+from typing import Any, Callable, Dict, Iterator, List, Literal, Optional, Union
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -579,6 +579,9 @@ class Interpretation(_Strict):
 
 
 # --------------------------------------------------------------------------- policy
+_NOT_DERIVED = object()
+
+
 class Policy:
     """A loaded, validated policy. Cheap to copy; :meth:`with_parameters` returns a new one."""
 
@@ -607,6 +610,7 @@ class Policy:
                 el.id = f"art{a.article:02d}.{key}"
                 self._eligibility[el.id] = el
         self.__dict__.pop("event_index", None)
+        self._derived: Dict[tuple, Any] = {}  # see derived(): emptied whenever the policy is (re)indexed
         # switch -> interpretation id, per item (the item's or its limits' interpretations) and policy-wide
         self._switch_item: Dict[tuple, str] = {}
         self._switch_policy: Dict[str, str] = {}
@@ -654,6 +658,17 @@ class Policy:
     def own_switch_source(self, owner_id: str, switch: str) -> Optional[str]:
         """The interpretation the item or limit itself names for ``switch`` (not a policy-wide one), or None."""
         return self._switch_item.get((owner_id, switch))
+
+    def derived(self, key: tuple, make: Callable[[], Any]):
+        """``make()``, computed once per policy object and ``key``: values the engine derives from the policy alone
+        (never from the data), e.g. a switch's value under some readings or an item's window start. Shared by every
+        assessment with this policy; a changed policy (:meth:`with_parameters`, :meth:`select`) starts afresh.
+        Do not write into what it returns."""
+        d = self._derived
+        v = d.get(key, _NOT_DERIVED)
+        if v is _NOT_DERIVED:
+            v = d[key] = make()
+        return v
 
     def switch_values(self, readings: Dict[str, str]) -> Dict[str, str]:
         """interpretation id -> the value its chosen reading sets its switch to."""
