@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .frames import text_dtype
+from .frames import str_array
 from .money import wan
 from .policy import Policy, cn_number, get_policy  # noqa: F401  (cn_number: re-exported)
 
@@ -237,7 +237,7 @@ def text_array(values):
     """Sentences as the column a DataFrame makes of them (pandas' text dtype when every value is text), typed in
     one go: the frame constructor and ``df[c] = list`` infer the type of a list value by value."""
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        return pd.array(np.asarray(values, dtype=object), dtype=text_dtype())
+        return str_array(values)  # text only (checked above)
     return list(values) if not isinstance(values, list) else values
 
 
