@@ -312,6 +312,14 @@ def _finish(awards, ctx: Context, pol: Policy, consume: bool = False, explain: b
     order = _ledger_order(ctx.firm_rank(fidx), article, item_rank[code], dates)
     def o(a):
         return a[order]
+    inverse = []
+
+    def where():  # each line's place in ledger order, built on first use
+        if not inverse:
+            inv = np.empty(n, dtype=np.intp)
+            inv[order] = np.arange(n, dtype=np.intp)
+            inverse.append(inv)
+        return inverse[0]
     item_code = code[order]
     cols = {
         "firm_id": _take(ctx.firms["firm_id"].array, fidx[order]),
@@ -324,7 +332,7 @@ def _finish(awards, ctx: Context, pol: Policy, consume: bool = False, explain: b
         "event_code": _text(col("event_code"), order, remember=True),
         "event_date": dates[order],
         "amount_yuan": o(np.asarray(col("amount_yuan"), dtype=np.int64)),
-        "basis_yuan": _int_column(col("basis_yuan"), order),
+        "basis_yuan": _int_column(col("basis_yuan"), order, where),
         "cap_applied": o(_flags(col("cap_applied"))),
         "project": _text(col("project"), order),
     }
@@ -333,7 +341,7 @@ def _finish(awards, ctx: Context, pol: Policy, consume: bool = False, explain: b
         if dtype == "object":
             cols[c] = _text(v, order)
         elif dtype == "Int64":
-            cols[c] = _int_column(v, order)
+            cols[c] = _int_column(v, order, where)
         else:
             cols[c] = o(np.asarray(v, dtype=float)) if v.dtype != object else o(np.asarray(_numeric(v), dtype=float))
     if explain:  # the sentences read the columns the ledger is built of (kzpolicy/explain.py)
@@ -405,11 +413,26 @@ def _flags(v: np.ndarray) -> np.ndarray:
     return v if v.dtype == bool else pd.Series(v).fillna(False).to_numpy(dtype=bool)
 
 
-def _int_column(v, order: np.ndarray):
-    """An integer award column (Int64: <NA> where a kind does not fill it) in ledger order."""
+def _int_column(v, order: np.ndarray, where=None):
+    """An integer award column (Int64: <NA> where a kind does not fill it) in ledger order.
+
+    ``where``: a function giving each line's place in ledger order (the inverse of ``order``, built once for all
+    columns). A column missing on most lines (a kind's own field) is then written at its known lines only, over
+    zeros (no pages written for the rest: ~25 MB per column at 10M firm-years) — the same values and mask as the take."""
     if isinstance(v.dtype, pd.Int64Dtype):
+        if where is not None and isinstance(v, pd.arrays.IntegerArray) and len(order) >= _SPARSE_MIN:
+            known = np.flatnonzero(~v._mask)
+            if len(known) * 4 < len(order) and np.count_nonzero(v._data) == np.count_nonzero(v._data[known]):
+                data, mask = np.zeros(len(order), dtype=np.int64), np.ones(len(order), dtype=bool)
+                at = where()[known]  # missing lines hold 0 under the mask, as the take gives them
+                data[at], mask[at] = v._data[known], False
+                return pd.arrays.IntegerArray(data, mask)
         return v.take(order)
     return pd.array(_numeric(np.asarray(v))[order], dtype="Int64")
+
+
+#: from this many lines a mostly missing integer column is written at its known lines only (see _int_column)
+_SPARSE_MIN = 100_000
 
 
 def _numeric(arr: np.ndarray):
