@@ -844,7 +844,8 @@ def _by_hash_table(shared: dict, values, a: Optional[pa.Array]) -> np.ndarray:
     """:func:`_match_firms` by pandas' hash table of the firm ids (``Index.get_indexer``)."""
     arr = (a.to_numpy(zero_copy_only=False) if isinstance(values, pa.Array)
            else values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object))
-    return _firm_index(shared).get_indexer(arr)
+    # as an object Index: an array would be typed first (text -> str, then back to objects to compare: ~6x the lookup)
+    return _firm_index(shared).get_indexer(pd.Index(arr, dtype=object, copy=False))
 
 
 def _int_max(f: Field) -> int:

@@ -210,11 +210,16 @@ def _date_key(d: np.ndarray) -> np.ndarray:
     return k
 
 
+def _place_in(lim: Limit, items: np.ndarray) -> np.ndarray:
+    """Each item id's place in the limit's list (-1: not in it); both sides as objects (no text typing first)."""
+    return pd.Index(list(lim.items), dtype=object).get_indexer(pd.Index(items, dtype=object, copy=False))
+
+
 def _first_per_key(lines, pos, prior, keys, lim, by_date_first: bool):
     """Rows ``pos`` sorted (stable) by ``keys``, [the event date,] the item's place in the limit, the event date;
     which of them are not the first per key this year; which keys were paid before, and in which year.
     ``keys`` are (name, sortable values over ``pos``): fidx, project (ranks), item (its place)."""
-    item_o = pd.Index(list(lim.items)).get_indexer(lines.item[pos])
+    item_o = _place_in(lim, lines.item[pos])
     date_k = _date_key(lines.dates[pos])
     o = np.lexsort([date_k, item_o] + ([date_k] if by_date_first else []) + [v for _, v in keys][::-1])
     later = ~_firsts([v[o] for _, v in keys])
@@ -261,7 +266,7 @@ def _one_per_project(lines, m, ctx, prior, lim):
     proj_rank = pd.factorize(project[pos], sort=True)[0]
     keys = [("fidx", lines.fidx[pos]), ("project", proj_rank)]
     if each:
-        keys.append(("item", pd.Index(list(lim.items)).get_indexer(lines.item[pos])))
+        keys.append(("item", _place_in(lim, lines.item[pos])))
     rows, later, before, when = _first_per_key(lines, pos, prior, keys, lim, by_date_first=False)
     lose = later | before
     if not lose.any():
