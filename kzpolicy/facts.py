@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from pandas._libs import lib as _lib
 
 from . import yamlio
+from .frames import factorize
 from .events import EVENT_CODES, EVENT_FIELDS
 from .money import MAX_COUNT, MAX_LOAN_DAYS, MAX_YUAN
 
@@ -206,6 +207,12 @@ def _positions_of(ids: pd.Series, values: pd.Series) -> np.ndarray:
 
 # --------------------------------------------------------------------------- normalisation
 _EMPTY: Dict[int, pd.DataFrame] = {}
+
+
+def _default_index(df: pd.DataFrame) -> bool:
+    """Whether ``df`` is on the row numbers 0..n-1 (unnamed): what ``reset_index(drop=True)`` gives."""
+    ix = df.index
+    return isinstance(ix, pd.RangeIndex) and ix.start == 0 and ix.step == 1 and ix.name is None
 
 
 def _empty(fields: List[Field]) -> pd.DataFrame:
@@ -1482,7 +1489,8 @@ def _pandera(table: str, df: pd.DataFrame, col: _Collector, shared: Optional[dic
 # --------------------------------------------------------------------------- event rules
 def _event_fields(ev: pd.DataFrame, col: _Collector):
     codes = ev["code"]
-    inv, uniq = pd.factorize(codes.to_numpy(dtype=object))  # the few distinct codes, not every row
+    inv, uniq = factorize(codes.array)  # the few distinct codes, not every row (Arrow text: no Python text per row)
+    uniq = list(uniq)
     has = inv >= 0
 
     def per_code(test):
@@ -1490,7 +1498,7 @@ def _event_fields(ev: pd.DataFrame, col: _Collector):
         return u[np.where(has, inv, len(uniq))]
     known = per_code(lambda e: True)
     for fld in EVENT_FIELDS:
-        given = ~ev[fld].isna().to_numpy()
+        given = ~np.asarray(ev[fld].array.isna(), dtype=bool)
         needed = per_code(lambda e, fld=fld: fld in e.needs)
         allowed = per_code(lambda e, fld=fld: fld in e.needs or fld in e.allows)
         col.add(needed & ~given, fld, lambda c, fld=fld: _need_text(c, fld), codes)
@@ -1613,8 +1621,8 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
                 problems += c.problems
     if problems:
         raise FactsError(problems)
-    facts = Facts(out["firms"].reset_index(drop=True), out["events"].reset_index(drop=True),
-                  out["financials"].reset_index(drop=True), out["townships"].reset_index(drop=True), sources)
+    facts = Facts(*(out[t] if _default_index(out[t]) else out[t].reset_index(drop=True)
+                    for t in ("firms", "events", "financials", "townships")), sources)
     for table, pos in positions.items():
         if pos is not None:
             facts._firm_pos[table] = (getattr(facts, table), facts.firms, pos)
