@@ -428,7 +428,7 @@ def _int_column(v, order: np.ndarray, where=None):
                 data[at], mask[at] = v._data[known], False
                 return pd.arrays.IntegerArray(data, mask)
         return v.take(order)
-    return pd.array(_numeric(np.asarray(v))[order], dtype="Int64")
+    return pd.array(_numeric(np.asarray(v))[order], dtype=pd.Int64Dtype())
 
 
 #: from this many lines a mostly missing integer column is written at its known lines only (see _int_column)

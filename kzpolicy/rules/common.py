@@ -157,7 +157,7 @@ def award_frame(parts) -> Columns:
                 if x.dtype.kind in "iub":
                     vals[a:b], mask[a:b] = x, False
                 else:  # floats with NaN, or objects with None: integral values only (as pd.array checks)
-                    arr = pd.array(x if x.dtype.kind == "f" else _numeric_values(x), dtype="Int64")
+                    arr = pd.array(x if x.dtype.kind == "f" else _numeric_values(x), dtype=pd.Int64Dtype())
                     vals[a:b], mask[a:b] = arr.to_numpy(dtype=np.int64, na_value=0), arr.isna()
             data[c] = pd.arrays.IntegerArray(vals, mask)
         elif dt == "float":
