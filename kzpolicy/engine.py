@@ -23,6 +23,7 @@ from .frames import frame_of, part, table_columns
 from .frames import factorize as _pd_factorize
 from .frames import take as _take
 from .frames import text_of as _text_of
+from .frames import tolist as _tolist
 from .money import checked_sum, mul_round, wan
 from .policy import Policy, get_policy
 from .rules import rule
@@ -559,7 +560,7 @@ def _fees(parts, ctx, pol, explain) -> pd.DataFrame:
     n = len(df["fidx"])
     # one frame: firm_id (objects, typed by the constructor as before), year, article, then the kind's columns
     arts = _articles(ctx, pol)
-    items = df["item"].tolist()
+    items = _tolist(df["item"])
     fid = _take(ctx.firms["firm_id"].array, np.asarray(df["fidx"], dtype=np.int64))
     if fid.dtype != pd.StringDtype(na_value=np.nan):  # what the constructor makes of the objects; else it decides
         fid = pd.Series(fid.to_numpy(dtype=object), copy=False)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .frames import str_array
+from .frames import str_array, tolist
 from .money import wan
 from .policy import Policy, cn_number, get_policy  # noqa: F401  (cn_number: re-exported)
 
@@ -141,7 +141,7 @@ class _Lists(dict):
             else:
                 v = pd.Series(c, copy=False).tolist()
         else:
-            v = c.tolist()
+            v = tolist(c)
         self[key] = v
         return v
 

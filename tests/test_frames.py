@@ -95,3 +95,32 @@ def test_factorize_is_pandas_factorize(values):
     c2, u2 = factorize(values)
     assert c1.tolist() == c2.tolist() and c1.dtype == c2.dtype and list(u1) == list(u2)
     assert [type(u) for u in u1] == [type(u) for u in u2]
+
+
+@pytest.mark.parametrize("values", [
+    pd.array([1, None, 3], dtype="Int64"), pd.array([2, 3], dtype="Int64"), pd.array([True, None], dtype="boolean"),
+    pd.array([1.5, None], dtype="Float64"), pd.array(["x", None, "y"], dtype="str"), pd.array(["x"], dtype="str"),
+    pd.array(["x", None], dtype=pd.StringDtype("pyarrow")), pd.Series(["a", None], dtype=object),
+    pd.Series(np.arange(3)), pd.Series(pd.to_datetime(["2023-01-01", None])), np.array([1, 2]),
+])
+def test_tolist_is_pandas_tolist(values):
+    """frames.tolist reads masked numbers and Arrow text from their buffers: the same values, types and missing values."""
+    from kzpolicy.frames import tolist
+    got, expect = tolist(values), values.tolist()
+    assert len(got) == len(expect)
+    for g, e in zip(got, expect):
+        assert type(g) is type(e)
+        assert g is e or g == e or (isinstance(g, float) and np.isnan(g) and np.isnan(e))
+
+
+def test_str_array_is_pd_array_of_text():
+    """frames.str_array gives pd.array(values, dtype="str") for text (and None), lists or object arrays or Arrow."""
+    import pyarrow as pa
+
+    from kzpolicy.frames import str_array
+    for vals in (["a", "b"], ["a", None], np.array(["x", "y"], dtype=object), ["多字节", ""], []):
+        got, expect = str_array(vals), pd.array(np.asarray(vals, dtype=object), dtype="str")
+        assert got.dtype == expect.dtype and got.equals(expect) and list(got.isna()) == list(expect.isna())
+    got = str_array(pa.chunked_array([pa.array(["p", None], type=pa.large_string())]))
+    assert got.equals(pd.array(["p", None], dtype="str"))
+    assert str_array([1, 2]).equals(pd.array([1, 2], dtype="str"))  # not text: pandas converts, as before
