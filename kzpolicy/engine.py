@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
+from types import SimpleNamespace
 from typing import Dict, Optional
 
 import numpy as np
@@ -27,7 +29,7 @@ from .frames import tolist as _tolist
 from .money import checked_sum, mul_round, wan
 from .policy import Policy, get_policy
 from .rules import rule
-from .rules.common import EXCL_COLUMNS, NEAR_COLUMNS, UNDET_COLUMNS, RuleOutput, award_fields, award_frame
+from .rules.common import EXCL_COLUMNS, NEAR_COLUMNS, UNDET_COLUMNS, Later, RuleOutput, award_fields, award_frame
 
 #: how close counts as a near-miss (a presentation setting, not a policy amount): within 20% of the requirement
 NEAR_MISS_MARGIN = 0.2
@@ -99,6 +101,29 @@ class Assessment:
         return (f"<Assessment {self.policy.id} {self.year}: {len(self.ledger)} awards, total {wan(self.total_yuan)}, "
                 f"{len(self.near_misses)} near-misses, {len(self.undetermined)} undetermined>")
 
+    # Tables built on first read (issue 12: text only for results someone reads). :func:`assess` decides every
+    # row and number; it leaves ``near_misses``, ``undetermined`` and ``excluded`` unset with a builder each
+    # (``_later``), which the first read of the attribute calls and replaces by its frame, for good.
+    def __getattr__(self, name):  # only reached for an attribute not set
+        later = self.__dict__.get("_later")
+        if not later or name not in later:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        v = self.__dict__[name] = later[name]()
+        del later[name]
+        if not later:
+            del self.__dict__["_later"]
+        return v
+
+    def _built(self) -> "Assessment":
+        """Every table built (before pickling or copying: the state holds frames only)."""
+        for name in list(self.__dict__.get("_later") or ()):
+            getattr(self, name)
+        self.__dict__.pop("_later", None)
+        return self
+
+    def __getstate__(self):
+        return self._built().__dict__
+
 
 def _jsonable(v):
     if v is None or v is pd.NA or v is pd.NaT:
@@ -146,14 +171,17 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     excluded += ex
     ledger = _finish(awards, ctx, pol, consume=True, explain=explain)
     del awards
-    return Assessment(
-        year=year, policy=pol, readings=rd, ledger=ledger,
-        near_misses=_table(out.near, NEAR_COLUMNS, ctx, pol),
-        undetermined=_table(out.undetermined, UNDET_COLUMNS, ctx, pol),
-        excluded=_table([e for e in excluded if e is not None], EXCL_COLUMNS, ctx, pol),
-        fees=_fees(out.fees, ctx, pol, explain),
-        township_awards=_townships(out.townships, pol),
-    )
+    a = Assessment(year=year, policy=pol, readings=rd, ledger=ledger, near_misses=None, undetermined=None,
+                   excluded=None, fees=_fees(out.fees, ctx, pol, explain), township_awards=_townships(out.townships, pol))
+    # the three tables on first read (Assessment.__getattr__), from this call's own parts and what of the
+    # context they read (firm ids, year, articles: the facts' columns, which nothing writes into)
+    firms = SimpleNamespace(firms=ctx.firms, year=ctx.year, _articles=_articles(ctx, pol))
+    excluded = [e for e in excluded if e is not None]
+    for name, parts, columns in (("near_misses", out.near, NEAR_COLUMNS), ("undetermined", out.undetermined, UNDET_COLUMNS),
+                                 ("excluded", excluded, EXCL_COLUMNS)):
+        del a.__dict__[name]
+        a.__dict__.setdefault("_later", {})[name] = partial(_table, parts, columns, firms, pol)
+    return a
 
 
 #: columns :func:`_with_firm` turns into dates
@@ -472,7 +500,12 @@ def _finish_empty(awards, ctx: Context) -> pd.DataFrame:
 
 
 def _table(parts, columns, ctx: Context, pol: Policy) -> pd.DataFrame:
-    """An output table (near-misses, cannot-decide, exclusions) from the rules' parts, firm_id/year/article in front."""
+    """An output table (near-misses, cannot-decide, exclusions) from the rules' parts, firm_id/year/article in front
+    (a column left for later, :class:`kzpolicy.rules.common.Later`, written now)."""
+    for p in parts:
+        for c, v in p.items():
+            if isinstance(v, Later):
+                p[c] = v()
     data = table_columns(parts, columns, dates=_DATES)
     if data is None:
         key = ("table", *columns)

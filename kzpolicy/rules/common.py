@@ -69,6 +69,21 @@ def frame(columns, n=0, object_text=False, **cols) -> pd.DataFrame:
     return pd.DataFrame(data, columns=columns)
 
 
+class Later:
+    """A part's column written when its table is built: the result's near-miss, cannot-decide and exclusion
+    tables are built on first read (kzpolicy/engine.py Assessment), so their sentences are written only for
+    results someone reads (issue 12). ``fn(*args)``; the arguments are the rule's own arrays (fresh copies,
+    nothing writes into them later); the numbers the rule decides on are never deferred, only their text."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self, fn, *args):
+        self.fn, self.args = fn, args
+
+    def __call__(self):
+        return self.fn(*self.args)
+
+
 @dataclass
 class RuleOutput:
     awards: List[pd.DataFrame] = field(default_factory=list)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..money import Commas, Wan, text_by_value, text_column, wan
-from .common import RuleOutput, apply_requirements, event_values, meets, mul_round_by_rate, param_on, select_events
+from .common import Later, RuleOutput, apply_requirements, event_values, meets, mul_round_by_rate, param_on, select_events
 from ..kinds import Kind, P
 from ..explain import pct_text
 
@@ -89,9 +89,9 @@ def assess(item, ctx) -> RuleOutput:
         miss = floor[k].astype(np.int64) - amount[k] + (1 if pf.boundary == "exclusive" else 0)
         out.near_miss(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
                       condition="floor", actual=amount[k], required=floor[k].astype(np.int64), missing=miss, worth_yuan=worth,
-                      message_zh=text_column("设备投资", Wan(amount[k]), "，距", Wan(floor[k]), "的门槛还差", Wan(miss),
+                      message_zh=Later(text_column, "设备投资", Wan(amount[k]), "，距", Wan(floor[k]), "的门槛还差", Wan(miss),
                                            "；达到门槛可获补助", Wan(worth)),
-                      message_en=text_column("equipment investment of ", Commas(amount[k]), " yuan is ", Commas(miss),
+                      message_en=Later(text_column, "equipment investment of ", Commas(amount[k]), " yuan is ", Commas(miss),
                                            " yuan short of the ", Commas(floor[k]), " floor; at the floor the subsidy would be ",
                                            Commas(worth), " yuan"))
     # far under the floor: not a near-miss, yet never silent — excluded with the reason, for firms that
@@ -101,9 +101,9 @@ def assess(item, ctx) -> RuleOutput:
         k = far_amt
         word = pf.word  # the statute's word: 200万元及以上
         out.exclude(int(k.sum()), "below_floor", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
-                    reason_zh=text_column("低于门槛：投资额", Wan(amount[k]), "，未达到" if word else "，低于", Wan(floor[k]),
+                    reason_zh=Later(text_column, "低于门槛：投资额", Wan(amount[k]), "，未达到" if word else "，低于", Wan(floor[k]),
                                         f"{word}的门槛" if word else "的门槛"),
-                    reason_en=text_column("below the floor: an investment of ", Commas(amount[k]), " yuan does not reach the ",
+                    reason_en=Later(text_column, "below the floor: an investment of ", Commas(amount[k]), " yuan does not reach the ",
                                         Commas(floor[k]), "-yuan floor"))
     near_prog = ok_amt & ~ok_prog & (progress >= minp * (1 - m)) & req_ok
     if near_prog.any():
@@ -113,8 +113,8 @@ def assess(item, ctx) -> RuleOutput:
         pct0 = [text_by_value("{:.0%}".format, v) for v in (progress[k], minp[k], gap)]  # a few distinct values
         out.near_miss(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
                       condition="min_progress", actual=progress[k], required=minp[k], missing=gap, worth_yuan=worth,
-                      message_zh=text_column("投资进度", pct0[0], "，未达到", pct0[1], "（差", pct0[2], "）；达到后可获补助", Wan(worth)),
-                      message_en=text_column("investment progress is ", pct0[0], ", below ", pct0[1], " (short by ", pct0[2],
+                      message_zh=Later(text_column, "投资进度", pct0[0], "，未达到", pct0[1], "（差", pct0[2], "）；达到后可获补助", Wan(worth)),
+                      message_en=Later(text_column, "investment progress is ", pct0[0], ", below ", pct0[1], " (short by ", pct0[2],
                                            "); reaching it would be worth ", Commas(worth), " yuan"))
     # progress far under the threshold (amount at the floor): excluded with the reason, never silent
     far_prog = ok_amt & ~ok_prog & ~near_prog & req_ok
@@ -122,8 +122,8 @@ def assess(item, ctx) -> RuleOutput:
         k = far_prog
         word = pp.word
         out.exclude(int(k.sum()), "below_progress", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
-                    reason_zh=text_column("投资进度不足：投资进度", text_by_value(pct_text, progress[k]), "，未达到",
+                    reason_zh=Later(text_column, "投资进度不足：投资进度", text_by_value(pct_text, progress[k]), "，未达到",
                                         text_by_value(pct_text, minp[k]), word or ""),
-                    reason_en=text_column("progress too low: investment progress of ", text_by_value(pct_text, progress[k]),
+                    reason_en=Later(text_column, "progress too low: investment progress of ", text_by_value(pct_text, progress[k]),
                                         " does not reach ", text_by_value(pct_text, minp[k])))
     return out

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..money import Commas, Wan, YiOrWan, text_column, wan, yi_or_wan
 from ..facts import BLOCK
-from .common import (RuleOutput, apply_requirements, established_at, manufacturing_at, param_at_year_end,
+from .common import (Later, RuleOutput, apply_requirements, established_at, manufacturing_at, param_at_year_end,
                      requirement_masks)
 from ..kinds import Kind, P, Switch
 
@@ -235,5 +235,5 @@ def _near(item, ctx, out, r, threshold, amount, strict, earlier, sub):
     en_c = f" yuan more), worth {int(amount):,} yuan"
     out.near_miss(len(f), fidx=f, item=item.id, condition="threshold", actual=revs,
                   required=np.int64(threshold), missing=miss, worth_yuan=np.int64(amount),
-                  message_zh=text_column(zh_a, YiOrWan(revs), zh_b, Wan(miss), zh_c),
-                  message_en=text_column(en_a, Commas(revs), en_b, Commas(miss), en_c))
+                  message_zh=Later(text_column, zh_a, YiOrWan(revs), zh_b, Wan(miss), zh_c),
+                  message_en=Later(text_column, en_a, Commas(revs), en_b, Commas(miss), en_c))
