@@ -101,3 +101,53 @@ def test_peer_benchmark_runs(tmp_path):
     out = tmp_path / "peer.md"
     assert peer.main(["--n", "3000", "--repeat", "1", "--out", str(out)]) == 0
     assert "equal item by item" in out.read_text(encoding="utf-8")
+
+
+def test_peer_article_3_edge_cases_firm_by_firm(tbs):
+    """Article 3's history rules on hand-made firms, peer against kzpolicy firm by firm.
+
+    The peer reads the history at its candidates only and skips years no firm declared; these firms
+    exercise each branch: a year with no figures at all (2018), a gap, establishment inside the history,
+    revenue exactly at a threshold (突破 = strictly above), an earlier year already above, a missing
+    last year, a higher tier crossed, and firms that are not eligible.
+    """
+    nan = float("nan")
+    wan = 10_000  # figures in whole yuan
+
+    def h(last, y19=10000, y20=10000, y21=10000):
+        """2019–2022 figures (万元 for 2019–2021, yuan for 2022)."""
+        return {2019: y19 * wan, 2020: y20 * wan, 2021: y21 * wan, 2022: last}
+
+    # firm: (industry, established, independent legal person, {year: revenue}); no firm has a figure for 2018
+    cases = {
+        "full": ("manufacturing", "2019-03-01", True, h(25000 * wan, 15000, 16000, 18000)),
+        "old_gap": ("manufacturing", "2015-03-01", True, {2015: 5000 * wan, 2016: 6000 * wan, 2017: 7000 * wan, **h(25000 * wan)}),
+        "gap": ("manufacturing", "2019-03-01", True, {2019: 10000 * wan, 2021: 18000 * wan, 2022: 25000 * wan}),
+        "young": ("manufacturing", "2021-06-01", True, {2021: 5000 * wan, 2022: 60000 * wan}),
+        "new_in_2018": ("manufacturing", "2018-05-01", True, h(30000 * wan)),
+        "exactly": ("manufacturing", "2019-03-01", True, h(20000 * wan)),
+        "crossed_before": ("manufacturing", "2019-03-01", True, h(25000 * wan, 22000)),
+        "higher_tier": ("manufacturing", "2019-03-01", True, h(110000 * wan, 22000, 30000, 40000)),
+        "no_last": ("manufacturing", "2019-03-01", True, h(nan)),
+        "mining": ("mining", "2019-03-01", True, h(90000 * wan)),
+        "branch": ("manufacturing", "2019-03-01", False, h(90000 * wan)),
+    }
+    ids = list(cases)
+    firms = pd.DataFrame({"firm_id": ids, "industry": [c[0] for c in cases.values()],
+                          "established": [c[1] for c in cases.values()], "township": "汉丰街道",
+                          "independent_legal_person": [c[2] for c in cases.values()]})
+    events = pd.DataFrame({"firm_id": ["full"], "date": ["2023-07-01"], "code": ["above_scale.enter"], "amount": nan,
+                           "progress": nan})  # the peer's conversion reads the investment columns
+    rows = [(f, y, r) for f, c in cases.items() for y, r in c[3].items()]
+    fin = pd.DataFrame({"firm_id": [r[0] for r in rows], "year": [r[1] for r in rows], "revenue": [r[2] for r in rows],
+                        "rd_expense": nan})
+    sel = get_policy().select(articles=[3])
+    a = assess(firms, events, fin, year=2023, policy=sel, explain=False)
+    led = a.ledger.groupby("firm_id")["amount_yuan"].sum()
+    kz = np.array([led.get(f, 0) for f in ids], dtype=np.float64)
+    of = np.asarray(simulation_from_tables(tbs, firms, events, fin, 2023).calculate("art03_revenue_milestone_award", 2023),
+                    dtype=np.float64)
+    assert dict(zip(ids, of)) == dict(zip(ids, kz))
+    assert {f for f, v in zip(ids, kz) if v > 0} >= {"full", "young", "higher_tier"}, "the cases include winners"
+    assert {f for f, v in zip(ids, kz) if v == 0} >= {"old_gap", "gap", "new_in_2018", "exactly", "crossed_before", "no_last",
+                                                      "mining", "branch"}

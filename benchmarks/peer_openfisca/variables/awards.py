@@ -5,6 +5,11 @@ Readings are the kzpolicy defaults: events count from the policy's first dated v
 article 3 pays the highest threshold crossed for the first time and needs the revenue
 history since establishment (a gap: nothing paid); 存量企业 = established before the year
 of the investment; 及以上/以上 include the number; amounts rounded once, half up.
+
+Written as tight as numpy formulas in OpenFisca go: article 3 selects its candidates first (eligible,
+last year's revenue above the lowest paying threshold: a few per cent of firms) and reads the revenue
+history at their rows only, skipping the years no firm declared (the revenue holder's known periods);
+the equipment subsidy is rounded at the subsidised rows only.
 """
 import numpy as np
 from openfisca_core.periods import DateUnit, period as make_period
@@ -58,19 +63,30 @@ class art03_revenue_milestone_award(Variable):
         scale = parameters(period.stop).art03.milestones
         year = period.start.year
         last = firm("revenue", period.last_year)
-        established = firm("established", period)
+        # candidates first (a few per cent of firms): eligible, and last year's revenue strictly above the lowest
+        # threshold that pays; the history is read at their rows only
+        paying = min(t for t, a in zip(scale.thresholds, scale.amounts) if a > 0)
+        cand = np.flatnonzero((last > paying) & (firm("industry", period) == Industry.manufacturing)
+                              & firm("independent_legal_person", period))
+        established = firm("established", period)[cand]
         # the history since establishment: highest earlier revenue, and whether every year was declared
-        # (accumulated in place; a firm established after year y needs no figure for y)
-        prev_max = np.full(len(last), np.nan, dtype=np.float32)
-        complete = np.ones(len(last), dtype=bool)
-        for y in range(int(established.min().astype("datetime64[Y]").astype(np.int64)) + 1970, year - 1):
-            rev = firm("revenue", make_period(y))
+        # (a firm established after year y needs no figure for y)
+        prev_max = np.full(len(cand), np.nan, dtype=np.float32)
+        complete = np.ones(len(cand), dtype=bool)
+        first = int(established.min().astype("datetime64[Y]").astype(np.int64)) + 1970 if len(cand) else year - 1
+        declared = {p.start.year for p in firm.simulation.get_holder("revenue").get_known_periods()}
+        for y in range(first, year - 1):
+            if y not in declared:  # no firm has a figure for y: a gap for every candidate established by then
+                complete &= established >= np.datetime64(f"{y + 1}-01-01", "D")
+                continue
+            rev = firm("revenue", make_period(y))[cand]
             np.fmax(prev_max, rev, out=prev_max)
             complete &= (established >= np.datetime64(f"{y + 1}-01-01", "D")) | ~np.isnan(rev)
-        now = scale.calc(last, right=True)          # right=True: strictly above (突破)
+        now = scale.calc(last[cand], right=True)          # right=True: strictly above (突破)
         before = scale.calc(prev_max, right=True)
-        eligible = (firm("industry", period) == Industry.manufacturing) & firm("independent_legal_person", period)
-        return np.where(eligible & complete & (now > before), now, 0)
+        award = np.zeros(len(last), dtype=np.float32)
+        award[cand] = np.where(complete & (now > before), now, 0)
+        return award
 
 
 class art05_smart_factory_award(Variable):
@@ -113,7 +129,9 @@ class art05_equipment_subsidy(Variable):
         existing = firm("established", period) < np.datetime64(str(period.start), "D")
         ok = (_in_year_from(when, period, _in_force_from(firm, "art05.equipment_subsidy.floor")) & existing
               & (amount >= p.floor) & (firm("equipment_investment_progress", period) >= p.min_progress))
-        return np.where(ok, _round_half_up(amount.astype(np.float64) * p.rate), 0)
+        award = np.zeros(len(amount), dtype=np.float32)
+        award[ok] = _round_half_up(amount[ok].astype(np.float64) * p.rate)  # rounded at the subsidised rows only
+        return award
 
 
 class kaizhou_awards(Variable):
