@@ -108,10 +108,14 @@ class Assessment:
         later = self.__dict__.get("_later")
         if not later or name not in later:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        v = self.__dict__[name] = later[name]()
-        del later[name]
+        try:
+            v = later[name]()
+        except AttributeError as e:  # not "no attribute": this would hide the real fault
+            raise RuntimeError(f"building the {name} table failed: {e}") from e
+        self.__dict__[name] = v
+        later.pop(name, None)  # another thread may have built it meanwhile: same frame
         if not later:
-            del self.__dict__["_later"]
+            self.__dict__.pop("_later", None)
         return v
 
     def _built(self) -> "Assessment":
