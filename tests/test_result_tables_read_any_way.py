@@ -108,8 +108,6 @@ def test_caller_frames_edited_after_assess(inputs, reference):
     _check(a, reference[True])
 
 
-_FIRMS_HELD = pytest.mark.xfail(strict=True, reason="821dadf: the lazy tables' builder holds the Facts' firms frame "
-                                "itself, so an in-place edit of facts.firms reaches them (team5.md 23:00)")
 FACTS_EDITS = {
     "firm ids renamed": lambda fx: fx.firms.loc.__setitem__((slice(None), "firm_id"), "ANON"),
     "firm ids reversed": lambda fx: fx.firms.iloc.__setitem__(
@@ -121,7 +119,7 @@ FACTS_EDITS = {
 }
 
 
-@pytest.mark.parametrize("edit", [pytest.param(k, marks=_FIRMS_HELD) if k.startswith("firm") else k for k in FACTS_EDITS])
+@pytest.mark.parametrize("edit", list(FACTS_EDITS))
 def test_facts_frames_edited_after_assess(inputs, reference, edit):
     """A Facts is the user's object: editing it after assessing (anonymising ids, sorting) leaves the result alone."""
     facts = validate(*inputs)
@@ -145,8 +143,6 @@ def test_several_assessments_of_one_facts_read_interleaved(inputs, reference):
         pd.testing.assert_frame_equal(getattr(a2, t), r2[t], check_exact=True, obj=t)
 
 
-@pytest.mark.xfail(strict=False, reason="821dadf: two threads building one table race in Assessment.__getattr__ "
-                                       "(KeyError on the second del; team5.md 23:05) — a race, so not strict")
 def test_threads_read_one_result(inputs, reference):
     facts = validate(*inputs)
     for _ in range(10):
