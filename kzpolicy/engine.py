@@ -177,11 +177,10 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     del awards
     a = Assessment(year=year, policy=pol, readings=rd, ledger=ledger, near_misses=None, undetermined=None,
                    excluded=None, fees=_fees(out.fees, ctx, pol, explain), township_awards=_townships(out.townships, pol))
-    # the three tables on first read (Assessment.__getattr__), from this call's own parts and what of the
-    # context they read (firm ids, year, articles: the facts' columns, which nothing writes into)
-    # the firm_id column as a Series of its own (copy-on-write): an edit of the caller's frame after assess, in place
-    # or not, leaves it as it was read
-    firms = SimpleNamespace(firms={"firm_id": ctx.firms["firm_id"]}, year=ctx.year, _articles=_articles(ctx, pol))
+    # the three tables on first read (Assessment.__getattr__), from this call's own parts and what of the context
+    # they read: the year and the firm_id column as a Series of its own (copy-on-write: an edit of the caller's frame
+    # after assess, in place or not, leaves it as it was read); the articles come from the policy (_articles)
+    firms = SimpleNamespace(firms={"firm_id": ctx.firms["firm_id"]}, year=ctx.year)
     excluded = [e for e in excluded if e is not None]
     for name, parts, columns in (("near_misses", out.near, NEAR_COLUMNS), ("undetermined", out.undetermined, UNDET_COLUMNS),
                                  ("excluded", excluded, EXCL_COLUMNS)):
