@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from . import kinds
-from .facts import BLOCK, INDUSTRIAL, Facts
-from .frames import factorize, take
+from .facts import BLOCK, Facts
+from .frames import take
 from .policy import Item, Limit, Policy
 
 _UNSET = object()
@@ -37,6 +37,7 @@ class Context:
         ev = facts.events
         self.events = ev
         self.ev_fidx = facts.firm_positions("events") if len(ev) else np.zeros(0, np.int64)
+        self._ev = facts.event_index()  # the codes as validation read them (shared by every assessment: read-only)
         self.ev_date = ev["date"].to_numpy(dtype="datetime64[D]")
         self.ev_code = self._event_codes()
 
@@ -62,12 +63,10 @@ class Context:
         return self.policy.derived(("switch_note", owner.id, name, zh), lambda: _switch_note(self.policy, owner, name, zh))
 
     # ---- events
-    @cached_property
+    @property
     def _codes(self):
-        """(number per event, the distinct codes in order of first appearance): the codes factorized as stored
-        (Arrow text: no Python text per row; a Categorical's sorted categories cost ~0.3 ms even for one event)."""
-        codes, uniq = factorize(self.events["code"].array)
-        return codes.astype(np.int64, copy=False), list(uniq)
+        """(number per event, the distinct codes): see :class:`kzpolicy.facts.EventIndex`."""
+        return self._ev.code, self._ev.codes
 
     def _event_codes(self) -> np.ndarray:
         """Event codes as Python text, one object per distinct code (not one text object per event)."""
@@ -76,10 +75,10 @@ class Context:
             return self.events["code"].to_numpy(dtype=object)
         return np.array(uniq, dtype=object)[codes]
 
-    @cached_property
+    @property
     def ev_code_id(self) -> np.ndarray:
         """Event code as a small integer per event (same code, same number)."""
-        return self._codes[0]
+        return self._ev.code
 
     @cached_property
     def firm_ids(self) -> np.ndarray:
@@ -103,18 +102,9 @@ class Context:
             return rank[at[fidx]]
         return at[fidx].astype(np.int64)
 
-    @cached_property
-    def _code_positions(self) -> Dict[str, np.ndarray]:
-        if not len(self.events):
-            return {}
-        codes, uniq = self._codes
-        order = np.argsort(codes, kind="stable")
-        bounds = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
-        return {c: order[bounds[i]:bounds[i + 1]] for i, c in enumerate(uniq)}
-
     def positions(self, codes) -> np.ndarray:
         """Row positions of the events with any of ``codes`` (all years), in input order."""
-        parts = [self._code_positions.get(c) for c in codes]
+        parts = [self._ev.positions(c) for c in codes]
         parts = [p for p in parts if p is not None]
         if not parts:
             return np.zeros(0, dtype=np.int64)
@@ -148,16 +138,9 @@ class Context:
 
     # ---- firm attributes (arrays by firm position)
     @cached_property
-    def industry(self) -> np.ndarray:
-        return self.firms["industry"].to_numpy(dtype=object)
-
-    @cached_property
-    def is_industrial(self) -> np.ndarray:
-        return self.firms["industry"].isin(list(INDUSTRIAL)).to_numpy(dtype=bool)  # hashed, not sorted
-
-    @cached_property
-    def is_manufacturing(self) -> np.ndarray:
-        return self.industry == "manufacturing"
+    def industry_code(self) -> np.ndarray:
+        """Each firm's industry as its number in :data:`kzpolicy.facts.INDUSTRIES` (-1: none), as validation read it."""
+        return self.facts.industry_codes()
 
     def flag(self, name: str):
         """(value, known) boolean arrays for an optional yes/no firm field."""

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from pandas._libs import lib as _lib
 
 from . import yamlio
-from .frames import factorize
+from .frames import column_array, factorize
 from .events import EVENT_CODES, EVENT_FIELDS
 from .money import MAX_COUNT, MAX_LOAN_DAYS, MAX_YUAN
 
@@ -159,6 +159,8 @@ class Facts:
     notes: List[str] = field(default_factory=list)
     #: table -> (frame, firms frame, row positions in ``firms``), filled by :func:`validate`
     _firm_pos: Dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
+    #: name -> (the frames it was derived from, value): see :meth:`kept`
+    _kept: Dict[str, tuple] = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self):
         return len(self.firms)
@@ -179,6 +181,118 @@ class Facts:
         pos = _positions_of(self.firms["firm_id"], df["firm_id"]) if len(df) else np.zeros(0, dtype=np.intp)
         self._firm_pos[table] = (df, self.firms, pos)
         return pos
+
+    def keep(self, name: str, columns: Sequence[tuple], value) -> None:
+        """Keep ``value``, derived from ``columns``, for :meth:`kept` (validation derives these eagerly)."""
+        keys = tuple(_arrow_of(getattr(self, t), c) for t, c in columns)
+        if all(k is not None for k in keys):
+            self._kept[name] = (keys, value)
+
+    def kept(self, name: str, columns: Sequence[tuple], build):
+        """What the engine reads of ``columns`` ((table, column) pairs), derived once by validation
+        (:func:`keep_for_engine`) instead of in every assessment.
+
+        Kept while each column holds the very Arrow array it was derived from: Arrow arrays never change, so a table
+        replaced, a column assigned or a cell edited in place (``.loc``/``.at``) after validation leaves a new array
+        there, and ``build(self)`` derives the value again (then kept). A column not held in Arrow (text in Python
+        storage) is derived again for every assessment, never kept stale."""
+        keys = tuple(_arrow_of(getattr(self, t), c) for t, c in columns)
+        hit = self._kept.get(name)
+        if hit is not None and all(k is not None and k is h for k, h in zip(keys, hit[0])):
+            return hit[1]
+        value = build(self)
+        self.keep(name, columns, value)
+        return value
+
+    def industry_codes(self) -> np.ndarray:
+        """Each firm's industry as its number in :data:`INDUSTRIES` (-1: missing or not one of them; read-only)."""
+        return self.kept("industry", [("firms", "industry")], lambda f: _read_only(choice_codes(f.firms["industry"], INDUSTRIES)))
+
+    def event_index(self) -> "EventIndex":
+        """The events' codes as the engine reads them (:class:`EventIndex`)."""
+        return self.kept("events", [("events", "code")], lambda f: EventIndex.of(f.events))
+
+
+def _arrow_of(df: pd.DataFrame, column: str):
+    """The Arrow array holding ``column`` of ``df`` (what a kept value is keyed on), or None."""
+    arr = column_array(df, column)
+    return arr._pa_array if isinstance(arr, pd.arrays.ArrowExtensionArray) else None
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False  # shared by every assessment
+    return a
+
+
+# --------------------------------------------------------------------------- what validation keeps for the engine
+def choice_codes(s: pd.Series, choices: Sequence[str]) -> np.ndarray:
+    """Each value's number in ``choices`` (int8 below 127 choices; -1: missing or not one of them), compared as
+    stored: Arrow text in Arrow (no Python text per row), anything else value by value (text only: ``1`` is not
+    ``"1"``, as ``==`` on the column says)."""
+    dtype = np.int8 if len(choices) < 127 else np.int16
+    try:
+        a = _arrow_text(s)
+    except UnicodeEncodeError:  # a lone surrogate: no Arrow string holds it (and it is no choice)
+        a = None
+    if a is not None:
+        found = pc.index_in(a, value_set=pa.array(list(choices), pa.large_string()))
+        return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(dtype)
+    at = {c: i for i, c in enumerate(choices)}
+    return np.array([at.get(v, -1) if isinstance(v, str) else -1 for v in s.tolist()], dtype=dtype)
+
+
+@dataclass(frozen=True)
+class EventIndex:
+    """The events' codes as the engine reads them, derived once from the code column (by validation: kept on the Facts).
+
+    ``code``: each event's code as its number in ``codes`` (-1: missing); ``codes``: the distinct codes (``at``: code
+    -> number); ``by_code[starts[k]:starts[k + 1]]``: the positions of the events of ``codes[k]``, in input order.
+    The arrays are shared by every assessment: read-only."""
+
+    code: np.ndarray
+    codes: List[str]
+    at: Dict[str, int]
+    by_code: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def of(cls, events: pd.DataFrame, code: Optional[np.ndarray] = None) -> "EventIndex":
+        """From the events table; ``code``: each event's number in :data:`EVENT_CODES` (validation's own reading),
+        else the codes as stored are numbered in order of first appearance."""
+        if code is not None:
+            codes, at = _EVENT_CODE_LIST, _EVENT_CODE_AT
+        else:
+            code, uniq = factorize(events["code"].array)  # Arrow text: no Python text per row
+            codes = list(uniq)
+            at = {c: k for k, c in enumerate(codes)}
+        code = np.asarray(code).astype(np.int8 if len(codes) < 127 else np.int32, copy=False)
+        by_code = np.argsort(code, kind="stable").astype(np.int64, copy=False)  # a missing code (-1) first, unused
+        starts = np.searchsorted(code[by_code], np.arange(len(codes) + 1))
+        return cls(_read_only(code), codes, at, _read_only(by_code), _read_only(starts))
+
+    def positions(self, code: str) -> Optional[np.ndarray]:
+        """The positions of the events with ``code`` (input order; read-only), or None when there is none."""
+        k = self.at.get(code)
+        if k is None or self.starts[k] == self.starts[k + 1]:
+            return None
+        return self.by_code[self.starts[k]:self.starts[k + 1]]
+
+
+#: the event codes in their order, and each one's number (validation's reading of a code column; shared, never written)
+_EVENT_CODE_LIST = list(EVENT_CODES)
+_EVENT_CODE_AT = {c: k for k, c in enumerate(_EVENT_CODE_LIST)}
+
+
+def keep_for_engine(facts: Facts, codes: Optional[Dict[str, Dict[str, np.ndarray]]] = None) -> Facts:
+    """Derive what the engine reads of the tables (:meth:`Facts.industry_codes`, :meth:`Facts.event_index`) now,
+    in validation, rather than in every assessment. ``codes``: {table: {field: numbers in the field's choices}}
+    that validation read already (a choice column as given; else they are read here)."""
+    codes = codes or {}
+    ind = codes.get("firms", {}).get("industry")
+    facts.keep("industry", [("firms", "industry")],
+               _read_only(ind if ind is not None else choice_codes(facts.firms["industry"], INDUSTRIES)))
+    facts.keep("events", [("events", "code")], EventIndex.of(facts.events, codes.get("events", {}).get("code")))
+    return facts
 
 
 def _positions_of(ids: pd.Series, values: pd.Series) -> np.ndarray:
@@ -233,6 +347,7 @@ class _Collector:
         self.problems: List[str] = []
         self.bad: Dict[str, np.ndarray] = {}
         self.empty: Dict[str, np.ndarray] = {}  # field -> empty cells, where conversion already knows them
+        self.codes: Dict[str, np.ndarray] = {}  # choice field -> each value's number in its choices, where read as given
 
     def where(self, pos: int, fld: Optional[str] = None) -> str:
         label = self.source.row(self.table, pos, self.df.index[pos], fld)
@@ -1244,9 +1359,12 @@ def _convert_arrow(f: Field, s: pd.Series, a: pa.Array, col: _Collector) -> Opti
     # (an all-empty column is object None, as pandas keeps a column of None)
     out = s if same and len(s) and s.dtype == _TEXT and not null.all() else _text_column(st, s.index)
     if f.type == "category":
-        ok = pc.is_in(st, value_set=pa.array(list(f.choices), pa.large_string())).to_numpy(zero_copy_only=False) | null
+        found = pc.index_in(st, value_set=pa.array(list(f.choices), pa.large_string()))
+        ok = found.is_valid().to_numpy(zero_copy_only=False) | null
         if not ok.all():  # the clerk's Chinese words, the template's 中文名（code）, or errors
             return _category(f, out, null, col)
+        # the numbers the engine reads (keep_for_engine), for the cost of the check
+        col.codes[f.name] = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int8 if len(f.choices) < 127 else np.int16)
     return out
 
 
@@ -1583,7 +1701,7 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
     """Check and normalise the input tables; raise :class:`FactsError` listing every problem."""
     sources = dict(sources or {})
     given = {"firms": firms, "events": events, "financials": financials, "townships": townships}
-    out, problems = {}, []
+    out, problems, codes = {}, [], {}
     shared: dict = {}
     for table, df in given.items():
         src = sources.setdefault(table, Source())
@@ -1603,7 +1721,7 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
             dup = norm.duplicated(["township", "year"], keep=False).to_numpy()
             col.add(dup, "township", lambda v: f"{v!r} appears more than once in the same year; a township has one rank per year", norm["township"])
         problems += col.problems
-        out[table] = norm
+        out[table], codes[table] = norm, col.codes
     positions = {}
     if not problems:
         if not _firms_checked(shared):
@@ -1633,7 +1751,7 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
     for table, pos in positions.items():
         if pos is not None:
             facts._firm_pos[table] = (getattr(facts, table), facts.firms, pos)
-    return facts
+    return keep_for_engine(facts, codes)
 
 
 def as_facts(firms, events=None, financials=None, townships=None) -> Facts:

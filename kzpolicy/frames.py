@@ -254,6 +254,15 @@ def factorize(values):
     return np.array(codes, dtype=np.intp), list(at)
 
 
+def column_array(df: pd.DataFrame, name: str):
+    """The array holding column ``name`` of ``df`` (a pandas extension array, or numpy for numpy columns), without
+    building a Series: ``df[name]`` costs ~20-80 µs on a wide frame however few its rows."""
+    try:
+        return df._get_column_array(df.columns.get_loc(name))
+    except (AttributeError, TypeError):  # a pandas without it, or the name twice: as pandas gives it
+        return df[name].array
+
+
 def take(arr, rows: np.ndarray, allow_fill: bool = False):
     """``arr.take(rows, allow_fill=...)`` of a pandas array; rows 0..n-1 of all n values (one firm's rows, a one-line
     table) as a copy instead (a pandas array's copy shares Arrow's immutable buffers: ~0.4 µs instead of a ~25 µs

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import yamlio
-from .facts import TABLES, Facts, Source, _dtype, validate
+from .facts import TABLES, Facts, Source, _dtype, keep_for_engine, validate
 from .policy import get_policy
 
 DATA = Path(__file__).parent / "data"
@@ -491,7 +491,7 @@ def generate(seed: int = 0, years: Tuple[int, int] = (2023, 2025), assumptions=N
     facts._firm_pos["financials"] = (financials, firms, fi.astype(np.intp))
     if parts:
         facts._firm_pos["events"] = (events, firms, fidx.astype(np.intp))
-    return facts
+    return keep_for_engine(facts)
 
 
 def is_above_at(enter_year: np.ndarray, above_base: np.ndarray, year: int) -> np.ndarray:

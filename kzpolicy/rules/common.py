@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import explain
-from ..facts import INDUSTRIAL
+from ..facts import INDUSTRIAL, INDUSTRIES
 from ..frames import Columns, part
 from ..money import as_fraction, mul_round
 from ..policy import Item, Param
@@ -368,8 +368,8 @@ REQ_TEXT = explain.REQUIREMENT_TEXT
 #: rows than 1/_WHOLE_SHARE of the population (article 3's six tiers ask at the same candidates again and again);
 #: until then it is read at the rows a rule asks for
 _WHOLE_UP_TO = 4096
-#: A take of Arrow text costs ~55-90 ns a row, the whole
-#: test ~7 ns a firm, and article 3 asks at its 54k candidates after 10k event rows at 1M: at 1/8 every request
+#: (Measured on industry as Arrow text, now numbers read by validation: yes/no flags remain.) A take cost ~55-90 ns a
+#: row, the whole test ~7 ns a firm, and article 3 asks at its 54k candidates after 10k event rows at 1M: at 1/8 every request
 #: was a take (~8 ms a call), at 1/64 the third request builds the whole mask (engine on articles 1, 3, 5 at 1M,
 #: in-process A/B, median of 7: 103.8 -> 95.5 ms; whole policy 268.6 -> 264.7 ms)
 _WHOLE_SHARE = 64
@@ -414,33 +414,15 @@ def _firm_mask(ctx, key: str, f: np.ndarray, of) -> np.ndarray:
     return whole[f] if isinstance(whole, np.ndarray) else tuple(w[f] for w in whole)
 
 
-#: up to this many firms a text test is done on the Python values (a pandas/Arrow call costs ~70 µs, more than that)
-_FEW = 64
-_INDUSTRY_SETS = {"industrial": frozenset(INDUSTRIAL), "manufacturing": frozenset(["manufacturing"])}
-
-
-def _in_few(a, values: frozenset) -> np.ndarray:
-    """Whether each text of ``a`` (all firms, a few) is one of ``values`` (missing: False, as ``isin``)."""
-    return np.array([isinstance(v, str) and v in values for v in a.tolist()], dtype=bool)
+#: industry group -> for each industry's number in INDUSTRIES, then for none (-1), whether it is in the group
+_INDUSTRY_GROUPS = {"industrial": np.array([i in INDUSTRIAL for i in INDUSTRIES] + [False]),
+                    "manufacturing": np.array([i == "manufacturing" for i in INDUSTRIES] + [False])}
 
 
 def _industry_in(ctx, f: np.ndarray, key: str) -> np.ndarray:
-    """Whether the firms at positions ``f`` are in industry group ``key`` (compared as stored, no Python text
-    per row); the Context's whole-population mask ``is_<key>`` is used where it was already computed."""
-    if f"is_{key}" in ctx.__dict__:
-        return ctx.__dict__[f"is_{key}"][f]
-    a, values = column(ctx, "firms", "industry"), _INDUSTRY_SETS[key]
-    if ctx.n <= _FEW:
-        return _firm_mask(ctx, key, f, lambda k: _in_few(a, values))
-    return _firm_mask(ctx, key, f, lambda k: _isin(a if k is None else a.take(k), values))
-
-
-def _isin(a, values: frozenset) -> np.ndarray:
-    """``a.isin(values)`` as a numpy bool array; one value compared with ``==`` (~40 % cheaper on Arrow text, missing False)."""
-    if len(values) != 1:
-        return np.asarray(a.isin(sorted(values)), dtype=bool)
-    eq = a == next(iter(values))
-    return eq.to_numpy(dtype=bool, na_value=False) if hasattr(eq, "to_numpy") else np.asarray(eq, dtype=bool)
+    """Whether the firms at positions ``f`` are in industry group ``key``: their industry numbers (read once, by
+    validation) looked up, no text compared."""
+    return _INDUSTRY_GROUPS[key][ctx.industry_code[f]]
 
 
 def industrial_at(ctx, f: np.ndarray) -> np.ndarray:
