@@ -148,7 +148,13 @@ class Source:
 
 @dataclass
 class Facts:
-    """Validated input. Build with :func:`validate` or a loader, never by hand."""
+    """Validated input. Build with :func:`validate` or a loader, never by hand.
+
+    Validation also keeps what the engine would otherwise derive in every assessment: each row's firm position
+    (:meth:`firm_positions`: recomputed when a table is replaced), and, through :meth:`kept`, each firm's industry
+    number and the events' code index (derived again when the column they were read from no longer holds the
+    same Arrow array: a table replaced, a column assigned, a cell edited in place; never kept for text not in Arrow).
+    """
 
     firms: pd.DataFrame
     events: pd.DataFrame
