@@ -1637,7 +1637,7 @@ def _event_fields(ev: pd.DataFrame, col: _Collector):
     # the same investment entered twice (a row pasted twice) would be paid twice: without a project id to tell two
     # projects apart, identical investment rows are refused, never silently paid (or silently merged)
     invest = per_code(lambda e: "amount" in e.needs) & ev["project"].isna().to_numpy()
-    if invest.sum() > 1 and _pairs_repeat(ev["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)[invest], inv[invest]):
+    if invest.sum() > 1 and _rows_repeat(*_copy_keys(ev, invest, inv)):
         keys = ["firm_id", "date", "code"] + [f for f in EVENT_FIELDS if f in ev.columns]
         twice = np.zeros(len(ev), dtype=bool)
         twice[np.flatnonzero(invest)[ev.loc[invest, keys].duplicated(keep=False).to_numpy()]] = True  # NaN equals NaN
@@ -1650,11 +1650,26 @@ def _event_fields(ev: pd.DataFrame, col: _Collector):
     col.add(span > MAX_LOAN_DAYS, "end", f"the bridge loan would run more than {MAX_LOAN_DAYS} days (ten years) after 'start'; check both dates")
 
 
-def _pairs_repeat(a: np.ndarray, b: np.ndarray) -> bool:
-    """Whether some (a[i], b[i]) pair occurs twice (sorting, no hash table): rows that cannot be copies skip the full check."""
-    o = np.lexsort((b, a))
-    a, b = a[o], b[o]
-    return bool(((a[1:] == a[:-1]) & (b[1:] == b[:-1])).any())
+def _copy_keys(ev: pd.DataFrame, rows: np.ndarray, inv: np.ndarray) -> tuple:
+    """Date, code, amount and progress of the investment rows ``rows``, as numbers, a missing value as one more number:
+    two rows pandas' ``duplicated`` finds identical (a missing value equal to a missing value) are equal on all four.
+    (Date and code alone repeat in every large population: a few hundred investments share a year's days, and the
+    full check cost ~5 ms a call at any size.)"""
+    none = np.iinfo(np.int64).min  # not a validated amount (never negative)
+    progress = ev["progress"].to_numpy(dtype=np.float64, na_value=np.nan)[rows]
+    return (ev["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)[rows], inv[rows],
+            ev["amount"].array[rows].to_numpy(dtype=np.int64, na_value=none), np.where(np.isnan(progress), -1.0, progress))
+
+
+def _rows_repeat(*keys: np.ndarray) -> bool:
+    """Whether some row of the key columns occurs twice (sorting, no hash table): rows that cannot be copies skip the
+    full check. -0.0 and 0.0 are one key here, as for pandas."""
+    o = np.lexsort(keys[::-1])
+    same = np.ones(max(len(o) - 1, 0), dtype=bool)
+    for k in keys:
+        k = k[o]
+        same &= k[1:] == k[:-1]
+    return bool(same.any())
 
 
 def _after_establishment(ev: pd.DataFrame, firms: pd.DataFrame, pos: np.ndarray, col: _Collector):

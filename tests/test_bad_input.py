@@ -641,6 +641,26 @@ def test_the_same_investment_entered_twice_is_refused_not_paid_twice():
         kzpolicy.profile_to_facts({"firm": MFG, "events": [row]}), year=2023).total_yuan
 
 
+def test_identical_investments_are_found_among_many_that_share_date_and_code():
+    """The identical-investment check looks only where date, code, amount and progress all repeat: every pair of rows
+    that is the same row twice is still refused, and rows that differ in the firm, the amount, the progress or the
+    project alone are accepted, on a table (Arrow text) of investments on the same day."""
+    firms = pd.DataFrame({"firm_id": [f"F{i}" for i in range(6)], "industry": "manufacturing", "established": "2015-04-01"})
+    rows = [("F0", 3_000_000, 0.9), ("F1", 3_000_000, 0.9),      # another firm: accepted
+            ("F2", 3_000_000, 0.9), ("F2", 3_000_001, 0.9),      # another amount: accepted
+            ("F3", 3_000_000, 0.9), ("F3", 3_000_000, 0.95),     # another progress: accepted
+            ("F4", 2_000_000, 0.8), ("F4", 2_000_000, 0.8),      # the same, with a project id each: accepted
+            ("F5", 3_000_000, 0.9), ("F0", 2_000_000, 0.8), ("F5", 3_000_000, 0.9)]  # the same row twice: refused
+    events = pd.DataFrame({"firm_id": [r[0] for r in rows], "date": "2023-09-01", "code": "equipment.investment",
+                           "amount": [r[1] for r in rows], "progress": [r[2] for r in rows],
+                           "project": [None] * 6 + ["P1", "P2"] + [None] * 3})
+    problems, _ = _problems(kzpolicy.validate, firms, events)
+    assert [p.split(" (")[0] for p in problems] == ["events row 8", "events row 10"], problems
+    assert all("entered more than once" in p for p in problems)
+    ok = kzpolicy.validate(firms, events.drop(index=10))  # no copy among them: nothing refused
+    assert len(ok.events) == 10
+
+
 @pytest.mark.parametrize("sep", [";", "\t", "，"])
 def test_csv_separated_by_another_character_is_one_clear_error(tmp_path, sep):
     """hostile: a semicolon/tab CSV gave four problems about a column named 'firm_id;industry;established'."""
