@@ -31,7 +31,7 @@ def result(facts, year=2023):
 
 def test_validation_derives_them_and_the_engine_reads_them(inputs, monkeypatch):
     facts = validate(*inputs)
-    assert set(facts._kept) == {"industry", "events"}
+    assert set(facts._kept) == {"industry", "events", "financial_years"}
     ref = result(validate(*inputs))
 
     def fail(*a, **k):

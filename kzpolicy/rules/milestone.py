@@ -10,6 +10,7 @@ data (kzpolicy/limits.py), switched by ``group_payment``.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -131,6 +132,86 @@ def _tiers(ctx, item) -> dict:
     ts = [param_at_year_end(it.param("threshold"), y) for it in tiers]
     ts = [t for t in ts if t is not None]
     lo = min(min(t, t * (1 - ctx.margin)) for t in ts) if ts else -np.inf
+    ix = ctx.facts.financial_years()
+    h = _by_year(ctx, ix, lo) if ix is not None else _every_row(ctx, lo)
+    sub = h.sub
+    # complete since establishment: established in or after the first tracked year (before it nothing is
+    # on record), and revenue on record for every tracked year before Y−1 the firm existed in
+    est = established_at(ctx, sub)
+    complete = est >= np.datetime64(f"{min(h.first, y - 1)}-01-01", "D")
+    est_year = est[complete].astype("datetime64[Y]").astype(np.int64) + 1970
+    need = np.zeros(len(sub), dtype=np.int64)
+    need[complete] = np.maximum(y - 1 - est_year, 0)  # tracked years from establishment to Y−2
+    est_all = np.zeros(len(sub), dtype=np.int64)
+    est_all[complete] = est_year
+    on_record = np.bincount(h.earlier[h.earlier_year >= est_all[h.earlier]], minlength=len(sub))
+    complete &= on_record == need
+    # no Y−1 revenue: manufacturing firms with some revenue on record, established by Y−1
+    f = h.without_last
+    f = f[manufacturing_at(ctx, f)]
+    f = f[established_at(ctx, f) <= np.datetime64(f"{y - 1}-12-31", "D")]
+    ctx.cache[key] = g = {"sub": sub, "r": h.r, "prev_max": h.prev_max, "complete": complete,
+                          "manufacturing": manufacturing_at(ctx, sub), "lowest": tiers[0].id if tiers else item.id,
+                          "no_revenue": f}
+    return g
+
+
+class _History(NamedTuple):
+    """What article 3 reads from the financial rows for assessment year Y (``_by_year`` and ``_every_row`` agree)."""
+
+    sub: np.ndarray  # the candidates: firms with Y−1 revenue on record reaching the band (ascending positions)
+    r: np.ndarray  # their Y−1 revenue (float)
+    prev_max: np.ndarray  # their highest revenue on record before Y−1 (NaN: none)
+    earlier: np.ndarray  # one entry per earlier year with revenue on record: the candidate's number in ``sub``
+    earlier_year: np.ndarray  # ... and that year
+    first: int  # the first year of any financial row (Y−1 when there are none)
+    without_last: np.ndarray  # firms with some revenue on record but none for Y−1 (ascending positions)
+
+
+def _band(revenue, lo: float) -> float:
+    """The band's lower end compared with the stored revenue: whole yuan over an integer column."""
+    return math.ceil(lo) if np.isfinite(lo) and pd.api.types.is_integer_dtype(revenue.dtype) else lo
+
+
+def _by_year(ctx, ix, lo: float) -> _History:
+    """:class:`_History` from the rows grouped by year (``Facts.financial_years``): Y−1's rows, then each earlier
+    year's rows of the candidates only (found by the year's firm bits); the firms without Y−1 revenue from each
+    firm's years with revenue on record. No pass over every row."""
+    y = ctx.year
+    fpos = ctx.facts.firm_positions("financials")
+    arr = ctx.facts.financials["revenue"].array  # Int64 (validated)
+    data, na, band = arr._data, arr._mask, _band(arr, lo)
+    last = ix.rows(y - 1)
+    sub, r = [np.zeros(0, np.int64)], [np.zeros(0, np.float64)]
+    for a in range(last.start, last.stop, BLOCK):  # the few reaching the band, on record; read while the block is at hand
+        s = slice(a, min(a + BLOCK, last.stop))
+        d = data[s]
+        k = np.flatnonzero(d >= band)
+        k = k[~na[s][k]]
+        sub.append(fpos[s][k].astype(np.int64))
+        r.append(d[k].astype(np.float64))
+    sub, r = np.concatenate(sub), np.concatenate(r)  # ascending: firms ascend within a year
+    # earlier years with revenue on record, from each candidate's years (so it has a row there, found by counting)
+    bits = ix.revenue_years
+    their_years = bits.take(sub)
+    prev_max = np.full(len(sub), np.nan)
+    earlier, earlier_year = [np.zeros(0, np.intp)], [np.zeros(0, np.int64)]
+    for i, yr in enumerate(ix.years):
+        if yr >= y - 1 or not len(sub):
+            continue
+        j = np.flatnonzero(their_years & ix.bit(yr))
+        v = data.take(ix.rows_of(i, sub[j])).astype(np.float64)
+        prev_max[j] = np.fmax(prev_max[j], v)  # a firm once a year: no repeated index
+        earlier.append(j)
+        earlier_year.append(np.full(len(j), yr, dtype=np.int64))
+    without = np.flatnonzero((bits != 0) & ((bits & ix.bit(y - 1)) == 0))
+    return _History(sub, r, prev_max, np.concatenate(earlier), np.concatenate(earlier_year), ix.first, without)
+
+
+def _every_row(ctx, lo: float) -> _History:
+    """:class:`_History` from every financial row, in any order (rows not grouped by year, or replaced after
+    validation): two passes over the rows."""
+    y = ctx.year
     fin = ctx.facts.financials
     # the passes over the financial rows go block by block (BLOCK rows: temporaries a block long, reused by the
     # allocator, instead of a fresh bool/index array over all rows per step: ~0.5 GB of new pages per call at 10M)
@@ -138,19 +219,19 @@ def _tiers(ctx, item) -> dict:
         fpos, years = ctx.financial_rows()  # the Context's own reading (no copy of 3.4M years at 1M)
         revenue = fin["revenue"]
         arr = revenue.array
+        band = _band(revenue, lo)
         if isinstance(arr, pd.arrays.IntegerArray):
             def known_at(s):  # revenue on record at rows s (a slice or positions)
                 return ~arr._mask[s]
-            band = math.ceil(lo) if np.isfinite(lo) else lo
+
+            def reaches(s):  # revenue >= the band's lower end at rows s (missing: no); whole yuan over the integer buffer
+                return arr._data[s] >= band
         else:
             def known_at(s):
                 return ~np.asarray(pd.isna(arr[s]), dtype=bool)
-            band = math.ceil(lo) if np.isfinite(lo) and pd.api.types.is_integer_dtype(revenue.dtype) else lo
 
-        def reaches(s):  # revenue >= the band's lower end at rows s (missing: no); whole yuan over the integer buffer
-            if isinstance(arr, pd.arrays.IntegerArray):
-                return arr._data[s] >= band
-            return (arr[s] >= band).to_numpy(dtype=bool, na_value=False)
+            def reaches(s):
+                return (arr[s] >= band).to_numpy(dtype=bool, na_value=False)
         first_tracked = int(years.min())
     else:
         fpos, years = np.zeros(0, np.intp), np.zeros(0, np.int64)
@@ -189,29 +270,13 @@ def _tiers(ctx, item) -> dict:
     k = k[(years[k] < y - 1) & known_at(k)]
     place = np.empty(ctx.n, dtype=np.int32)  # a candidate's number (read at the candidates only)
     place[sub] = np.arange(len(sub), dtype=np.int32)
-    j = place.take(fpos[k])
+    j, j_year = place.take(fpos[k]), years[k]
     prev_max = np.full(len(sub), np.nan)
     np.fmax.at(prev_max, j, revenue_at(k))
-    # complete since establishment: established in or after the first tracked year (before it nothing is
-    # on record), and revenue on record for every tracked year before Y−1 the firm existed in
-    est = established_at(ctx, sub)
-    complete = est >= np.datetime64(f"{min(first_tracked, y - 1)}-01-01", "D")
-    est_year = est[complete].astype("datetime64[Y]").astype(np.int64) + 1970
-    need = np.zeros(len(sub), dtype=np.int64)
-    need[complete] = np.maximum(y - 1 - est_year, 0)  # tracked years from establishment to Y−2
-    est_all = np.zeros(len(sub), dtype=np.int64)
-    est_all[complete] = est_year
-    on_record = np.bincount(j[years[k] >= est_all[j]], minlength=len(sub))
-    complete &= on_record == need
-    # no Y−1 revenue: manufacturing firms with some revenue on record, established by Y−1
+    # firms without Y−1 revenue with revenue on record in another year
     k = k_any[at_k == 0]
-    f = np.unique(fpos[k[known_at(k)]]).astype(np.int64)
-    f = f[manufacturing_at(ctx, f)]
-    f = f[established_at(ctx, f) <= np.datetime64(f"{y - 1}-12-31", "D")]
-    ctx.cache[key] = g = {"sub": sub, "r": r, "prev_max": prev_max, "complete": complete,
-                          "manufacturing": manufacturing_at(ctx, sub), "lowest": tiers[0].id if tiers else item.id,
-                          "no_revenue": f}
-    return g
+    without = np.unique(fpos[k[known_at(k)]]).astype(np.int64)
+    return _History(sub, r, prev_max, j, j_year, first_tracked, without)
 
 
 def _near(item, ctx, out, r, threshold, amount, strict, earlier, sub):
