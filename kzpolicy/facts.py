@@ -469,6 +469,14 @@ class _Collector:
         self.bad: Dict[str, np.ndarray] = {}
         self.empty: Dict[str, np.ndarray] = {}  # field -> empty cells, where conversion already knows them
         self.codes: Dict[str, np.ndarray] = {}  # choice field -> each value's number in its choices, where read as given
+        # field -> the converted column the normalised table was built from (its own Series: a pandas column lookup
+        # costs ~50-90 us, and the checks after conversion read ~40 columns per validation, at any size)
+        self.cols: Dict[str, pd.Series] = {}
+
+    def column(self, df: pd.DataFrame, name: str) -> pd.Series:
+        """Column ``name`` of the normalised table ``df``: the converted Series it was built from, else ``df[name]``."""
+        c = self.cols.get(name) if df is self.df else None
+        return c if c is not None else df[name]
 
     def where(self, pos: int, fld: Optional[str] = None) -> str:
         label = self.source.row(self.table, pos, self.df.index[pos], fld)
@@ -551,9 +559,11 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
             clean.add(f.name)
         out[f.name] = known if known is not None else _convert(f, s, col, YUAN_PER_WAN if f.name in wan else 1, a)
     res = pd.DataFrame(out, index=df.index, copy=False)  # the converted columns are new already
+    if res.index is df.index and all(v.index is df.index for v in out.values()):  # the frame's columns are these
+        col.cols = out
     for f in fields:
         if f.required and f.name in df.columns and f.name not in clean:  # known firm ids are never empty
-            empty = col.empty[f.name] if f.name in col.empty else res[f.name].isna().to_numpy()
+            empty = col.empty[f.name] if f.name in col.empty else np.asarray(out[f.name].array.isna(), dtype=bool)
             if f.name in col.bad:  # reported once, not twice
                 empty = empty & ~col.bad[f.name]
             col.add(empty, f.name, f"is required ({f.zh}: {f.en}) but empty")
@@ -971,7 +981,7 @@ def _dates_fast(s: pd.Series, text) -> Optional[pd.Series]:
 
 
 def _isnull(s: pd.Series) -> np.ndarray:
-    v = s.isna().to_numpy()
+    v = np.asarray(s.array.isna(), dtype=bool)  # Series.isna's values (one pandas call less)
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):  # pandas 3 reads CSV text as dtype str
         v = v | s.map(lambda x: isinstance(x, str) and x.strip() == "").to_numpy(dtype=bool)
     return v
@@ -1586,24 +1596,26 @@ def _schemas(unique: bool = True):
     return out
 
 
-def _rules_hold(table: str, df: pd.DataFrame, shared: Optional[dict]) -> bool:
+def _rules_hold(table: str, df: pd.DataFrame, shared: Optional[dict], cols: Optional[Dict[str, pd.Series]] = None) -> bool:
     """True when every rule pandera would check on ``table`` provably holds (checked here with numpy).
 
     Then pandera is not run (nor imported: it costs a one-firm command about 0.3 s).
     False means "not shown": pandera runs the full check and words every error, so the
     messages are pandera's as before. tests/test_facts_schema_fast.py checks that the two agree.
     """
-    cols, together = _RULES[table]
-    for c, (dtype, check) in cols.items():
-        if c not in df.columns:
+    rules, together = _RULES[table]
+    # ``cols``: the table's columns as _normalise built it (_Collector.cols), read without a pandas lookup each
+    got = (lambda c: cols.get(c)) if cols else (lambda c: df[c] if c in df.columns else None)
+    for c, (dtype, check) in rules.items():
+        s = got(c)
+        if s is None:
             return False
-        s = df[c]
         if dtype is not None and str(s.dtype) != dtype:
             return False
         if check is None or check == "unique":
             continue
         if check[0] == "isin":
-            if not (s.isin(list(check[1])) | s.isna()).all():
+            if not (np.asarray(s.array.isin(list(check[1])), dtype=bool) | np.asarray(s.array.isna(), dtype=bool)).all():
                 return False
             continue
         if dtype == "float64":
@@ -1616,10 +1628,10 @@ def _rules_hold(table: str, df: pd.DataFrame, shared: Optional[dict]) -> bool:
         lo, hi = v.min(), v.max()
         if not {"ge": lo >= check[1], "gt": lo > check[1], "in_range": check[1] <= lo and hi <= check[-1]}[check[0]]:
             return False
-    uniq = "firm_id" in cols and cols["firm_id"][1] == "unique"
+    uniq = "firm_id" in rules and rules["firm_id"][1] == "unique"
     if (uniq or together) and len(df):
         if table in ("firms", "financials"):
-            return shared is not None and _unique_fast(table, df, shared)
+            return shared is not None and _unique_fast(table, df, shared, cols)
         return not df.duplicated(list(together), keep=False).any()
     return True
 
@@ -1643,14 +1655,15 @@ _CHECK_TEXT = {
 }
 
 
-def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
+def _unique_fast(table: str, df: pd.DataFrame, shared: dict, cols: Optional[Dict[str, pd.Series]] = None) -> bool:
     """True when the table's uniqueness rule provably holds (checked with integer keys).
 
     The firm-id index built here is reused to match events and financials to firms.
     False means "not shown": pandera then runs the full check and words any error.
     """
+    got = (lambda c: cols[c]) if cols else (lambda c: df[c])
     if table == "firms":
-        a = _arrow_text(df["firm_id"])
+        a = _arrow_text(got("firm_id"))
         if a is None or a.null_count:
             return False  # missing or non-text ids: pandera words them
         for k in ("firm_ids", "firm_index", "firm_keys"):
@@ -1664,10 +1677,10 @@ def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
     if table == "financials" and _firms_checked(shared) and len(df):
         pos = shared.get("pos_financials")
         if pos is None or len(pos) != len(df):
-            pos = _match_firms(shared, df["firm_id"])
+            pos = _match_firms(shared, got("firm_id"))
             shared["pos_financials"] = pos
-        year = df["year"]
-        if (pos < 0).any() or year.isna().any():
+        year = got("year")
+        if (pos < 0).any() or year.array.isna().any():
             return False
         lo_hi = [(int(x.min()), int(x.max())) for x in (year.array[a:a + BLOCK].to_numpy(dtype=np.int64)
                                                           for a in range(0, len(year), BLOCK))]
@@ -1692,7 +1705,7 @@ def _unique_fast(table: str, df: pd.DataFrame, shared: dict) -> bool:
 
 def _pandera(table: str, df: pd.DataFrame, col: _Collector, shared: Optional[dict] = None):
     global _SCHEMAS
-    if _rules_hold(table, df, shared):
+    if _rules_hold(table, df, shared, col.cols if df is col.df else None):
         return
     import pandera.pandas as pa
 
@@ -1734,7 +1747,8 @@ def _pandera(table: str, df: pd.DataFrame, col: _Collector, shared: Optional[dic
 
 # --------------------------------------------------------------------------- event rules
 def _event_fields(ev: pd.DataFrame, col: _Collector):
-    codes = ev["code"]
+    get = functools.partial(col.column, ev)  # the converted columns, without a pandas lookup each
+    codes = get("code")
     inv, uniq = factorize(codes.array)  # the few distinct codes, not every row (Arrow text: no Python text per row)
     uniq = list(uniq)
     has = inv >= 0
@@ -1744,36 +1758,36 @@ def _event_fields(ev: pd.DataFrame, col: _Collector):
         return u[np.where(has, inv, len(uniq))]
     known = per_code(lambda e: True)
     for fld in EVENT_FIELDS:
-        given = ~np.asarray(ev[fld].array.isna(), dtype=bool)
+        given = ~np.asarray(get(fld).array.isna(), dtype=bool)
         needed = per_code(lambda e, fld=fld: fld in e.needs)
         allowed = per_code(lambda e, fld=fld: fld in e.needs or fld in e.allows)
         col.add(needed & ~given, fld, lambda c, fld=fld: _need_text(c, fld), codes)
         col.add(known & given & ~allowed, fld, lambda c: f"is not used by event {c}; remove it (fields for {c}: {list(EVENT_CODES[c].needs + EVENT_CODES[c].allows) or 'none'})", codes)
     # the same investment entered twice (a row pasted twice) would be paid twice: without a project id to tell two
     # projects apart, identical investment rows are refused, never silently paid (or silently merged)
-    invest = per_code(lambda e: "amount" in e.needs) & ev["project"].isna().to_numpy()
-    if invest.sum() > 1 and _rows_repeat(*_copy_keys(ev, invest, inv)):
+    invest = per_code(lambda e: "amount" in e.needs) & np.asarray(get("project").array.isna(), dtype=bool)
+    if invest.sum() > 1 and _rows_repeat(*_copy_keys(get, invest, inv)):
         keys = ["firm_id", "date", "code"] + [f for f in EVENT_FIELDS if f in ev.columns]
         twice = np.zeros(len(ev), dtype=bool)
         twice[np.flatnonzero(invest)[ev.loc[invest, keys].duplicated(keep=False).to_numpy()]] = True  # NaN equals NaN
         col.add(twice, "project", "the same investment (firm, date, code, amount, progress) is entered more than once; "
                 "if these are separate projects give each its own 项目编号 (project), otherwise delete the copy")
-    s, e = ev["start"].to_numpy(dtype="datetime64[ns]"), ev["end"].to_numpy(dtype="datetime64[ns]")
+    s, e = get("start").to_numpy(dtype="datetime64[ns]"), get("end").to_numpy(dtype="datetime64[ns]")
     both = ~np.isnat(s) & ~np.isnat(e)
     col.add(both & (e <= s), "end", "must be after 'start'")
     span = np.where(both, (e - s).astype("timedelta64[D]").astype(np.int64), 0)
     col.add(span > MAX_LOAN_DAYS, "end", f"the bridge loan would run more than {MAX_LOAN_DAYS} days (ten years) after 'start'; check both dates")
 
 
-def _copy_keys(ev: pd.DataFrame, rows: np.ndarray, inv: np.ndarray) -> tuple:
+def _copy_keys(get, rows: np.ndarray, inv: np.ndarray) -> tuple:
     """Date, code, amount and progress of the investment rows ``rows``, as numbers, a missing value as one more number:
     two rows pandas' ``duplicated`` finds identical (a missing value equal to a missing value) are equal on all four.
     (Date and code alone repeat in every large population: a few hundred investments share a year's days, and the
-    full check cost ~5 ms a call at any size.)"""
+    full check cost ~5 ms a call at any size.) ``get``: column name -> the events' column."""
     none = np.iinfo(np.int64).min  # not a validated amount (never negative)
-    progress = ev["progress"].to_numpy(dtype=np.float64, na_value=np.nan)[rows]
-    return (ev["date"].to_numpy(dtype="datetime64[ns]").view(np.int64)[rows], inv[rows],
-            ev["amount"].array[rows].to_numpy(dtype=np.int64, na_value=none), np.where(np.isnan(progress), -1.0, progress))
+    progress = get("progress").to_numpy(dtype=np.float64, na_value=np.nan)[rows]
+    return (get("date").to_numpy(dtype="datetime64[ns]").view(np.int64)[rows], inv[rows],
+            get("amount").array[rows].to_numpy(dtype=np.int64, na_value=none), np.where(np.isnan(progress), -1.0, progress))
 
 
 def _rows_repeat(*keys: np.ndarray) -> bool:
@@ -1787,10 +1801,12 @@ def _rows_repeat(*keys: np.ndarray) -> bool:
     return bool(same.any())
 
 
-def _after_establishment(ev: pd.DataFrame, firms: pd.DataFrame, pos: np.ndarray, col: _Collector):
-    """An event dated before its firm was established contradicts the firm's facts: refused, not paid."""
-    est = firms["established"].to_numpy(dtype="datetime64[ns]")[pos]
-    d = ev["date"].to_numpy(dtype="datetime64[ns]")
+def _after_establishment(date: pd.Series, established: pd.Series, pos: np.ndarray, col: _Collector):
+    """An event dated before its firm was established contradicts the firm's facts: refused, not paid.
+
+    ``date``: the events' date column; ``established``: the firms'; ``pos``: each event's firm."""
+    est = established.to_numpy(dtype="datetime64[ns]")[pos]
+    d = date.to_numpy(dtype="datetime64[ns]")
     early = ~np.isnat(est) & ~np.isnat(d) & (d < est)
     if early.any():
         at = iter(np.flatnonzero(early))
@@ -1798,16 +1814,18 @@ def _after_establishment(ev: pd.DataFrame, firms: pd.DataFrame, pos: np.ndarray,
                                           f"({str(est[p])[:10]}); an event cannot precede the firm: check both dates")(next(at)))
 
 
-def _year_after_establishment(fin: pd.DataFrame, firms: pd.DataFrame, pos: np.ndarray, col: _Collector):
-    """Revenue or R&D for a year before the firm's year of establishment contradicts the firm's facts."""
-    est = firms["established"].to_numpy(dtype="datetime64[ns]")
+def _year_after_establishment(year: pd.Series, established: pd.Series, pos: np.ndarray, col: _Collector):
+    """Revenue or R&D for a year before the firm's year of establishment contradicts the firm's facts.
+
+    ``year``: the financials' year column; ``established``: the firms'; ``pos``: each row's firm."""
+    est = established.to_numpy(dtype="datetime64[ns]")
     # the year of establishment per firm (NaT: a year no row is before), then read at each row's firm; block by
     # block into int16 (validated dates are years 1949-2100): no firm-long int64 temporaries (4 x 80 MB at 10M)
     est_year = np.empty(len(est), dtype=np.int16)
     for a in range(0, len(est), BLOCK):
         e = est[a:a + BLOCK]
         est_year[a:a + BLOCK] = np.where(np.isnat(e), np.iinfo(np.int16).min, e.astype("datetime64[Y]").astype(np.int64) + 1970)
-    year = fin["year"].array
+    year = year.array
 
     def early_in(a, b):
         y = year[a:b].to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).max)  # an empty year is never early
@@ -1837,7 +1855,7 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
     """Check and normalise the input tables; raise :class:`FactsError` listing every problem."""
     sources = dict(sources or {})
     given = {"firms": firms, "events": events, "financials": financials, "townships": townships}
-    out, problems, codes = {}, [], {}
+    out, problems, codes, conv = {}, [], {}, {}
     shared: dict = {}
     for table, df in given.items():
         src = sources.setdefault(table, Source())
@@ -1857,8 +1875,11 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
             dup = norm.duplicated(["township", "year"], keep=False).to_numpy()
             col.add(dup, "township", lambda v: f"{v!r} appears more than once in the same year; a township has one rank per year", norm["township"])
         problems += col.problems
-        out[table], codes[table] = norm, col.codes
+        out[table], codes[table], conv[table] = norm, col.codes, col
     positions = {}
+
+    def get(table, name):  # a column of a normalised table: the converted Series it was built from, else the frame's
+        return conv[table].column(out[table], name) if table in conv else out[table][name]
     if not problems:
         if not _firms_checked(shared):
             shared = {"firm_index": pd.Index(out["firms"]["firm_id"].to_numpy(dtype=object), dtype=object)}
@@ -1874,11 +1895,11 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
                     pos = pos.astype(np.int64, copy=False)
                 positions[table] = pos
                 c = _Collector(table, df, sources[table])
-                c.add(unknown, "firm_id", lambda v: f"firm {v!r} is not in the firms table", df["firm_id"])
+                c.add(unknown, "firm_id", lambda v: f"firm {v!r} is not in the firms table", get(table, "firm_id"))
                 if table == "events" and pos is not None and not unknown.any():
-                    _after_establishment(df, out["firms"], pos, c)
+                    _after_establishment(get("events", "date"), get("firms", "established"), pos, c)
                 if table == "financials" and pos is not None and not unknown.any():
-                    _year_after_establishment(df, out["firms"], pos, c)
+                    _year_after_establishment(get("financials", "year"), get("firms", "established"), pos, c)
                 problems += c.problems
     if problems:
         raise FactsError(problems)
