@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import Dict
+from typing import Dict, Optional
 
 import numpy as np
 import pandas as pd
 
 from . import kinds
-from .facts import BLOCK, Facts
-from .frames import take
+from .facts import BLOCK, Facts, ascending
+from .frames import column_array, take
 from .policy import Item, Limit, Policy
 
 _UNSET = object()
@@ -38,8 +38,6 @@ class Context:
         self.events = ev
         self.ev_fidx = facts.firm_positions("events") if len(ev) else np.zeros(0, np.int64)
         self._ev = facts.event_index()  # the codes as validation read them (shared by every assessment: read-only)
-        self.ev_date = ev["date"].to_numpy(dtype="datetime64[D]")
-        self.ev_code = self._event_codes()
 
     # ---- switches (set by the registered readings; rules never see an interpretation id)
     def switch(self, owner, name: str):
@@ -68,12 +66,37 @@ class Context:
         """(number per event, the distinct codes): see :class:`kzpolicy.facts.EventIndex`."""
         return self._ev.code, self._ev.codes
 
-    def _event_codes(self) -> np.ndarray:
-        """Event codes as Python text, one object per distinct code (not one text object per event)."""
+    @cached_property
+    def ev_code(self) -> np.ndarray:
+        """Every event's code as Python text, one object per distinct code (not one text object per event); rules
+        read them at their events' positions (:meth:`events_at`)."""
+        text = self._code_text
+        return self.events["code"].to_numpy(dtype=object) if text is None else text[self._ev.code]
+
+    @cached_property
+    def _code_text(self) -> Optional[np.ndarray]:
+        """The distinct codes as an object array by number, or None when some code is missing or not text."""
         codes, uniq = self._codes
         if not len(codes) or (codes < 0).any() or not all(isinstance(u, str) for u in uniq):
-            return self.events["code"].to_numpy(dtype=object)
-        return np.array(uniq, dtype=object)[codes]
+            return None
+        return np.array(uniq, dtype=object)
+
+    @cached_property
+    def ev_date(self) -> np.ndarray:
+        """Every event's date (datetime64[D]); rules read them at their events' positions (:meth:`events_at`)."""
+        return self.events["date"].to_numpy(dtype="datetime64[D]")
+
+    def events_at(self, pos: np.ndarray):
+        """(firm positions, dates, codes) of the events at positions ``pos``, read at those rows only (a rule's events,
+        not every event's date and code)."""
+        text = self._code_text
+        codes = self.ev_code[pos] if text is None else text[self._ev.code[pos]]
+        if "ev_date" in self.__dict__:
+            dates = self.ev_date[pos]
+        else:
+            d = np.asarray(column_array(self.events, "date"))  # validated: datetime64[ns], read in place
+            dates = d[pos].astype("datetime64[D]") if d.dtype.kind == "M" else self.ev_date[pos]
+        return self.ev_fidx[pos], dates, codes
 
     @property
     def ev_code_id(self) -> np.ndarray:
@@ -88,7 +111,10 @@ class Context:
     def firm_rank(self, fidx: np.ndarray) -> np.ndarray:
         """For rows of firms ``fidx``: a number that sorts as the firm's id does (for ordering output by firm id
         without comparing strings row by row). Only the firms present are looked at, in their id column's own
-        storage (Arrow text compares by UTF-8 bytes, which is the order of code points, as Python's ``<``)."""
+        storage (Arrow text compares by UTF-8 bytes, which is the order of code points, as Python's ``<``); the firms'
+        positions themselves where validation found the ids in increasing order (the usual firms table)."""
+        if self.facts.firm_ids_ascending():
+            return np.asarray(fidx, dtype=np.int64)
         present = np.zeros(self.n, dtype=bool)
         present[fidx] = True
         u = np.flatnonzero(present)
@@ -96,7 +122,7 @@ class Context:
         # each present firm's number, over all firms: int32 below 2^31 firms (half the fresh pages of int64: 40 MB at 10M)
         at = np.empty(self.n, dtype=np.int32 if self.n < 2**31 else np.int64)
         at[u] = np.arange(len(u))
-        if not _sorted(ids):
+        if not ascending(ids):
             rank = np.empty(len(u), dtype=np.int64)
             rank[ids.argsort(kind="stable")] = np.arange(len(u))
             return rank[at[fidx]]
@@ -241,19 +267,6 @@ def _int_values(s: pd.Series) -> np.ndarray:
     if isinstance(arr, pd.arrays.IntegerArray) and not arr._mask.any():
         return arr._data
     return s.to_numpy(dtype=np.int64)
-
-
-def _sorted(ids) -> bool:
-    """Whether a text array (unique firm ids) is in increasing order; Arrow text compared in Arrow."""
-    if len(ids) < 2:
-        return True
-    if isinstance(ids, pd.arrays.ArrowStringArray):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-        a = pa.chunked_array(ids.__arrow_array__()) if hasattr(ids, "__arrow_array__") else None
-        if a is not None:
-            return bool(pc.all(pc.less(a[:-1], a[1:])).as_py())
-    return bool(pd.Index(ids).is_monotonic_increasing)
 
 
 def _switch_note(policy: Policy, owner, name: str, zh: bool) -> str:

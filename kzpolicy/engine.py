@@ -21,7 +21,7 @@ from . import limits as _limits
 from .context import Context
 from .events import EVENT_CODES
 from .facts import Facts, FactsError, as_facts
-from .frames import frame_of, part, table_columns
+from .frames import frame_of, part, stable_order, table_columns
 from .frames import factorize as _pd_factorize
 from .frames import take as _take
 from .frames import text_of as _text_of
@@ -216,11 +216,11 @@ def _prior_awards(facts: Facts, pol: Policy, year: int, rd, margin, ctx: Context
     if empty is None:
         empty = _NO_PRIOR["frame"] = _empty_objects(_PRIOR_COLUMNS)  # shared: nothing writes into it
     ids, lims = pol.derived(("lookback",), lambda: _limits.lookback_items(pol))
-    if not ids or not len(ctx.ev_code):
+    if not ids or not len(ctx.events):
         return empty
     items = [it for it in pol.items() if it.id in ids]
     pos = ctx.positions({c for it in items for c in it.events})  # the events of those items (the context's code index)
-    dates = ctx.ev_date[pos]
+    dates = ctx.events_at(pos)[1]
     early = dates < np.datetime64(f"{year}-01-01", "D")
     if not early.any():
         return empty
@@ -245,26 +245,28 @@ def _not_in_policy(ctx: Context):
     """Events of the year whose code no item of the assessed policy has: reported, never silently dropped.
 
     An exclusion part (kzpolicy/frames.py), or None."""
-    if not len(ctx.ev_code):
-        return None
-    in_year = (ctx.ev_date >= ctx.year_start) & (ctx.ev_date <= ctx.year_end)
+    codes_of = ctx._codes[1]
     known = ctx.policy.policy_event_codes
-    unknown_cat = np.array([c not in known for c in ctx._codes[1]], dtype=bool)  # a few distinct codes
-    if not unknown_cat.any():
+    unknown = [c for c in codes_of if c not in known]  # a few distinct codes
+    if not unknown:
         return None
-    m = in_year & unknown_cat[ctx.ev_code_id]
+    pos = ctx.positions(unknown)
+    fidx, dates, codes = ctx.events_at(pos)
+    m = (dates >= ctx.year_start) & (dates <= ctx.year_end)
     if not m.any():
         return None
+    fidx, dates, codes = fidx[m], dates[m], codes[m]
     meta = ctx.policy.meta
     name_zh = meta.doc_no or meta.title.zh
     name_en = meta.doc_no or meta.title.en
-    codes = ctx.ev_code[m]
-    label = {c: EVENT_CODES[c] if c in EVENT_CODES else None for c in pd.unique(codes)}
-    texts = [_explain.not_in_policy(name_zh, name_en, label[c].zh if label[c] else c, label[c].en if label[c] else c) for c in label]
+    present, k = np.unique(ctx.ev_code_id[pos[m]], return_inverse=True)  # the sentences per distinct code
+    label = [EVENT_CODES.get(codes_of[c]) for c in present.tolist()]
+    texts = [_explain.not_in_policy(name_zh, name_en, lb.zh if lb else codes_of[c], lb.en if lb else codes_of[c])
+             for c, lb in zip(present.tolist(), label)]
     zh = np.array([t[0] for t in texts], dtype=object)
     en = np.array([t[1] for t in texts], dtype=object)
-    k = pd.Index(list(label)).get_indexer(codes)
-    return part(len(codes), {"fidx": ctx.ev_fidx[m], "item": None, "event_code": codes, "event_date": ctx.ev_date[m],
+    k = k.reshape(-1)
+    return part(len(codes), {"fidx": fidx, "item": None, "event_code": codes, "event_date": dates,
                              "reason": "not_in_policy", "reason_zh": zh[k], "reason_en": en[k]})
 
 
@@ -386,8 +388,8 @@ def _finish(awards, ctx: Context, pol: Policy, consume: bool = False, explain: b
 def _ledger_order(firm, article, item, dates) -> np.ndarray:
     """The ledger's order: firm id, article, item id, event date (no date last), stable.
 
-    One stable sort of the four keys packed into one integer where they fit in 62 bits (firm ranks,
-    article and item numbers, whole days: any real ledger), else numpy's lexsort of the four keys.
+    Whole days (any real ledger): :func:`kzpolicy.frames.stable_order` of the four keys; else numpy's lexsort
+    of the dates as they are.
     ``dates``: numpy datetime64 in s, ms, us or ns."""
     isna = np.isnat(dates)
     t = dates.view(np.int64)
@@ -397,14 +399,7 @@ def _ledger_order(firm, article, item, dates) -> np.ndarray:
         lo = days[~isna].min() if (~isna).any() else 0
         dk = np.where(isna, 0, days - lo)
         dk[isna] = dk.max() + 1  # no date: last
-        keys = [np.asarray(k, dtype=np.int64) for k in (firm, article, item, dk)]
-        if all(k.min() >= 0 for k in keys):
-            widths = [max(int(k.max()).bit_length(), 1) for k in keys]
-            if sum(widths) <= 62:
-                packed = keys[0]
-                for k, w in zip(keys[1:], widths[1:]):
-                    packed = (packed << w) | k
-                return np.argsort(packed, kind="stable")
+        return stable_order((firm, article, item, dk))
     d = t.copy()
     d[isna] = np.iinfo(np.int64).max
     return np.lexsort((d, item, article, firm))

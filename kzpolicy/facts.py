@@ -215,6 +215,11 @@ class Facts:
         """Each firm's industry as its number in :data:`INDUSTRIES` (-1: missing or not one of them; read-only)."""
         return self.kept("industry", [("firms", "industry")], lambda f: _read_only(choice_codes(f.firms["industry"], INDUSTRIES)))
 
+    def firm_ids_ascending(self) -> Optional[bool]:
+        """Whether the firms' ids stand in increasing order (then a firm's position sorts as its id does); None: not
+        known (ids not held in Arrow)."""
+        return self.kept("ids_ascending", [("firms", "firm_id")], lambda f: _ids_ascending(f.firms))
+
     def event_index(self) -> "EventIndex":
         """The events' codes as the engine reads them (:class:`EventIndex`)."""
         return self.kept("events", [("events", "code")], lambda f: EventIndex.of(f.events))
@@ -238,6 +243,23 @@ def _column_key(df: pd.DataFrame, column: str):
     if isinstance(arr, (pd.arrays.IntegerArray, pd.arrays.BooleanArray, pd.arrays.FloatingArray)):
         return arr, df[column]
     return None, None
+
+
+def ascending(ids) -> bool:
+    """Whether text ids (a pandas or Arrow array) stand in strictly increasing order; Arrow text compared in Arrow
+    (by UTF-8 bytes: the order of code points, as Python's ``<``)."""
+    if len(ids) < 2:
+        return True
+    a = ids if isinstance(ids, (pa.Array, pa.ChunkedArray)) else getattr(ids, "_pa_array", None)
+    if a is not None and (pa.types.is_string(a.type) or pa.types.is_large_string(a.type)):
+        return bool(pc.all(pc.less(a[:-1], a[1:])).as_py())
+    ix = pd.Index(ids)
+    return bool(ix.is_monotonic_increasing and ix.is_unique)
+
+
+def _ids_ascending(firms: pd.DataFrame) -> Optional[bool]:
+    arr = column_array(firms, "firm_id")
+    return ascending(arr._pa_array) if isinstance(arr, pd.arrays.ArrowExtensionArray) else None
 
 
 def _read_only(a: np.ndarray) -> np.ndarray:
@@ -304,12 +326,14 @@ _EVENT_CODE_LIST = list(EVENT_CODES)
 _EVENT_CODE_AT = {c: k for k, c in enumerate(_EVENT_CODE_LIST)}
 
 
-def keep_for_engine(facts: Facts, codes: Optional[Dict[str, Dict[str, np.ndarray]]] = None) -> Facts:
+def keep_for_engine(facts: Facts, codes: Optional[Dict[str, Dict[str, np.ndarray]]] = None,
+                    ids_ascending: Optional[bool] = None) -> Facts:
     """Derive what the engine reads of the tables (:meth:`Facts.industry_codes`, :meth:`Facts.event_index`,
-    :meth:`Facts.financial_years`) now,
-    in validation, rather than in every assessment. ``codes``: {table: {field: numbers in the field's choices}}
-    that validation read already (a choice column as given; else they are read here)."""
+    :meth:`Facts.firm_ids_ascending`, :meth:`Facts.financial_years`) now, in validation, rather than in every
+    assessment. What validation read already: ``codes``, {table: {field: numbers in the field's choices}} (a choice
+    column as given), and ``ids_ascending`` (its sorted keys of the firm ids); the rest is read here."""
     codes = codes or {}
+    facts.keep("ids_ascending", [("firms", "firm_id")], _ids_ascending(facts.firms) if ids_ascending is None else ids_ascending)
     ind = codes.get("firms", {}).get("industry")
     facts.keep("industry", [("firms", "industry")],
                _read_only(ind if ind is not None else choice_codes(facts.firms["industry"], INDUSTRIES)))
@@ -1908,7 +1932,8 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
     for table, pos in positions.items():
         if pos is not None:
             facts._firm_pos[table] = (getattr(facts, table), facts.firms, pos)
-    return keep_for_engine(facts, codes)
+    keys = shared.get("firm_keys")  # the firm ids' sorted keys, if validation built them (order None: ids ascending)
+    return keep_for_engine(facts, codes, None if keys is None else keys[1] is None)
 
 
 def as_facts(firms, events=None, financials=None, townships=None) -> Facts:

@@ -254,6 +254,27 @@ def factorize(values):
     return np.array(codes, dtype=np.intp), list(at)
 
 
+def stable_order(keys) -> np.ndarray:
+    """The rows' stable order by integer ``keys`` (the first key first, then the next…; ties in input order), as
+    ``np.lexsort(keys[::-1])`` gives it: the keys (each less its least value) packed into one int64 where they fit
+    in 63 bits, with the row number last where it fits too (distinct keys: numpy's quicksort, ~2x a stable sort on
+    keys in no order, gives the stable order), and one argsort — several times faster than lexsort's pass per key."""
+    ks = [np.asarray(k, dtype=np.int64) for k in keys]
+    n = len(ks[0])
+    if n > 1:
+        lows = [int(k.min()) for k in ks]
+        widths = [max((int(k.max()) - lo).bit_length(), 1) for k, lo in zip(ks, lows)]
+        if sum(widths) <= 63:
+            packed = ks[0] - lows[0]
+            for k, lo, w in zip(ks[1:], lows[1:], widths[1:]):
+                packed = (packed << w) | (k - lo)
+            rows = (n - 1).bit_length()
+            if sum(widths) + rows > 63:
+                return np.argsort(packed, kind="stable")
+            return np.argsort((packed << rows) | np.arange(n, dtype=np.int64))
+    return np.lexsort(ks[::-1])
+
+
 def column_array(df: pd.DataFrame, name: str):
     """The array holding column ``name`` of ``df`` (a pandas extension array, or numpy for numpy columns), without
     building a Series: ``df[name]`` costs ~20-80 µs on a wide frame however few its rows."""

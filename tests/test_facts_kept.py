@@ -31,13 +31,14 @@ def result(facts, year=2023):
 
 def test_validation_derives_them_and_the_engine_reads_them(inputs, monkeypatch):
     facts = validate(*inputs)
-    assert set(facts._kept) == {"industry", "events", "financial_years"}
+    assert set(facts._kept) == {"industry", "events", "ids_ascending", "financial_years"}
     ref = result(validate(*inputs))
 
     def fail(*a, **k):
         raise AssertionError("derived again in assess")
     monkeypatch.setattr(F, "choice_codes", fail)
     monkeypatch.setattr(F.EventIndex, "of", classmethod(fail))
+    monkeypatch.setattr(F, "ascending", fail)
     same(result(facts), ref)
 
 
@@ -159,3 +160,43 @@ def test_kept_arrays_are_read_only(inputs):
     for a in (facts.industry_codes(), ix.code, ix.by_code, ix.starts):
         with pytest.raises(ValueError):
             a[0] = a[0]
+
+
+@pytest.mark.parametrize("order", ["as_given", "sorted", "reversed"])
+@pytest.mark.parametrize("keys", [False, True])
+def test_firms_in_id_order_known_from_validation(inputs, order, keys, monkeypatch):
+    """The ledger's firm order from the firms' positions where the ids ascend (``keys``: validation's sorted keys of
+    the ids tell, as for 50,000 firms or more), else from the ids of the firms present: the same result."""
+    firms, events, fin, tw = inputs
+    if order != "as_given":
+        firms = firms.sort_values("firm_id", ascending=order == "sorted", key=lambda s: s.astype(object)).reset_index(drop=True)
+    if keys:
+        monkeypatch.setattr(F, "KEYS_MIN_FIRMS", 2)
+    facts = validate(firms, events, fin, tw)
+    assert facts.firm_ids_ascending() is (order == "sorted")
+    got = {y: result(facts, y) for y in (2023, 2024)}
+    monkeypatch.setattr(F.Facts, "firm_ids_ascending", lambda self: None)
+    for y in (2023, 2024):
+        same(got[y], result(facts, y))
+    assert list(got[2023].ledger["firm_id"]) == sorted(got[2023].ledger["firm_id"])
+
+
+def test_ascending_ids():
+    for dtype in ("str", "string[python]", object):
+        assert F.ascending(pd.array(["A", "B", "a", "企业1"], dtype=dtype))
+        assert not F.ascending(pd.array(["B", "A"], dtype=dtype))
+        assert not F.ascending(pd.array(["A", "A"], dtype=dtype))  # not distinct: no order of positions
+    assert F.ascending(pd.array([], dtype="str")) and F.ascending(pd.array(["x"], dtype="str"))
+
+
+@pytest.mark.parametrize("dates", ["seconds", "text", "objects"])
+def test_event_dates_of_a_replaced_table_read_as_before(inputs, dates):
+    """Rules read event dates at their events' rows (validated: nanoseconds in place); a replaced table's dates in
+    another unit or as text are read as the whole column's conversion reads them."""
+    facts = validate(*inputs)
+    ref = result(facts)
+    d = facts.events["date"]
+    facts.events = facts.events.assign(date={"seconds": d.to_numpy().astype("datetime64[s]"),
+                                             "text": d.dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
+                                             "objects": pd.Series(d.dt.date, dtype=object)}[dates])
+    same(result(facts), ref)

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kzpolicy.frames import frame_of
+from kzpolicy.frames import frame_of, stable_order
 
 
 def _columns(n):
@@ -124,3 +124,16 @@ def test_str_array_is_pd_array_of_text():
     got = str_array(pa.chunked_array([pa.array(["p", None], type=pa.large_string())]))
     assert got.equals(pd.array(["p", None], dtype="str"))
     assert str_array([1, 2]).equals(pd.array([1, 2], dtype="str"))  # not text: pandas converts, as before
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 7, 1000, 70_000])
+def test_stable_order_is_lexsort(n):
+    """Packed keys (with the row number where it fits, else a stable sort), or lexsort: always lexsort's order."""
+    rng = np.random.default_rng(n)
+    shapes = [[rng.integers(0, 3, n), rng.integers(-5, 5, n)],  # many ties: the row number decides
+              [rng.integers(0, 2**30, n), rng.integers(0, 2**25, n)],  # 55 bits: no room for the row number
+              [rng.integers(-2**40, 2**40, n), rng.integers(0, 2**30, n)],  # too wide to pack: lexsort
+              [rng.integers(0, 1_000_000, n), rng.integers(1, 25, n), rng.integers(0, 40, n), rng.integers(0, 400, n)],
+              [np.full(n, np.iinfo(np.int64).min), rng.integers(0, 9, n)]]
+    for keys in shapes:
+        assert stable_order(keys).tolist() == np.lexsort(keys[::-1]).tolist()

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import explain
 from ..facts import INDUSTRIAL, INDUSTRIES
-from ..frames import Columns, part
+from ..frames import Columns, part, stable_order
 from ..money import as_fraction, mul_round
 from ..policy import Item, Param
 
@@ -73,7 +73,8 @@ class Later:
     """A part's column written when its table is built: the result's near-miss, cannot-decide and exclusion
     tables are built on first read (kzpolicy/engine.py Assessment), so their sentences are written only for
     results someone reads (issue 12). ``fn(*args)``; the arguments are the rule's own arrays (fresh copies,
-    nothing writes into them later); the numbers the rule decides on are never deferred, only their text."""
+    nothing writes into them later; an argument that is itself a ``Later`` is written first); the numbers the rule
+    decides on are never deferred, only their text."""
 
     __slots__ = ("fn", "args")
 
@@ -81,7 +82,7 @@ class Later:
         self.fn, self.args = fn, args
 
     def __call__(self):
-        return self.fn(*self.args)
+        return self.fn(*(a() if isinstance(a, Later) else a for a in self.args))
 
 
 @dataclass
@@ -270,10 +271,15 @@ def select_events(item: Item, ctx, out: RuleOutput):
 
     Returns positions into ctx.events. Events excluded on the way are recorded with a reason.
     """
+    return selected_events(item, ctx, out)[0]
+
+
+def selected_events(item: Item, ctx, out: RuleOutput):
+    """:func:`select_events` as (positions, firm positions, dates, codes) of the events kept."""
     pos = ctx.positions(item.events)
     if not len(pos):
-        return pos
-    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
+        return pos, *ctx.events_at(pos)
+    fidx, dates, codes = ctx.events_at(pos)
     once = item.once
     if once != "event" and "repeat_title" in _kind(item).switches and ctx.switch(item, "repeat_title") == "each_recognition":
         once = "event"  # switch repeat_title: every recognition of the title pays (another plant, a new grant after a lapse)
@@ -296,7 +302,6 @@ def select_events(item: Item, ctx, out: RuleOutput):
         elif ctx.year < pub_year:
             later = in_year & ~dup & (dates >= window)
             if later.any():
-                sel = pos[later]
                 zh, en = explain.paid_in_publication_year(pub_year, ctx.switch_note(item, "booking_year"),
                                                           ctx.switch_note(item, "booking_year", zh=False))
                 out.exclude(int(later.sum()), "paid_in_publication_year", fidx=fidx[later], item=item.id,
@@ -304,20 +309,25 @@ def select_events(item: Item, ctx, out: RuleOutput):
             in_year = np.zeros(len(pos), dtype=bool)
     m = in_year & dup
     if m.any():
-        sel = pos[m]
-        zh, en = explain.already_awarded(fmt_date(first_date[m]), per_year=once == "year")
-        out.exclude(int(m.sum()), "already_awarded", fidx=ctx.ev_fidx[sel], item=item.id, event_code=ctx.ev_code[sel],
-                    event_date=ctx.ev_date[sel], reason_zh=zh, reason_en=en)
+        when, per_year = first_date[m], once == "year"
+        out.exclude(int(m.sum()), "already_awarded", fidx=fidx[m], item=item.id, event_code=codes[m], event_date=dates[m],
+                    reason_zh=Later(_already_awarded, when, per_year, 0), reason_en=Later(_already_awarded, when, per_year, 1))
     keep = in_year & ~dup
     early = keep & (dates < window)
     if early.any():
-        sel = pos[early]
         # the reading that decides this item's window: its own window_scope one where it names one, else the policy's
         sw = "window_scope" if ctx.policy.own_switch_source(item.id, "window_scope") else "window_open"
         zh, en = explain.before_window(str(window), ctx.switch_note(item, sw), ctx.switch_note(item, sw, zh=False))
-        out.exclude(int(early.sum()), "before_effective", fidx=ctx.ev_fidx[sel], item=item.id,
-                    event_code=ctx.ev_code[sel], event_date=ctx.ev_date[sel], reason_zh=zh, reason_en=en)
-    return pos[keep & ~early]
+        out.exclude(int(early.sum()), "before_effective", fidx=fidx[early], item=item.id, event_code=codes[early],
+                    event_date=dates[early], reason_zh=zh, reason_en=en)
+    k = keep & ~early
+    return pos[k], fidx[k], dates[k], codes[k]
+
+
+def _already_awarded(when: np.ndarray, per_year: bool, k: int) -> np.ndarray:
+    """The reason (``k``: 0 zh, 1 en) an event was already awarded on ``when``, written once per distinct date."""
+    dates, at = np.unique(when, return_inverse=True)
+    return explain.already_awarded(fmt_date(dates), per_year=per_year)[k][at.reshape(-1)]
 
 
 def _kind(item: Item):
@@ -333,7 +343,7 @@ def _once(ctx, pos, fidx, dates, once: str):
         return dup, first_date
     cid = ctx.ev_code_id[pos]
     keys = [fidx, cid] + ([dates.astype("datetime64[Y]").astype(np.int64)] if once == "year" else [])
-    order = np.lexsort([np.arange(len(pos)), dates.astype(np.int64)] + keys[::-1])
+    order = stable_order(keys + [dates.astype(np.int64)])  # ties: input order
     start = np.ones(len(pos), dtype=bool)
     for k in keys:
         ks = k[order]
@@ -351,8 +361,7 @@ def eligible_events(item: Item, ctx, out: RuleOutput):
 
     Returns (positions, firm positions, dates, codes); exclusions are recorded in ``out``.
     """
-    pos = select_events(item, ctx, out)
-    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
+    pos, fidx, dates, codes = selected_events(item, ctx, out)
     if len(pos):
         ok = apply_requirements(item, ctx, out, fidx, dates, codes)
         pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
@@ -388,7 +397,8 @@ def event_values(ctx, name: str, pos: np.ndarray, dtype, **na) -> np.ndarray:
     """Event column ``name`` at event positions ``pos`` as numpy ``dtype`` (``na_value=`` as ``to_numpy``).
 
     Whole numbers (Int64) with a value for missing cells and float columns read from their buffers at ``pos``
-    (the same values as ``take(pos).to_numpy(...)``, without two pandas arrays per call); anything else by pandas."""
+    (the same values as ``take(pos).to_numpy(...)``, without two pandas arrays per call), Arrow text by Arrow (None
+    where missing, which every reader takes as missing, as pandas' NaN); anything else by pandas."""
     a = column(ctx, "events", name)
     want = np.dtype(dtype)
     if isinstance(a, pd.arrays.IntegerArray) and "na_value" in na and want in (np.int64, np.float64) and len(na) == 1:
@@ -399,6 +409,8 @@ def event_values(ctx, name: str, pos: np.ndarray, dtype, **na) -> np.ndarray:
         return v
     if isinstance(a, pd.arrays.NumpyExtensionArray) and a.dtype == np.float64 and want == np.float64 and not na:
         return a.to_numpy()[pos]
+    if isinstance(a, pd.arrays.ArrowStringArray) and want.kind == "O" and not na:  # text: Python text, None where missing
+        return a._pa_array.take(pos).to_numpy(zero_copy_only=False)
     return a.take(pos).to_numpy(dtype=dtype, **na)
 
 
@@ -439,7 +451,10 @@ def established_at(ctx, f: np.ndarray) -> np.ndarray:
     """Dates of establishment (datetime64[D]) at firm positions ``f``."""
     if "established" in ctx.__dict__:
         return ctx.established[f]
-    return column(ctx, "firms", "established").take(f).to_numpy(dtype="datetime64[D]")
+    a = column(ctx, "firms", "established")
+    if isinstance(a, pd.arrays.DatetimeArray) and a.tz is None:  # validated: read at ``f`` in its own buffer
+        return a._ndarray[f].astype("datetime64[D]")
+    return a.take(f).to_numpy(dtype="datetime64[D]")
 
 
 def flag_at(ctx, name: str, f: np.ndarray):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..money import Commas, Wan, text_by_value, text_column, wan
-from .common import Later, RuleOutput, apply_requirements, event_values, meets, mul_round_by_rate, param_on, select_events
+from .common import Later, RuleOutput, apply_requirements, event_values, meets, mul_round_by_rate, param_on, selected_events
 from ..kinds import Kind, P
 from ..explain import pct_text
 
@@ -56,10 +56,9 @@ KIND = Kind(
 
 def assess(item, ctx) -> RuleOutput:
     out = RuleOutput()
-    pos = select_events(item, ctx, out)
+    pos, fidx, dates, codes = selected_events(item, ctx, out)
     if not len(pos):
         return out
-    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
     amount = event_values(ctx, "amount", pos, "int64", na_value=0)
     progress = event_values(ctx, "progress", pos, "float64")
     project = event_values(ctx, "project", pos, object)
@@ -110,7 +109,7 @@ def assess(item, ctx) -> RuleOutput:
         k = near_prog
         worth = sub[k]
         gap = np.round(minp[k] - progress[k], 6)
-        pct0 = [text_by_value("{:.0%}".format, v) for v in (progress[k], minp[k], gap)]  # a few distinct values
+        pct0 = [Later(text_by_value, "{:.0%}".format, v) for v in (progress[k], minp[k], gap)]  # a few distinct values
         out.near_miss(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
                       condition="min_progress", actual=progress[k], required=minp[k], missing=gap, worth_yuan=worth,
                       message_zh=Later(text_column, "投资进度", pct0[0], "，未达到", pct0[1], "（差", pct0[2], "）；达到后可获补助", Wan(worth)),
@@ -122,8 +121,8 @@ def assess(item, ctx) -> RuleOutput:
         k = far_prog
         word = pp.word
         out.exclude(int(k.sum()), "below_progress", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
-                    reason_zh=Later(text_column, "投资进度不足：投资进度", text_by_value(pct_text, progress[k]), "，未达到",
-                                        text_by_value(pct_text, minp[k]), word or ""),
-                    reason_en=Later(text_column, "progress too low: investment progress of ", text_by_value(pct_text, progress[k]),
-                                        " does not reach ", text_by_value(pct_text, minp[k])))
+                    reason_zh=Later(text_column, "投资进度不足：投资进度", Later(text_by_value, pct_text, progress[k]), "，未达到",
+                                        Later(text_by_value, pct_text, minp[k]), word or ""),
+                    reason_en=Later(text_column, "progress too low: investment progress of ", Later(text_by_value, pct_text, progress[k]),
+                                        " does not reach ", Later(text_by_value, pct_text, minp[k])))
     return out
