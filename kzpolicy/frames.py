@@ -291,6 +291,13 @@ def take(arr, rows: np.ndarray, allow_fill: bool = False):
     n = len(rows)
     if n == len(arr) and n <= _FEW and (n == 0 or (rows == np.arange(n)).all()):
         return arr.copy()
+    if type(arr) is pd.arrays.ArrowStringArray and isinstance(rows, np.ndarray) and rows.dtype.kind == "i" and n:
+        # Arrow text by Arrow's own take (pandas checks the indices in Python first); -1 with allow_fill: missing
+        import pyarrow as pa
+        lo = int(rows.min())
+        if lo >= 0 or (allow_fill and lo == -1):
+            idx = pa.array(rows, mask=rows < 0) if lo < 0 else pa.array(rows)
+            return type(arr)(arr._pa_array.take(idx), dtype=arr.dtype)
     return arr.take(rows, allow_fill=allow_fill)
 
 

@@ -3,8 +3,7 @@ population hostile to shortcuts (tests/_hostile_population.py).
 
 tests/test_block_paths.py forces blocks of 7 rows on 3,000 firms. Here the extremes: blocks of 1 and 2 rows
 (``kzpolicy.rules.milestone.BLOCK``, ``kzpolicy.facts.BLOCK``: a block boundary between every two rows), the
-ledger's sparse Int64 columns from 0 lines (``kzpolicy.engine._SPARSE_MIN``), and the firm attribute masks always
-taken at the rows asked or always built over the whole population (``kzpolicy.rules.common._WHOLE_SHARE``).
+ledger's sparse Int64 columns from 0 lines (``kzpolicy.engine._SPARSE_MIN``).
 Every table must be equal: values, dtypes, index, row order, Int64 data under the mask.
 """
 from __future__ import annotations
@@ -16,21 +15,19 @@ import pytest
 import kzpolicy
 import kzpolicy.engine as engine
 import kzpolicy.facts as facts_mod
-import kzpolicy.rules.common as common
 import kzpolicy.rules.milestone as milestone
 from _hostile_population import hostile_population
 from test_cases import ALL, _facts, _policy
 
 TABLES = ("ledger", "near_misses", "undetermined", "excluded", "fees", "township_awards")
-#: (block rows, whole-population mask share): the masks always whole (10**9) or always taken (1)
-FORCED = [(1, 10 ** 9), (2, 1), (1, 1)]
+#: block rows
+FORCED = [1, 2]
 
 
-def _force(m, block, share):
+def _force(m, block):
     m.setattr(milestone, "BLOCK", block)
     m.setattr(facts_mod, "BLOCK", block)
     m.setattr(engine, "_SPARSE_MIN", 0)
-    m.setattr(common, "_WHOLE_SHARE", share)
 
 
 def _tables(make):
@@ -63,8 +60,8 @@ def _case_runs():
     return runs
 
 
-@pytest.mark.parametrize("block,share", FORCED)
-def test_every_yaml_case(monkeypatch, block, share):
+@pytest.mark.parametrize("block", FORCED)
+def test_every_yaml_case(monkeypatch, block):
     """One test per setting over all cases (a case is one firm: cheap), so a failure names the case."""
     runs = [p.values[0] for p in _case_runs()]
     assert len(runs) > 150
@@ -74,7 +71,7 @@ def test_every_yaml_case(monkeypatch, block, share):
             return kzpolicy.assess(facts, year=case["year"], readings=case.get("readings"), policy=_policy(case))
         plain = _tables(make)
         with monkeypatch.context() as m:
-            _force(m, block, share)
+            _force(m, block)
             forced = _tables(make)
         _equal(plain, forced, case.get("name"))
 
@@ -84,17 +81,17 @@ def population(bench_engine):
     return {10: hostile_population(bench_engine, 300, seed=2), 11: hostile_population(bench_engine, 300, seed=3, places=11)}
 
 
-@pytest.mark.parametrize("block,share", FORCED)
+@pytest.mark.parametrize("block", FORCED)
 @pytest.mark.parametrize("places,year,explain,readings", [
     (10, 2023, True, None), (10, 2024, False, None), (10, 2023, False, {"art03-multiple-thresholds": "each"}),
     (10, 2023, True, {"art05-09-double-claim": "both"}), (10, 2023, True, {"art03-history": "supplied_history"}), (11, 2023, True, None)])
-def test_hostile_population(population, monkeypatch, block, share, places, year, explain, readings):
+def test_hostile_population(population, monkeypatch, block, places, year, explain, readings):
     frames = population[places]
     def make():
         return kzpolicy.assess(kzpolicy.validate(*frames), year=year, explain=explain, readings=readings)
     plain = _tables(make)
     assert ("raises" in plain) == (places == 11)  # one firm over a top ten's places: refused, same message
     with monkeypatch.context() as m:
-        _force(m, block, share)
+        _force(m, block)
         forced = _tables(make)
     _equal(plain, forced, f"places={places} {year} {readings}")

@@ -137,3 +137,20 @@ def test_stable_order_is_lexsort(n):
               [np.full(n, np.iinfo(np.int64).min), rng.integers(0, 9, n)]]
     for keys in shapes:
         assert stable_order(keys).tolist() == np.lexsort(keys[::-1]).tolist()
+
+
+@pytest.mark.parametrize("storage", ["str", "string[pyarrow]", "string[python]", object])
+def test_take_is_pandas_take(storage):
+    """Arrow text taken by Arrow: the array pandas' take gives (missing values, -1 with allow_fill, every storage)."""
+    from kzpolicy.frames import take
+    arr = pd.array(["a", None, "企业", "", "b"] * 3, dtype=storage)
+    rng = np.random.default_rng(1)
+    for rows in (rng.integers(0, 15, 40), np.array([3]), np.arange(15)[::-1], np.array([], dtype=np.int64)):
+        for fill in (False, True):
+            got, expect = take(arr, rows, allow_fill=fill), arr.take(rows, allow_fill=fill)
+            assert type(got) is type(expect) and got.dtype == expect.dtype
+            pd.testing.assert_extension_array_equal(got, expect)
+    rows = np.array([0, -1, 4, -1])
+    pd.testing.assert_extension_array_equal(take(arr, rows, allow_fill=True), arr.take(rows, allow_fill=True))
+    with pytest.raises(IndexError):
+        take(arr, np.array([15]))

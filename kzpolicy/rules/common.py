@@ -372,18 +372,6 @@ REQ_TEXT = explain.REQUIREMENT_TEXT
 
 
 # ---- firm and event attributes at given positions only (a rule's candidate rows, not 1M-row columns)
-#: a firm attribute is computed for all firms once per assessment and indexed when the population is small
-#: (a handful of firms: one pass is cheaper than a take per rule), or once the rules have asked for it at more
-#: rows than 1/_WHOLE_SHARE of the population (article 3's six tiers ask at the same candidates again and again);
-#: until then it is read at the rows a rule asks for
-_WHOLE_UP_TO = 4096
-#: (Measured on industry as Arrow text, now numbers read by validation: yes/no flags remain.) A take cost ~55-90 ns a
-#: row, the whole test ~7 ns a firm, and article 3 asks at its 54k candidates after 10k event rows at 1M: at 1/8 every request
-#: was a take (~8 ms a call), at 1/64 the third request builds the whole mask (engine on articles 1, 3, 5 at 1M,
-#: in-process A/B, median of 7: 103.8 -> 95.5 ms; whole policy 268.6 -> 264.7 ms)
-_WHOLE_SHARE = 64
-
-
 def column(ctx, table: str, name: str):
     """The pandas array of column ``name`` of ``firms`` or ``events``, looked up once per assessment."""
     key = ("column", table, name)
@@ -412,18 +400,6 @@ def event_values(ctx, name: str, pos: np.ndarray, dtype, **na) -> np.ndarray:
     if isinstance(a, pd.arrays.ArrowStringArray) and want.kind == "O" and not na:  # text: Python text, None where missing
         return a._pa_array.take(pos).to_numpy(zero_copy_only=False)
     return a.take(pos).to_numpy(dtype=dtype, **na)
-
-
-def _firm_mask(ctx, key: str, f: np.ndarray, of) -> np.ndarray:
-    """``of(k)`` — a firm attribute test at firm positions ``k``, or at all firms for ``k=None`` — at positions ``f``."""
-    whole = ctx.cache.get(("firm_mask", key))
-    if whole is None:
-        asked = ctx.cache.get(("firm_mask_rows", key), 0) + len(f)
-        ctx.cache[("firm_mask_rows", key)] = asked
-        if ctx.n > _WHOLE_UP_TO and asked <= ctx.n // _WHOLE_SHARE:
-            return of(f)
-        whole = ctx.cache[("firm_mask", key)] = of(None)
-    return whole[f] if isinstance(whole, np.ndarray) else tuple(w[f] for w in whole)
 
 
 #: industry group -> for each industry's number in INDUSTRIES, then for none (-1), whether it is in the group
@@ -458,16 +434,14 @@ def established_at(ctx, f: np.ndarray) -> np.ndarray:
 
 
 def flag_at(ctx, name: str, f: np.ndarray):
-    """(value, known) of an optional yes/no firm field at firm positions ``f`` (as ``ctx.flag``, on those rows)."""
+    """(value, known) of an optional yes/no firm field at firm positions ``f`` (as ``ctx.flag``, on those rows):
+    validated (boolean) read at ``f`` in its own buffers, no mask over every firm."""
     a = column(ctx, "firms", name)
     if not isinstance(a, pd.arrays.BooleanArray):
         val, known = ctx.flag(name)
         return val[f], known[f]
-
-    def of(k):
-        b = a if k is None else a.take(k)
-        return b.to_numpy(dtype=bool, na_value=False), ~b.isna()
-    return _firm_mask(ctx, "flag:" + name, f, of)
+    known = ~a._mask[f]
+    return a._data[f] & known, known
 
 
 def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndarray] = None):
