@@ -177,11 +177,14 @@ def check_output(path: PathLike, *, suffixes: Sequence[str] = (".xlsx",), inputs
 
 # --------------------------------------------------------------------------- writers
 def write_csv(df, path: PathLike, encoding: str = "utf-8-sig") -> Path:
-    """Write ``df`` as CSV (text neutralised, see :func:`csv_text`), atomically."""
+    """Write ``df`` as CSV (text neutralised, see :func:`csv_text`), atomically.
+
+    Lines end in CRLF (RFC 4180, what Excel writes): the csv writer then quotes every cell holding a CR or an LF, so a
+    bare CR inside a cell (``'\\r@``) cannot end the line for a reader and start the next one with ``@``."""
     path = Path(path)
     out = safe_frame_for_csv(df)
     with atomic_path(path) as tmp:
-        out.to_csv(tmp, index=False, encoding=encoding)
+        out.to_csv(tmp, index=False, encoding=encoding, lineterminator="\r\n")
     return path
 
 

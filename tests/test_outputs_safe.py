@@ -82,6 +82,15 @@ def test_fuzz_any_text_writes_to_xlsx_and_csv_without_formula(tmp_path, texts):
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
+def test_csv_cells_with_a_bare_cr_or_lf_stay_one_cell(tmp_path):
+    # hypothesis found '\r@': written unquoted, a reader split the cell at the bare CR and the next line began with '@'
+    texts = ["\r@", "a\r=1", "b\n+2", "c\r\n-3", "plain"]
+    c = write_csv(pd.DataFrame({"name": texts, "n": range(5)}), tmp_path / "f.csv")
+    rows = list(csv.reader(io.StringIO(c.read_bytes().decode("utf-8-sig"), newline="")))  # bytes: no newline translation
+    assert rows == [["name", "n"]] + [[csv_text(t), str(i)] for i, t in enumerate(texts)]
+    assert pd.read_csv(c, encoding="utf-8-sig")["name"].tolist() == [csv_text(t) for t in texts]
+
+
 # --------------------------------------------------------------------------- atomic
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the interrupted writer's generator
 def test_a_failed_save_leaves_the_previous_file_intact(tmp_path, monkeypatch):
