@@ -59,9 +59,14 @@ test-unit: setup lint
 
 # nbval over every notebook, two notebooks at a time (pytest-xdist; --dist loadfile keeps each notebook's cells in
 # order in one kernel), kernels started from this venv's Python (--nbval-current-env); kzpolicy byte-compiled first,
-# so that 39 kernels do not each compile it from source (as they do where PYTHONDONTWRITEBYTECODE is set)
+# so that 39 kernels do not each compile it from source (as they do where PYTHONDONTWRITEBYTECODE is set).
+# --assert=plain: the checks are nbval's output comparisons (a cell's own assert runs in its kernel), so
+# pytest's assertion rewriting has nothing to improve; it only re-rewrote 137 plugin modules in each of the
+# three pytest processes on every run (no cache where PYTHONDONTWRITEBYTECODE is set). tools/nbval_plugin.py
+# skips an unused 3.5 s import in those processes and starts the longest notebooks first (kept by
+# --no-loadscope-reorder).
 NBVAL := $(BIN)/python -m compileall -q kzpolicy && PATH=$(abspath $(BIN)):$$PATH $(BIN)/python -m pytest --nbval notebooks \
-	-q -p no:cacheprovider --nbval-current-env -n 2 --dist loadfile
+	-q -p no:cacheprovider -p tools.nbval_plugin --assert=plain --nbval-current-env -n 2 --dist loadfile --no-loadscope-reorder
 
 test-notebooks: setup
 	$(NBVAL)
