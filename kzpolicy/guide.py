@@ -243,3 +243,26 @@ def amounts(a: Assessment) -> Dict[str, int]:
         return {}
     s = a.ledger.groupby("item", sort=True)["amount_yuan"].sum()
     return {k: int(v) for k, v in s.items()}
+
+
+#: the MIME prefix myst-nb's glue gives a value that is stored for the book but not shown in the notebook
+GLUE_PREFIX = "application/papermill.record/"
+
+
+def glue(name: str, value, display: bool = True) -> None:
+    """Keep ``value``'s display for the book's ``{glue:text}`name``` roles: ``myst_nb.glue``, the same output.
+
+    The quizzes glue the figures they compute for the teaching pages. ``from myst_nb import glue``
+    imports nbformat and, through it, jsonschema, which compiles ``rfc3987_syntax``'s lark grammars
+    at import (≈3.5 s of CPU per kernel, most of a quiz page's run); the output itself is one
+    display message. This sends that message exactly as myst-nb 1.x does (the display data under
+    ``GLUE_PREFIX`` when ``display`` is false, ``metadata.scrapbook = {name, mime_prefix}``), which
+    is all the book reads (tests/test_quiz.py compares the two).
+    """
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as show
+
+    bundle, metadata = format_display_data(value)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = dict(name=name, mime_prefix=prefix)
+    show({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)

@@ -93,3 +93,21 @@ def test_teaching_pages_paste_figures_from_the_quizzes(page):
         key = key.rsplit(":", 1)[0]  # drop the format spec (":s")
         nb = nbformat.read(ROOT / doc.lstrip("/"), as_version=4)
         assert key in _glued(nb), f"{page.name}: {ref} is not computed in {doc}"
+
+
+@pytest.mark.parametrize("display", [False, True])
+@pytest.mark.parametrize("value", ["20万元", "第（一）项、第（二）项", 3])
+def test_guide_glue_sends_what_myst_nb_glue_sends(value, display, monkeypatch):
+    """The quizzes glue with kzpolicy.guide.glue (no nbformat import): the display message is myst-nb's own."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from myst_nb.ext.glue import glue as myst_glue
+
+    from kzpolicy.guide import glue
+
+    shell = InteractiveShell.instance()
+    sent = []
+    monkeypatch.setattr(shell.display_pub, "publish", lambda data, metadata=None, **kw: sent.append((data, metadata)))
+    myst_glue("q1_total", value, display=display)
+    glue("q1_total", value, display=display)
+    assert len(sent) == 2 and sent[0] == sent[1]
+    assert ("application/papermill.record/text/plain" in sent[1][0]) is (not display)
