@@ -291,6 +291,8 @@ class MonteCarlo:
     seed: int
     years: List[int]
     basis: str = ASSUMPTION_NOTE
+    #: what the populations were made and assessed with (monte_carlo_delta checks a reused baseline against it)
+    made_with: Optional[dict] = field(default=None, repr=False, compare=False)
 
     def run_totals(self) -> pd.DataFrame:
         """Firm awards per run and year (plus 'total' over the years)."""
@@ -351,7 +353,9 @@ def monte_carlo(runs: int = 200, seed: int = 0, years=(2023, 2025), *, policy=No
         r0 += r
         del facts, sim
     totals = pd.concat(parts, ignore_index=True)
-    return MonteCarlo(totals=totals, township=town, budget=budget_lines(pol, ys, readings=readings), runs=int(runs), seed=seed, years=ys)
+    made_with = dict(policy=pol, readings=dict(readings or {}), assumptions=assumptions, chunk_runs=int(chunk_runs))
+    return MonteCarlo(totals=totals, township=town, budget=budget_lines(pol, ys, readings=readings), runs=int(runs), seed=seed, years=ys,
+                      made_with=made_with)
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -647,14 +651,31 @@ def listing_upper_bound(policy=None, year: int = 2025) -> pd.DataFrame:
 
 
 def monte_carlo_delta(scenario, runs: int = 200, seed: int = 0, years=(2023, 2025), *, policy=None,
-                      readings: Optional[Dict[str, str]] = None, assumptions=None, chunk_runs: int = 250) -> pd.DataFrame:
+                      readings: Optional[Dict[str, str]] = None, assumptions=None, chunk_runs: int = 250,
+                      base: Optional[MonteCarlo] = None) -> pd.DataFrame:
     """Uncertainty of a scenario's effect: baseline and scenario on the same ``runs`` populations (paired seeds).
 
     Returns percentiles 5/50/95 of (scenario − baseline) firm awards over the runs, by year and in total.
+    ``base`` reuses a baseline :func:`monte_carlo` made with the same arguments (as ``compare``'s
+    ``base`` does): the result is the same, one Monte Carlo sooner. A ``base`` made with other runs,
+    seed, years, policy, readings, assumptions or chunks is refused, never paired with the wrong populations.
     """
     sc = Scenario.load(scenario)
     kw = dict(runs=runs, seed=seed, years=years, assumptions=assumptions, chunk_runs=chunk_runs)
-    base = monte_carlo(policy=policy, readings=readings, **kw).run_totals()
+    if base is None:
+        base_mc = monte_carlo(policy=policy, readings=readings, **kw)
+    else:
+        made = base.made_with or {}
+        want = dict(readings=dict(readings or {}), assumptions=assumptions, chunk_runs=int(chunk_runs))
+        bad = [k for k, ok in [("runs", base.runs == int(runs)), ("seed", base.seed == seed), ("years", base.years == _years(years)),
+                               ("policy", made.get("policy") is get_policy(policy))] if not ok]
+        bad += [k for k, v in want.items() if k not in made or made[k] != v]
+        if bad:
+            raise ValueError(f"monte_carlo_delta: base was made with another {', '.join(bad)} than this call "
+                             f"(base: runs={base.runs}, seed={base.seed}, years={base.years}); make it with the same "
+                             "arguments, or leave base out")
+        base_mc = base
+    base = base_mc.run_totals()
     alt = monte_carlo(policy=sc.policy(policy), readings={**(readings or {}), **sc.readings}, **kw).run_totals()
     d = alt - base
     q = np.percentile(d.to_numpy(dtype=float), PERCENTILES, axis=0)

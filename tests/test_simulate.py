@@ -295,3 +295,18 @@ def test_cli_simulate_rejects_bad_years(capsys):
     from kzpolicy.cli import main
     assert main(["simulate", "--population", "synthetic", "--years", "2025-2023"]) == 2
     assert "2023-2025" in capsys.readouterr().err
+
+
+def test_monte_carlo_delta_reusing_its_baseline_gives_the_same_bands_and_refuses_another_baseline():
+    from kzpolicy.simulate import monte_carlo_delta
+    path = SCEN / "art05_cap_200wan.yaml"
+    kw = dict(runs=3, seed=5, chunk_runs=2, years=(2023, 2024))
+    base = monte_carlo(**kw)
+    pd.testing.assert_frame_equal(monte_carlo_delta(path, base=base, **kw), monte_carlo_delta(path, **kw))
+    for other in [dict(kw, seed=6), dict(kw, runs=4), dict(kw, years=(2023, 2025)), dict(kw, chunk_runs=3)]:
+        with pytest.raises(ValueError, match="base was made with another"):
+            monte_carlo_delta(path, base=base, **other)
+    with pytest.raises(ValueError, match="readings"):
+        monte_carlo_delta(path, base=base, readings={"art05-09-double-claim": "both"}, **kw)
+    with pytest.raises(ValueError, match="policy"):
+        monte_carlo_delta(path, base=base, policy=get_policy().with_parameters({"art01.above_scale_enter.amount": 1}), **kw)
