@@ -10,7 +10,7 @@ data (kzpolicy/limits.py), switched by ``group_payment``.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -144,8 +144,7 @@ def _tiers(ctx, item) -> dict:
     need[complete] = np.maximum(y - 1 - est_year, 0)  # tracked years from establishment to Y−2
     est_all = np.zeros(len(sub), dtype=np.int64)
     est_all[complete] = est_year
-    on_record = np.bincount(h.earlier[h.earlier_year >= est_all[h.earlier]], minlength=len(sub))
-    complete &= on_record == need
+    complete &= h.on_record(est_all) == need
     # no Y−1 revenue: manufacturing firms with some revenue on record, established by Y−1
     f = h.without_last
     f = f[manufacturing_at(ctx, f)]
@@ -162,8 +161,7 @@ class _History(NamedTuple):
     sub: np.ndarray  # the candidates: firms with Y−1 revenue on record reaching the band (ascending positions)
     r: np.ndarray  # their Y−1 revenue (float)
     prev_max: np.ndarray  # their highest revenue on record before Y−1 (NaN: none)
-    earlier: np.ndarray  # one entry per earlier year with revenue on record: the candidate's number in ``sub``
-    earlier_year: np.ndarray  # ... and that year
+    on_record: Callable  # (since: a year per candidate) -> its years with revenue on record from ``since`` to Y−2
     first: int  # the first year of any financial row (Y−1 when there are none)
     without_last: np.ndarray  # firms with some revenue on record but none for Y−1 (ascending positions)
 
@@ -191,21 +189,22 @@ def _by_year(ctx, ix, lo: float) -> _History:
         sub.append(fpos[s][k].astype(np.int64))
         r.append(d[k].astype(np.float64))
     sub, r = np.concatenate(sub), np.concatenate(r)  # ascending: firms ascend within a year
-    # earlier years with revenue on record, from each candidate's years (so it has a row there, found by counting)
+    # earlier years: each candidate's row of the year found by counting bits, read where its revenue is on record
     bits = ix.revenue_years
     their_years = bits.take(sub)
     prev_max = np.full(len(sub), np.nan)
-    earlier, earlier_year = [np.zeros(0, np.intp)], [np.zeros(0, np.int64)]
     for i, yr in enumerate(ix.years):
-        if yr >= y - 1 or not len(sub):
-            continue
-        j = np.flatnonzero(their_years & ix.bit(yr))
-        v = data.take(ix.rows_of(i, sub[j])).astype(np.float64)
-        prev_max[j] = np.fmax(prev_max[j], v)  # a firm once a year: no repeated index
-        earlier.append(j)
-        earlier_year.append(np.full(len(j), yr, dtype=np.int64))
+        if yr < y - 1 and len(sub):
+            at = ix.rows_of(i, sub)  # a firm without a row that year: a neighbour's row, not read
+            np.fmax(prev_max, np.where(their_years & ix.bit(yr), data.take(at, mode="clip"), np.nan), out=prev_max)
+    width = 8 * bits.dtype.itemsize
+    below = np.array([(1 << k) - 1 for k in range(width + 1)], dtype=bits.dtype)  # the bits of the first k years
+    upto = below[min(max(y - 1 - ix.first, 0), width)]  # years before Y−1
+
+    def on_record(since):
+        return np.bitwise_count(their_years & upto & ~below.take(np.clip(since - ix.first, 0, width))).astype(np.int64)
     without = np.flatnonzero((bits != 0) & ((bits & ix.bit(y - 1)) == 0))
-    return _History(sub, r, prev_max, np.concatenate(earlier), np.concatenate(earlier_year), ix.first, without)
+    return _History(sub, r, prev_max, on_record, ix.first, without)
 
 
 def _every_row(ctx, lo: float) -> _History:
@@ -276,7 +275,10 @@ def _every_row(ctx, lo: float) -> _History:
     # firms without Y−1 revenue with revenue on record in another year
     k = k_any[at_k == 0]
     without = np.unique(fpos[k[known_at(k)]]).astype(np.int64)
-    return _History(sub, r, prev_max, j, j_year, first_tracked, without)
+
+    def on_record(since):
+        return np.bincount(j[j_year >= since[j]], minlength=len(sub))
+    return _History(sub, r, prev_max, on_record, first_tracked, without)
 
 
 def _near(item, ctx, out, r, threshold, amount, strict, earlier, sub):
