@@ -219,7 +219,8 @@ def cmd_assess(args) -> int:
     if args.format == "csv":
         cols = ["firm_id", "year", "article", "item", "label_zh", "label_en", "event_code", "event_date",
                 "amount_yuan", "explanation_zh", "explanation_en"]
-        w = csv.DictWriter(sys.stdout, fieldnames=cols, lineterminator="\n")
+        # every text cell quoted: a cell with a bare CR stays one cell on any platform (stdout translates "\n" on Windows)
+        w = csv.DictWriter(sys.stdout, fieldnames=cols, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
         w.writeheader()
         for r in d["awards"]:  # text a spreadsheet would run (= + - @) gets a leading apostrophe
             w.writerow({k: csv_text(r.get(k)) for k in cols})

@@ -154,7 +154,9 @@ class Facts:
     (:meth:`firm_positions`: recomputed when a table is replaced), and, through :meth:`kept`, each firm's industry
     number, the events' code index and the financial rows by year (derived again when a column they were read from
     no longer holds the same array: a table replaced, a column assigned, a cell edited in place; never kept for
-    text in numpy storage).
+    text in numpy storage). Edits through pandas (assignment, ``.loc``/``.at``/``.iloc``, ``update``, in-place
+    methods) are seen; a write past pandas into a column's own buffers (``facts.financials["revenue"].array[i] = …``,
+    ``.to_numpy()[i] = …``) is not: after such a write, validate the tables again.
     """
 
     firms: pd.DataFrame

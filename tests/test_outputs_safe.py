@@ -257,3 +257,17 @@ def test_population_csv_export_protects_and_reads_back_formula_text(tmp_path):
     back = load_tables(folder).firms
     assert back["firm_id"].tolist() == ["=1+1", "B"]
     assert back["name"].tolist() == ["@SUM(A1)", "'kept"]  # an apostrophe before other text is the user's own
+
+
+def test_assess_format_csv_keeps_a_bare_cr_in_one_cell(capsys, tmp_path):
+    # the firm's name is not in the award lines; the firm id is: a bare CR in it must not start a new CSV line
+    p = tmp_path / "f.yaml"
+    p.write_text('firm: {id: "A\\r@B", industry: manufacturing, established: 2015-04-01}\n'
+                 'events: [{date: 2023-08-15, code: above_scale.enter}]\n', encoding="utf-8")
+    code = main(["assess", str(p), "--year", "2023", "--format", "csv"])
+    out = capsys.readouterr().out
+    if code != 0:  # validation may refuse a control character in an id: then nothing is written as CSV at all
+        assert "firm_id" not in out
+        return
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert all(len(r) == len(rows[0]) for r in rows) and not any(r and r[0].startswith("@") for r in rows)
