@@ -17,8 +17,8 @@ import kzpolicy.facts as facts_mod
 import kzpolicy.rules.milestone as milestone
 from kzpolicy import assess, validate
 from kzpolicy.facts import FactsError
+from _tables import assert_same_tables, tables_of
 
-TABLES = ("ledger", "near_misses", "undetermined", "excluded", "fees", "township_awards")
 
 
 @pytest.fixture(scope="module")
@@ -30,17 +30,11 @@ def tables(bench_engine):
 
 
 def _outputs(tables, year, readings=None):
-    a = assess(validate(*tables), year=year, readings=readings, explain=False)
-    return {t: getattr(a, t) for t in TABLES}
+    return tables_of(assess(validate(*tables), year=year, readings=readings, explain=False))
 
 
 def _same(a, b):
-    for t in TABLES:
-        pd.testing.assert_frame_equal(a[t], b[t], check_exact=True)
-        for c in a[t].columns:
-            x, y = a[t][c].array, b[t][c].array
-            if isinstance(x, pd.arrays.IntegerArray):
-                assert np.array_equal(x._data, y._data) and np.array_equal(x._mask, y._mask), (t, c)
+    assert_same_tables(a, b)
 
 
 @pytest.mark.parametrize("year,readings", [(2023, None), (2024, None),

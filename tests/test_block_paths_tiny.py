@@ -8,8 +8,6 @@ Every table must be equal: values, dtypes, index, row order, Int64 data under th
 """
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
 import pytest
 
 import kzpolicy
@@ -17,9 +15,9 @@ import kzpolicy.engine as engine
 import kzpolicy.facts as facts_mod
 import kzpolicy.rules.milestone as milestone
 from _hostile_population import hostile_population
+from _tables import assert_same_tables, tables_of
 from test_cases import ALL, _facts, _policy
 
-TABLES = ("ledger", "near_misses", "undetermined", "excluded", "fees", "township_awards")
 #: block rows
 FORCED = [1, 2]
 
@@ -35,7 +33,7 @@ def _tables(make):
         a = make()
     except ValueError as e:  # a refused input is refused the same way
         return {"raises": (type(e).__name__, str(e))}
-    return {t: getattr(a, t) for t in TABLES}
+    return tables_of(a)
 
 
 def _equal(plain, forced, what):
@@ -43,12 +41,7 @@ def _equal(plain, forced, what):
     if "raises" in plain:
         assert plain == forced, what
         return
-    for t in TABLES:
-        pd.testing.assert_frame_equal(forced[t], plain[t], check_exact=True, obj=f"{what}: {t}")
-        for c in plain[t].columns:
-            x, y = plain[t][c].array, forced[t][c].array
-            if isinstance(x, pd.arrays.IntegerArray):
-                assert np.array_equal(x._data, y._data) and np.array_equal(x._mask, y._mask), (what, t, c)
+    assert_same_tables(forced, plain, what)
 
 
 def _case_runs():

@@ -17,8 +17,8 @@ import kzpolicy
 import kzpolicy.facts as facts_mod
 import kzpolicy.rules.milestone as milestone
 from _hostile_population import hostile_population
+from _tables import TABLES, assert_same_tables, tables_of
 
-TABLES = ("ledger", "near_misses", "undetermined", "excluded", "fees", "township_awards")
 
 
 def _year_major(firms, fin):
@@ -65,16 +65,11 @@ def _population(bench_engine, kind: str):
 
 def _tables(facts, year, readings=None, explain=False):
     a = kzpolicy.assess(facts, year=year, readings=readings, explain=explain)
-    return {t: getattr(a, t) for t in TABLES}
+    return tables_of(a)
 
 
 def _same(a, b, what):
-    for t in TABLES:
-        pd.testing.assert_frame_equal(a[t], b[t], check_exact=True, obj=f"{what}: {t}")
-        for c in a[t].columns:
-            x, y = a[t][c].array, b[t][c].array
-            if isinstance(x, pd.arrays.IntegerArray):
-                assert np.array_equal(x._data, y._data) and np.array_equal(x._mask, y._mask), (what, t, c)
+    assert_same_tables(a, b, what)
 
 
 # --------------------------------------------------------------------------- what the index holds
