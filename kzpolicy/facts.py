@@ -274,16 +274,24 @@ def choice_codes(s: pd.Series, choices: Sequence[str]) -> np.ndarray:
     """Each value's number in ``choices`` (int8 below 127 choices; -1: missing or not one of them), compared as
     stored: Arrow text in Arrow (no Python text per row), anything else value by value (text only: ``1`` is not
     ``"1"``, as ``==`` on the column says)."""
-    dtype = np.int8 if len(choices) < 127 else np.int16
     try:
         a = _arrow_text(s)
     except UnicodeEncodeError:  # a lone surrogate: no Arrow string holds it (and it is no choice)
         a = None
     if a is not None:
-        found = pc.index_in(a, value_set=pa.array(list(choices), pa.large_string()))
-        return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(dtype)
+        return _choice_numbers(pc.index_in(a, value_set=pa.array(list(choices), pa.large_string())), len(choices))
     at = {c: i for i, c in enumerate(choices)}
-    return np.array([at.get(v, -1) if isinstance(v, str) else -1 for v in s.tolist()], dtype=dtype)
+    return np.array([at.get(v, -1) if isinstance(v, str) else -1 for v in s.tolist()], dtype=_choice_dtype(len(choices)))
+
+
+def _choice_dtype(n: int):
+    """The integer type of a choice's number among ``n`` choices (-1 for none)."""
+    return np.int8 if n < 127 else np.int16
+
+
+def _choice_numbers(found: pa.Array, n: int) -> np.ndarray:
+    """``pc.index_in``'s answer as numbers among ``n`` choices, -1 where none (missing or not one of them)."""
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(_choice_dtype(n))
 
 
 @dataclass(frozen=True)
@@ -1521,7 +1529,7 @@ def _convert_arrow(f: Field, s: pd.Series, a: pa.Array, col: _Collector) -> Opti
         if not ok.all():  # the clerk's Chinese words, the template's 中文名（code）, or errors
             return _category(f, out, null, col)
         # the numbers the engine reads (keep_for_engine), for the cost of the check
-        col.codes[f.name] = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int8 if len(f.choices) < 127 else np.int16)
+        col.codes[f.name] = _choice_numbers(found, len(f.choices))
     return out
 
 
