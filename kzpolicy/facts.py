@@ -593,7 +593,9 @@ def _normalise(table: str, df: pd.DataFrame, source: Source, col: _Collector, sh
             clean.add(f.name)
         out[f.name] = known if known is not None else _convert(f, s, col, YUAN_PER_WAN if f.name in wan else 1, a)
     res = pd.DataFrame(out, index=df.index, copy=False)  # the converted columns are new already
-    if res.index is df.index and all(v.index is df.index for v in out.values()):  # the frame's columns are these
+    # the frame's columns are these: each on the frame's own index (``Index.is_``: the same index, or a view of it, as
+    # pandas 3 gives a column taken from ``df``; an index merely equal would have been aligned, not taken)
+    if res.index.is_(df.index) and all(v.index.is_(df.index) for v in out.values()):
         col.cols = out
     for f in fields:
         if f.required and f.name in df.columns and f.name not in clean:  # known firm ids are never empty

@@ -31,3 +31,26 @@ def test_context_financial_values_are_read_only_and_per_year():
     assert v.tolist()[1] == 5.0 and pd.isna(v[0]) and pd.isna(v[2]) and not v.flags.writeable
     assert list(ctx.series("revenue")) == [2021, 2022] and ctx.series("revenue")[2021][2] == 7.0
     assert pd.isna(ctx.value("revenue", 2019)).all()
+
+
+def test_checks_after_conversion_read_the_converted_columns(monkeypatch):
+    """The checks after conversion read each table's converted Series (_Collector.cols), not a pandas lookup per
+    column: kept whenever the frame's columns are those Series (pandas 3 hands a column taken from the input on a
+    view of the input's index, which ``is`` does not recognise)."""
+    import kzpolicy.facts as F
+    seen = {}
+    real = F._normalise
+
+    def spy(table, df, source, col, shared=None):
+        out = real(table, df, source, col, shared)
+        seen[table] = (dict(col.cols), out)
+        return out
+    monkeypatch.setattr(F, "_normalise", spy)
+    ev = pd.DataFrame({"firm_id": ["A", "B"], "date": ["2023-03-01", "2023-04-01"], "code": ["above_scale.enter"] * 2})
+    fin = pd.DataFrame({"firm_id": ["A", "B"], "year": [2022, 2022], "revenue": [5.0, 6.0]})
+    validate(_firms().reset_index(drop=True), ev, fin)
+    for table in ("firms", "events", "financials"):
+        cols, frame = seen[table]
+        assert set(cols) == set(frame.columns), table  # every column, read from the Series the frame holds
+        for c, s in cols.items():
+            pd.testing.assert_series_equal(s, frame[c])
