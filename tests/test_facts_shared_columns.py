@@ -53,4 +53,4 @@ def test_checks_after_conversion_read_the_converted_columns(monkeypatch):
         cols, frame = seen[table]
         assert set(cols) == set(frame.columns), table  # every column, read from the Series the frame holds
         for c, s in cols.items():
-            pd.testing.assert_series_equal(s, frame[c])
+            pd.testing.assert_series_equal(s, frame[c], check_names=False)  # values, dtype and index
