@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import kzpolicy
+import kzpolicy.context as context_mod
 import kzpolicy.facts as facts_mod
 import kzpolicy.rules.milestone as milestone
 from _hostile_population import hostile_population
@@ -254,14 +255,41 @@ def test_index_and_every_row_agree(populations, monkeypatch, kind, year, reading
 
 @pytest.mark.parametrize("block", [1, 2, 7])
 def test_index_in_tiny_blocks(populations, monkeypatch, block):
-    """Blocks of 1, 2 and 7 rows in the index's building and reading (facts.BLOCK, milestone.BLOCK) change nothing."""
+    """Blocks of 1, 2 and 7 rows in the index's building and reading (facts.BLOCK, milestone.BLOCK, context.BLOCK)
+    change nothing."""
     for kind in ("hostile", "span40"):
         frames = populations[kind]
         plain = _tables(kzpolicy.validate(*frames), 2023, explain=True)
         with monkeypatch.context() as m:
             m.setattr(facts_mod, "BLOCK", block)
             m.setattr(milestone, "BLOCK", block)
+            m.setattr(context_mod, "BLOCK", block)
             facts = kzpolicy.validate(*frames)
             assert facts.financial_years() is not None
             forced = _tables(facts, 2023, explain=True)
         _same(plain, forced, f"{kind} block {block}")
+
+
+@pytest.mark.parametrize("kind", ["bench", "hostile", "span12", "span64"])
+def test_context_values_by_index_and_by_every_row(populations, monkeypatch, kind):
+    """``Context.value`` (a column in a year over firms: what article 11 and the rules read) through the index
+    (a year's run of rows: every firm's row in order, or some firms' rows) equals the pass over every row's year,
+    value for value and NaN for NaN, for every year on record and beyond."""
+    from kzpolicy.context import Context
+    frames = populations[kind]
+    pol = kzpolicy.get_policy()
+    facts = kzpolicy.validate(*frames)
+    ix = facts.financial_years()
+    assert ix is not None
+    full = [int(y) for i, y in enumerate(ix.years) if ix.hi[i] - ix.lo[i] == len(facts.firms)]
+    assert full or kind != "bench"  # the benchmark's latest years have a row for every firm (no scatter)
+    with monkeypatch.context() as m:
+        m.setattr(facts_mod, "YEARS_MAX_SPAN", 0)
+        old = kzpolicy.validate(*frames)
+        assert old.financial_years() is None
+    years = range(int(ix.years.min()) - 1, int(ix.years.max()) + 2)
+    a, b = Context(facts, pol, 2023, pol.readings(None), 0.1), Context(old, pol, 2023, pol.readings(None), 0.1)
+    for column in ("revenue", "rd_expense"):
+        for y in years:
+            va, vb = a.value(column, y), b.value(column, y)
+            assert va.dtype == vb.dtype == np.float64 and np.array_equal(va, vb, equal_nan=True), (kind, column, y)
