@@ -1115,6 +1115,13 @@ def _match_firms(shared: dict, values) -> np.ndarray:
         if q is None:  # an id the keys cannot hold (NUL): the hash table answers for all
             return _by_hash_table(shared, values, a)
         qk, fits = q
+        if len(qk) > SORT_QUERIES_MIN and fits.all():
+            # the block is a run of consecutive firm ids (a year of an export with every firm in id order): no searches
+            lo = int(np.searchsorted(sk, qk[0]))
+            if lo + len(qk) <= len(sk) and np.array_equal(sk[lo:lo + len(qk)], qk):
+                p = np.arange(lo, lo + len(qk), dtype=np.intp)
+                out[b:b + len(p)] = p if order is None else order[p]
+                continue
         if len(qk) > SORT_QUERIES_MIN and np.count_nonzero(qk[1:] < qk[:-1]) > len(qk) // 16:
             # ids in no order (events): searched in sorted order, so that the searches walk the keys once
             # instead of missing the cache on every row of a large firms table

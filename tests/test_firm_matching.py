@@ -85,3 +85,43 @@ def test_random_ids_same_as_get_indexer():
     for firms in (ids, np.sort(ids)):
         want = pd.Index(firms).get_indexer(rows)
         assert facts._match_firms({"firm_index": pd.Index(firms)}, rows).tolist() == want.tolist()
+
+
+
+def _runs():
+    """Rows that are (or nearly are) runs of consecutive firm ids, as a year of a year-major export gives them;
+    more than ``facts._SMALL`` of each, so that the keys (not Python's dict) answer."""
+    ids = [f"F{k:03d}" for k in range(40)]
+    shuffled = list(np.random.default_rng(3).permutation(ids))
+    long = [f"91500234MA5U{k:04d}1X" for k in range(30)]
+    return {
+        "every firm in order": (ids, ids),
+        "a middle run": (ids, ids[5:30]),
+        "firms table not in id order": (shuffled, ids),
+        "a middle run, firms not in id order": (shuffled, ids[7:33]),
+        "one firm missing from the run": (ids, ids[:20] + ids[21:]),
+        "a run ending past the last firm": (ids[:30], ids[10:35]),
+        "a run then an unknown id": (ids, ids + ["F999"]),
+        "a repeated id": (ids, ids[:10] + ids[9:]),
+        "a longer id cut to a firm's key": ([f"ABCDEF{k:02d}" for k in range(30)],
+                                            [f"ABCDEF{k:02d}" for k in range(29)] + ["ABCDEF29X"]),
+        "long ids in order": (long, long[3:]),
+    }
+
+
+RUNS = _runs()
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 1 << 18])
+@pytest.mark.parametrize("firms,rows", RUNS.values(), ids=RUNS.keys())
+def test_runs_of_consecutive_firms_same_as_get_indexer(monkeypatch, firms, rows, block):
+    """A block of rows that is a run of consecutive firm ids takes its positions without a search: the same answer,
+    whatever the block size (a run cut by blocks, a block that is a run but for one row)."""
+    monkeypatch.setattr(facts, "MATCH_BLOCK", block)
+    test_same_as_get_indexer(firms, rows)
+    # and through validation: the positions the engine reads
+    fin = pd.DataFrame({"firm_id": rows, "year": [2000 + k for k in range(len(rows))], "revenue": [1.0] * len(rows)})
+    f = pd.DataFrame({"firm_id": firms, "industry": ["manufacturing"] * len(firms), "established": ["1990-01-01"] * len(firms)})
+    want = pd.Index(np.array(firms, dtype=object)).get_indexer(np.array(rows, dtype=object))
+    if (want >= 0).all():
+        assert validate(f, None, fin).firm_positions("financials").tolist() == want.tolist()
