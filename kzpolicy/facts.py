@@ -381,12 +381,18 @@ class FinancialYears:
         i = np.flatnonzero(self.years == year)
         return slice(int(self.lo[i[0]]), int(self.hi[i[0]])) if len(i) else slice(0, 0)
 
-    def rows_of(self, i: int, firms: np.ndarray) -> np.ndarray:
-        """The rows in run ``i`` of ``firms`` (positions, ascending or not): the run's firms before each, counted in
-        its bits. A firm without a row there gets the next firm's row (or the run's end): read only where it has one."""
-        w = firms >> 6
-        below = np.bitwise_count(self.present[i].take(w) & ((np.uint64(1) << (firms & 63).astype(np.uint64)) - np.uint64(1)))
-        return self.lo[i] + self.before[i].take(w) + below
+    @staticmethod
+    def places(firms: np.ndarray) -> tuple:
+        """(word, the word's bits below the firm) of each of ``firms`` in a run's bits, for :meth:`rows_of`: the same
+        in every run (found once when several runs are read)."""
+        return firms >> 6, (np.uint64(1) << (firms & 63).astype(np.uint64)) - np.uint64(1)
+
+    def rows_of(self, i: int, firms: np.ndarray, places: Optional[tuple] = None) -> np.ndarray:
+        """The rows in run ``i`` of ``firms`` (positions, ascending or not; ``places``: their :meth:`places`): the
+        run's firms before each, counted in its bits. A firm without a row there gets the next firm's row (or the
+        run's end): read only where it has one."""
+        w, below = self.places(firms) if places is None else places
+        return self.lo[i] + self.before[i].take(w) + np.bitwise_count(self.present[i].take(w) & below)
 
     @staticmethod
     def of(facts: "Facts") -> Optional["FinancialYears"]:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..money import Commas, Wan, YiOrWan, text_column, wan, yi_or_wan
 from ..facts import BLOCK
+from ..frames import column_array
 from .common import (Later, RuleOutput, apply_requirements, established_at, manufacturing_at, param_at_year_end,
                      requirement_masks)
 from ..kinds import Kind, P, Switch
@@ -75,13 +76,17 @@ def assess(item, ctx) -> RuleOutput:
                           reason_zh=f"无法判断{item.cite_zh}：缺少{y - 1}年主营业务收入", reason_en=f"cannot decide {item.cite_en}: revenue for {y - 1} is missing")
     # only firms whose revenue reaches the lowest tier's near-miss band can cross, have crossed or nearly cross a tier:
     # the rest of the work runs on those (positions in ascending order, as over the whole population)
-    r, pm = g["r"], g["prev_max"]
+    r, pm, complete, manuf = g["r"], g["prev_max"], g["complete"], g["manufacturing"]
+    # and of those, this tier looks at the ones reaching its own band or crossing it (the rest it neither pays,
+    # excludes nor tells a near-miss): a higher tier's work runs on its few
+    end = min(threshold, threshold * (1 - ctx.margin))
+    if len(sub) and end > g["lo"]:
+        at = np.flatnonzero(r >= end)
+        sub, r, pm, complete, manuf = sub[at], r[at], pm[at], complete[at], manuf[at]
     crossed = (r > threshold) if strict else (r >= threshold)
-    earlier = ~np.isnan(pm) & ((pm > threshold) if strict else (pm >= threshold))
-    complete = g["complete"]
+    earlier = (pm > threshold) if strict else (pm >= threshold)  # NaN (none before): False
     if ctx.switch(item, "history") == "as_supplied":
         complete = np.ones(len(sub), bool)
-    manuf = g["manufacturing"]
     # firms that crossed before: not first (reported whether or not another firm crosses now: a firm's result must not depend on the population)
     was = sub[crossed & earlier & manuf]
     if len(was):
@@ -118,10 +123,12 @@ def _tiers(ctx, item) -> dict:
     Read from the financial rows themselves, at the rows and firms that matter (no year × firm matrix):
     ``sub``: the candidates, firms whose Y−1 revenue reaches the lowest tier's near-miss band (ascending
     positions); at the candidates only: ``r`` (their Y−1 revenue, float), ``prev_max`` (highest revenue
-    before Y−1), ``complete`` (history complete since establishment) and ``manufacturing``; ``lowest``: the
-    id of the lowest tier; ``no_revenue``: manufacturing firms with some revenue on record but none for Y−1,
-    established by Y−1 (the lowest tier's "cannot decide"). Firm and year are unique in the financials
-    (validation), so a firm has at most one row a year.
+    before Y−1, as far as it decides a tier: :class:`_History`), ``complete`` (history complete since
+    establishment, where a tier may be crossed for the first time) and ``manufacturing``; ``lowest``: the
+    id of the lowest tier; ``lo``: the lowest end of a tier's look (the candidates' band); ``no_revenue``:
+    manufacturing firms with some revenue on record but none for Y−1, established by Y−1 (the lowest tier's
+    "cannot decide"). Firm and year are unique in the financials (validation), so a firm has at most one row
+    a year.
     """
     key = ("art03_tiers", item.group)
     if key in ctx.cache:
@@ -131,36 +138,48 @@ def _tiers(ctx, item) -> dict:
                    key=lambda it: it.param("threshold").values[next(iter(it.param("threshold").values))])
     ts = [param_at_year_end(it.param("threshold"), y) for it in tiers]
     ts = [t for t in ts if t is not None]
-    lo = min(min(t, t * (1 - ctx.margin)) for t in ts) if ts else -np.inf
+    # a tier is looked at for a firm whose Y−1 revenue reaches its near-miss band or crosses it (each tier's
+    # assess: below these ends a tier neither pays, excludes nor tells a near-miss)
+    ends = [min(t, t * (1 - ctx.margin)) for t in ts]
+    lo = min(ends) if ts else -np.inf
     ix = ctx.facts.financial_years()
-    h = _by_year(ctx, ix, lo) if ix is not None else _every_row(ctx, lo)
+    h = _by_year(ctx, ix, lo, _highest_looked_at(ts, ends)) if ix is not None else _every_row(ctx, lo)
     sub = h.sub
     # complete since establishment: established in or after the first tracked year (before it nothing is
-    # on record), and revenue on record for every tracked year before Y−1 the firm existed in
-    est = established_at(ctx, sub)
-    complete = est >= np.datetime64(f"{min(h.first, y - 1)}-01-01", "D")
-    est_year = est[complete].astype("datetime64[Y]").astype(np.int64) + 1970
-    need = np.zeros(len(sub), dtype=np.int64)
-    need[complete] = np.maximum(y - 1 - est_year, 0)  # tracked years from establishment to Y−2
+    # on record), and revenue on record for every tracked year before Y−1 the firm existed in. Read only
+    # where a tier may be crossed for the first time (a threshold from the highest earlier revenue to the
+    # Y−1 revenue: each tier's ``crossed & ~earlier``); False elsewhere, never read there
+    pm = np.where(np.isnan(h.prev_max), -np.inf, h.prev_max)
+    tsort = np.sort(np.array(ts, dtype=np.float64))
+    m = np.flatnonzero(np.searchsorted(tsort, h.r, side="right") > np.searchsorted(tsort, pm, side="left"))
+    est = established_at(ctx, sub[m])
+    first = min(h.first, y - 1)
+    complete_m = est >= np.datetime64(f"{first}-01-01", "D")
+    # the year of establishment among the tracked years (found among their 1 Januaries; from Y−1 on: Y−1, which
+    # needs no year and counts none on record before Y−1), 0 where not complete
+    starts = np.arange(f"{first}-01-01", f"{y}-01-01", dtype="datetime64[Y]").astype("datetime64[D]")
     est_all = np.zeros(len(sub), dtype=np.int64)
-    est_all[complete] = est_year
-    complete &= h.on_record(est_all) == need
+    est_all[m] = np.where(complete_m, first - 1 + np.searchsorted(starts, est, side="right"), 0)
+    need = np.where(complete_m, y - 1 - est_all[m], 0)  # tracked years from establishment to Y−2
+    complete = np.zeros(len(sub), dtype=bool)
+    complete[m] = complete_m & (h.on_record(est_all)[m] == need)
     # no Y−1 revenue: manufacturing firms with some revenue on record, established by Y−1
     f = h.without_last
     f = f[manufacturing_at(ctx, f)]
     f = f[established_at(ctx, f) <= np.datetime64(f"{y - 1}-12-31", "D")]
     ctx.cache[key] = g = {"sub": sub, "r": h.r, "prev_max": h.prev_max, "complete": complete,
                           "manufacturing": manufacturing_at(ctx, sub), "lowest": tiers[0].id if tiers else item.id,
-                          "no_revenue": f}
+                          "no_revenue": f, "lo": lo}
     return g
 
 
 class _History(NamedTuple):
-    """What article 3 reads from the financial rows for assessment year Y (``_by_year`` and ``_every_row`` agree)."""
+    """What article 3 reads from the financial rows for assessment year Y (``_by_year`` and ``_every_row`` agree
+    on every tier's answer)."""
 
     sub: np.ndarray  # the candidates: firms with Y−1 revenue on record reaching the band (ascending positions)
     r: np.ndarray  # their Y−1 revenue (float)
-    prev_max: np.ndarray  # their highest revenue on record before Y−1 (NaN: none)
+    prev_max: np.ndarray  # their highest revenue on record before Y−1 (NaN: none), or one above every tier looked at
     on_record: Callable  # (since: a year per candidate) -> its years with revenue on record from ``since`` to Y−2
     first: int  # the first year of any financial row (Y−1 when there are none)
     without_last: np.ndarray  # firms with some revenue on record but none for Y−1 (ascending positions)
@@ -171,39 +190,71 @@ def _band(revenue, lo: float) -> float:
     return math.ceil(lo) if np.isfinite(lo) and pd.api.types.is_integer_dtype(revenue.dtype) else lo
 
 
-def _by_year(ctx, ix, lo: float) -> _History:
+def _highest_looked_at(ts, ends) -> Callable:
+    """Per Y−1 revenue (float), the highest threshold among ``ts`` of a tier looked at (``ends``: where each
+    tier's look begins; -inf: none)."""
+    order = np.argsort(np.array(ends, dtype=np.float64), kind="stable")
+    end = np.array(ends, dtype=np.float64)[order]
+    top = np.concatenate([[-np.inf], np.maximum.accumulate(np.array(ts, dtype=np.float64)[order])])
+    return lambda r: top.take(np.searchsorted(end, r, side="right"))
+
+
+def _by_year(ctx, ix, lo: float, highest: Callable) -> _History:
     """:class:`_History` from the rows grouped by year (``Facts.financial_years``): Y−1's rows, then each earlier
-    year's rows of the candidates only (found by the year's firm bits); the firms without Y−1 revenue from each
-    firm's years with revenue on record. No pass over every row."""
+    year's rows of the candidates (found by the year's firm bits), latest first, while an earlier revenue may
+    still decide a tier (``highest``: :func:`_highest_looked_at`; once above it, a higher one decides no tier
+    differently: ``prev_max`` stops there); the firms without Y−1 revenue from each firm's years with revenue
+    on record. No pass over every row."""
     y = ctx.year
     fpos = ctx.facts.firm_positions("financials")
-    arr = ctx.facts.financials["revenue"].array  # Int64 (validated)
+    arr = column_array(ctx.facts.financials, "revenue")  # Int64 (validated)
     data, na, band = arr._data, arr._mask, _band(arr, lo)
     last = ix.rows(y - 1)
+    # a row for every firm (as many rows as firms, ascending from the first): firm p's row is the year's p-th
+    every = last.stop - last.start == ctx.n > 0 and fpos[last.start] == 0
     sub, r = [np.zeros(0, np.int64)], [np.zeros(0, np.float64)]
     for a in range(last.start, last.stop, BLOCK):  # the few reaching the band, on record; read while the block is at hand
         s = slice(a, min(a + BLOCK, last.stop))
         d = data[s]
         k = np.flatnonzero(d >= band)
         k = k[~na[s][k]]
-        sub.append(fpos[s][k].astype(np.int64))
+        sub.append(k + (a - last.start) if every else fpos[s][k].astype(np.int64))
         r.append(d[k].astype(np.float64))
     sub, r = np.concatenate(sub), np.concatenate(r)  # ascending: firms ascend within a year
-    # earlier years: each candidate's row of the year found by counting bits, read where its revenue is on record
     bits = ix.revenue_years
     their_years = bits.take(sub)
-    prev_max = np.full(len(sub), np.nan)
-    for i, yr in enumerate(ix.years):
-        if yr < y - 1 and len(sub):
-            at = ix.rows_of(i, sub)  # a firm without a row that year: a neighbour's row, not read
-            np.fmax(prev_max, np.where(their_years & ix.bit(yr), data.take(at, mode="clip"), np.nan), out=prev_max)
     width = 8 * bits.dtype.itemsize
     below = np.array([(1 << k) - 1 for k in range(width + 1)], dtype=bits.dtype)  # the bits of the first k years
     upto = below[min(max(y - 1 - ix.first, 0), width)]  # years before Y−1
+    # earlier years, latest first: each open candidate's row of the year found by counting bits, the highest
+    # read where its revenue is on record, in whole yuan (the same highest as over the revenues as floats); a
+    # candidate is closed once that is above every tier it is looked at for (a higher one changes no tier's
+    # "earlier": above stays above)
+    top = np.full(len(sub), np.iinfo(np.int64).min)
+    cap = highest(r)
+    open_ = None  # every candidate (then the open ones' positions among them)
+    for i in np.argsort(-ix.years, kind="stable"):
+        yr = ix.years[i]
+        if yr < y - 1 and len(sub) and (open_ is None or len(open_)):
+            f = sub if open_ is None else sub[open_]
+            at = ix.rows_of(i, f)  # a firm without a row that year: a neighbour's row, not read
+            known = (their_years if open_ is None else their_years.take(open_)) & ix.bit(yr)
+            if open_ is None:
+                np.maximum(top, data.take(at, mode="clip"), out=top, where=known != 0)
+                open_ = np.flatnonzero(~(top > cap))
+            else:
+                t = np.maximum(top.take(open_), data.take(at, mode="clip"), where=known != 0, out=top.take(open_))
+                top[open_] = t
+                open_ = open_[~(t > cap.take(open_))]
+    prev_max = np.where((their_years & upto) != 0, top, np.nan)
 
     def on_record(since):
         return np.bitwise_count(their_years & upto & ~below.take(np.clip(since - ix.first, 0, width))).astype(np.int64)
-    without = np.flatnonzero((bits != 0) & ((bits & ix.bit(y - 1)) == 0))
+    if every:  # every firm has a Y−1 row: those without Y−1 revenue are its few rows without one
+        without = np.flatnonzero(na[last])
+        without = without[bits.take(without) != 0]
+    else:
+        without = np.flatnonzero((bits != 0) & ((bits & ix.bit(y - 1)) == 0))
     return _History(sub, r, prev_max, on_record, ix.first, without)
 
 
