@@ -61,7 +61,6 @@ def assess(item, ctx) -> RuleOutput:
         return out
     amount = event_values(ctx, "amount", pos, "int64", na_value=0)
     progress = event_values(ctx, "progress", pos, "float64")
-    project = event_values(ctx, "project", pos, object)
     pf, pp, pr, pc = (item.param(k) for k in ("floor", "min_progress", "rate", "cap"))
     floor, minp, rate, cap = (param_on(item, k, dates) for k in ("floor", "min_progress", "rate", "cap"))
     ok_amt = meets(amount, floor, pf.boundary)
@@ -74,7 +73,8 @@ def assess(item, ctx) -> RuleOutput:
     sub = np.where(capped, np.nan_to_num(cap, nan=0).astype(np.int64), sub)
     out.award(int(pay.sum()), fidx=fidx[pay], item=item.id, event_code=codes[pay], event_date=dates[pay],
               amount_yuan=sub[pay], basis_yuan=amount[pay], investment_yuan=amount[pay], floor_yuan=floor[pay].astype(np.int64),
-              rate=rate[pay], cap_applied=capped[pay], cap_yuan=cap[pay], project=project[pay], progress=progress[pay])
+              rate=rate[pay], cap_applied=capped[pay], cap_yuan=cap[pay],
+              project=event_values(ctx, "project", pos[pay], object), progress=progress[pay])  # text: read where paid only
     # near-misses: exactly one condition missed, and by little — and only for firms that meet the item's
     # other requirements (a firm the item excludes is never told that a little more would pay)
     m = ctx.margin
