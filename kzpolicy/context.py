@@ -89,14 +89,27 @@ class Context:
     def events_at(self, pos: np.ndarray):
         """(firm positions, dates, codes) of the events at positions ``pos``, read at those rows only (a rule's events,
         not every event's date and code)."""
+        if not len(pos):  # no event (most items of a small population): the same empty arrays, nothing read
+            return self._no_events
         text = self._code_text
         codes = self.ev_code[pos] if text is None else text[self._ev.code[pos]]
         if "ev_date" in self.__dict__:
             dates = self.ev_date[pos]
         else:
-            d = np.asarray(column_array(self.events, "date"))  # validated: datetime64[ns], read in place
+            d = self._date_column
             dates = d[pos].astype("datetime64[D]") if d.dtype.kind == "M" else self.ev_date[pos]
         return self.ev_fidx[pos], dates, codes
+
+    @cached_property
+    def _no_events(self):
+        """:meth:`events_at` of no position: empty arrays of its dtypes (shared; nothing can be written into them)."""
+        return self.ev_fidx[:0], np.zeros(0, dtype="datetime64[D]"), np.zeros(0, dtype=object)
+
+    @cached_property
+    def _date_column(self) -> np.ndarray:
+        """The events' date column as numpy, looked up once per assessment (validated: datetime64[ns], read in place,
+        no copy); :meth:`events_at` reads it at a rule's positions."""
+        return np.asarray(column_array(self.events, "date"))
 
     @property
     def ev_code_id(self) -> np.ndarray:
@@ -130,13 +143,20 @@ class Context:
 
     def positions(self, codes) -> np.ndarray:
         """Row positions of the events with any of ``codes`` (all years), in input order."""
-        parts = [self._ev.positions(c) for c in codes]
-        parts = [p for p in parts if p is not None]
+        present = self._present_codes
+        parts = [self._ev.positions(c) for c in codes if c in present]
         if not parts:
             return np.zeros(0, dtype=np.int64)
         if len(parts) == 1:  # one code's positions are already ascending (a stable sort): a copy, no sort
             return parts[0].copy()
         return np.sort(np.concatenate(parts))
+
+    @cached_property
+    def _present_codes(self) -> frozenset:
+        """The codes with at least one event (the code index read once per assessment: an item whose codes have no
+        event is answered by set lookups)."""
+        ev = self._ev
+        return frozenset(ev.codes[k] for k in np.flatnonzero(np.diff(ev.starts)).tolist())
 
     def window_start(self, item: Item) -> np.datetime64:
         """First date from which the item's events count.
