@@ -169,7 +169,11 @@ class Param(_Strict):
         d = np.asarray(dates, dtype="datetime64[D]")
         pos = np.searchsorted(starts, d, side="right") - 1
         ok = pos >= 0
-        out = np.where(ok, vals[np.clip(pos, 0, None)], np.nan)
+        if d.ndim == 0:
+            return np.where(ok, vals[max(int(pos), 0)], np.nan), ok
+        out = vals[pos]  # a copy (fancy indexing); before the first value (-1 reads the last) NaN, below
+        if not ok.all():
+            out[~ok] = np.nan
         return out, ok
 
 

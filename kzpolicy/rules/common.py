@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import explain
 from ..facts import INDUSTRIAL, INDUSTRIES
-from ..frames import Columns, part, stable_order
+from ..frames import Columns, column_array, part, stable_order
 from ..money import as_fraction, mul_round
 from ..policy import Item, Param
 
@@ -215,8 +215,7 @@ def fmt_date(d) -> np.ndarray:
 
 def param_at(param: Param, dates) -> np.ndarray:
     """Parameter values on each date (float, NaN where the value is null or not yet in force)."""
-    vals, ok = param.at_many(dates)
-    return np.where(ok, vals, np.nan)
+    return param.at_many(dates)[0]  # NaN where not in force already
 
 
 def param_on(item: Item, name: str, dates) -> np.ndarray:
@@ -373,11 +372,15 @@ REQ_TEXT = explain.REQUIREMENT_TEXT
 
 # ---- firm and event attributes at given positions only (a rule's candidate rows, not 1M-row columns)
 def column(ctx, table: str, name: str):
-    """The pandas array of column ``name`` of ``firms`` or ``events``, looked up once per assessment."""
+    """The pandas array of column ``name`` of ``firms`` or ``events`` (as ``df[name].array``), looked up once per
+    assessment, in the frame's own storage (no Series built: ~20-80 µs each on a wide frame)."""
     key = ("column", table, name)
     a = ctx.cache.get(key)
     if a is None:
-        a = ctx.cache[key] = (ctx.firms if table == "firms" else ctx.events)[name].array
+        a = column_array(ctx.firms if table == "firms" else ctx.events, name)
+        if isinstance(a, np.ndarray):  # a numpy column: as its Series' .array gives it
+            a = pd.arrays.NumpyExtensionArray(a)
+        ctx.cache[key] = a
     return a
 
 

@@ -96,7 +96,7 @@ def _earliest(ctx, codes, f: np.ndarray) -> np.ndarray:
     res = np.full(len(f), np.datetime64("NaT"), dtype="datetime64[D]")
     pos = ctx.positions(codes)
     if len(pos) and len(f):
-        ef, ed = ctx.ev_fidx[pos], ctx.ev_date[pos].astype("datetime64[D]")
+        ef, ed = ctx.ev_fidx[pos], ctx.events_at(pos)[1]  # dates at these events only (datetime64[D])
         ok = ~np.isnat(ed)
         ef, ed = ef[ok], ed[ok]
         order = np.lexsort((ed, ef))

@@ -86,7 +86,7 @@ def assess(item, ctx) -> RuleOutput:
     pos = select_events(item, ctx, out)
     if not len(pos):
         return out
-    fidx, dates, codes = ctx.ev_fidx[pos], ctx.ev_date[pos], ctx.ev_code[pos]
+    fidx, dates, codes = ctx.events_at(pos)  # read at these events only
     principal = event_values(ctx, "principal", pos, "int64", na_value=0)
     start = event_values(ctx, "start", pos, "datetime64[D]")
     end = event_values(ctx, "end", pos, "datetime64[D]")
