@@ -297,7 +297,8 @@ def _check_places(awards, pol: Policy, year: int) -> None:
                                                  if "places" in it.parameters and kinds.get(it.kind).events})
     if not limited or not awards.n:
         return
-    code, uniq = _factorize(np.asarray(awards["item"], dtype=object))
+    codes = awards.item_codes()
+    code, uniq = codes if codes is not None else _factorize(np.asarray(awards["item"], dtype=object))
     per = np.bincount(code[code >= 0], minlength=len(uniq))
     def over(item_id, n):
         places = limited[item_id].param("places").at(f"{year}-12-31") if item_id in limited else None
@@ -333,7 +334,10 @@ def _finish(awards, ctx: Context, pol: Policy, consume: bool = False, explain: b
         def col(c):
             return awards[c]
     # item facts per distinct item, then taken for every line (a handful of items, many lines)
-    code, uniq = _factorize(np.asarray(col("item"), dtype=object))
+    codes = awards.item_codes()
+    code, uniq = codes if codes is not None else _factorize(np.asarray(awards["item"], dtype=object))
+    given = awards.given  # the lines a column may hold a value on (None: any line)
+    col("item")
     meta = [pol.item(k) for k in uniq]
     def take(vals, dtype):
         return np.array(vals, dtype=dtype)[code]
@@ -365,17 +369,17 @@ def _finish(awards, ctx: Context, pol: Policy, consume: bool = False, explain: b
         "kind": _text_of([m.kind for m in meta], item_code),
         "label_zh": _text_of([m.label.zh for m in meta], item_code),
         "label_en": _text_of([m.label.en for m in meta], item_code),
-        "event_code": _text(col("event_code"), order, remember=True),
+        "event_code": _text(col("event_code"), order, remember=True, given=given("event_code")),
         "event_date": dates[order],
         "amount_yuan": o(np.asarray(col("amount_yuan"), dtype=np.int64)),
         "basis_yuan": _int_column(col("basis_yuan"), order, where),
         "cap_applied": o(_flags(col("cap_applied"))),
-        "project": _text(col("project"), order),
+        "project": _text(col("project"), order, given=given("project")),
     }
     for c, dtype in award_fields().items():
         v = col(c)
         if dtype == "object":
-            cols[c] = _text(v, order)
+            cols[c] = _text(v, order, given=given(c))
         elif dtype == "Int64":
             cols[c] = _int_column(v, order, where)
         else:
@@ -421,13 +425,21 @@ def _factorize(a: np.ndarray):
     return np.repeat(hc, np.diff(np.append(starts, len(a)))), uniq
 
 
-def _text(v: np.ndarray, order: np.ndarray, remember: bool = False):
+def _text(v: np.ndarray, order: np.ndarray, remember: bool = False, given=None):
     """A text column (objects, None where missing) in ledger order, as the DataFrame constructor would type it
     (text dtype, NaN where missing; object None when nothing is given), from its distinct values instead of
     checking every line. ``remember``: codes (kept between assessments by :func:`kzpolicy.frames.text_of`),
-    not a firm's own texts."""
+    not a firm's own texts. ``given``: the lines that may hold a value (kzpolicy/frames.py Columns.given; the
+    others are None), or None: only those are read."""
     v = np.asarray(v, dtype=object)
-    codes, uniq = _factorize(v)
+    if given is None:
+        codes, uniq = _factorize(v)
+    else:
+        at = np.flatnonzero(given)
+        if not len(at):
+            return np.full(len(order), None, dtype=object)
+        codes = np.full(len(v), -1, dtype=np.intp)
+        codes[at], uniq = _factorize(v[at]) if len(at) < len(v) else _factorize(v)
     if not len(uniq):
         return np.full(len(order), None, dtype=object)
     if not all(isinstance(u, str) for u in uniq):
@@ -449,6 +461,9 @@ def _int_column(v, order: np.ndarray, where=None):
     columns). A column missing on most lines (a kind's own field) is then written at its known lines only, over
     zeros (no pages written for the rest: ~25 MB per column at 10M firm-years) — the same values and mask as the take."""
     if isinstance(v.dtype, pd.Int64Dtype):
+        if isinstance(v, pd.arrays.IntegerArray) and len(v) == len(order) and v._mask.all() and not v._data.any():
+            # no line has it (another kind's field): <NA> over zeros, as the take gives them, without the take
+            return pd.arrays.IntegerArray(np.zeros(len(order), dtype=np.int64), np.ones(len(order), dtype=bool))
         if where is not None and isinstance(v, pd.arrays.IntegerArray) and len(order) >= _SPARSE_MIN:
             known = np.flatnonzero(~v._mask)
             if len(known) * 4 < len(order) and np.count_nonzero(v._data) == np.count_nonzero(v._data[known]):

@@ -157,15 +157,64 @@ def _pandas(key, vals, n):
 
 class Columns(dict):
     """A table's columns (name -> 1-D numpy or pandas array of ``n`` values) on their way to one frame:
-    award lines go from the kinds through the limits to the ledger as columns, never as a per-step frame."""
+    award lines go from the kinds through the limits to the ledger as columns, never as a per-step frame.
 
-    def __init__(self, data: Dict, n: int):
+    ``parts``: where the lines came from (:class:`LineParts`, award lines only), or None."""
+
+    def __init__(self, data: Dict, n: int, parts: "LineParts" = None):
         super().__init__(data)
         self.n = n
+        self.parts = parts
+
+    def __setitem__(self, name, values):
+        """A column written after the parts were joined: what the parts gave no longer tells where it has values."""
+        super().__setitem__(name, values)
+        if self.parts is not None:
+            self.parts = self.parts.rewritten(name)
 
     def take(self, rows: np.ndarray) -> "Columns":
         """The rows at positions ``rows``, in that order."""
-        return Columns({c: v[rows] for c, v in self.items()}, len(rows))
+        return Columns({c: v[rows] for c, v in self.items()}, len(rows),
+                       None if self.parts is None else self.parts.take(rows))
+
+    def item_codes(self):
+        """(number per line, the distinct item ids) when each part gave one item id (a rule's award lines), else
+        None: the ids are read off the parts, not hashed again per line."""
+        p = self.parts
+        if p is None or p.item_code is None:
+            return None
+        return p.item_code[p.line], p.items
+
+    def given(self, name: str):
+        """The lines (a boolean mask) whose part gave column ``name``: it is missing on every other line; None when
+        any line may hold a value."""
+        p = self.parts
+        if p is None or name not in p.given:
+            return None
+        return p.given[name][p.line]
+
+
+class LineParts:
+    """Which part (a rule's call of RuleOutput.award) each award line came from, and what the parts gave.
+
+    ``line``: the part's number per line (the smallest integer type); ``items``: the distinct item ids, with
+    ``item_code`` the number of each part's one item id (None when some part gave no single id); ``given``: for each
+    column some part did not give, whether each part gave it (by part number). Shared, never written into."""
+
+    __slots__ = ("line", "items", "item_code", "given")
+
+    def __init__(self, line: np.ndarray, items, item_code, given: Dict):
+        self.line, self.items, self.item_code, self.given = line, items, item_code, given
+
+    def take(self, rows: np.ndarray) -> "LineParts":
+        return LineParts(self.line[rows], self.items, self.item_code, self.given)
+
+    def rewritten(self, name: str) -> "LineParts":
+        if name == "item":
+            return LineParts(self.line, self.items, None, self.given)
+        if name not in self.given:
+            return self
+        return LineParts(self.line, self.items, self.item_code, {c: g for c, g in self.given.items() if c != name})
 
     def frame(self) -> pd.DataFrame:
         return frame_of(self, self.n)
@@ -174,9 +223,9 @@ class Columns(dict):
 _COLUMNS: dict = {}
 
 
-#: up to this many rows :func:`frame_of` builds the frame unchecked (a fixed ~20 µs per column saved); above it the
-#: constructor, which at these sizes costs nothing extra and leaves the columns unconsolidated (pandas' array
-#: constructor stacks same-dtype columns into 2-D blocks: a copy of each, ~23 B per firm-year more at the peak)
+#: up to this many rows :func:`frame_of` builds the frame consolidated (``_from_arrays``: same-dtype columns stacked
+#: into 2-D blocks, as the constructor's small frames); above it unconsolidated, as the constructor leaves them
+#: (stacking copies each column: ~23 B per firm-year more at the peak) — both unchecked (~20 µs a column saved)
 _FROM_ARRAYS_UP_TO = 4096
 
 
@@ -187,9 +236,9 @@ def frame_of(data: Dict, n: int) -> pd.DataFrame:
     text or dates — wrap objects the constructor should type in ``pd.Series``; datetime64[D] as seconds, as the
     constructor does), a pandas array or dates, or a Series on 0..n-1 (its values, as the constructor takes them). The frame constructor checks and re-types every column, ~20 µs a column however few
     rows; this hands the arrays to pandas' own array constructor (``DataFrame._from_arrays``, what pandas' readers
-    use) unchecked — the same frame and dtypes as ``pd.DataFrame(data)`` gives for such columns
-    (tests/test_frames.py); large frames by the constructor itself. Anything else (lists, scalars, other shapes):
-    the frame constructor decides."""
+    use; large frames to the block builder it calls, unconsolidated as the constructor leaves them) unchecked — the
+    same frame and dtypes as ``pd.DataFrame(data)`` gives for such columns (tests/test_frames.py). Anything else
+    (lists, scalars, other shapes): the frame constructor decides."""
     arrays = []
     for v in data.values():
         if isinstance(v, pd.Series):
@@ -212,17 +261,25 @@ def frame_of(data: Dict, n: int) -> pd.DataFrame:
             return pd.DataFrame(data, copy=False)
         arrays.append(v)
     key = tuple(data)
-    if n > _FROM_ARRAYS_UP_TO:  # per-column checks are nothing here; the constructor does not consolidate (no copies)
-        return _constructed(key, arrays)
     cols = _COLUMNS.get(key)
     if cols is None:
         cols = pd.Index(list(key))
         if len(_COLUMNS) < 64:
             _COLUMNS[key] = cols
     try:
+        if n > _FROM_ARRAYS_UP_TO:  # unconsolidated, as the constructor leaves them (no copies), without its checks
+            mgr = _arrays_to_mgr(arrays, cols, pd.RangeIndex(n), verify_integrity=False, consolidate=False)
+            return pd.DataFrame._from_mgr(mgr, axes=mgr.axes)
         return pd.DataFrame._from_arrays(arrays, columns=cols, index=pd.RangeIndex(n), verify_integrity=False)
-    except (AttributeError, TypeError):  # a pandas without it: the constructor
+    except (AttributeError, TypeError):  # a pandas without them: the constructor
         return _constructed(key, arrays)
+
+
+try:  # pandas' own builder of a frame's blocks from ready columns (what _from_arrays and the constructor call)
+    from pandas.core.internals.construction import arrays_to_mgr as _arrays_to_mgr
+except ImportError:  # pragma: no cover - another pandas: frame_of uses the constructor for large frames
+    def _arrays_to_mgr(*args, **kwargs):
+        raise TypeError("no arrays_to_mgr")
 
 
 def _constructed(names, arrays) -> pd.DataFrame:

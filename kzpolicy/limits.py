@@ -109,20 +109,36 @@ class _Lines:
         self.fidx = np.asarray(awards["fidx"], dtype=np.int64)
         self.item = np.asarray(awards["item"], dtype=object)
         self.amount = np.asarray(awards["amount_yuan"], dtype=np.int64)
-        from .frames import factorize
-        self._item_code, self._items = factorize(self.item)
+        codes = awards.item_codes()  # the parts' item ids (kzpolicy/frames.py Columns), else hashed here
+        if codes is None:
+            from .frames import factorize
+            codes = factorize(self.item)
+        self._item_code, self._items = codes
         self.cut = {}  # limit column -> (positions, values), in the order set
+        self._dates = None
 
     def of_items(self, items) -> np.ndarray:
-        ids = [i for i, k in enumerate(self._items) if k in set(items)]
-        return np.isin(self._item_code, ids) & self.keep
+        """The lines kept so far of any of ``items`` (a table by item number: no comparison per line)."""
+        items = set(items)
+        of = np.array([k in items for k in self._items] + [False], dtype=bool)  # [-1]: a line with no item id
+        return of[self._item_code] & self.keep
+
+    def places(self, lim: Limit, pos: np.ndarray) -> np.ndarray:
+        """The item's place in the limit's list (-1: not in it) of lines ``pos``, looked up per distinct item."""
+        ids = np.empty(len(self._items), dtype=object)
+        ids[:] = list(self._items)
+        place = np.append(_place_in(lim, ids), -1)
+        return place[self._item_code[pos]]
 
     def col(self, name: str) -> np.ndarray:
         return self.awards[name]
 
     @property
     def dates(self) -> np.ndarray:
-        return self.awards["event_date"].astype("datetime64[D]")
+        """The event dates in days (read once; limits never change them)."""
+        if self._dates is None:
+            self._dates = self.awards["event_date"].astype("datetime64[D]")
+        return self._dates
 
     def excluded(self, rows: np.ndarray, reason: str, zh, en) -> dict:
         """An exclusion part (kzpolicy/frames.py) for award rows ``rows``, in that order; the rows are dropped."""
@@ -136,7 +152,7 @@ class _Lines:
         from .frames import Columns
         aw = self.awards
         if self.cut:
-            aw = Columns(aw, aw.n)  # the cut columns are replaced below, the others shared
+            aw = Columns(aw, aw.n, aw.parts)  # the cut columns are replaced below, the others shared
             aw["amount_yuan"] = self.amount
             for c, (pos, vals) in self.cut.items():
                 if c == "limit":  # text kept as objects (None where no limit cut the line)
@@ -219,7 +235,7 @@ def _first_per_key(lines, pos, prior, keys, lim, by_date_first: bool):
     """Rows ``pos`` sorted (stable) by ``keys``, [the event date,] the item's place in the limit, the event date;
     which of them are not the first per key this year; which keys were paid before, and in which year.
     ``keys`` are (name, sortable values over ``pos``): fidx, project (ranks), item (its place)."""
-    item_o = _place_in(lim, lines.item[pos])
+    item_o = lines.places(lim, pos)
     date_k = _date_key(lines.dates[pos])
     o = np.lexsort([date_k, item_o] + ([date_k] if by_date_first else []) + [v for _, v in keys][::-1])
     later = ~_firsts([v[o] for _, v in keys])
@@ -258,7 +274,13 @@ def _once_per_firm(lines, m, ctx, prior, lim):
 
 def _one_per_project(lines, m, ctx, prior, lim):
     project = lines.col("project")
-    m = m & pd.notna(project)
+    given = lines.awards.given("project")  # lines whose part gave a project (kzpolicy/frames.py Columns.given)
+    if given is not None:
+        m = m & given
+        at = np.flatnonzero(m)
+        m[at] = pd.notna(project[at])
+    else:
+        m = m & pd.notna(project)
     if not m.any():
         return None
     each = ctx.switch(lim, "project_scope") == "each_item"
@@ -266,7 +288,7 @@ def _one_per_project(lines, m, ctx, prior, lim):
     proj_rank = pd.factorize(project[pos], sort=True)[0]
     keys = [("fidx", lines.fidx[pos]), ("project", proj_rank)]
     if each:
-        keys.append(("item", _place_in(lim, lines.item[pos])))
+        keys.append(("item", lines.places(lim, pos)))
     rows, later, before, when = _first_per_key(lines, pos, prior, keys, lim, by_date_first=False)
     lose = later | before
     if not lose.any():

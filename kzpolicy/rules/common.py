@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import explain
 from ..facts import INDUSTRIAL, INDUSTRIES
-from ..frames import Columns, column_array, part, stable_order
+from ..frames import Columns, LineParts, column_array, part, stable_order
 from ..money import as_fraction, mul_round
 from ..policy import Item, Param
 
@@ -101,11 +101,15 @@ class RuleOutput:
             if unknown:
                 raise KeyError(f"award line fields {sorted(unknown)} are not declared by any kind (kzpolicy/kinds.py)")
             part = {}
+            dtypes = award_dtypes()
             for c, v in cols.items():
                 if v is None:
                     continue
                 if np.ndim(v) == 0:
                     if isinstance(v, str):
+                        if dtypes[c] == "object":  # one text on every line (an item id): kept as it is (award_frame)
+                            part[c] = v
+                            continue
                         a = np.empty(n, dtype=object)
                         a[:] = v
                         v = a
@@ -159,8 +163,22 @@ def award_frame(parts) -> Columns:
     """
     dtypes = award_dtypes()
     parts = [p for p in parts if p["_n"]]
-    n = sum(p["_n"] for p in parts)
-    starts = np.cumsum([0] + [p["_n"] for p in parts])
+    ns = [p["_n"] for p in parts]
+    n = sum(ns)
+    starts = np.cumsum([0] + ns)
+    # each line's part, each part's item id (a rule gives one per call) and which parts gave each column
+    items = [p.get("item") for p in parts]
+    item_code = uniq = None
+    if all(isinstance(i, str) for i in items):
+        at = {}
+        item_code = np.array([at.setdefault(i, len(at)) for i in items], dtype=np.intp)
+        uniq = list(at)
+    given = {}
+    for c in dtypes:
+        g = [p.get(c) is not None for p in parts]
+        if not all(g):
+            given[c] = np.array(g, dtype=bool)
+    line = np.repeat(np.arange(len(parts), dtype=np.min_scalar_type(max(len(parts) - 1, 0))), ns)
     data = {}
     for c, dt in dtypes.items():
         pieces = [(starts[i], starts[i + 1], p.pop(c)) for i, p in enumerate(parts) if p.get(c) is not None]
@@ -194,14 +212,14 @@ def award_frame(parts) -> Columns:
         else:
             a_ = np.empty(n, dtype=object)
             for a, b, x in pieces:
-                if x.dtype == object:
+                if isinstance(x, str) or x.dtype == object:  # a text for every line of the part, or objects
                     a_[a:b] = x
                 else:  # numbers or dates given for a text field: as objects, a missing value as None (never NaN)
                     v = x.astype(object)
                     v[pd.isna(x)] = None
                     a_[a:b] = v
             data[c] = a_  # objects (a frame of them keeps them objects)
-    return Columns(data, n)
+    return Columns(data, n, LineParts(line, uniq, item_code, given))
 
 
 def _numeric_values(x: np.ndarray) -> np.ndarray:
