@@ -328,8 +328,21 @@ def stable_order(keys) -> np.ndarray:
             rows = (n - 1).bit_length()
             if sum(widths) + rows > 63:
                 return np.argsort(packed, kind="stable")
-            return np.argsort((packed << rows) | np.arange(n, dtype=np.int64))
+            packed = (packed << rows) | np.arange(n, dtype=np.int64)
+            return np.argsort(packed, kind="stable" if _in_runs(packed) else None)
     return np.lexsort(ks[::-1])
+
+
+def _in_runs(keys: np.ndarray) -> bool:
+    """Whether ``keys`` come in a few long ascending runs (award lines: rule by rule, each rule's in firm order), where
+    numpy's stable sort (a merge sort that finds the runs) beats its quicksort: ~n·H against ~n·log2(n), H the
+    entropy of the run lengths; taken below a quarter of log2(n) (the same order: the keys are distinct)."""
+    n = len(keys)
+    ends = np.flatnonzero(keys[1:] < keys[:-1]) + 1
+    if len(ends) * 4 > n:  # short runs: quicksort
+        return False
+    p = np.diff(np.concatenate(([0], ends, [n]))) / n
+    return float(-(p * np.log2(p)).sum()) < np.log2(n) / 4
 
 
 def column_array(df: pd.DataFrame, name: str):

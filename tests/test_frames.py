@@ -135,8 +135,22 @@ def test_stable_order_is_lexsort(n):
               [rng.integers(-2**40, 2**40, n), rng.integers(0, 2**30, n)],  # too wide to pack: lexsort
               [rng.integers(0, 1_000_000, n), rng.integers(1, 25, n), rng.integers(0, 40, n), rng.integers(0, 400, n)],
               [np.full(n, np.iinfo(np.int64).min), rng.integers(0, 9, n)]]
+    # award lines: a few runs, each in firm order with ties (the merge sort's case)
+    runs = np.sort(rng.integers(0, n + 1, 4)).tolist() + [n]
+    firm = np.concatenate([np.sort(rng.integers(0, max(n // 3, 1), b - a)) for a, b in zip([0] + runs[:-1], runs)])
+    shapes.append([firm, np.repeat(rng.integers(0, 2, 5), np.diff([0] + runs))])  # one item (article) per run
     for keys in shapes:
         assert stable_order(keys).tolist() == np.lexsort(keys[::-1]).tolist()
+
+
+def test_runs_decide_the_sort():
+    """Keys in a few long ascending runs take the merge sort, keys in no order the quicksort (the same order)."""
+    from kzpolicy.frames import _in_runs
+    rng = np.random.default_rng(0)
+    a = np.arange(10_000, dtype=np.int64)
+    assert _in_runs(np.concatenate([a[5000:], a[:5000]]))
+    assert _in_runs(np.concatenate([a[100:], a[50:100], a[:50]]))
+    assert not _in_runs(rng.permutation(a))
 
 
 @pytest.mark.parametrize("storage", ["str", "string[pyarrow]", "string[python]", object])
