@@ -329,8 +329,12 @@ def stable_order(keys) -> np.ndarray:
             if sum(widths) + rows > 63:
                 return np.argsort(packed, kind="stable")
             packed = (packed << rows) | np.arange(n, dtype=np.int64)
-            return np.argsort(packed, kind="stable" if _in_runs(packed) else None)
+            return np.argsort(packed, kind="stable" if n >= _RUNS_FROM and _in_runs(packed) else None)
     return np.lexsort(ks[::-1])
+
+
+#: from this many keys :func:`stable_order` looks for runs (below it either sort costs less than looking)
+_RUNS_FROM = 1024
 
 
 def _in_runs(keys: np.ndarray) -> bool:
