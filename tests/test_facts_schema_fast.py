@@ -106,3 +106,23 @@ def test_fast_check_on_a_large_valid_table_holds():
                        "amount": pd.array(np.arange(n), dtype="Int64"), "municipal_reward": pd.array([None] * n, dtype="Int64"),
                        "principal": pd.array(np.arange(n) + 1, dtype="Int64"), "progress": np.linspace(0, 1, n)})
     assert facts._rules_hold("events", ev, {})
+
+
+def test_choices_found_by_conversion_are_not_looked_up_again(monkeypatch):
+    """An industry column whose every value conversion found among the choices is not checked against them a second
+    time (pandera's isin rule holds by then); a column conversion could not read is still refused by name."""
+    firms = pd.DataFrame({"firm_id": [f"F{k}" for k in range(40)], "industry": ["manufacturing", "mining"] * 20,
+                          "established": ["2015-01-01"] * 40})
+    real = facts._rules_hold
+    seen = []
+
+    def spy(table, df, shared, cols=None, found=()):
+        seen.append((table, tuple(found)))
+        return real(table, df, shared, cols, found)
+    monkeypatch.setattr(facts, "_rules_hold", spy)
+    monkeypatch.setattr(pd.arrays.ArrowStringArray, "isin", lambda *a, **k: (_ for _ in ()).throw(AssertionError("looked up again")))
+    facts.validate(firms)
+    assert ("firms", ("industry",)) in seen
+    monkeypatch.undo()
+    with pytest.raises(facts.FactsError, match="industry"):
+        facts.validate(firms.assign(industry=["farming"] + ["mining"] * 39))
