@@ -104,18 +104,22 @@ class Assessment:
     # Tables built on first read (issue 12: text only for results someone reads). :func:`assess` decides every
     # row and number; it leaves ``near_misses``, ``undetermined`` and ``excluded`` unset with a builder each
     # (``_later``), which the first read of the attribute calls and replaces by its frame, for good.
-    def __getattr__(self, name):  # only reached for an attribute not set
-        later = self.__dict__.get("_later")
-        if not later or name not in later:
+    def __getattr__(self, name):  # only reached for an attribute not set (when it was looked up)
+        d = self.__dict__
+        later = d.get("_later")
+        build = later.get(name) if later else None
+        if build is None:
+            if name in d:  # another thread built it between that lookup and this one
+                return d[name]
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         try:
-            v = later[name]()
+            v = build()
         except AttributeError as e:  # not "no attribute": this would hide the real fault
             raise RuntimeError(f"building the {name} table failed: {e}") from e
-        self.__dict__[name] = v
-        later.pop(name, None)  # another thread may have built it meanwhile: same frame
+        v = d.setdefault(name, v)  # another thread may have built it meanwhile: every reader gets the first
+        later.pop(name, None)
         if not later:
-            self.__dict__.pop("_later", None)
+            d.pop("_later", None)
         return v
 
     def _built(self) -> "Assessment":

@@ -162,6 +162,23 @@ def test_threads_read_one_result(inputs, reference):
         _check(a, reference[True])
 
 
+
+@pytest.mark.parametrize("last", [True, False])
+def test_a_table_another_thread_built_meanwhile(inputs, last):
+    """The race behind a flaky threaded read: a reader misses the attribute, another thread then builds it (and, for
+    the last table, drops the builders); the first reader gets that thread's frame, never "no attribute"."""
+    a = assess(validate(*inputs), year=2023)
+    other = a.__dict__["_later"]["undetermined"]()  # what the other thread built
+    a.__dict__["undetermined"] = other
+    a.__dict__["_later"].pop("undetermined")
+    if last:
+        for name in list(a.__dict__["_later"]):
+            getattr(a, name)
+        assert "_later" not in a.__dict__
+    assert a.__getattr__("undetermined") is other  # as Python calls it for the reader that missed
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        a.__getattr__("nothing")
+
 def _in_worker(blob):
     a = pickle.loads(blob)
     return pickle.dumps({t: getattr(a, t) for t in TABLES})
