@@ -375,6 +375,8 @@ class FinancialYears:
     #: the run's firms before word w (``before[i, w]``): a firm's row is found by counting bits, not searched
     present: np.ndarray
     before: np.ndarray
+    #: per run: it has a row for every firm (as many rows as firms, from the first): firm p's row is its p-th
+    full: np.ndarray
 
     def rows(self, year: int) -> slice:
         """The rows of ``year`` (an empty slice when none)."""
@@ -391,6 +393,8 @@ class FinancialYears:
         """The rows in run ``i`` of ``firms`` (positions, ascending or not; ``places``: their :meth:`places`): the
         run's firms before each, counted in its bits. A firm without a row there gets the next firm's row (or the
         run's end): read only where it has one."""
+        if self.full[i]:
+            return self.lo[i] + firms
         w, below = self.places(firms) if places is None else places
         return self.lo[i] + self.before[i].take(w) + np.bitwise_count(self.present[i].take(w) & below)
 
@@ -453,7 +457,8 @@ def _financial_years(fin: pd.DataFrame, pos: np.ndarray, n_firms: int) -> Option
             flags[pos[a:a + BLOCK].take(k)] = False
         np.bitwise_or(bits, bits.dtype.type(1 << int(yr - first)), out=bits, where=flags[:n_firms])
         flags[:] = False
-    return FinancialYears(*map(_read_only, (years, lo, hi)), first, *map(_read_only, (bits, present, before)))  # shared
+    full = (hi - lo == n_firms) & (pos[np.minimum(lo, n - 1)] == 0)  # ascending from firm 0, one row per firm
+    return FinancialYears(*map(_read_only, (years, lo, hi)), first, *map(_read_only, (bits, present, before, full)))  # shared
 
 
 def _positions_of(ids: pd.Series, values: pd.Series) -> np.ndarray:

@@ -210,8 +210,7 @@ def _by_year(ctx, ix, lo: float, highest: Callable) -> _History:
     arr = column_array(ctx.facts.financials, "revenue")  # Int64 (validated)
     data, na, band = arr._data, arr._mask, _band(arr, lo)
     last = ix.rows(y - 1)
-    # a row for every firm (as many rows as firms, ascending from the first): firm p's row is the year's p-th
-    every = last.stop - last.start == ctx.n > 0 and fpos[last.start] == 0
+    every = bool(ix.full[ix.years == y - 1].any())  # a row for every firm: firm p's row is the year's p-th
     sub, r = [np.zeros(0, np.int64)], [np.zeros(0, np.float64)]
     for a in range(last.start, last.stop, BLOCK):  # the few reaching the band, on record; read while the block is at hand
         s = slice(a, min(a + BLOCK, last.stop))
