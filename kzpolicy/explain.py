@@ -21,6 +21,8 @@ def article_zh(n: int, policy=None) -> str:
 
 
 def _d(x) -> str:
+    if type(x) is pd.Timestamp:  # what a ledger line holds (never NaT, which is not a Timestamp): no isna, no new Timestamp
+        return str(x.date())
     return "" if pd.isna(x) else str(pd.Timestamp(x).date())
 
 

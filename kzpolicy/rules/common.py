@@ -292,7 +292,11 @@ def select_events(item: Item, ctx, out: RuleOutput):
 
 
 def selected_events(item: Item, ctx, out: RuleOutput):
-    """:func:`select_events` as (positions, firm positions, dates, codes) of the events kept."""
+    """:func:`select_events` as (positions, firm positions, dates, codes) of the events kept.
+
+    Only the steps that can drop an event run (no once-rule arrays for an item paid per event, no window test when
+    the window opens on or before 1 January of the year), and when every event is kept its arrays are returned as
+    read: on a few events (one firm) each numpy step is a fixed cost."""
     pos = ctx.positions(item.events)
     if not len(pos):
         return pos, *ctx.events_at(pos)
@@ -300,16 +304,17 @@ def selected_events(item: Item, ctx, out: RuleOutput):
     once = item.once
     if once != "event" and "repeat_title" in _kind(item).switches and ctx.switch(item, "repeat_title") == "each_recognition":
         once = "event"  # switch repeat_title: every recognition of the title pays (another plant, a new grant after a lapse)
-    dup = np.zeros(len(pos), dtype=bool)
-    first_date = dates.copy()
     window = ctx.window_start(item)
-    # switch once_counts=window: events before the item's window do not use up the one-off award
-    counts = dates >= window if ctx.switch(item, "once_counts") == "window" else np.ones(len(pos), dtype=bool)
-    if once in ("firm", "year") and not counts.all():
-        dup_c, first_c = _once(ctx, pos[counts], fidx[counts], dates[counts], once)
-        dup[counts], first_date[counts] = dup_c, first_c
-    elif once in ("firm", "year"):
-        dup, first_date = _once(ctx, pos, fidx, dates, once)
+    dup = None  # an event another one of the same firm and code (and year) already used up; None: none is
+    if once in ("firm", "year"):
+        # switch once_counts=window: events before the item's window do not use up the one-off award
+        counts = dates >= window if ctx.switch(item, "once_counts") == "window" else None
+        if counts is not None and not counts.all():
+            dup, first_date = np.zeros(len(pos), dtype=bool), dates.copy()
+            dup_c, first_c = _once(ctx, pos[counts], fidx[counts], dates[counts], once)
+            dup[counts], first_date[counts] = dup_c, first_c
+        else:
+            dup, first_date = _once(ctx, pos, fidx, dates, once)
     in_year = (dates >= ctx.year_start) & (dates <= ctx.year_end)
     if ctx.switch(item, "booking_year") == "publication_year" and ctx.policy.meta.effective is not None:
         # booking_year=publication_year: events of the window's years before publication are paid in the publication year
@@ -317,28 +322,35 @@ def selected_events(item: Item, ctx, out: RuleOutput):
         if ctx.year == pub_year:
             in_year = (dates >= window) & (dates <= ctx.year_end)
         elif ctx.year < pub_year:
-            later = in_year & ~dup & (dates >= window)
+            later = in_year & (dates >= window)
+            if dup is not None:
+                later &= ~dup
             if later.any():
                 zh, en = explain.paid_in_publication_year(pub_year, ctx.switch_note(item, "booking_year"),
                                                           ctx.switch_note(item, "booking_year", zh=False))
                 out.exclude(int(later.sum()), "paid_in_publication_year", fidx=fidx[later], item=item.id,
                             event_code=codes[later], event_date=dates[later], reason_zh=zh, reason_en=en)
             in_year = np.zeros(len(pos), dtype=bool)
-    m = in_year & dup
-    if m.any():
-        when, per_year = first_date[m], once == "year"
-        out.exclude(int(m.sum()), "already_awarded", fidx=fidx[m], item=item.id, event_code=codes[m], event_date=dates[m],
-                    reason_zh=Later(_already_awarded, when, per_year, 0), reason_en=Later(_already_awarded, when, per_year, 1))
-    keep = in_year & ~dup
-    early = keep & (dates < window)
-    if early.any():
-        # the reading that decides this item's window: its own window_scope one where it names one, else the policy's
-        sw = "window_scope" if ctx.policy.own_switch_source(item.id, "window_scope") else "window_open"
-        zh, en = explain.before_window(str(window), ctx.switch_note(item, sw), ctx.switch_note(item, sw, zh=False))
-        out.exclude(int(early.sum()), "before_effective", fidx=fidx[early], item=item.id, event_code=codes[early],
-                    event_date=dates[early], reason_zh=zh, reason_en=en)
-    k = keep & ~early
-    return pos[k], fidx[k], dates[k], codes[k]
+    keep = in_year
+    if dup is not None:
+        m = in_year & dup
+        if m.any():
+            when, per_year = first_date[m], once == "year"
+            out.exclude(int(m.sum()), "already_awarded", fidx=fidx[m], item=item.id, event_code=codes[m], event_date=dates[m],
+                        reason_zh=Later(_already_awarded, when, per_year, 0), reason_en=Later(_already_awarded, when, per_year, 1))
+            keep = in_year & ~dup
+    if window > ctx.year_start:  # else every event of the year (or, paid in the publication year, of the window) is in it
+        early = keep & (dates < window)
+        if early.any():
+            # the reading that decides this item's window: its own window_scope one where it names one, else the policy's
+            sw = "window_scope" if ctx.policy.own_switch_source(item.id, "window_scope") else "window_open"
+            zh, en = explain.before_window(str(window), ctx.switch_note(item, sw), ctx.switch_note(item, sw, zh=False))
+            out.exclude(int(early.sum()), "before_effective", fidx=fidx[early], item=item.id, event_code=codes[early],
+                        event_date=dates[early], reason_zh=zh, reason_en=en)
+            keep = keep & ~early
+    if keep.all():
+        return pos, fidx, dates, codes
+    return pos[keep], fidx[keep], dates[keep], codes[keep]
 
 
 def _already_awarded(when: np.ndarray, per_year: bool, k: int) -> np.ndarray:
@@ -381,7 +393,8 @@ def eligible_events(item: Item, ctx, out: RuleOutput):
     pos, fidx, dates, codes = selected_events(item, ctx, out)
     if len(pos):
         ok = apply_requirements(item, ctx, out, fidx, dates, codes)
-        pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
+        if not ok.all():
+            pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
     return pos, fidx, dates, codes
 
 

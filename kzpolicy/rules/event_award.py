@@ -102,8 +102,9 @@ def assess(item, ctx) -> RuleOutput:
     cap = None
     if "cap" in item.parameters:  # 每个企业最高不超过… (a peer's per-firm cap; null = no cap)
         cap = param_at(item.param("cap"), dates)
-        capped = ~np.isnan(cap) & (total > np.nan_to_num(cap))
-        total = np.where(capped, np.nan_to_num(cap).astype(np.int64), total)
+        cap0 = np.nan_to_num(cap)
+        capped = ~np.isnan(cap) & (total > cap0)
+        total = np.where(capped, cap0.astype(np.int64), total)
     out.award(len(pos), fidx=fidx, item=item.id, event_code=codes, event_date=dates,
               amount_yuan=total, count=qty, unit_amount_yuan=amount.astype(np.int64), basis_yuan=amount.astype(np.int64),
               cap_applied=capped, cap_yuan=cap)

@@ -76,8 +76,9 @@ def assess(item, ctx) -> RuleOutput:
     share = param_on(item, "share", dates)
     cap = param_on(item, "cap", dates)
     amt = mul_round_by_rate(reward, share)
-    capped = ~np.isnan(cap) & (amt > np.nan_to_num(cap))
-    amt = np.where(capped, np.nan_to_num(cap).astype(np.int64), amt)
+    cap0 = np.nan_to_num(cap)  # no cap (NaN) never caps: compared only where there is one
+    capped = ~np.isnan(cap) & (amt > cap0)
+    amt = np.where(capped, cap0.astype(np.int64), amt)
     zero = amt == 0  # a municipal reward of 0: nothing to share, and no award line of 0 yuan
     if zero.any():
         out.exclude(int(zero.sum()), "zero_amount", fidx=fidx[zero], item=item.id, event_code=codes[zero], event_date=dates[zero],
