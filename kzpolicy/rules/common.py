@@ -500,11 +500,14 @@ def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndar
         mark(~manufacturing_at(ctx, fidx), "manufacturing")
     if r.existing_firm:
         est = established_at(ctx, fidx)
-        d = np.asarray(dates if dates is not None else np.repeat(ctx.year_start, n), dtype="datetime64[D]")
         if ctx.switch(item, "existing_firm_cut") == "event_date":
-            cut = d
+            cut = np.asarray(dates if dates is not None else np.repeat(ctx.year_start, n), dtype="datetime64[D]")
         else:
-            cut = d.astype("datetime64[Y]").astype("datetime64[D]")
+            d = None if dates is None else np.asarray(dates, dtype="datetime64[D]")
+            if d is None or (n and ctx.year_start <= d.min() and d.max() <= ctx.year_end):
+                cut = ctx.year_start  # every date in the assessment year: its 1 January, no calendar conversion per row
+            else:
+                cut = d.astype("datetime64[Y]").astype("datetime64[D]")
         mark(~(est < cut), "existing_firm")
     if r.independent_legal_person:
         val, known = flag_at(ctx, "independent_legal_person", fidx)
