@@ -275,8 +275,16 @@ def _not_in_policy(ctx: Context):
 
 
 def _first_date(pol: Policy) -> dt.date:
-    """The policy's first dated value (once per policy)."""
-    return pol.derived(("first_date",), lambda: min(it.first_date for it in pol.items() if it.parameters))
+    """The policy's first dated value (once per policy). A policy with none (a selection of articles that pay
+    nothing: eligibility rules, procedures) has nothing to assess: refused saying so, not a bare ``min()`` error."""
+    def first():
+        dates = [it.first_date for it in pol.items() if it.parameters]
+        if not dates:
+            raise ValueError(f"{pol.id}: article(s) {sorted(pol.articles)} pay nothing (no item with an amount, rate or "
+                             "threshold), so there is nothing to assess; select articles that carry money, "
+                             "e.g. get_policy().select(articles=[1, 3, 5])")
+        return min(dates)
+    return pol.derived(("first_date",), first)
 
 
 def _check_year(year, pol: Policy) -> int:

@@ -50,6 +50,19 @@ def test_select_refuses_an_empty_selection(kwargs):
         get_policy().select(**kwargs)
 
 
+@pytest.mark.parametrize("kwargs", [{"articles": [13]}, {"articles": [15, 17, 24]}, {"chapters": [5]}])
+def test_assessing_articles_that_pay_nothing_says_so(kwargs):
+    """Articles of eligibility rules, procedures or organisation have no item: assessing only them is refused with a
+    sentence naming them and what to do (was a bare "min() arg is an empty sequence" from the engine)."""
+    from kzpolicy.facts import profile_to_facts
+    part = get_policy().select(**kwargs)
+    assert not list(part.items())
+    facts = profile_to_facts({"firm": {"id": "F1", "industry": "manufacturing", "established": "2015-01-01"}})
+    with pytest.raises(ValueError, match=r"pay nothing.*select articles that carry money") as e:
+        assess(facts, year=2023, policy=part)
+    assert str(sorted(part.articles)) in str(e.value) and "min()" not in str(e.value)
+
+
 @pytest.mark.parametrize("given", ["三", [1, "x"], [1.5], [True], None.__class__, 3.0j])
 def test_select_refuses_what_is_not_a_number(given):
     with pytest.raises(ValueError, match="whole numbers"):
