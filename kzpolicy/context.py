@@ -221,20 +221,20 @@ class Context:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         return self._fin[0], self._fin[1]
 
-    def _values(self, column: str, year: int, ix=None) -> np.ndarray:
+    def _values(self, column: str, year: int, ix=None, i: Optional[int] = None) -> np.ndarray:
         """``column`` for ``year`` as a float array over firms (NaN where missing), from that year's rows only.
 
         Block by block over the rows (no temporary as long as the table, so no fresh pages from the system
         for each column and year); a table ordered by year has the year's rows in one slice, which ``ix``
-        (:class:`~kzpolicy.facts.FinancialYears`, rows year by year) names without a pass over every row's year."""
+        (:class:`~kzpolicy.facts.FinancialYears`, rows year by year: ``i`` the year's run) names without a pass
+        over every row's year."""
         arr = self.facts.financials[column].array
         if isinstance(arr, pd.arrays.IntegerArray):
             data, mask = arr._data, (arr._mask if arr._mask.any() else None)
         else:
             data, mask = arr.to_numpy(dtype="float64", na_value=np.nan), None
-        run = ix.rows(year) if ix is not None else None
-        if run is not None and run.stop - run.start == self.n:
-            # every firm has a row that year, firms ascending within the run: row run.start + k is firm k (no scatter)
+        run = slice(int(ix.lo[i]), int(ix.hi[i])) if ix is not None else None
+        if run is not None and ix.full[i]:  # a row for every firm, in firm order: row run.start + k is firm k (no scatter)
             out = np.empty(self.n)
             for a in range(0, self.n, BLOCK):
                 s, o = slice(run.start + a, run.start + min(a + BLOCK, self.n)), out[a:a + BLOCK]
@@ -293,14 +293,17 @@ class Context:
         v = self._fin_values.get(key)
         if v is None:
             ix = self.facts.financial_years()  # rows that come year by year (kept by validation): each year's run known
+            run = None
             if ix is not None:
-                if not (ix.years == year).any():
+                at = np.flatnonzero(ix.years == year)
+                if not len(at):
                     return np.full(self.n, np.nan)
+                run = int(at[0])
             else:
                 fin = self._fin
                 if fin is None or not fin[2] <= year <= fin[3]:
                     return np.full(self.n, np.nan)
-            v = self._fin_values[key] = self._values(column, year, ix)
+            v = self._fin_values[key] = self._values(column, year, ix, run)
         return v
 
 

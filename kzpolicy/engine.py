@@ -309,8 +309,7 @@ def _check_places(awards, pol: Policy, year: int) -> None:
                                                  if "places" in it.parameters and kinds.get(it.kind).events})
     if not limited or not awards.n:
         return
-    codes = awards.item_codes()
-    code, uniq = codes if codes is not None else _factorize(np.asarray(awards["item"], dtype=object))
+    code, uniq = awards.item_codes(_factorize)
     per = np.bincount(code[code >= 0], minlength=len(uniq))
     def over(item_id, n):
         places = limited[item_id].param("places").at(f"{year}-12-31") if item_id in limited else None
@@ -346,10 +345,9 @@ def _finish(awards, ctx: Context, pol: Policy, consume: bool = False, explain: b
         def col(c):
             return awards[c]
     # item facts per distinct item, then taken for every line (a handful of items, many lines)
-    codes = awards.item_codes()
-    code, uniq = codes if codes is not None else _factorize(np.asarray(awards["item"], dtype=object))
+    code, uniq = awards.item_codes(_factorize)
     given = awards.given  # the lines a column may hold a value on (None: any line)
-    col("item")
+    col("item")  # read (and, consuming, dropped) like every other column
     meta = [pol.item(k) for k in uniq]
     def take(vals, dtype):
         return np.array(vals, dtype=dtype)[code]

@@ -177,12 +177,13 @@ class Columns(dict):
         return Columns({c: v[rows] for c, v in self.items()}, len(rows),
                        None if self.parts is None else self.parts.take(rows))
 
-    def item_codes(self):
-        """(number per line, the distinct item ids) when each part gave one item id (a rule's award lines), else
-        None: the ids are read off the parts, not hashed again per line."""
+    def item_codes(self, factorize):
+        """(number per line, the distinct item ids): read off the parts when each part gave one item id (a rule's
+        award lines), not hashed again per line; else ``factorize`` (a ``pd.factorize`` of the same answer) of the
+        item column."""
         p = self.parts
         if p is None or p.item_code is None:
-            return None
+            return factorize(np.asarray(self["item"], dtype=object))
         return p.item_code[p.line], p.items
 
     def given(self, name: str):

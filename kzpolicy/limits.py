@@ -109,11 +109,8 @@ class _Lines:
         self.fidx = np.asarray(awards["fidx"], dtype=np.int64)
         self.item = np.asarray(awards["item"], dtype=object)
         self.amount = np.asarray(awards["amount_yuan"], dtype=np.int64)
-        codes = awards.item_codes()  # the parts' item ids (kzpolicy/frames.py Columns), else hashed here
-        if codes is None:
-            from .frames import factorize
-            codes = factorize(self.item)
-        self._item_code, self._items = codes
+        from .frames import factorize
+        self._item_code, self._items = awards.item_codes(factorize)  # the parts' item ids (kzpolicy/frames.py Columns)
         self.cut = {}  # limit column -> (positions, values), in the order set
         self._dates = None
 

@@ -168,3 +168,18 @@ def test_take_is_pandas_take(storage):
     pd.testing.assert_extension_array_equal(take(arr, rows, allow_fill=True), arr.take(rows, allow_fill=True))
     with pytest.raises(IndexError):
         take(arr, np.array([15]))
+
+
+def test_item_codes_from_the_parts_or_hashed():
+    """Columns.item_codes: the parts' item numbers where award_frame recorded them, else the factorize given, on the
+    item column — the same answer either way."""
+    from kzpolicy.frames import Columns, factorize
+    from kzpolicy.rules.common import RuleOutput, award_frame
+    out = RuleOutput()
+    out.award(2, fidx=np.array([0, 1]), item="b", amount_yuan=np.array([1, 2]))
+    out.award(1, fidx=np.array([0]), item="a", amount_yuan=np.array([3]))
+    aw = award_frame(out.awards)
+    code, uniq = aw.item_codes(factorize)
+    plain = Columns(dict(aw), aw.n)  # no parts: hashed
+    code2, uniq2 = plain.item_codes(factorize)
+    assert [uniq[c] for c in code] == [uniq2[c] for c in code2] == ["b", "b", "a"]
