@@ -143,20 +143,13 @@ class Context:
 
     def positions(self, codes) -> np.ndarray:
         """Row positions of the events with any of ``codes`` (all years), in input order."""
-        present = self._present_codes
+        present = self._ev.present
         parts = [self._ev.positions(c) for c in codes if c in present]
         if not parts:
             return np.zeros(0, dtype=np.int64)
         if len(parts) == 1:  # one code's positions are already ascending (a stable sort): a copy, no sort
             return parts[0].copy()
         return np.sort(np.concatenate(parts))
-
-    @cached_property
-    def _present_codes(self) -> frozenset:
-        """The codes with at least one event (the code index read once per assessment: an item whose codes have no
-        event is answered by set lookups)."""
-        ev = self._ev
-        return frozenset(ev.codes[k] for k in np.flatnonzero(np.diff(ev.starts)).tolist())
 
     def window_start(self, item: Item) -> np.datetime64:
         """First date from which the item's events count.

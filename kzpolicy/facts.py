@@ -299,7 +299,8 @@ class EventIndex:
     """The events' codes as the engine reads them, derived once from the code column (by validation: kept on the Facts).
 
     ``code``: each event's code as its number in ``codes`` (-1: missing); ``codes``: the distinct codes (``at``: code
-    -> number); ``by_code[starts[k]:starts[k + 1]]``: the positions of the events of ``codes[k]``, in input order.
+    -> number); ``by_code[starts[k]:starts[k + 1]]``: the positions of the events of ``codes[k]``, in input order;
+    ``present``: the codes with at least one event (an item whose codes have none is answered by set lookups).
     The arrays are shared by every assessment: read-only."""
 
     code: np.ndarray
@@ -307,6 +308,7 @@ class EventIndex:
     at: Dict[str, int]
     by_code: np.ndarray
     starts: np.ndarray
+    present: frozenset
 
     @classmethod
     def of(cls, events: pd.DataFrame, code: Optional[np.ndarray] = None) -> "EventIndex":
@@ -321,7 +323,8 @@ class EventIndex:
         code = np.asarray(code).astype(np.int8 if len(codes) < 127 else np.int32, copy=False)
         by_code = np.argsort(code, kind="stable").astype(np.int64, copy=False)  # a missing code (-1) first, unused
         starts = np.searchsorted(code[by_code], np.arange(len(codes) + 1))
-        return cls(_read_only(code), codes, at, _read_only(by_code), _read_only(starts))
+        present = frozenset(codes[k] for k in np.flatnonzero(np.diff(starts)).tolist())
+        return cls(_read_only(code), codes, at, _read_only(by_code), _read_only(starts), present)
 
     def positions(self, code: str) -> Optional[np.ndarray]:
         """The positions of the events with ``code`` (input order; read-only), or None when there is none."""
