@@ -200,3 +200,14 @@ def test_event_dates_of_a_replaced_table_read_as_before(inputs, dates):
                                              "text": d.dt.strftime("%Y-%m-%d").to_numpy(dtype=object),
                                              "objects": pd.Series(d.dt.date, dtype=object)}[dates])
     same(result(facts), ref)
+
+
+def test_event_index_present_is_the_codes_with_an_event(inputs):
+    """EventIndex.present (what Context.positions answers from) holds exactly the codes that have an event, both
+    when validation numbers them (EVENT_CODES) and when they are numbered as found."""
+    facts = validate(*inputs)
+    have = set(facts.events["code"].dropna())
+    for ix in (facts.event_index(), F.EventIndex.of(facts.events)):
+        assert ix.present == have
+        assert all(ix.positions(c) is not None for c in ix.present)
+        assert all(ix.positions(c) is None for c in set(ix.codes) - ix.present)
