@@ -1169,6 +1169,18 @@ def _int_max(f: Field) -> int:
     return MAX_YUAN if f.type == "yuan" else INT_MAX.get(f.name, MAX_COUNT)
 
 
+def _masked(s: pd.Series, dtype: str) -> pd.Series:
+    """``s.astype(dtype)``: a numpy integer or bool column as Int64 or boolean (any other column: pandas' astype).
+
+    Up to ``_SMALL`` values the masked array is built over a copy of the values (pandas' astype is ~200,000
+    instructions a column, a twentieth of a profile's validation); more, pandas' astype over the input's buffer
+    (copy-on-write keeps the Facts as validated)."""
+    if len(s) > _SMALL or not isinstance(s.dtype, np.dtype):
+        return s.astype(dtype)
+    make, kind = (pd.arrays.IntegerArray, np.int64) if dtype == "Int64" else (pd.arrays.BooleanArray, np.bool_)
+    return pd.Series(make(s.to_numpy(dtype=kind, copy=True), np.zeros(len(s), bool)), index=s.index, name=s.name, copy=False)
+
+
 def _clean_numbers(f: Field, s: pd.Series, scale: int = 1) -> Optional[pd.Series]:
     """A numeric column in which every value is empty or allowed, converted in a few passes.
 
@@ -1185,7 +1197,7 @@ def _clean_numbers(f: Field, s: pd.Series, scale: int = 1) -> Optional[pd.Series
         lo, hi = (MIN_YEAR, MAX_YEAR) if f.name == "year" else (0, _int_max(f))
         if len(x) and not (int(x.min()) >= lo and int(x.max()) <= hi):
             return None
-        return s.astype("Int64")
+        return _masked(s, "Int64")
     # numpy floats are read in place (NaN is their empty cell already); other dtypes converted
     v = s.to_numpy() if s.dtype == np.float64 else s.to_numpy(dtype="float64", na_value=np.nan)
     empty = np.isnan(v)
@@ -1200,7 +1212,7 @@ def _clean_numbers(f: Field, s: pd.Series, scale: int = 1) -> Optional[pd.Series
     if f.type == "ratio":
         return pd.Series(v, index=s.index, dtype="float64")
     if pd.api.types.is_integer_dtype(s.dtype):  # pandas' own conversion (Int64: over the input's buffer, copy-on-write)
-        return s.astype("Int64")
+        return _masked(s, "Int64")
     ints = np.zeros(len(v), np.int64)  # written once, without a float temporary of the rows
     for a in range(0, len(v), BLOCK):
         np.copyto(ints[a:a + BLOCK], v[a:a + BLOCK], casting="unsafe", where=~empty[a:a + BLOCK])
@@ -1591,7 +1603,7 @@ def _convert(f: Field, s: pd.Series, col: _Collector, scale: int = 1, a: Optiona
         return _numbers(f, s, col, null, scale)
     if f.type == "bool":
         if pd.api.types.is_bool_dtype(s.dtype):  # numpy bool: over the input's own buffer (copy-on-write keeps the Facts as validated)
-            return s.astype("boolean")
+            return _masked(s, "boolean")
         conv = s.map(_bool_of)
         bad = (conv == "BAD").to_numpy()
         col.add(bad, f.name, lambda v: f"must be true/false (是/否), got {v!r}", s)
