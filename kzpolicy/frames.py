@@ -316,7 +316,7 @@ def stable_order(keys) -> np.ndarray:
     """The rows' stable order by integer ``keys`` (the first key first, then the next…; ties in input order), as
     ``np.lexsort(keys[::-1])`` gives it: the keys (each less its least value) packed into one int64 where they fit
     in 63 bits, with the row number last where it fits too (distinct keys: numpy's quicksort, ~2x a stable sort on
-    keys in no order, gives the stable order), and one argsort — several times faster than lexsort's pass per key."""
+    keys in no order, gives the stable order), and one sort — several times faster than lexsort's pass per key."""
     ks = [np.asarray(k, dtype=np.int64) for k in keys]
     n = len(ks[0])
     if n > 1:
@@ -330,7 +330,11 @@ def stable_order(keys) -> np.ndarray:
             if sum(widths) + rows > 63:
                 return np.argsort(packed, kind="stable")
             packed = (packed << rows) | np.arange(n, dtype=np.int64)
-            return np.argsort(packed, kind="stable" if n >= _RUNS_FROM and _in_runs(packed) else None)
+            # distinct keys: their sorted values are the order itself (the row number in the low bits); numpy sorts
+            # int64 values ~3x faster than it argsorts them (SIMD sort, no index array moved along)
+            ordered = np.sort(packed, kind="stable" if n >= _RUNS_FROM and _in_runs(packed) else None)
+            ordered &= (1 << rows) - 1
+            return ordered
     return np.lexsort(ks[::-1])
 
 
@@ -343,9 +347,10 @@ def _in_runs(keys: np.ndarray) -> bool:
     numpy's stable sort (a merge sort that finds the runs) beats its quicksort: ~n·H against ~n·log2(n), H the
     entropy of the run lengths; taken below a quarter of log2(n) (the same order: the keys are distinct)."""
     n = len(keys)
-    ends = np.flatnonzero(keys[1:] < keys[:-1]) + 1
-    if len(ends) * 4 > n:  # short runs: quicksort
+    down = keys[1:] < keys[:-1]
+    if np.count_nonzero(down) * 4 > n:  # short runs: quicksort (counted first: no positions for keys in no order)
         return False
+    ends = np.flatnonzero(down) + 1
     p = np.diff(np.concatenate(([0], ends, [n]))) / n
     return float(-(p * np.log2(p)).sum()) < np.log2(n) / 4
 
