@@ -337,11 +337,13 @@ def selected_events(item: Item, ctx, out: RuleOutput):
                             event_code=codes[later], event_date=dates[later], reason_zh=zh, reason_en=en)
             in_year = np.zeros(len(pos), dtype=bool)
     keep = in_year
+    # rows are read at positions (np.flatnonzero of a mask, taken once) where several arrays are read at the same
+    # rows: numpy reads a numeric array at positions ~4x faster than at a mask (~4 against ~17 µs at 7k rows)
     if dup is not None:
-        m = in_year & dup
-        if m.any():
+        m = np.flatnonzero(in_year & dup)
+        if len(m):
             when, per_year = first_date[m], once == "year"
-            out.exclude(int(m.sum()), "already_awarded", fidx=fidx[m], item=item.id, event_code=codes[m], event_date=dates[m],
+            out.exclude(len(m), "already_awarded", fidx=fidx[m], item=item.id, event_code=codes[m], event_date=dates[m],
                         reason_zh=Later(_already_awarded, when, per_year, 0), reason_en=Later(_already_awarded, when, per_year, 1))
             keep = in_year & ~dup
     if window > ctx.year_start:  # else every event of the year (or, paid in the publication year, of the window) is in it
@@ -350,12 +352,14 @@ def selected_events(item: Item, ctx, out: RuleOutput):
             # the reading that decides this item's window: its own window_scope one where it names one, else the policy's
             sw = "window_scope" if ctx.policy.own_switch_source(item.id, "window_scope") else "window_open"
             zh, en = explain.before_window(str(window), ctx.switch_note(item, sw), ctx.switch_note(item, sw, zh=False))
-            out.exclude(int(early.sum()), "before_effective", fidx=fidx[early], item=item.id, event_code=codes[early],
-                        event_date=dates[early], reason_zh=zh, reason_en=en)
+            e = np.flatnonzero(early)
+            out.exclude(len(e), "before_effective", fidx=fidx[e], item=item.id, event_code=codes[e],
+                        event_date=dates[e], reason_zh=zh, reason_en=en)
             keep = keep & ~early
     if keep.all():
         return pos, fidx, dates, codes
-    return pos[keep], fidx[keep], dates[keep], codes[keep]
+    k = np.flatnonzero(keep)
+    return pos[k], fidx[k], dates[k], codes[k]
 
 
 def _already_awarded(when: np.ndarray, per_year: bool, k: int) -> np.ndarray:
@@ -399,7 +403,8 @@ def eligible_events(item: Item, ctx, out: RuleOutput):
     if len(pos):
         ok = apply_requirements(item, ctx, out, fidx, dates, codes)
         if not ok.all():
-            pos, fidx, dates, codes = pos[ok], fidx[ok], dates[ok], codes[ok]
+            k = np.flatnonzero(ok)  # read at positions, as in selected_events
+            pos, fidx, dates, codes = pos[k], fidx[k], dates[k], codes[k]
     return pos, fidx, dates, codes
 
 
@@ -530,14 +535,14 @@ def apply_requirements(item, ctx, out: RuleOutput, fidx, dates=None, codes=None,
     """Filter rows by requirements; record exclusions and unknowns. Returns the ok mask."""
     ok, unknown, rz, re_ = requirement_masks(item, ctx, fidx, dates)
     relevant = np.ones(len(fidx), bool) if would_get is None else would_get
-    bad = ~ok & ~unknown & relevant
-    if bad.any():
-        out.exclude(int(bad.sum()), "not_eligible", fidx=fidx[bad], item=item.id,
+    bad = np.flatnonzero(~ok & ~unknown & relevant)  # read at positions, as in selected_events
+    if len(bad):
+        out.exclude(len(bad), "not_eligible", fidx=fidx[bad], item=item.id,
                     event_code=None if codes is None else codes[bad],
                     event_date=None if dates is None else dates[bad], reason_zh=rz[bad], reason_en=re_[bad])
-    u = unknown & relevant
-    if u.any():
-        out.undecided(int(u.sum()), fidx=fidx[u], item=item.id,
+    u = np.flatnonzero(unknown & relevant)
+    if len(u):
+        out.undecided(len(u), fidx=fidx[u], item=item.id,
                       event_code=None if codes is None else codes[u], event_date=None if dates is None else dates[u],
                       reason_zh=explain.LEGAL_PERSON_UNKNOWN[0], reason_en=explain.LEGAL_PERSON_UNKNOWN[1])
     return ok

@@ -67,11 +67,11 @@ def assess(item, ctx) -> RuleOutput:
     ok_prog = meets(progress, minp, pp.boundary)
     would = ok_amt & ok_prog
     ok_req = apply_requirements(item, ctx, out, fidx, dates, codes, would_get=would)
-    pay = would & ok_req
+    pay = np.flatnonzero(would & ok_req)  # rows read at positions, not at a mask (common.selected_events)
     sub = mul_round_by_rate(amount, rate)
     capped = ~np.isnan(cap) & (sub > np.nan_to_num(cap, nan=0))
     sub = np.where(capped, np.nan_to_num(cap, nan=0).astype(np.int64), sub)
-    out.award(int(pay.sum()), fidx=fidx[pay], item=item.id, event_code=codes[pay], event_date=dates[pay],
+    out.award(len(pay), fidx=fidx[pay], item=item.id, event_code=codes[pay], event_date=dates[pay],
               amount_yuan=sub[pay], basis_yuan=amount[pay], investment_yuan=amount[pay], floor_yuan=floor[pay].astype(np.int64),
               rate=rate[pay], cap_applied=capped[pay], cap_yuan=cap[pay],
               project=event_values(ctx, "project", pos[pay], object), progress=progress[pay])  # text: read where paid only
@@ -81,12 +81,12 @@ def assess(item, ctx) -> RuleOutput:
     req_ok = ok_req  # the firms meeting the item's requirements (apply_requirements' mask)
     near_amt = ~ok_amt & ok_prog & (amount >= floor * (1 - m)) & req_ok
     if near_amt.any():
-        k = near_amt
+        k = np.flatnonzero(near_amt)
         worth = mul_round_by_rate(floor[k].astype(np.int64), rate[k])
         if (~np.isnan(cap[k])).any():
             worth = np.where(np.isnan(cap[k]), worth, np.minimum(worth, np.nan_to_num(cap[k]).astype(np.int64)))
         miss = floor[k].astype(np.int64) - amount[k] + (1 if pf.boundary == "exclusive" else 0)
-        out.near_miss(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
+        out.near_miss(len(k), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
                       condition="floor", actual=amount[k], required=floor[k].astype(np.int64), missing=miss, worth_yuan=worth,
                       message_zh=Later(text_column, "设备投资", Wan(amount[k]), "，距", Wan(floor[k]), "的门槛还差", Wan(miss),
                                            "；达到门槛可获补助", Wan(worth)),
@@ -97,20 +97,20 @@ def assess(item, ctx) -> RuleOutput:
     # meet the item's other requirements (the others are already excluded as not eligible)
     far_amt = ~ok_amt & ~near_amt & req_ok
     if far_amt.any():
-        k = far_amt
+        k = np.flatnonzero(far_amt)
         word = pf.word  # the statute's word: 200万元及以上
-        out.exclude(int(k.sum()), "below_floor", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
+        out.exclude(len(k), "below_floor", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
                     reason_zh=Later(text_column, "低于门槛：投资额", Wan(amount[k]), "，未达到" if word else "，低于", Wan(floor[k]),
                                         f"{word}的门槛" if word else "的门槛"),
                     reason_en=Later(text_column, "below the floor: an investment of ", Commas(amount[k]), " yuan does not reach the ",
                                         Commas(floor[k]), "-yuan floor"))
     near_prog = ok_amt & ~ok_prog & (progress >= minp * (1 - m)) & req_ok
     if near_prog.any():
-        k = near_prog
+        k = np.flatnonzero(near_prog)
         worth = sub[k]
         gap = np.round(minp[k] - progress[k], 6)
         pct0 = [Later(text_by_value, "{:.0%}".format, v) for v in (progress[k], minp[k], gap)]  # a few distinct values
-        out.near_miss(int(k.sum()), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
+        out.near_miss(len(k), fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
                       condition="min_progress", actual=progress[k], required=minp[k], missing=gap, worth_yuan=worth,
                       message_zh=Later(text_column, "投资进度", pct0[0], "，未达到", pct0[1], "（差", pct0[2], "）；达到后可获补助", Wan(worth)),
                       message_en=Later(text_column, "investment progress is ", pct0[0], ", below ", pct0[1], " (short by ", pct0[2],
@@ -118,9 +118,9 @@ def assess(item, ctx) -> RuleOutput:
     # progress far under the threshold (amount at the floor): excluded with the reason, never silent
     far_prog = ok_amt & ~ok_prog & ~near_prog & req_ok
     if far_prog.any():
-        k = far_prog
+        k = np.flatnonzero(far_prog)
         word = pp.word
-        out.exclude(int(k.sum()), "below_progress", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
+        out.exclude(len(k), "below_progress", fidx=fidx[k], item=item.id, event_code=codes[k], event_date=dates[k],
                     reason_zh=Later(text_column, "投资进度不足：投资进度", Later(text_by_value, pct_text, progress[k]), "，未达到",
                                         Later(text_by_value, pct_text, minp[k]), word or ""),
                     reason_en=Later(text_column, "progress too low: investment progress of ", Later(text_by_value, pct_text, progress[k]),
