@@ -12,7 +12,7 @@ from .. import explain
 from ..facts import INDUSTRIAL, INDUSTRIES
 from ..frames import Columns, LineParts, column_array, part, stable_order
 from ..money import as_fraction, mul_round
-from ..policy import Item, Param, _dated_arrays
+from ..policy import Item, Param
 
 #: the columns every award line has; each kind adds its declared fields (kzpolicy/kinds.py), and limits theirs
 AWARD_CORE = ["fidx", "item", "event_code", "event_date", "amount_yuan", "basis_yuan", "cap_applied", "project"]
@@ -249,7 +249,7 @@ def param_on(item: Item, name: str, dates) -> np.ndarray:
     param = item.param(name)
     first = item.first_date
     if len(param.values) == 1 and param.first_date <= first:
-        return np.full(np.shape(dates), _dated_arrays(tuple(param.values.items()))[1][0])
+        return np.full(np.shape(dates), param.at_many(np.datetime64(first, "D"))[0], dtype=float)
     return param_at(param, np.maximum(np.asarray(dates, dtype="datetime64[D]"), np.datetime64(first, "D")))
 
 
