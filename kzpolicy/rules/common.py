@@ -249,7 +249,7 @@ def param_on(item: Item, name: str, dates) -> np.ndarray:
     param = item.param(name)
     first = item.first_date
     if len(param.values) == 1 and param.first_date <= first:
-        return np.full(np.shape(dates), param.at_many(np.datetime64(first, "D"))[0], dtype=float)
+        return np.full(np.shape(dates), param_at(param, np.datetime64(first, "D")), dtype=float)
     return param_at(param, np.maximum(np.asarray(dates, dtype="datetime64[D]"), np.datetime64(first, "D")))
 
 
