@@ -136,7 +136,7 @@ def main(argv=None):
         "kz_engine": (new_facts, lambda f: assess(f, year=YEAR, policy=sel, explain=False)),
         "of_calculate": (new_sim, lambda sim: of_calculate(sim, AWARD_VARIABLES)),
         "kz_engine_tables": (new_facts, lambda f: read_tables(assess(f, year=YEAR, policy=sel, explain=False))),
-        # and on one Facts validated before all rounds (its arrays no longer in the processor's caches)
+        # and on one Facts validated before all the rounds, reported beside it (never the faster in the runs so far)
         "kz_engine_prebuilt": (None, lambda: assess(facts, year=YEAR, policy=sel, explain=False)),
         "kz_end_to_end": (None, lambda: assess(firms, events, financials, year=YEAR, policy=sel, explain=False)),
         "of_end_to_end": (None, lambda: of_calculate(new_sim(), AWARD_VARIABLES)),
