@@ -8,9 +8,15 @@ table of the result read (``bench_engine.read_tables``: a table built on first r
 firm-year; and tracemalloc's peak of allocations during ``assess(firms, events, financials)``
 (validation and engine, over the input already in memory; also with every table read), per
 firm-year. Sizes below 1M get more rounds (``--repeat`` × 1M ÷ n, at most 15): their calls are short. Each size runs in its own process,
-so one size's memory does not count against the next. ``--json rows.json`` keeps the measured
-rows; ``--from-json a.json,b.json`` writes one table from runs made separately (e.g. 10M in its
-own run beside the smaller sizes).
+so one size's memory does not count against the next.
+
+On a shared machine one process's CPU time differs from the next one's by up to ~1.7× on the same size (the host's
+other work: the CPU time "stolen" from this machine, in /proc/stat, is recorded beside each process), far more than
+the interleaved rounds inside a process differ. So each size runs in ``--processes`` processes (3 by default), the
+sizes taking turns (100k, 1M, 3M, 100k, 1M, 3M, …: a slow period of the host falls on every size, not on one), and a
+size's figure is the median over its processes; the table shows the range beside it. ``--json rows.json`` keeps the
+measured rows (one per process); ``--from-json a.json,b.json`` writes one table from runs made separately (e.g. 10M
+in its own run beside the smaller sizes).
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -68,10 +75,44 @@ def rounds(n: int, repeat: int) -> int:
     return max(repeat, min(15, repeat * 1_000_000 // max(n, 1)))
 
 
+def cpu_ticks() -> tuple:
+    """(ticks stolen from this machine by its host, all ticks) from /proc/stat's cpu line, or None where unreadable."""
+    try:
+        v = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return v[7], sum(v[:8])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+#: the figures of a row that are timings or counts (a size's value: the median over its processes)
+TIMED = ("validate", "engine", "engine_tables", "sys_validate", "sys_engine", "sys_engine_tables", "minflt_validate",
+         "minflt_engine")
+
+
+def per_size(rows: list) -> list:
+    """One row per size from one row per process: the timings' medians over the processes (the other figures, the
+    same in each process but for noise, from the median process), with each process's validation + engine per
+    firm-year (``runs``) and the host's steal (``steal``)."""
+    out = []
+    for n in sorted({r["n"] for r in rows}):
+        rs = [r for r in rows if r["n"] == n]
+        total = sorted(rs, key=lambda r: r["validate"] + r["engine"])
+        row = dict(total[(len(total) - 1) // 2])
+        for k in TIMED:
+            if all(k in r for r in rs):
+                row[k] = statistics.median(r[k] for r in rs)
+        row["runs"] = [(r["validate"] + r["engine"]) / n for r in rs]
+        row["steal"] = [r["steal"] for r in rs if r.get("steal") is not None]
+        out.append(row)
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="100000,1000000,3000000", help="comma-separated numbers of firms")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--processes", type=int, default=3,
+                    help="processes per size, the sizes taking turns; a size's figure is the median over them")
     ap.add_argument("--out", default=str(ROOT / "results_scale.md"), help="Markdown file to write ('' to skip)")
     ap.add_argument("--keep-freed-memory", action="store_true",
                     help="run each size with glibc keeping freed memory for reuse (MALLOC_MMAP_MAX_=0, "
@@ -89,15 +130,21 @@ def main(argv=None):
         for f in args.from_json.split(","):
             rows += json.loads(Path(f).read_text(encoding="utf-8"))
         rows.sort(key=lambda r: r["n"])
-    for n in ([] if args.from_json else (int(x) for x in args.sizes.split(","))):
+    sizes = [] if args.from_json else [int(x) for x in args.sizes.split(",")]
+    for n in [n for _ in range(args.processes) for n in sizes]:
+        t0 = cpu_ticks()
         done = subprocess.run([sys.executable, __file__, "--one", str(n), "--repeat", str(args.repeat)],
                               capture_output=True, text=True, check=True, env={**os.environ, **KEEP} if args.keep_freed_memory else None)
+        t1 = cpu_ticks()
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
         rows[-1]["load"] = os.getloadavg()[0]
+        rows[-1]["steal"] = (t1[0] - t0[0]) / max(t1[1] - t0[1], 1) if t0 and t1 else None
         print(rows[-1], file=sys.stderr)
         if args.json:
             Path(args.json).write_text(json.dumps(rows), encoding="utf-8")
+    rows = per_size(rows)
     ns = lambda s, n: f"{s / n * 1e9:,.0f} ns"
+    procs = sorted({len(r["runs"]) for r in rows})
     reps = {r.get("repeat", args.repeat) for r in rows}
     rounds = (str(reps.pop()) if len(reps) == 1 else
               ", ".join(f"{r.get('repeat', args.repeat)} at {r['n']:,}" for r in rows))
@@ -106,11 +153,16 @@ def main(argv=None):
     tables = all("engine_tables" in r for r in rows)  # older --json rows have no "every table read" figures
     table = ["| firm-years | events | financial rows | validation (per firm-year) | engine (per firm-year) | "
              "engine + every table read (per firm-year) | validation + engine (per firm-year) | "
-             "validation + engine + every table read (per firm-year) | minor page faults per firm-year: validation / engine | "
+             "validation + engine + every table read (per firm-year) | validation + engine per firm-year in each process "
+             "(the host's steal) | minor page faults per firm-year: validation / engine | "
              "peak memory over the input: validation / engine / both in one call / both + every table read "
              "(per firm-year) | the input tables (per firm-year) | max RSS of the process |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     dash = "–"
+
+    def each(r):  # every process's validation + engine per firm-year, and the share of CPU time the host took
+        st = r["steal"] if len(r["steal"]) == len(r["runs"]) else [None] * len(r["runs"])
+        return " / ".join(f"{v * 1e9:,.0f} ns" + (f" ({x:.0%})" if x is not None else "") for v, x in zip(r["runs"], st))
     for r in rows:
         n = r["n"]
         et = f"{r['engine_tables']:.3f} s ({ns(r['engine_tables'], n)})" if tables else dash
@@ -119,7 +171,7 @@ def main(argv=None):
         table.append(f"| {n:,} | {r['events']:,} | {r['financials']:,} | {r['validate']:.3f} s ({ns(r['validate'], n)}; "
                      f"system {ns(r['sys_validate'], n)}) | {r['engine']:.3f} s ({ns(r['engine'], n)}; system "
                      f"{ns(r['sys_engine'], n)}) | {et} | {r['validate'] + r['engine']:.3f} s "
-                     f"({ns(r['validate'] + r['engine'], n)}) | {vet} | {flt(r, 'validate')} / {flt(r, 'engine')} | "
+                     f"({ns(r['validate'] + r['engine'], n)}) | {vet} | {each(r)} | {flt(r, 'validate')} / {flt(r, 'engine')} | "
                      f"{r['peak_validate'] / n:,.0f} / {r['peak_engine'] / n:,.0f} / "
                      f"{r['peak'] / n:,.0f} / {pt} B ({r['peak'] / 2**20:,.0f} MiB) | {mb(r['input'], n)} | "
                      f"{r['rss'] / 2**30:,.1f} GiB |")
@@ -141,7 +193,10 @@ def main(argv=None):
           "pool's, `bench_engine.traced_peaks`). The input: `memory_usage(deep=True)` of the three tables as "
           "`bench_engine.population` builds them (text as pandas gives it). "
           f"Machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores (shared), Python {platform.python_version()}; "
-          f"median CPU time of {rounds} interleaved rounds per size, each size in its own process; "
+          f"median CPU time of {rounds} interleaved rounds per size in each of "
+          f"{'/'.join(map(str, procs))} processes per size (its own process each time, the sizes taking turns), a "
+          "size's figure the median over its processes, each process's beside it with the share of the machine's CPU "
+          "time its host took meanwhile (steal, /proc/stat); "
           + (f"load average after each size {', '.join(str(round(r['load'], 1)) for r in rows if 'load' in r)}.\n"
              if args.from_json else f"load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n"))
     print(md)
