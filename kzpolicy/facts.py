@@ -1888,6 +1888,28 @@ def _after_establishment(date: pd.Series, established: pd.Series, pos: np.ndarra
                                           f"({str(est[p])[:10]}); an event cannot precede the firm: check both dates")(next(at)))
 
 
+def _years_of(dates: np.ndarray, nat: int) -> np.ndarray:
+    """The calendar year (int16) of each of ``dates`` (datetime64[ns]; ``nat`` where NaT): looked up by day in a table
+    of the days of MIN_YEAR..MAX_YEAR (numpy's conversion to years works out the calendar per date: ~0.1 s a million
+    dates, the lookup ~0.013 s); a date outside those years by numpy's conversion."""
+    table = _YEAR_OF_DAY.get("table")
+    if table is None:
+        days = np.arange(f"{MIN_YEAR}-01-01", f"{MAX_YEAR + 1}-01-01", dtype="datetime64[D]")
+        table = _YEAR_OF_DAY["table"] = _read_only((days.astype("datetime64[Y]").astype(np.int64) + 1970).astype(np.int16))
+    isnat = np.isnat(dates)
+    k = dates.view(np.int64) // 86_400_000_000_000 - _YEAR_OF_DAY.setdefault("day0", int(np.datetime64(f"{MIN_YEAR}-01-01", "D").astype(np.int64)))
+    outside = ~isnat & ((k < 0) | (k >= len(table)))
+    out = table.take(np.where(isnat | outside, 0, k))
+    out[isnat] = nat
+    if outside.any():
+        out[outside] = dates[outside].astype("datetime64[Y]").astype(np.int64) + 1970
+    return out
+
+
+#: the year of each day from 1 January MIN_YEAR to 31 December MAX_YEAR (:func:`_years_of`), built on first use
+_YEAR_OF_DAY: Dict = {}
+
+
 def _year_after_establishment(year: pd.Series, established: pd.Series, pos: np.ndarray, col: _Collector):
     """Revenue or R&D for a year before the firm's year of establishment contradicts the firm's facts.
 
@@ -1897,8 +1919,7 @@ def _year_after_establishment(year: pd.Series, established: pd.Series, pos: np.n
     # block into int16 (validated dates are years 1949-2100): no firm-long int64 temporaries (4 x 80 MB at 10M)
     est_year = np.empty(len(est), dtype=np.int16)
     for a in range(0, len(est), BLOCK):
-        e = est[a:a + BLOCK]
-        est_year[a:a + BLOCK] = np.where(np.isnat(e), np.iinfo(np.int16).min, e.astype("datetime64[Y]").astype(np.int64) + 1970)
+        est_year[a:a + BLOCK] = _years_of(est[a:a + BLOCK], np.iinfo(np.int16).min)
     year = year.array
 
     def early_in(a, b):

@@ -126,3 +126,20 @@ def test_choices_found_by_conversion_are_not_looked_up_again(monkeypatch):
     monkeypatch.undo()
     with pytest.raises(facts.FactsError, match="industry"):
         facts.validate(firms.assign(industry=["farming"] + ["mining"] * 39))
+
+
+def test_years_of_dates_by_day_table_agree_with_numpy_calendar():
+    """Validation's year of establishment (facts._years_of, a lookup by day) is numpy's calendar year for every day of
+    the validated years, at their edges, for leap days, NaT, and dates outside those years (numpy's conversion)."""
+    import numpy as np
+
+    from kzpolicy.facts import MAX_YEAR, MIN_YEAR, _years_of
+
+    days = np.arange(f"{MIN_YEAR}-01-01", f"{MAX_YEAR + 1}-01-01", dtype="datetime64[D]")
+    odd = np.array(["1900-03-01", "1948-12-31", "2101-01-01", "2200-03-01", "NaT", "2000-02-29", "2100-12-31"],
+                   dtype="datetime64[D]")
+    d = np.concatenate([days, odd]).astype("datetime64[ns]")
+    got = _years_of(d, -1)
+    want = np.where(np.isnat(d), -1, d.astype("datetime64[Y]").astype(np.int64) + 1970)
+    assert got.dtype == np.int16 and (got.astype(np.int64) == want).all()
+    assert got[-3] == -1 and got[-7:].tolist() == [1900, 1948, 2101, 2200, -1, 2000, 2100]
