@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -47,6 +48,7 @@ def main(argv=None):
     ap.add_argument("--pairs", type=int, default=3)
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    args.old, args.new = os.path.abspath(args.old), os.path.abspath(args.new)
     if args.one:
         print(json.dumps(one(args.one, args.n)))
         return 0

@@ -1,0 +1,24 @@
+"""benchmarks/bench_ab.py: two checkouts measured in alternating fresh processes, each row from its own process."""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench_ab  # noqa: E402
+
+
+def test_alternating_rows_from_each_checkout(capsys):
+    assert bench_ab.main([str(ROOT), str(ROOT), "--n", "300", "--pairs", "1"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith(f"| {ROOT} ")]
+    assert len(rows) == 2
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert all(c.endswith(" ms") and float(c[:-3]) > 0 for c in cells[1:])
+
+
+def test_refuses_a_checkout_without_kzpolicy(tmp_path):
+    import subprocess
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_ab.py"), str(tmp_path), str(ROOT), "--n", "10",
+                          "--one", str(tmp_path)], capture_output=True, text=True)
+    assert out.returncode != 0
