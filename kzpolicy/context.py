@@ -192,10 +192,6 @@ class Context:
     def established(self) -> np.ndarray:
         return self.firms["established"].to_numpy(dtype="datetime64[D]")
 
-    @cached_property
-    def established_year(self) -> np.ndarray:
-        return self.established.astype("datetime64[Y]").astype(int) + 1970
-
     # ---- financials: one array over firms per (column, year), built when a rule first asks for it
     @cached_property
     def _fin(self):
