@@ -2,7 +2,8 @@
 
 Run ``python benchmarks/bench_ab.py OLD_ROOT NEW_ROOT [--n 1000000] [--pairs 3]`` (e.g. OLD_ROOT a ``git worktree``
 of an earlier commit). Each measurement runs in a fresh process per checkout, the two alternating (old, new, old,
-new, …), so a slow period of the host falls on both; each process prints the median CPU time of 7 interleaved rounds.
+new, …), so a slow period of the host falls on both; each process prints the median CPU time of 7 interleaved rounds
+(``bench_engine.interleaved``).
 One process's figure can differ from the next one's by more than a change moves (up to 1.4-1.9x seen), so read the
 pairs side by side rather than one run of ``bench_engine.py`` per checkout.
 """
@@ -11,33 +12,26 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
+from pathlib import Path
 
 
 def one(root: str, n: int) -> dict:
     sys.path.insert(0, root + "/benchmarks")
     sys.path.insert(0, root)
     import kzpolicy
-    if not kzpolicy.__file__.startswith(root):
+    if Path(kzpolicy.__file__).resolve().parent.parent != Path(root).resolve():
         raise SystemExit(f"kzpolicy was imported from {kzpolicy.__file__}, not from {root}")
-    from bench_engine import YEAR, population, read_tables
+    from bench_engine import YEAR, interleaved, population, read_tables
 
     from kzpolicy import assess, validate
     f, e, fi = population(n)
     facts = validate(f, e, fi)
     assess(facts, year=YEAR, explain=False)
-    calls = {"validate": lambda: validate(f, e, fi), "engine": lambda: assess(facts, year=YEAR, explain=False),
-             "engine_tables": lambda: read_tables(assess(facts, year=YEAR, explain=False))}
-    res = {k: [] for k in calls}
-    for _ in range(7):
-        for k, call in calls.items():
-            t = time.process_time()
-            call()
-            res[k].append(time.process_time() - t)
-    return {k: statistics.median(v) for k, v in res.items()}
+    t, _ = interleaved({"validate": lambda: validate(f, e, fi), "engine": lambda: assess(facts, year=YEAR, explain=False),
+                        "engine_tables": lambda: read_tables(assess(facts, year=YEAR, explain=False))}, 7)
+    return {k: float(v) for k, v in t.items()}
 
 
 def main(argv=None):

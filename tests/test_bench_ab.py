@@ -22,3 +22,4 @@ def test_refuses_a_checkout_without_kzpolicy(tmp_path):
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_ab.py"), str(tmp_path), str(ROOT), "--n", "10",
                           "--one", str(tmp_path)], capture_output=True, text=True)
     assert out.returncode != 0
+    assert "kzpolicy was imported from" in out.stderr
