@@ -46,11 +46,17 @@ def main(argv=None):
     if args.one:
         print(json.dumps(one(args.one, args.n)))
         return 0
+    for root in (args.old, args.new):
+        if not (Path(root) / "kzpolicy" / "__init__.py").is_file():
+            ap.error(f"{root} is not a kzpolicy checkout (it has no kzpolicy/__init__.py): give the folder of a clone "
+                     "or of a `git worktree add` of the commit to compare")
     print("| checkout | validation | engine | engine + every table read |\n|---|---:|---:|---:|")
     for _ in range(args.pairs):
         for root in (args.old, args.new):
             out = subprocess.run([sys.executable, __file__, args.old, args.new, "--n", str(args.n), "--one", root],
-                                 capture_output=True, text=True, check=True, cwd="/")
+                                 capture_output=True, text=True, cwd="/")
+            if out.returncode:
+                sys.exit(f"the measurement of {root} failed; its last output:\n{out.stderr[-2000:]}")
             r = json.loads(out.stdout.strip().splitlines()[-1])
             print(f"| {root} | {r['validate'] * 1e3:.1f} ms | {r['engine'] * 1e3:.1f} ms | {r['engine_tables'] * 1e3:.1f} ms |",
                   flush=True)

@@ -23,3 +23,11 @@ def test_refuses_a_checkout_without_kzpolicy(tmp_path):
                           "--one", str(tmp_path)], capture_output=True, text=True)
     assert out.returncode != 0
     assert "kzpolicy was imported from" in out.stderr
+
+
+def test_refuses_a_folder_that_is_not_a_checkout(tmp_path, capsys):
+    import pytest
+    with pytest.raises(SystemExit) as e:
+        bench_ab.main([str(tmp_path), str(ROOT), "--n", "10"])
+    assert e.value.code == 2
+    assert "is not a kzpolicy checkout" in capsys.readouterr().err
