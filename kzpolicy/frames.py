@@ -194,6 +194,10 @@ class Columns(dict):
             return None
         return p.given[name][p.line]
 
+    def frame(self) -> pd.DataFrame:
+        """The columns as one frame (copies: the frame holds arrays of its own)."""
+        return frame_of({c: v.copy() for c, v in self.items()}, self.n)
+
 
 class LineParts:
     """Which part (a rule's call of RuleOutput.award) each award line came from, and what the parts gave.
@@ -216,9 +220,6 @@ class LineParts:
         if name not in self.given:
             return self
         return LineParts(self.line, self.items, self.item_code, {c: g for c, g in self.given.items() if c != name})
-
-    def frame(self) -> pd.DataFrame:
-        return frame_of(self, self.n)
 
 
 _COLUMNS: dict = {}
