@@ -23,6 +23,7 @@ from .events import EVENT_CODES
 from .facts import Facts, FactsError, as_facts
 from .frames import column_array as _column_array
 from .frames import frame_of, part, stable_order, table_columns
+from .frames import str_array as _str_array
 from .frames import factorize as _pd_factorize
 from .frames import take as _take
 from .frames import text_of as _text_of
@@ -443,6 +444,17 @@ def _text(v: np.ndarray, order: np.ndarray, remember: bool = False, given=None):
     not a firm's own texts. ``given``: the lines that may hold a value (kzpolicy/frames.py Columns.given; the
     others are None), or None: only those are read."""
     v = np.asarray(v, dtype=object)
+    if not remember:  # a firm's own texts (projects: mostly distinct): typed in one pass, not hashed value by value
+        at = None if given is None else np.flatnonzero(given)
+        typed = pd.api.types.infer_dtype(v if at is None else v[at], skipna=True)  # missing values skipped
+        if typed == "empty":
+            return np.full(len(order), None, dtype=object)
+        if typed == "string":
+            x = v[order]
+            miss = pd.isna(x)
+            if miss.any():
+                x[miss] = None  # missing text: None for Arrow (a missing value, NaN in the column)
+            return _str_array(x)
     if given is None:
         codes, uniq = _factorize(v)
     else:

@@ -388,8 +388,8 @@ def text_of(values, codes: np.ndarray, remember: bool = True):
 
     ``remember``: the small array of distinct texts (item ids, kinds, labels, reason codes: not sentences with a
     firm's figures) is kept between assessments."""
-    key = (pd.get_option("mode.string_storage"), *values)
-    arr = _TEXTS.get(key)
+    key = (pd.get_option("mode.string_storage"), *values) if remember else None  # a firm's texts: no key hashed
+    arr = _TEXTS.get(key) if remember else None
     if arr is None:
         vals = list(values)
         arr = str_array(vals) if all(isinstance(v, str) for v in vals) else pd.array(vals, dtype=text_dtype())

@@ -183,3 +183,18 @@ def test_item_codes_from_the_parts_or_hashed():
     plain = Columns(dict(aw), aw.n)  # no parts: hashed
     code2, uniq2 = plain.item_codes(factorize)
     assert [uniq[c] for c in code] == [uniq2[c] for c in code2] == ["b", "b", "a"]
+
+
+def test_ledger_text_columns_of_a_firms_own_texts():
+    """engine._text without remembering (projects): text only -> the text dtype (missing as NaN); nothing given ->
+    objects None; numbers among them -> objects, as the frame constructor types them."""
+    from kzpolicy.engine import _text
+    order = np.array([2, 0, 1])
+    got = _text(np.array(["b", None, "a"], dtype=object), order)
+    assert got.dtype == pd.StringDtype(na_value=np.nan) and list(pd.Series(got).fillna("-")) == ["a", "b", "-"]
+    got = _text(np.array(["b", float("nan"), "a"], dtype=object), order, given=np.array([True, False, True]))
+    assert list(pd.Series(got).fillna("-")) == ["a", "b", "-"]
+    none = _text(np.array([None, None, None], dtype=object), order)
+    assert none.dtype == object and list(none) == [None, None, None]
+    mixed = _text(np.array(["b", 7, None], dtype=object), order)
+    assert mixed.dtype == object and list(mixed) == [None, "b", 7]
