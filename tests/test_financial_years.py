@@ -293,3 +293,17 @@ def test_context_values_by_index_and_by_every_row(populations, monkeypatch, kind
         for y in years:
             va, vb = a.value(column, y), b.value(column, y)
             assert va.dtype == vb.dtype == np.float64 and np.array_equal(va, vb, equal_nan=True), (kind, column, y)
+
+
+def test_highest_tier_looked_at_as_a_binary_search_gives_it():
+    """Article 3's highest threshold looked at per revenue, counted end by end: what searchsorted(side="right") gives,
+    on the ends themselves, between them and beyond them, for any set and order of tiers."""
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        ts = list(rng.choice([2e8, 5e8, 1e9, 2e9, 3e9, 5e9, 7e9], rng.integers(1, 8)))
+        ends = [min(t, t * (1 - rng.choice([0.0, 0.2, 0.5]))) for t in ts]
+        r = np.concatenate([rng.random(500) * 8e9, ends, ts, np.nextafter(ends, -np.inf), [-np.inf, np.inf]])
+        order = np.argsort(np.array(ends), kind="stable")
+        top = np.concatenate([[-np.inf], np.maximum.accumulate(np.array(ts)[order])])
+        expect = top.take(np.searchsorted(np.array(ends)[order], r, side="right"))
+        assert np.array_equal(milestone._highest_looked_at(ts, ends)(r), expect)

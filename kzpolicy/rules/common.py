@@ -488,19 +488,20 @@ def flag_at(ctx, name: str, f: np.ndarray):
     return a._data[f] & known, known
 
 
+#: the requirements in the order they are checked (a row is refused for the first it fails)
+_REQUIREMENTS = ("industrial", "manufacturing", "existing_firm", "independent_legal_person")
+
+
 def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndarray] = None):
-    """(ok, unknown, reason_zh, reason_en) for rows of firms ``fidx`` against ``item.requires``."""
+    """(ok, unknown, first) for rows of firms ``fidx`` against ``item.requires``: ``first`` is the number (in
+    ``_REQUIREMENTS``) of the first requirement a row fails, -1 where none; :func:`requirement_reasons` gives its
+    sentences, at the rows someone reads (no sentence array over every row checked)."""
     n = len(fidx)
-    fail = np.zeros(n, dtype=bool)
-    unknown = np.zeros(n, dtype=bool)
-    rz = np.full(n, "", dtype=object)
-    re_ = np.full(n, "", dtype=object)
+    first = np.full(n, -1, dtype=np.int8)
+    unknown = None
 
     def mark(bad, key):
-        nonlocal fail
-        new = bad & ~fail
-        rz[new], re_[new] = REQ_TEXT[key]
-        fail = fail | bad
+        first[bad & (first < 0)] = _REQUIREMENTS.index(key)
 
     r = item.requires
     unnamed = not (r.industrial or r.manufacturing) and _kind(item).events
@@ -522,24 +523,39 @@ def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndar
     if r.independent_legal_person:
         val, known = flag_at(ctx, "independent_legal_person", fidx)
         mark(known & ~val, "independent_legal_person")
-        unknown = ~known & ~fail
-    ok = ~fail & ~unknown
-    if r.existing_firm and fail.any():
-        note_zh, note_en = ctx.switch_note(item, "existing_firm_cut"), ctx.switch_note(item, "existing_firm_cut", zh=False)
-        ex = rz == REQ_TEXT["existing_firm"][0]
-        rz[ex], re_[ex] = REQ_TEXT["existing_firm"][0] + note_zh, REQ_TEXT["existing_firm"][1] + note_en
-    return ok, unknown, rz, re_
+        unknown = ~known & (first < 0)
+    passed = first < 0
+    if unknown is None:
+        return passed, np.zeros(n, dtype=bool), first
+    return passed & ~unknown, unknown, first
+
+
+def requirement_reasons(item: Item, ctx, first: np.ndarray):
+    """(zh, en) object arrays: the sentence of each row's first failed requirement (``first`` of
+    :func:`requirement_masks`, none -1 here), with the note of the reading that sets the existing-firm cut."""
+    key = ("requirement_reasons", item.id)
+    table = ctx.cache.get(key)
+    if table is None:
+        zh = [REQ_TEXT[k][0] for k in _REQUIREMENTS]
+        en = [REQ_TEXT[k][1] for k in _REQUIREMENTS]
+        if item.requires.existing_firm:
+            at = _REQUIREMENTS.index("existing_firm")
+            zh[at] += ctx.switch_note(item, "existing_firm_cut")
+            en[at] += ctx.switch_note(item, "existing_firm_cut", zh=False)
+        table = ctx.cache[key] = (np.array(zh, dtype=object), np.array(en, dtype=object))
+    return table[0][first], table[1][first]
 
 
 def apply_requirements(item, ctx, out: RuleOutput, fidx, dates=None, codes=None, would_get=None):
     """Filter rows by requirements; record exclusions and unknowns. Returns the ok mask."""
-    ok, unknown, rz, re_ = requirement_masks(item, ctx, fidx, dates)
+    ok, unknown, first = requirement_masks(item, ctx, fidx, dates)
     relevant = np.ones(len(fidx), bool) if would_get is None else would_get
     bad = np.flatnonzero(~ok & ~unknown & relevant)  # read at positions, as in selected_events
     if len(bad):
+        rz, re_ = requirement_reasons(item, ctx, first[bad])
         out.exclude(len(bad), "not_eligible", fidx=fidx[bad], item=item.id,
                     event_code=None if codes is None else codes[bad],
-                    event_date=None if dates is None else dates[bad], reason_zh=rz[bad], reason_en=re_[bad])
+                    event_date=None if dates is None else dates[bad], reason_zh=rz, reason_en=re_)
     u = np.flatnonzero(unknown & relevant)
     if len(u):
         out.undecided(len(u), fidx=fidx[u], item=item.id,

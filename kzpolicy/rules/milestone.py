@@ -201,7 +201,13 @@ def _highest_looked_at(ts, ends) -> Callable:
     order = np.argsort(np.array(ends, dtype=np.float64), kind="stable")
     end = np.array(ends, dtype=np.float64)[order]
     top = np.concatenate([[-np.inf], np.maximum.accumulate(np.array(ts, dtype=np.float64)[order])])
-    return lambda r: top.take(np.searchsorted(end, r, side="right"))
+
+    def highest(r):  # top at the number of ends at or below r (searchsorted side="right"), counted end by end:
+        at = np.zeros(len(r), dtype=np.intp)  # a few comparisons instead of a binary search per revenue
+        for e in end.tolist():
+            at += r >= e
+        return top.take(at)
+    return highest
 
 
 def _by_year(ctx, ix, lo: float, highest: Callable) -> _History:
