@@ -302,7 +302,7 @@ def test_highest_tier_looked_at_as_a_binary_search_gives_it():
     for _ in range(300):
         ts = list(rng.choice([2e8, 5e8, 1e9, 2e9, 3e9, 5e9, 7e9], rng.integers(1, 8)))
         ends = [min(t, t * (1 - rng.choice([0.0, 0.2, 0.5]))) for t in ts]
-        r = np.concatenate([rng.random(500) * 8e9, ends, ts, np.nextafter(ends, -np.inf), [-np.inf, np.inf]])
+        r = np.concatenate([rng.random(rng.choice([3, 500])) * 8e9, ends, ts, np.nextafter(ends, -np.inf), [-np.inf, np.inf]])
         order = np.argsort(np.array(ends), kind="stable")
         top = np.concatenate([[-np.inf], np.maximum.accumulate(np.array(ts)[order])])
         expect = top.take(np.searchsorted(np.array(ends)[order], r, side="right"))
