@@ -40,7 +40,6 @@ def one(root: str, n: int, articles=None, firm_calls: int = 200) -> dict:
     if not articles:
         fns["validate"] = lambda: validate(f, e, fi)
     t, _ = interleaved(fns, 7 if not articles else 25)
-    del facts, f, e, fi
     firm = profile_to_facts(single_firm_profile())
     read_tables(assess(firm, year=YEAR, explain=True))
     calls = []
