@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import kinds
 from .facts import BLOCK, Facts, ascending
-from .frames import column_array, take
+from .frames import column_array, pandas_array, take
 from .policy import Item, Limit, Policy
 
 _UNSET = object()
@@ -131,7 +131,7 @@ class Context:
         present = np.zeros(self.n, dtype=bool)
         present[fidx] = True
         u = np.flatnonzero(present)
-        ids = take(column_array(self.firms, "firm_id"), u)
+        ids = take(pandas_array(self.firms, "firm_id"), u)
         # each present firm's number, over all firms: int32 below 2^31 firms (half the fresh pages of int64: 40 MB at 10M)
         at = np.empty(self.n, dtype=np.int32 if self.n < 2**31 else np.int64)
         at[u] = np.arange(len(u))
@@ -217,7 +217,7 @@ class Context:
         for each column and year); a table ordered by year has the year's rows in one slice, which ``ix``
         (:class:`~kzpolicy.facts.FinancialYears`, rows year by year: ``i`` the year's run) names without a pass
         over every row's year."""
-        arr = column_array(self.facts.financials, column)  # no Series built (~20-80 µs each)
+        arr = pandas_array(self.facts.financials, column)  # no Series built (~20-80 µs each)
         if isinstance(arr, pd.arrays.IntegerArray):
             data, mask = arr._data, (arr._mask if arr._mask.any() else None)
         else:

@@ -21,7 +21,7 @@ from . import limits as _limits
 from .context import Context
 from .events import EVENT_CODES
 from .facts import Facts, FactsError, as_facts
-from .frames import column_array as _column_array
+from .frames import pandas_array as _pandas_array
 from .frames import frame_of, part, stable_order, table_columns
 from .frames import str_array as _str_array
 from .frames import factorize as _pd_factorize
@@ -374,7 +374,7 @@ def _finish(awards, ctx: Context, pol: Policy, consume: bool = False, explain: b
         return inverse[0]
     item_code = code[order]
     cols = {
-        "firm_id": _take(_column_array(ctx.firms, "firm_id"), fidx[order]),
+        "firm_id": _take(_pandas_array(ctx.firms, "firm_id"), fidx[order]),
         "year": np.full(n, ctx.year, dtype=np.int64),
         "article": o(article),
         "item": _text_of(uniq, item_code),
@@ -632,7 +632,7 @@ def _fees(parts, ctx, pol, explain) -> pd.DataFrame:
     # one frame: firm_id (objects, typed by the constructor as before), year, article, then the kind's columns
     arts = _articles(ctx, pol)
     items = _tolist(df["item"])
-    fid = _take(_column_array(ctx.firms, "firm_id"), np.asarray(df["fidx"], dtype=np.int64))
+    fid = _take(_pandas_array(ctx.firms, "firm_id"), np.asarray(df["fidx"], dtype=np.int64))
     if fid.dtype != pd.StringDtype(na_value=np.nan):  # what the constructor makes of the objects; else it decides
         fid = pd.Series(fid.to_numpy(dtype=object), copy=False)
     data = {"firm_id": fid,

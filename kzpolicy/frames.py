@@ -365,6 +365,14 @@ def column_array(df: pd.DataFrame, name: str):
         return df[name].array
 
 
+def pandas_array(df: pd.DataFrame, name: str):
+    """What ``df[name].array`` gives (a pandas array; a numpy column wrapped as ``NumpyExtensionArray``), looked up
+    without building a Series (:func:`column_array`): a column assigned as plain numpy after validation is read as
+    pandas reads it."""
+    a = column_array(df, name)
+    return pd.arrays.NumpyExtensionArray(a) if isinstance(a, np.ndarray) else a
+
+
 def take(arr, rows: np.ndarray, allow_fill: bool = False):
     """``arr.take(rows, allow_fill=...)`` of a pandas array; rows 0..n-1 of all n values (one firm's rows, a one-line
     table) as a copy instead (a pandas array's copy shares Arrow's immutable buffers: ~0.4 µs instead of a ~25 µs

@@ -307,3 +307,19 @@ def test_highest_tier_looked_at_as_a_binary_search_gives_it():
         top = np.concatenate([[-np.inf], np.maximum.accumulate(np.array(ts)[order])])
         expect = top.take(np.searchsorted(np.array(ends)[order], r, side="right"))
         assert np.array_equal(milestone._highest_looked_at(ts, ends)(r), expect)
+
+
+def test_columns_assigned_as_plain_numpy_after_validation_are_read(bench_engine):
+    """R&D expense as a float numpy column and firm ids as Python objects, assigned after validation: read as pandas
+    reads them (a column's array looked up without a Series is plain numpy here), the same results — for many firms
+    and for one (whose ledger takes all its rows in order: a copy, not a take)."""
+    tables = bench_engine.population(2_000, seed=11)
+    for n in (2_000, 1):
+        firms = tables[0].head(n)
+        events, fin = (t[t["firm_id"].isin(firms["firm_id"])].reset_index(drop=True) for t in tables[1:])
+        facts = kzpolicy.validate(firms, events, fin)
+        ref = _tables(facts, 2023, explain=True)
+        facts.financials["rd_expense"] = facts.financials["rd_expense"].to_numpy(dtype=np.float64, na_value=np.nan)
+        _same(_tables(facts, 2023, explain=True), ref, f"{n} firms, float rd_expense")
+        facts.firms["firm_id"] = facts.firms["firm_id"].to_numpy(dtype=object)
+        _same(_tables(facts, 2023, explain=True), ref, f"{n} firms, object firm ids")

@@ -202,10 +202,10 @@ def _highest_looked_at(ts, ends) -> Callable:
     end = np.array(ends, dtype=np.float64)[order]
     top = np.concatenate([[-np.inf], np.maximum.accumulate(np.array(ts, dtype=np.float64)[order])])
 
-    def highest(r):  # top at the number of ends at or below r (searchsorted side="right"); over many revenues
-        if len(r) <= 256:  # counted end by end: a few comparisons instead of a binary search per revenue
+    def highest(r):  # top at the number of ends at or below r (searchsorted side="right")
+        if len(r) <= 256:  # a few revenues (one firm): one binary search, fewer numpy calls
             return top.take(np.searchsorted(end, r, side="right"))
-        at = np.zeros(len(r), dtype=np.intp)
+        at = np.zeros(len(r), dtype=np.intp)  # many: counted end by end, a few comparisons instead of a search each
         for e in end.tolist():
             at += r >= e
         return top.take(at)
