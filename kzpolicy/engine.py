@@ -444,8 +444,10 @@ def _text(v: np.ndarray, order: np.ndarray, remember: bool = False, given=None):
     not a firm's own texts. ``given``: the lines that may hold a value (kzpolicy/frames.py Columns.given; the
     others are None), or None: only those are read."""
     v = np.asarray(v, dtype=object)
+    at = None if given is None else np.flatnonzero(given)
+    if at is not None and not len(at):
+        return np.full(len(order), None, dtype=object)
     if not remember:  # a firm's own texts (projects: mostly distinct): typed in one pass, not hashed value by value
-        at = None if given is None else np.flatnonzero(given)
         typed = pd.api.types.infer_dtype(v if at is None else v[at], skipna=True)  # missing values skipped
         if typed == "empty":
             return np.full(len(order), None, dtype=object)
@@ -455,12 +457,9 @@ def _text(v: np.ndarray, order: np.ndarray, remember: bool = False, given=None):
             if miss.any():
                 x[miss] = None  # missing text: None for Arrow (a missing value, NaN in the column)
             return _str_array(x)
-    if given is None:
+    if at is None:
         codes, uniq = _factorize(v)
     else:
-        at = np.flatnonzero(given)
-        if not len(at):
-            return np.full(len(order), None, dtype=object)
         codes = np.full(len(v), -1, dtype=np.intp)
         codes[at], uniq = _factorize(v[at]) if len(at) < len(v) else _factorize(v)
     if not len(uniq):

@@ -194,10 +194,6 @@ class Columns(dict):
             return None
         return p.given[name][p.line]
 
-    def frame(self) -> pd.DataFrame:
-        """The columns as one frame (copies: the frame holds arrays of its own)."""
-        return frame_of({c: v.copy() for c, v in self.items()}, self.n)
-
 
 class LineParts:
     """Which part (a rule's call of RuleOutput.award) each award line came from, and what the parts gave.

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import explain
 from ..facts import INDUSTRIAL, INDUSTRIES
-from ..frames import Columns, LineParts, column_array, part, stable_order
+from ..frames import Columns, LineParts, pandas_array, part, stable_order
 from ..money import as_fraction, mul_round
 from ..policy import Item, Param
 
@@ -152,7 +152,7 @@ def award_dtypes():
 
 def award_frame(parts) -> Columns:
     """The award lines (the columns of :func:`award_columns`, :class:`kzpolicy.frames.Columns`) from the parts
-    rules produced; the limits and the ledger read them as arrays (``.frame()``: as one frame).
+    rules produced; the limits and the ledger read them as arrays.
 
     Joined column by column with numpy into the column's own dtype: numbers as Int64 or
     float (a part without the field gives <NA> or NaN there), dates as dates (in seconds,
@@ -418,10 +418,7 @@ def column(ctx, table: str, name: str):
     key = ("column", table, name)
     a = ctx.cache.get(key)
     if a is None:
-        a = column_array(ctx.firms if table == "firms" else ctx.events, name)
-        if isinstance(a, np.ndarray):  # a numpy column: as its Series' .array gives it
-            a = pd.arrays.NumpyExtensionArray(a)
-        ctx.cache[key] = a
+        a = ctx.cache[key] = pandas_array(ctx.firms if table == "firms" else ctx.events, name)
     return a
 
 
