@@ -17,8 +17,19 @@ kernels:
    Heaviest first (longest-processing-time order) keeps both workers busy to the end. The
    order comes from ``--durations`` (see FIRST); a notebook not named keeps its place after
    them. The Makefile passes ``--no-loadscope-reorder`` so xdist keeps this order.
+3. A kernel that dies before it answers ``kernel_info`` is started again (up to ATTEMPTS
+   times in all), with a warning that quotes what it printed. Two workers starting kernels at
+   once can both be handed the same free port (jupyter_client picks ports by binding and
+   releasing them; jupyter/jupyter_client#487), and the loser exits before any cell runs —
+   seen once in CI as 18 errors on fiscal_cost. Only the start is retried: once a kernel has
+   answered, a cell that fails or a kernel that dies later fails the run as before.
 """
 import sys
+import tempfile
+import warnings
+
+import nbval.plugin
+from nbval.kernel import RunningKernel, start_new_kernel   # nbval's own: it knows --nbval-current-env
 
 sys.modules.setdefault("rfc3987_syntax", None)   # `import rfc3987_syntax` now raises ImportError
 
@@ -37,3 +48,30 @@ def pytest_collection_modifyitems(session, config, items):
         return rank.get(stem, len(FIRST))
 
     items.sort(key=key)   # stable: the cells of a notebook keep their order, the other notebooks theirs
+
+
+#: how many times a notebook's kernel is started before its start-up failure stands
+ATTEMPTS = 3
+
+
+class RetriedStartKernel(RunningKernel):
+    """nbval's kernel, started again when it dies before replying to ``kernel_info``."""
+
+    def __init__(self, kernel_name, cwd=None, startup_timeout=60):
+        for attempt in range(1, ATTEMPTS + 1):
+            with tempfile.TemporaryFile("w+") as stderr:   # nbval sends it to os.devnull
+                try:
+                    self.km, self.kc = start_new_kernel(
+                        startup_timeout=startup_timeout, kernel_name=kernel_name, stderr=stderr, cwd=cwd)
+                    break
+                except RuntimeError as error:
+                    if "died before replying" not in str(error) or attempt == ATTEMPTS:
+                        raise
+                    stderr.seek(0)
+                    said = stderr.read().strip().splitlines()[-3:]
+                    warnings.warn(f"a notebook kernel (in {cwd}) died at start (attempt {attempt} of {ATTEMPTS}) "
+                                  f"and was started again; it printed: {' | '.join(said) or 'nothing'}", stacklevel=2)
+        self._ensure_iopub_up()
+
+
+nbval.plugin.RunningKernel = RetriedStartKernel
