@@ -416,16 +416,14 @@ def _joined(parts):
 def text_column(*parts):
     """One text per row as pandas' text dtype: the parts in order, each a str (the same on every row), a figure
     column (:class:`Wan`, :class:`YiOrWan`, :class:`Commas`) or an array of texts (see above)."""
-    import pandas as pd
-
-    from .frames import text_dtype
+    from .frames import str_array  # pandas' text dtype from Arrow's text as it is (pd.array re-checks every value)
     out, fix = _joined(parts)
     if fix:
         obj = out.to_numpy(zero_copy_only=False, writable=True)
         for i, t in fix.items():
             obj[i] = t
-        return pd.array(obj, dtype=text_dtype())
-    return pd.array(out, dtype=text_dtype())
+        return str_array(obj)
+    return str_array(out)
 
 
 def join_text(*parts) -> np.ndarray:
