@@ -391,12 +391,7 @@ def text_of(values, codes: np.ndarray, remember: bool = True):
     re-checked per line.
 
     ``remember``: the small array of distinct texts (item ids, kinds, labels, reason codes: not sentences with a
-    firm's figures) is kept between assessments. A few lines (one firm's) are written as their texts directly: an
-    Arrow take and its checks cost ~30-40 µs however few the lines."""
-    if len(codes) <= _FEW:
-        vals = values if isinstance(values, list) else list(values)
-        if all(type(v) is str for v in vals):
-            return str_array([vals[c] if c >= 0 else None for c in codes.tolist()])  # code -1: missing
+    firm's figures) is kept between assessments."""
     key = (pd.get_option("mode.string_storage"), *values) if remember else None  # a firm's texts: no key hashed
     arr = _TEXTS.get(key) if remember else None
     if arr is None:
