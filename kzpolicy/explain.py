@@ -11,7 +11,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .frames import str_array, tolist
+from . import kinds
+from .frames import factorize, str_array, tolist
 from .money import wan
 from .policy import Policy, cn_number, get_policy  # noqa: F401  (cn_number: re-exported)
 
@@ -41,7 +42,6 @@ def pct_text(x) -> str:
 def explain_line(row, item, year: int, policy=None):
     """(zh, en) for one ledger row: the kind's own sentence (``KIND.explain`` in kzpolicy/rules/<kind>.py),
     then, where a cross-item limit cut the line, the limit's sentence (kzpolicy/limits.py)."""
-    from . import kinds
     amt = int(row["amount_yuan"])
     limited = "limit" in row and isinstance(row["limit"], str)
     if limited:  # the kind's sentence is about the amount before a cross-item limit cut it
@@ -199,8 +199,6 @@ def explain(ledger: pd.DataFrame, policy: Policy, year: int, copy: bool = True) 
 def sentences(ledger, n: int, policy: Policy, year: int):
     """The (zh, en) explanation columns of :func:`explain` for ``n`` ledger lines: ``ledger`` is the ledger frame
     or the columns it is built of (numpy or pandas arrays, as the frame holds them; the engine's path)."""
-    from . import kinds
-    from .frames import factorize
     if not n:
         return pd.Series([], dtype=object), pd.Series([], dtype=object)
     lines = rows(_Lists(ledger), n)
@@ -245,5 +243,4 @@ def text_array(values):
 
 def fee_text(row, item) -> tuple:
     """(zh, en) for a fee line: the kind's own sentence (kzpolicy/rules/working_day_fee.py)."""
-    from . import kinds
     return kinds.get(item.kind).explain(row, item, int(row["fee_yuan"]), False)

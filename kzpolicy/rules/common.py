@@ -8,7 +8,7 @@ from typing import List, Optional
 import numpy as np
 import pandas as pd
 
-from .. import explain
+from .. import explain, kinds
 from ..facts import INDUSTRIAL, INDUSTRIES
 from ..frames import Columns, LineParts, pandas_array, part, stable_order
 from ..money import as_fraction, mul_round
@@ -21,9 +21,8 @@ AWARD_CORE = ["fidx", "item", "event_code", "event_date", "amount_yuan", "basis_
 @lru_cache(maxsize=1)
 def award_fields():
     """{field: dtype} of every kind's declared ledger fields, in registry order, then the limit fields."""
-    from ..kinds import registry
     out = {}
-    for k in registry().values():
+    for k in kinds.registry().values():
         for name, (dtype, _, _) in k.fields.items():
             if out.setdefault(name, dtype) != dtype:
                 raise ValueError(f"ledger field {name!r} is declared with two dtypes ({out[name]}, {dtype})")
@@ -249,7 +248,8 @@ def param_on(item: Item, name: str, dates) -> np.ndarray:
     param = item.param(name)
     first = item.first_date
     if len(param.values) == 1 and param.first_date <= first:
-        return np.full(np.shape(dates), param_at(param, np.datetime64(first, "D")), dtype=float)
+        v = param.at(first)  # Param.at, not at_many: one date, no arrays (~40 µs a call in a one-firm assessment)
+        return np.full(np.shape(dates), np.nan if v is None else v, dtype=float)
     return param_at(param, np.maximum(np.asarray(dates, dtype="datetime64[D]"), np.datetime64(first, "D")))
 
 
@@ -369,8 +369,7 @@ def _already_awarded(when: np.ndarray, per_year: bool, k: int) -> np.ndarray:
 
 
 def _kind(item: Item):
-    from ..kinds import get
-    return get(item.kind)
+    return kinds.get(item.kind)
 
 
 def _once(ctx, pos, fidx, dates, once: str):
