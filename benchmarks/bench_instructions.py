@@ -86,7 +86,7 @@ def main(argv=None):
             print(f"| {root} | {r + 1} | {per[root][-1] / 1e6:.2f} M |", flush=True)
     print()
     for root, v in per.items():  # the median: now and then one process of a pair counts ~0.3 billion more or fewer
-        print(f"{root}: median {statistics.median(v) / 1e6:.2f} M instructions per call ({len(v)} runs)")
+        print(f"{root}: median {statistics.median(v) / 1e6:.2f} M instructions per call ({len(v)} run{'s' if len(v) != 1 else ''})")
     return 0
 
 

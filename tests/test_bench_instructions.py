@@ -25,7 +25,7 @@ def test_one_call_is_the_difference_of_the_two_processes_over_the_calls(monkeypa
     assert bench_instructions.main([str(ROOT), "--runs", "1"]) == 0
     out = capsys.readouterr().out
     assert f"| {ROOT} | 1 | 19.25 M |" in out
-    assert f"{ROOT}: median 19.25 M instructions per call (1 runs)" in out
+    assert f"{ROOT}: median 19.25 M instructions per call (1 run)" in out
 
 
 def test_refuses_a_folder_that_is_not_a_checkout(tmp_path, capsys):
