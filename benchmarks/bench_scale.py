@@ -227,7 +227,8 @@ def main(argv=None):
           f"{'/'.join(map(str, procs))} processes per size (its own process each time, the sizes taking turns), a "
           "size's figure the median over its processes, each process's beside it with the share of the machine's CPU "
           "time its host took meanwhile (steal, /proc/stat); "
-          + (f"load average after each size {', '.join(str(round(r['load'], 1)) for r in rows if 'load' in r)}.\n"
+          + ((f"load average after each size {', '.join(str(round(r['load'], 1)) for r in rows if 'load' in r)}.\n"
+              if any("load" in r for r in rows) else "no load average recorded in the rows.\n")
              if args.from_json else f"load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.\n"))
     print(md)
     if args.out:

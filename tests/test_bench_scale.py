@@ -45,3 +45,4 @@ def test_the_table_says_the_user_time_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "it varies by 1.56× (500 / 320 ns), which is a fixed 20.0 ms per call plus 300 ns per firm-year" in out
     assert "the fixed part is 40% of a call at 100,000" in out
+    assert "no load average recorded in the rows." in out  # rows written without one (not "after each size .")
