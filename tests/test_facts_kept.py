@@ -166,12 +166,11 @@ def test_kept_arrays_are_read_only(inputs):
 @pytest.mark.parametrize("keys", [False, True])
 def test_firms_in_id_order_known_from_validation(inputs, order, keys, monkeypatch):
     """The ledger's firm order from the firms' positions where the ids ascend (``keys``: validation's sorted keys of
-    the ids tell, as for 50,000 firms or more), else from the ids of the firms present: the same result."""
+    the ids tell), else (no keys: the hash table matched the ids) from the ids of the firms present: the same result."""
     firms, events, fin, tw = inputs
     if order != "as_given":
         firms = firms.sort_values("firm_id", ascending=order == "sorted", key=lambda s: s.astype(object)).reset_index(drop=True)
-    if keys:
-        monkeypatch.setattr(F, "KEYS_MIN_FIRMS", 2)
+    monkeypatch.setattr(F, "KEYS_MIN_FIRMS", 2 if keys else len(firms) + 1)
     facts = validate(firms, events, fin, tw)
     assert facts.firm_ids_ascending() is (order == "sorted")
     got = {y: result(facts, y) for y in (2023, 2024)}

@@ -3,7 +3,7 @@
 Ids are compared exactly after stripping whitespace: ``ab1`` and ``AB1`` are two firms, `` ab1 ``
 is ``ab1``. Many repeated ids are each named, in row order (without pyarrow pandera's failure
 cases came out as rows 2, 5, 38, 37, …, 20, 39); both ways of matching event ids to firms
-(small tables, and keys from ``facts.KEYS_MIN_FIRMS`` firms up) give the same answer.
+(a profile's few ids by Python's dict, more than ``facts._SMALL`` by sorted keys) give the same answer.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 import kzpolicy
 from kzpolicy import FactsError
-from kzpolicy.facts import KEYS_MIN_FIRMS
+from kzpolicy.facts import _SMALL
 
 CASES = ["abcd1", "ABCD1", "Abcd1", "aBcD1"]
 
@@ -32,7 +32,7 @@ def test_many_repeated_ids_named_in_row_order():
                                 f"each must be unique" for r in rows]
 
 
-@pytest.mark.parametrize("filler", [0, KEYS_MIN_FIRMS])
+@pytest.mark.parametrize("filler", [0, _SMALL + 1])
 def test_ids_differing_by_case_are_distinct_firms(filler):
     ids = CASES + [f"X{i:06d}" for i in range(filler)]
     ev = pd.DataFrame({"firm_id": ["ABCD1", " aBcD1\t", "abcd1"], "date": "2023-08-15",

@@ -9,8 +9,9 @@ from kzpolicy.facts import validate
 
 @pytest.fixture(autouse=True)
 def keys_for_small_tables(monkeypatch):
-    """Matching by keys starts at 50,000 firms; here it is tried on a few."""
+    """Matching by keys, tried on a few ids: below ``_SMALL`` values and firms Python's dict answers instead."""
     monkeypatch.setattr(facts, "KEYS_MIN_FIRMS", 0)
+    monkeypatch.setattr(facts, "_SMALL", 0)
     monkeypatch.setattr(facts, "SORT_QUERIES_MIN", 0)  # ids in no order: sorted before they are searched
 
 

@@ -319,7 +319,7 @@ def selected_events(item: Item, ctx, out: RuleOutput):
             dup_c, first_c = _once(ctx, pos[counts], fidx[counts], dates[counts], once)
             dup[counts], first_date[counts] = dup_c, first_c
         else:
-            dup, first_date = _once_of(ctx, pos, dates, once)
+            dup, first_date = _once_of(ctx, pos, fidx, dates, once)
     in_year = (dates >= ctx.year_start) & (dates <= ctx.year_end)
     if ctx.switch(item, "booking_year") == "publication_year" and ctx.policy.meta.effective is not None:
         # booking_year=publication_year: events of the window's years before publication are paid in the publication year
@@ -372,12 +372,12 @@ def _kind(item: Item):
     return kinds.get(item.kind)
 
 
-def _once_of(ctx, pos, dates, once: str):
+def _once_of(ctx, pos, fidx, dates, once: str):
     """:func:`_once` of an item's events ``pos`` (all its codes' events, every year), read from the marks of every
     event, made once per assessment: the groups (firm, code[, year]) lie whole inside an item's events, so its rows of
     the marks are its own answer — one sort for all the items that pay once instead of one per item."""
-    if len(pos) < 2:  # no event, or one (a one-firm call's usual case): nothing to order
-        return np.zeros(len(pos), dtype=bool), dates.copy()
+    if len(pos) < 2:  # no event, or one (a one-firm call's usual case): no marks of every event needed
+        return _once(ctx, pos, fidx, dates, once)
     key = ("once", once)
     marks = ctx.cache.get(key)
     if marks is None:
