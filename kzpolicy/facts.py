@@ -777,7 +777,7 @@ def _strip_arrow(a: pa.Array):
     at = np.flatnonzero(cand)
     if not len(at):
         return null, a, True
-    if n >= DATES_BY_VALUE_MIN and len(at) > n // 8:  # many candidates (e.g. Chinese names: their last bytes can be
+    if n >= BY_VALUE_MIN and len(at) > n // 8:  # many candidates (e.g. Chinese names: their last bytes can be
         enc = pc.dictionary_encode(a)                  # a space's): a column of few distinct texts is stripped per text
         if len(enc.dictionary) <= n // 4:
             dnull, dout, dsame = _strip_arrow(enc.dictionary)
@@ -819,65 +819,31 @@ _DAY0, _DAY1 = (int(np.datetime64(d.date(), "D").astype(np.int64)) for d in (MIN
 def _iso_dates(a: pa.Array, null: np.ndarray) -> Optional[np.ndarray]:
     """datetime64[ns] of texts that are all YYYY-MM-DD dates of the calendar within range (NaT where missing); else None.
 
-    Read from the bytes: ten ASCII characters, digits and two dashes. Anything else (other forms,
-    impossible or out-of-range dates) is None: the row-by-row path reads or names it.
+    Arrow's cast to ``date32`` reads exactly ten ASCII characters, digits and two dashes, of a day of the calendar
+    (2023-02-29 and 2023-4-01 refused): anything else (other forms, impossible or out-of-range dates) is None, and
+    the row-by-row path reads or names it. 100k firms' dates 2.7 -> 1.1 ms against numpy on the bytes.
     """
-    valid = ~null
-    if not valid.any():
+    if not (~null).any():
         return None
     if len(a) <= _SMALL:
         return _iso_dates_small(a.to_pylist())
-    if len(a) >= DATES_BY_VALUE_MIN:
-        enc = pc.dictionary_encode(a)  # nulls stay null indices
-        dic = enc.dictionary
-        if len(dic) <= len(a) // 4:
-            none = np.zeros(len(dic), bool)
-            per = _iso_dates(dic, none) if len(dic) < DATES_BY_VALUE_MIN else _iso_dates_rows(dic, none)
-            if per is None:
-                return None
-            table = np.append(per.view(np.int64), np.iinfo(np.int64).min)  # NaT for a missing value
-            return table[pc.fill_null(enc.indices, len(dic)).to_numpy()].view("datetime64[ns]")
-    return _iso_dates_rows(a, null)
-
-
-#: from this many values on, a date column is read per distinct text when at most a quarter of its texts are distinct
-#: (dates repeat: the allowed range has ~55,000 days): 1M firms' dates 0.12 -> 0.02 s, no temporaries of the rows
-DATES_BY_VALUE_MIN = 4096
-
-
-def _iso_dates_rows(a: pa.Array, null: np.ndarray) -> Optional[np.ndarray]:
-    """:func:`_iso_dates` computed on every row's bytes."""
-    valid = ~null
-    v = a.filter(pa.array(valid)) if null.any() else a
-    off, data = _buffers(v)
-    if not (np.diff(off) == 10).all():
+    try:
+        d = pc.cast(a, pa.date32())
+    except (pa.ArrowInvalid, OverflowError):  # OverflowError: year 0 (0000-01-01)
         return None
-    c = data[off[0]:off[-1]].reshape(-1, 10)
-    dig = [(c[:, k] - np.uint8(48)) for k in (0, 1, 2, 3, 5, 6, 8, 9)]  # wraps above 9 for a non-digit
-    if not (all((d <= 9).all() for d in dig) and (c[:, 4] == 45).all() and (c[:, 7] == 45).all()):
-        return None
-    d = [x.astype(np.int32) for x in dig]
-    y = ((d[0] * 10 + d[1]) * 10 + d[2]) * 10 + d[3]
-    m = d[4] * 10 + d[5]
-    day = d[6] * 10 + d[7]
-    if not ((m >= 1) & (m <= 12)).all():
-        return None
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    if not ((day >= 1) & (day <= _DAYS_IN_MONTH[m] + ((m == 2) & leap))).all():
-        return None
-    yy = y - (m <= 2)  # days from 1970-01-01 (the proleptic Gregorian calendar, as numpy counts)
-    era = yy // 400
-    yoe = yy - era * 400
-    doy = (153 * ((m + 9) % 12) + 2) // 5 + day - 1
-    days = era.astype(np.int64) * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    days = d.cast(pa.int32())
+    days = (pc.fill_null(days, _DAY0) if d.null_count else days).to_numpy()
     if days.min() < _DAY0 or days.max() > _DAY1:
         return None
-    ns = days * np.int64(86_400_000_000_000)
-    if null.any():
-        full = np.full(len(a), np.iinfo(np.int64).min, dtype=np.int64)  # NaT
-        full[valid] = ns
-        ns = full
+    ns = days.astype(np.int64) * np.int64(86_400_000_000_000)
+    if d.null_count:
+        ns[null] = np.iinfo(np.int64).min  # NaT
     return ns.view("datetime64[ns]")
+
+
+#: from this many values on, a column with many values to strip is stripped per distinct text when at most a
+#: quarter of its texts are distinct
+BY_VALUE_MIN = 4096
 
 
 def _iso_dates_small(vals: list) -> Optional[np.ndarray]:
@@ -1131,27 +1097,48 @@ def _match_firms(shared: dict, values) -> np.ndarray:
         if q is None:  # an id the keys cannot hold (NUL): the hash table answers for all
             return _by_hash_table(shared, values, a)
         qk, fits = q
-        if len(qk) > SORT_QUERIES_MIN and fits.all():
-            # the block is a run of consecutive firm ids (a year of an export with every firm in id order): no searches
-            lo = int(np.searchsorted(sk, qk[0]))
-            if lo + len(qk) <= len(sk) and np.array_equal(sk[lo:lo + len(qk)], qk):
-                p = np.arange(lo, lo + len(qk), dtype=np.intp)
-                out[b:b + len(p)] = p if order is None else order[p]
-                continue
-        if len(qk) > SORT_QUERIES_MIN and np.count_nonzero(qk[1:] < qk[:-1]) > len(qk) // 16:
+        if len(qk) <= SORT_QUERIES_MIN:
+            out[b:b + len(qk)] = _searched(sk, order, qk, fits)
+            continue
+        down = qk[1:] < qk[:-1]
+        k = int(np.count_nonzero(down))
+        if k > len(qk) // 16:
             # ids in no order (events): searched in sorted order, so that the searches walk the keys once
             # instead of missing the cache on every row of a large firms table
-            o = np.argsort(qk, kind="stable")
-            p = np.empty(len(qk), np.intp)
-            p[o] = np.searchsorted(sk, qk[o])
-        else:
-            p = np.searchsorted(sk, qk)
-        np.minimum(p, len(sk) - 1, out=p)
-        hit = (sk[p] == qk) & fits
-        pos = p if order is None else order[p]
-        pos[~hit] = -1
-        out[b:b + len(pos)] = pos
+            out[b:b + len(qk)] = _searched(sk, order, qk, fits, sort=True)
+            continue
+        # ids in a few ascending runs (an export sorted by year, then firm: one run per year, wherever the block's
+        # edges fall): a run of consecutive firm ids (a year with every firm) is matched with no search at all
+        cuts = [0, *(np.flatnonzero(down) + 1).tolist(), len(qk)] if k <= MAX_RUNS else [0, len(qk)]
+        for lo_q, hi_q in zip(cuts[:-1], cuts[1:]):
+            run, m = qk[lo_q:hi_q], hi_q - lo_q
+            if m > SORT_QUERIES_MIN and fits[lo_q:hi_q].all():
+                lo = int(np.searchsorted(sk, run[0]))
+                if lo + m <= len(sk) and np.array_equal(sk[lo:lo + m], run):
+                    out[b + lo_q:b + hi_q] = np.arange(lo, lo + m) if order is None else order[lo:lo + m]
+                    continue
+            out[b + lo_q:b + hi_q] = _searched(sk, order, run, fits[lo_q:hi_q])
     return out
+
+
+#: at most this many ascending runs of ids in a block are tried one by one for a run of consecutive firm ids
+MAX_RUNS = 64
+
+
+def _searched(sk: np.ndarray, order: Optional[np.ndarray], qk: np.ndarray, fits: np.ndarray, sort: bool = False) -> np.ndarray:
+    """Position in the firms table of each key ``qk`` (-1: not a firm) by binary search of the sorted keys ``sk``;
+    ``sort``: the keys searched in sorted order (a cache-friendly walk of ``sk`` for keys in no order)."""
+    if sort:
+        o = np.argsort(qk, kind="stable")
+        p = np.empty(len(qk), np.intp)
+        p[o] = np.searchsorted(sk, qk[o])
+    else:
+        p = np.searchsorted(sk, qk)
+    np.minimum(p, len(sk) - 1, out=p)
+    hit = (sk[p] == qk) & fits
+    pos = p if order is None else order[p]
+    pos[~hit] = -1
+    return pos
 
 
 #: ids matched per block (keys, searches and hits of this many rows at a time, ~2 MB each): a financials table of

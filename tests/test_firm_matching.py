@@ -107,6 +107,12 @@ def _runs():
         "a longer id cut to a firm's key": ([f"ABCDEF{k:02d}" for k in range(30)],
                                             [f"ABCDEF{k:02d}" for k in range(29)] + ["ABCDEF29X"]),
         "long ids in order": (long, long[3:]),
+        # an export sorted by year, then firm: one ascending run per year inside a block
+        "years, each with every firm": (ids, ids * 2 + ids[5:25]),
+        "years: every firm, then some, then every firm": (ids, ids + ids[::3] + ids),
+        "years: a run with an unknown id, then every firm": (ids, ids[:12] + ["F0125"] + ids[12:] + ids),
+        "years: a run past the last firm, then every firm": (ids[:30], ids[20:] + ids[10:35] + ids[:30]),
+        "years, firms not in id order": (shuffled, ids + ids[4:]),
     }
 
 
@@ -120,8 +126,11 @@ def test_runs_of_consecutive_firms_same_as_get_indexer(monkeypatch, firms, rows,
     whatever the block size (a run cut by blocks, a block that is a run but for one row)."""
     monkeypatch.setattr(facts, "MATCH_BLOCK", block)
     test_same_as_get_indexer(firms, rows)
+    monkeypatch.setattr(facts, "MAX_RUNS", 1)  # more runs than are tried one by one: all searched, the same answer
+    test_same_as_get_indexer(firms, rows)
+    monkeypatch.setattr(facts, "MAX_RUNS", 64)
     # and through validation: the positions the engine reads
-    fin = pd.DataFrame({"firm_id": rows, "year": [2000 + k for k in range(len(rows))], "revenue": [1.0] * len(rows)})
+    fin = pd.DataFrame({"firm_id": rows, "year": [1990 + k for k in range(len(rows))], "revenue": [1.0] * len(rows)})
     f = pd.DataFrame({"firm_id": firms, "industry": ["manufacturing"] * len(firms), "established": ["1990-01-01"] * len(firms)})
     want = pd.Index(np.array(firms, dtype=object)).get_indexer(np.array(rows, dtype=object))
     if (want >= 0).all():
