@@ -26,6 +26,9 @@ class Context:
         self.readings = readings
         self.margin = float(near_miss_margin)
         self.cache: Dict = {}
+        #: the items this context's run assesses, in order (set by the engine's run; a kind that decides several of
+        #: its items in one pass, kzpolicy/rules/event_award.py, decides these)
+        self.items = tuple(policy.items())
         # switch values and windows depend on the policy and the readings only: shared by every assessment with them
         self._rkey = tuple(readings.items())
         self._switches: Dict = policy.derived(("switches", self._rkey), dict)
@@ -54,6 +57,11 @@ class Context:
                 v = _declared(owner, name).default
             self._switches[key] = v
         return v
+
+    def derived(self, key: tuple, make):
+        """:meth:`kzpolicy.policy.Policy.derived` under this context's readings: what a rule derives from the policy
+        and the readings alone (never from the data), made once and shared by every assessment with them."""
+        return self.policy.derived((*key, self._rkey), make)
 
     def switch_note(self, owner, name: str, zh: bool = True) -> str:
         """'（见解释：<question>）' / ' (see the interpretation: <question>)' for the interpretation that sets
@@ -110,6 +118,11 @@ class Context:
         """The events' date column as numpy, looked up once per assessment (validated: datetime64[ns], read in place,
         no copy); :meth:`events_at` reads it at a rule's positions."""
         return np.asarray(column_array(self.events, "date"))
+
+    @property
+    def event_index(self):
+        """The events' codes as validation numbered them (:class:`kzpolicy.facts.EventIndex`; read-only)."""
+        return self._ev
 
     @property
     def ev_code_id(self) -> np.ndarray:

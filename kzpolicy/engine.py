@@ -201,6 +201,7 @@ _DATES = ("event_date",)
 
 def _run(items, ctx) -> RuleOutput:
     out = RuleOutput()
+    ctx.items = items = list(items)  # what this run assesses (a rule kind may decide several of its items together)
     for item in items:
         fn = rule(item.kind)
         if fn is not None:

@@ -6,10 +6,16 @@ in force on the event date, times the event's ``count`` when the item pays per u
 """
 from __future__ import annotations
 
+from functools import partial
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
-from .common import RuleOutput, eligible_events, event_values, param_at, param_on
+from .common import (_REQUIREMENTS, Later, RuleOutput, _already_awarded, _once, eligible_events, event_values, flag_at,
+                     industrial_at, industrial_required, manufacturing_at, once_marks, once_of_item, param_at, param_on,
+                     requirement_reasons, window_exclusion_text)
+from .. import explain as _explain_text
 from ..kinds import Kind, P, Switch
 from ..money import mul_count, wan
 from ..explain import date_text
@@ -57,6 +63,22 @@ KIND = Kind(
 
 
 def assess(item, ctx) -> RuleOutput:
+    """The item's awards, exclusions and cannot-decide cases. The items of the usual shape (:func:`_plain`) are
+    decided together, once per assessment, on the first call (:func:`_together`); each call hands over its own."""
+    done = ctx.cache.get(_TOGETHER)
+    if done is None:
+        done = ctx.cache[_TOGETHER] = _together(ctx)
+    got = done.pop(item.id, None)
+    if got is not None and got[0] is item:
+        return got[1]
+    return _assess_one(item, ctx)
+
+
+UNREAD_ZH, UNREAD_EN = "原文金额未能读取（缺失，不按0计）", "the amount was not read in the source (missing, not zero)"
+
+
+def _assess_one(item, ctx) -> RuleOutput:
+    """:func:`assess` of one item, whatever its shape (the sentence by sentence reading :func:`_together` follows)."""
     out = RuleOutput()
     pos, fidx, dates, codes = eligible_events(item, ctx, out)
     if not len(pos):
@@ -79,8 +101,7 @@ def assess(item, ctx) -> RuleOutput:
     unread = np.isnan(amount)
     if unread.any():
         out.undecided(int(unread.sum()), fidx=fidx[unread], item=item.id, event_code=codes[unread],
-                      event_date=dates[unread], reason_zh="原文金额未能读取（缺失，不按0计）",
-                      reason_en="the amount was not read in the source (missing, not zero)")
+                      event_date=dates[unread], reason_zh=UNREAD_ZH, reason_en=UNREAD_EN)
         pos, fidx, dates, codes, amount = pos[~unread], fidx[~unread], dates[~unread], codes[~unread], amount[~unread]
     qty = np.ones(len(pos), dtype=np.int64)
     if item.per == "count":
@@ -109,3 +130,189 @@ def assess(item, ctx) -> RuleOutput:
               amount_yuan=total, count=qty, unit_amount_yuan=amount.astype(np.int64), basis_yuan=amount.astype(np.int64),
               cap_applied=capped, cap_yuan=cap)
     return out
+
+
+# ---- the items of the usual shape, decided together
+_TOGETHER = "event_award.together"
+
+#: from this many events of the usual-shape items on, they are decided together; below (one firm, a few), item by
+#: item, where an item with no event costs next to nothing
+TOGETHER_MIN = 64
+
+
+def _plain(item, ctx) -> bool:
+    """An item of the usual shape under the readings in force: paid per event (or unit) at one amount, no cap, no
+    parent event required, no existing-firm test, the once-rule counting every date, booked in the event's year.
+    These steps :func:`_together` does for all such items at once; any other item is read by :func:`_assess_one`."""
+    if ctx.switch(item, "parent_event") == "required" or ctx.switch(item, "award_per") == "firm_and_year":
+        return False
+    if "cap" in item.parameters or item.requires.existing_firm:
+        return False
+    once = once_of_item(item, ctx)
+    if once in ("firm", "year") and ctx.switch(item, "once_counts") == "window":
+        return False
+    if ctx.switch(item, "booking_year") == "publication_year" and ctx.policy.meta.effective is not None:
+        return False
+    amount = item.param("amount")
+    return len(amount.values) == 1 and amount.first_date <= item.first_date
+
+
+class _Shape(NamedTuple):
+    """What :func:`_together` reads of its items, from the policy and the readings alone (made once per policy and
+    readings): the items, and per item how often it pays a firm, its window, its requirements, whether it pays per
+    unit, and its one amount (NaN: not read in the source)."""
+    items: list
+    once: list
+    window: np.ndarray
+    industrial: np.ndarray
+    manufacturing: np.ndarray
+    legal_person: np.ndarray
+    counted: np.ndarray
+    amount: np.ndarray
+
+
+def _shape(ctx) -> _Shape:
+    ids = tuple(it.id for it in ctx.items if it.kind == "event_award")
+
+    def make():
+        items = [it for it in ctx.items if it.kind == "event_award" and _plain(it, ctx)]
+        amounts = [it.param("amount").at(it.first_date) for it in items]
+        return _Shape(items, [once_of_item(it, ctx) for it in items],
+                      np.array([ctx.window_start(it) for it in items], dtype="datetime64[D]"),
+                      np.array([industrial_required(it, ctx) for it in items], dtype=bool),
+                      np.array([bool(it.requires.manufacturing) for it in items], dtype=bool),
+                      np.array([bool(it.requires.independent_legal_person) for it in items], dtype=bool),
+                      np.array([it.per == "count" for it in items], dtype=bool),
+                      np.array([np.nan if v is None else v for v in amounts], dtype=float))
+    return ctx.derived(("event_award.together", ids), make)
+
+
+def _rows(ctx, items) -> tuple:
+    """(event positions, each row's item, whether a code belongs to two items) of ``items``' events: each item's rows
+    together, in input order (as ``ctx.positions(item.events)`` item after item), read from the events' code numbers
+    in one pass (small item numbers: numpy's stable sort of them is a radix sort)."""
+    ev = ctx.event_index
+    item_of = np.full(len(ev.codes) + 1, -1, dtype=np.int16 if len(items) < 2**15 else np.int32)  # last: no code (-1)
+    for k, it in enumerate(items):
+        for c in it.events:
+            j = ev.at.get(c)
+            if j is not None:
+                if item_of[j] >= 0:  # a code two items pay for: their positions one by one
+                    pos = [ctx.positions(i.events) for i in items]
+                    return np.concatenate(pos), np.repeat(np.arange(len(items)), [len(p) for p in pos]), True
+                item_of[j] = k
+    of_all = item_of[ev.code]
+    rows = np.flatnonzero(of_all >= 0)
+    of = of_all[rows]
+    o = np.argsort(of, kind="stable")
+    return rows[o], of[o], False
+
+
+def _together(ctx) -> dict:
+    """{item id: (item, its RuleOutput)} for every usual-shape event-award item, decided in one pass over all their
+    events: the same steps, rows and parts as :func:`_assess_one` item by item (its order: already awarded, before
+    the window, not eligible, cannot decide, the award), with one array operation per step instead of one per item."""
+    if len(ctx.ev_fidx) < TOGETHER_MIN:
+        return {}
+    sh = _shape(ctx)
+    items = sh.items
+    if not items:
+        return {}
+    P, of, shared = _rows(ctx, items)
+    if len(P) < TOGETHER_MIN:
+        return {}
+    bounds = np.searchsorted(of, np.arange(len(items) + 1))  # item k's rows: bounds[k]:bounds[k + 1]
+    fidx, dates, codes = ctx.events_at(P)
+    # once per firm (or per firm and year): a group of events (firm, code[, year]) lies whole inside one item's rows,
+    # each item's rows in input order, so the rows of the items paying once are marked by one sort of those rows
+    # (common._once); where a code belongs to two items (its rows twice), by the marks of every event
+    once = sh.once
+    dup = np.zeros(len(P), dtype=bool)
+    first_date = dates.copy()
+    for kind in ("firm", "year"):
+        m = np.flatnonzero(np.array([o == kind for o in once])[of])
+        if len(m):
+            if shared:
+                marks = once_marks(ctx, kind)
+                dup[m], first_date[m] = marks[0][P[m]], marks[1][P[m]]
+            else:
+                dup[m], first_date[m] = _once(ctx, P[m], fidx[m], dates[m], kind)
+    in_year = (dates >= ctx.year_start) & (dates <= ctx.year_end)
+    already = in_year & dup
+    keep = in_year & ~dup
+    window = sh.window
+    early = keep & (dates < np.maximum(window, ctx.year_start)[of])  # a window opening on 1 January drops nothing
+    keep &= ~early
+    # requirements, on the rows kept (common.requirement_masks, with each row's item's requirements)
+    kk = np.flatnonzero(keep)
+    f, kof = fidx[kk], of[kk]
+    first = np.full(len(kk), -1, dtype=np.int8)
+    unknown = np.zeros(len(kk), dtype=bool)
+    if sh.industrial.any():
+        ind = sh.industrial[kof]
+        first[ind & ~industrial_at(ctx, f)] = _REQUIREMENTS.index("industrial")
+    if sh.manufacturing.any():
+        man = sh.manufacturing[kof]
+        first[man & ~manufacturing_at(ctx, f) & (first < 0)] = _REQUIREMENTS.index("manufacturing")
+    if sh.legal_person.any():
+        lp = sh.legal_person[kof]
+        val, known = flag_at(ctx, "independent_legal_person", f)
+        first[lp & known & ~val & (first < 0)] = _REQUIREMENTS.index("independent_legal_person")
+        unknown = lp & ~known & (first < 0)
+    ok = (first < 0) & ~unknown
+    refused = np.flatnonzero(~ok & ~unknown)  # into kk
+    # the amount: one value per item (see _plain); None in the source is not read
+    eligible = kk[ok]
+    amount = sh.amount[of[eligible]]
+    unread = np.isnan(amount)
+    paid, amount = eligible[~unread], amount[~unread]
+    qty = np.ones(len(paid), dtype=np.int64)
+    if sh.counted.any():
+        counted = sh.counted[of[paid]]
+        if counted.any():  # an event is one unit unless count says more
+            q = event_values(ctx, "count", P[paid[counted]], "float64", na_value=np.nan)
+            qty[counted] = np.where(np.isnan(q), 1, q).astype(np.int64)
+    unit = amount.astype(np.int64)
+    total = mul_count(unit, qty)  # checked: int64 or MoneyError, never wrapped
+
+    def cut(rows):  # each item's part of ascending batch rows
+        return np.searchsorted(rows, bounds)
+    c_already, c_early = (cut(np.flatnonzero(x)) for x in (already, early))
+    i_already, i_early = np.flatnonzero(already), np.flatnonzero(early)
+    r_refused, r_unknown, r_unread = kk[refused], kk[np.flatnonzero(unknown)], eligible[unread]
+    c_refused, c_unknown, c_unread, c_paid = cut(r_refused), cut(r_unknown), cut(r_unread), cut(paid)
+    done = {}
+    for i, it in enumerate(items):
+        out = RuleOutput()
+        r = i_already[c_already[i]:c_already[i + 1]]
+        if len(r):
+            when, per_year = first_date[r], once[i] == "year"
+            out.exclude(len(r), "already_awarded", fidx=fidx[r], item=it.id, event_code=codes[r], event_date=dates[r],
+                        reason_zh=Later(_already_awarded, when, per_year, 0), reason_en=Later(_already_awarded, when, per_year, 1))
+        r = i_early[c_early[i]:c_early[i + 1]]
+        if len(r):
+            zh, en = ctx.derived(("before_window", it.id), partial(window_exclusion_text, it, ctx, window[i]))
+            out.exclude(len(r), "before_effective", fidx=fidx[r], item=it.id, event_code=codes[r], event_date=dates[r],
+                        reason_zh=zh, reason_en=en)
+        a, b = c_refused[i], c_refused[i + 1]
+        if b > a:
+            r = r_refused[a:b]
+            rz, re_ = requirement_reasons(it, ctx, first[refused[a:b]])
+            out.exclude(b - a, "not_eligible", fidx=fidx[r], item=it.id, event_code=codes[r], event_date=dates[r],
+                        reason_zh=rz, reason_en=re_)
+        r = r_unknown[c_unknown[i]:c_unknown[i + 1]]
+        if len(r):
+            out.undecided(len(r), fidx=fidx[r], item=it.id, event_code=codes[r], event_date=dates[r],
+                          reason_zh=_explain_text.LEGAL_PERSON_UNKNOWN[0], reason_en=_explain_text.LEGAL_PERSON_UNKNOWN[1])
+        r = r_unread[c_unread[i]:c_unread[i + 1]]
+        if len(r):
+            out.undecided(len(r), fidx=fidx[r], item=it.id, event_code=codes[r], event_date=dates[r],
+                          reason_zh=UNREAD_ZH, reason_en=UNREAD_EN)
+        a, b = c_paid[i], c_paid[i + 1]
+        if b > a:
+            r = paid[a:b]
+            out.award(b - a, fidx=fidx[r], item=it.id, event_code=codes[r], event_date=dates[r], amount_yuan=total[a:b],
+                      count=qty[a:b], unit_amount_yuan=unit[a:b], basis_yuan=unit[a:b].copy(),
+                      cap_applied=np.zeros(b - a, dtype=bool), cap_yuan=None)
+        done[it.id] = (it, out)
+    return done
