@@ -172,15 +172,21 @@ def award_frame(parts) -> Columns:
         at = {}
         item_code = np.array([at.setdefault(i, len(at)) for i in items], dtype=np.intp)
         uniq = list(at)
+    # which parts give each column, in one pass over the parts (a part holds only the columns given: award())
+    holds: dict = {}
+    for i, p in enumerate(parts):
+        for c in p:
+            holds.setdefault(c, []).append(i)
     given = {}
     for c in dtypes:
-        g = [p.get(c) is not None for p in parts]
-        if not all(g):
-            given[c] = np.array(g, dtype=bool)
+        h = holds.get(c, [])
+        if len(h) != len(parts):
+            g = given[c] = np.zeros(len(parts), dtype=bool)
+            g[h] = True
     line = np.repeat(np.arange(len(parts), dtype=np.min_scalar_type(max(len(parts) - 1, 0))), ns)
     data = {}
     for c, dt in dtypes.items():
-        pieces = [(starts[i], starts[i + 1], p.pop(c)) for i, p in enumerate(parts) if p.get(c) is not None]
+        pieces = [(starts[i], starts[i + 1], parts[i].pop(c)) for i in holds.get(c, [])]
         if dt == "int64" and len(pieces) == len(parts) and pieces:
             data[c] = np.concatenate([np.asarray(x, dtype=np.int64) for _, _, x in pieces]) if len(pieces) > 1 \
                 else np.array(pieces[0][2], dtype=np.int64)  # a copy: the frame owns its arrays
