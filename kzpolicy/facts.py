@@ -1813,22 +1813,20 @@ def _event_fields(ev: pd.DataFrame, col: _Collector):
     get = functools.partial(col.column, ev)  # the converted columns, without a pandas lookup each
     codes = get("code")
     inv, uniq = factorize(codes.array)  # the few distinct codes, not every row (Arrow text: no Python text per row)
-    uniq = list(uniq)
-    has = inv >= 0
+    table = _code_fields(tuple(uniq))
+    at = np.where(inv >= 0, inv, len(uniq))  # a missing code: the tables' last entry (False)
 
-    def per_code(test):
-        u = np.array([c in EVENT_CODES and test(EVENT_CODES[c]) for c in uniq] + [False], dtype=bool)
-        return u[np.where(has, inv, len(uniq))]
-    known = per_code(lambda e: True)
+    def per_code(key):
+        return table[key][at]
+    known = per_code("known")
     for fld in EVENT_FIELDS:
         given = ~np.asarray(get(fld).array.isna(), dtype=bool)
-        needed = per_code(lambda e, fld=fld: fld in e.needs)
-        allowed = per_code(lambda e, fld=fld: fld in e.needs or fld in e.allows)
+        needed, allowed = per_code(("needs", fld)), per_code(("allows", fld))
         col.add(needed & ~given, fld, lambda c, fld=fld: _need_text(c, fld), codes)
         col.add(known & given & ~allowed, fld, lambda c: f"is not used by event {c}; remove it (fields for {c}: {list(EVENT_CODES[c].needs + EVENT_CODES[c].allows) or 'none'})", codes)
     # the same investment entered twice (a row pasted twice) would be paid twice: without a project id to tell two
     # projects apart, identical investment rows are refused, never silently paid (or silently merged)
-    invest = per_code(lambda e: "amount" in e.needs) & np.asarray(get("project").array.isna(), dtype=bool)
+    invest = per_code(("needs", "amount")) & np.asarray(get("project").array.isna(), dtype=bool)
     if invest.sum() > 1 and _rows_repeat(*_copy_keys(get, invest, inv)):
         keys = ["firm_id", "date", "code"] + [f for f in EVENT_FIELDS if f in ev.columns]
         twice = np.zeros(len(ev), dtype=bool)
@@ -1840,6 +1838,19 @@ def _event_fields(ev: pd.DataFrame, col: _Collector):
     col.add(both & (e <= s), "end", "must be after 'start'")
     span = np.where(both, (e - s).astype("timedelta64[D]").astype(np.int64), 0)
     col.add(span > MAX_LOAN_DAYS, "end", f"the bridge loan would run more than {MAX_LOAN_DAYS} days (ten years) after 'start'; check both dates")
+
+
+@functools.lru_cache(maxsize=256)
+def _code_fields(uniq: tuple) -> dict:
+    """For distinct event codes ``uniq`` (then a missing code, last): whether each is a known code, and per event field
+    whether the code needs it and whether it may have it (needs or allows) — bool tables read at each event's code."""
+    def table(test):
+        return _read_only(np.array([c in EVENT_CODES and test(EVENT_CODES[c]) for c in uniq] + [False], dtype=bool))
+    out = {"known": table(lambda e: True)}
+    for fld in EVENT_FIELDS:
+        out["needs", fld] = table(lambda e, fld=fld: fld in e.needs)
+        out["allows", fld] = table(lambda e, fld=fld: fld in e.needs or fld in e.allows)
+    return out
 
 
 def _copy_keys(get, rows: np.ndarray, inv: np.ndarray) -> tuple:
