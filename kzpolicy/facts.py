@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from pandas._libs import lib as _lib
 
 from . import yamlio
-from .frames import column_array, factorize
+from .frames import column_array, factorize, pandas_array
 from .events import EVENT_CODES, EVENT_FIELDS
 from .money import MAX_COUNT, MAX_LOAN_DAYS, MAX_YUAN
 
@@ -422,7 +422,7 @@ FINANCIAL_YEARS_COLUMNS = [("financials", "firm_id"), ("financials", "year"), ("
 def _financial_years(fin: pd.DataFrame, pos: np.ndarray, n_firms: int) -> Optional[FinancialYears]:
     """:meth:`FinancialYears.of` validated financials (``pos``: each row's firm position). Block by block:
     temporaries a block long, and a flag per firm (~25 ms at 3.4M rows)."""
-    year, revenue = fin["year"].array, fin["revenue"].array
+    year, revenue = pandas_array(fin, "year"), pandas_array(fin, "revenue")  # no Series built (~20-80 µs each)
     if (not len(fin) or not isinstance(year, pd.arrays.IntegerArray) or year._mask.any()
             or not isinstance(revenue, pd.arrays.IntegerArray)):
         return None
