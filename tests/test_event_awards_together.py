@@ -87,3 +87,12 @@ def test_a_policy_of_some_articles_decides_its_own_items(facts, monkeypatch):
         sel_alone = tables_of(assess(facts, year=2023, policy=pol, explain=False))
     assert_same_tables(sel, sel_alone, "articles 1, 4, 12")
     assert set(sel["ledger"]["article"]) <= {1, 4, 12}
+
+
+def test_items_sharing_a_code_take_the_marks_of_every_event(facts, monkeypatch):
+    """Where two items pay for one code (its rows then twice in the pass), the once-rule reads the marks of every
+    event instead of sorting the pass's rows: forced here on the whole policy, the same tables."""
+    monkeypatch.setattr(event_award, "_rows", event_award._rows_one_by_one)
+    for year, explain in ((2023, True), (2024, False)):
+        together, alone = _both(facts, monkeypatch, year, None, explain)
+        assert_same_tables(together, alone, f"one by one {year}")

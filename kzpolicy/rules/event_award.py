@@ -198,14 +198,19 @@ def _rows(ctx, items) -> tuple:
             j = ev.at.get(c)
             if j is not None:
                 if item_of[j] >= 0:  # a code two items pay for: their positions one by one
-                    pos = [ctx.positions(i.events) for i in items]
-                    return np.concatenate(pos), np.repeat(np.arange(len(items)), [len(p) for p in pos]), True
+                    return _rows_one_by_one(ctx, items)
                 item_of[j] = k
     of_all = item_of[ev.code]
     rows = np.flatnonzero(of_all >= 0)
     of = of_all[rows]
     o = np.argsort(of, kind="stable")
     return rows[o], of[o], False
+
+
+def _rows_one_by_one(ctx, items) -> tuple:
+    """:func:`_rows` item after item (``ctx.positions``), for items that share a code (its rows then come twice)."""
+    pos = [ctx.positions(i.events) for i in items]
+    return np.concatenate(pos), np.repeat(np.arange(len(items)), [len(p) for p in pos]), True
 
 
 def _together(ctx) -> dict:
