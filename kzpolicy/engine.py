@@ -182,16 +182,20 @@ def assess(firms, events=None, financials=None, townships=None, *, year: int, po
     ledger = _finish(awards, ctx, pol, consume=True, explain=explain)
     del awards
     a = Assessment(year=year, policy=pol, readings=rd, ledger=ledger, near_misses=None, undetermined=None,
-                   excluded=None, fees=_fees(out.fees, ctx, pol, explain), township_awards=_townships(out.townships, pol))
-    # the three tables on first read (Assessment.__getattr__), from this call's own parts and what of the context
+                   excluded=None, fees=None, township_awards=_townships(out.townships, pol))
+    # the four tables on first read (Assessment.__getattr__), from this call's own parts and what of the context
     # they read: the year and the firm_id column as a Series of its own (copy-on-write: an edit of the caller's frame
-    # after assess, in place or not, leaves it as it was read); the articles come from the policy (_articles)
+    # after assess, in place or not, leaves it as it was read); the articles come from the policy (_articles). The
+    # fees' amounts are decided by their rule already; only their frame (and sentences) waits for a reader.
     firms = SimpleNamespace(firms={"firm_id": ctx.firms["firm_id"]}, year=ctx.year)
     excluded = [e for e in excluded if e is not None]
+    later = a.__dict__.setdefault("_later", {})
     for name, parts, columns in (("near_misses", out.near, NEAR_COLUMNS), ("undetermined", out.undetermined, UNDET_COLUMNS),
                                  ("excluded", excluded, EXCL_COLUMNS)):
         del a.__dict__[name]
-        a.__dict__.setdefault("_later", {})[name] = partial(_table, parts, columns, firms, pol)
+        later[name] = partial(_table, parts, columns, firms, pol)
+    del a.__dict__["fees"]
+    later["fees"] = partial(_fees, out.fees, firms, pol, explain)
     return a
 
 

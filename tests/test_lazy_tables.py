@@ -1,4 +1,4 @@
-"""The result's near-miss, cannot-decide and exclusion tables are built on first read (engine.Assessment).
+"""The result's near-miss, cannot-decide, exclusion and fee tables are built on first read (engine.Assessment).
 
 Reading them in any order, after copying, pickling or replace, gives the same frames; a fault
 while building one is reported as such, never as "no attribute".
@@ -13,7 +13,7 @@ import pytest
 from kzpolicy import assess, validate
 from kzpolicy.engine import Assessment
 
-LAZY = ("near_misses", "undetermined", "excluded")
+LAZY = ("near_misses", "undetermined", "excluded", "fees")
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_tables_are_built_on_first_read_and_kept(facts, bench_engine):
     assert not set(LAZY) & set(vars(a))
     first = a.near_misses
     assert a.near_misses is first and "near_misses" in vars(a)
-    assert len(first) and len(a.excluded) and len(a.undetermined)  # the population has rows of each
+    assert len(first) and len(a.excluded) and len(a.undetermined) and len(a.fees)  # the population has rows of each
     assert "_later" not in vars(a)
 
 
