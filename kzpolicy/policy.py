@@ -290,6 +290,9 @@ class Item(_Strict):
             hint = {c: code_from_text(c) for c in unknown if code_from_text(c) in EVENT_CODES}
             raise ValueError(f"unknown event code(s) {unknown} in 'events'; write the codes listed by `kzpolicy events`"
                              + (f" (did you mean {list(hint.values())}?)" if hint else ""))
+        twice = sorted({c for c in self.events if self.events.count(c) > 1})
+        if twice:  # its events would be read twice: paid twice, or each other's "already awarded"
+            raise ValueError(f"event code(s) {twice} listed more than once in 'events'; list each code once")
         if not k.events and self.since is not None:
             raise ValueError(f"kind {self.kind} is not triggered by events; 'since' (a date window for events) does not apply")
         missing = [f for f in k.item_fields if getattr(self, f) is None]

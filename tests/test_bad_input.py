@@ -607,6 +607,10 @@ def test_column_problems_name_the_csv_file(tmp_path):
     ("events: [equipment.investment]", "events: [存量企业新增设备（含软件）投资]",
      ["unknown event code(s) ['存量企业新增设备（含软件）投资']", "did you mean ['equipment.investment']"]),
     ("events: [equipment.investment]", "events: [equipment.investmnet]", ["unknown event code(s) ['equipment.investmnet']"]),
+    # hostile (session 16 review): a code listed twice read its events twice — paid twice, or, item by item, the
+    # second copy "already awarded" — depending on the path taken
+    ("events: [equipment.investment]", "events: [equipment.investment, equipment.investment]",
+     ["event code(s) ['equipment.investment'] listed more than once in 'events'; list each code once"]),
     ("2023-05-30: 2000000}", "2023-5-30: 2000000}", ["the key '2023-5-30' is not a date; write it as YYYY-MM-DD"]),
 ])
 def test_policy_folder_mistakes_are_one_clear_error(tmp_path, old, new, must):
