@@ -749,6 +749,11 @@ def _nulls(a: pa.Array) -> np.ndarray:
     return a.is_null().to_numpy(zero_copy_only=False) if a.null_count else np.zeros(len(a), bool)
 
 
+#: from this many values on, a column with many values to strip is stripped per distinct text when at most a
+#: quarter of its texts are distinct
+BY_VALUE_MIN = 4096
+
+
 def _strip_arrow(a: pa.Array):
     """(null-or-blank mask, the texts stripped with blanks as nulls, whether nothing changed), as ``str.strip()`` does.
 
@@ -812,7 +817,6 @@ def _text_column(a: pa.Array, index) -> pd.Series:
     return pd.Series(a.to_numpy(zero_copy_only=False), index=index, copy=False)
 
 
-_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int32)
 _DAY0, _DAY1 = (int(np.datetime64(d.date(), "D").astype(np.int64)) for d in (MIN_DATE, MAX_DATE))
 
 
@@ -839,11 +843,6 @@ def _iso_dates(a: pa.Array, null: np.ndarray) -> Optional[np.ndarray]:
     if d.null_count:
         ns[null] = np.iinfo(np.int64).min  # NaT
     return ns.view("datetime64[ns]")
-
-
-#: from this many values on, a column with many values to strip is stripped per distinct text when at most a
-#: quarter of its texts are distinct
-BY_VALUE_MIN = 4096
 
 
 def _iso_dates_small(vals: list) -> Optional[np.ndarray]:
@@ -1107,9 +1106,12 @@ def _match_firms(shared: dict, values) -> np.ndarray:
             # instead of missing the cache on every row of a large firms table
             out[b:b + len(qk)] = _searched(sk, order, qk, fits, sort=True)
             continue
+        if k > MAX_RUNS:  # mostly ascending, in too many runs to try each
+            out[b:b + len(qk)] = _searched(sk, order, qk, fits)
+            continue
         # ids in a few ascending runs (an export sorted by year, then firm: one run per year, wherever the block's
         # edges fall): a run of consecutive firm ids (a year with every firm) is matched with no search at all
-        cuts = [0, *(np.flatnonzero(down) + 1).tolist(), len(qk)] if k <= MAX_RUNS else [0, len(qk)]
+        cuts = [0, *(np.flatnonzero(down) + 1).tolist(), len(qk)]
         for lo_q, hi_q in zip(cuts[:-1], cuts[1:]):
             run, m = qk[lo_q:hi_q], hi_q - lo_q
             if m > SORT_QUERIES_MIN and fits[lo_q:hi_q].all():

@@ -540,6 +540,27 @@ def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndar
     """(ok, unknown, first) for rows of firms ``fidx`` against ``item.requires``: ``first`` is the number (in
     ``_REQUIREMENTS``) of the first requirement a row fails, -1 where none; :func:`requirement_reasons` gives its
     sentences, at the rows someone reads (no sentence array over every row checked)."""
+    r = item.requires
+    cut = _existing_firm_cut(item, ctx, len(fidx), dates) if r.existing_firm else None
+    return rows_against_requirements(ctx, fidx, industrial_required(item, ctx), bool(r.manufacturing), cut,
+                                     bool(r.independent_legal_person))
+
+
+def _existing_firm_cut(item: Item, ctx, n: int, dates: Optional[np.ndarray]):
+    """The date before which a firm must be established to count as existing (switch existing_firm_cut): 1 January
+    of the event's year, or the event date; one date where every row has the same."""
+    if ctx.switch(item, "existing_firm_cut") == "event_date":
+        return np.asarray(dates if dates is not None else np.repeat(ctx.year_start, n), dtype="datetime64[D]")
+    d = None if dates is None else np.asarray(dates, dtype="datetime64[D]")
+    if d is None or (n and ctx.year_start <= d.min() and d.max() <= ctx.year_end):
+        return ctx.year_start  # every date in the assessment year: its 1 January, no calendar conversion per row
+    return d.astype("datetime64[Y]").astype("datetime64[D]")
+
+
+def rows_against_requirements(ctx, fidx: np.ndarray, industrial, manufacturing, existing_cut, legal_person):
+    """:func:`requirement_masks` of rows of firms ``fidx``: ``industrial``, ``manufacturing`` and ``legal_person``
+    required of every row (a bool) or row by row (a mask: rows of several items, kzpolicy/rules/event_award.py);
+    ``existing_cut``: firms must be established before it (None: not required). Checked in ``_REQUIREMENTS``' order."""
     n = len(fidx)
     first = np.full(n, -1, dtype=np.int8)
     unknown = None
@@ -547,26 +568,16 @@ def requirement_masks(item: Item, ctx, fidx: np.ndarray, dates: Optional[np.ndar
     def mark(bad, key):
         first[bad & (first < 0)] = _REQUIREMENTS.index(key)
 
-    r = item.requires
-    if industrial_required(item, ctx):
-        mark(~industrial_at(ctx, fidx), "industrial")
-    if r.manufacturing:
-        mark(~manufacturing_at(ctx, fidx), "manufacturing")
-    if r.existing_firm:
-        est = established_at(ctx, fidx)
-        if ctx.switch(item, "existing_firm_cut") == "event_date":
-            cut = np.asarray(dates if dates is not None else np.repeat(ctx.year_start, n), dtype="datetime64[D]")
-        else:
-            d = None if dates is None else np.asarray(dates, dtype="datetime64[D]")
-            if d is None or (n and ctx.year_start <= d.min() and d.max() <= ctx.year_end):
-                cut = ctx.year_start  # every date in the assessment year: its 1 January, no calendar conversion per row
-            else:
-                cut = d.astype("datetime64[Y]").astype("datetime64[D]")
-        mark(~(est < cut), "existing_firm")
-    if r.independent_legal_person:
+    if np.any(industrial):
+        mark(industrial & ~industrial_at(ctx, fidx), "industrial")
+    if np.any(manufacturing):
+        mark(manufacturing & ~manufacturing_at(ctx, fidx), "manufacturing")
+    if existing_cut is not None:
+        mark(~(established_at(ctx, fidx) < existing_cut), "existing_firm")
+    if np.any(legal_person):
         val, known = flag_at(ctx, "independent_legal_person", fidx)
-        mark(known & ~val, "independent_legal_person")
-        unknown = ~known & (first < 0)
+        mark(legal_person & known & ~val, "independent_legal_person")
+        unknown = legal_person & ~known & (first < 0)
     passed = first < 0
     if unknown is None:
         return passed, np.zeros(n, dtype=bool), first

@@ -6,15 +6,14 @@ in force on the event date, times the event's ``count`` when the item pays per u
 """
 from __future__ import annotations
 
-from functools import partial
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from .common import (_REQUIREMENTS, Later, RuleOutput, _already_awarded, _once, eligible_events, event_values, flag_at,
-                     industrial_at, industrial_required, manufacturing_at, once_marks, once_of_item, param_at, param_on,
-                     requirement_reasons, window_exclusion_text)
+from .common import (Later, RuleOutput, _already_awarded, _once, eligible_events, event_values, industrial_required,
+                     once_marks, once_of_item, param_at, param_on, requirement_reasons, rows_against_requirements,
+                     window_exclusion_text)
 from .. import explain as _explain_text
 from ..kinds import Kind, P, Switch
 from ..money import mul_count, wan
@@ -251,20 +250,8 @@ def _together(ctx) -> dict:
     # requirements, on the rows kept (common.requirement_masks, with each row's item's requirements)
     kk = np.flatnonzero(keep)
     f, kof = fidx[kk], of[kk]
-    first = np.full(len(kk), -1, dtype=np.int8)
-    unknown = np.zeros(len(kk), dtype=bool)
-    if sh.industrial.any():
-        ind = sh.industrial[kof]
-        first[ind & ~industrial_at(ctx, f)] = _REQUIREMENTS.index("industrial")
-    if sh.manufacturing.any():
-        man = sh.manufacturing[kof]
-        first[man & ~manufacturing_at(ctx, f) & (first < 0)] = _REQUIREMENTS.index("manufacturing")
-    if sh.legal_person.any():
-        lp = sh.legal_person[kof]
-        val, known = flag_at(ctx, "independent_legal_person", f)
-        first[lp & known & ~val & (first < 0)] = _REQUIREMENTS.index("independent_legal_person")
-        unknown = lp & ~known & (first < 0)
-    ok = (first < 0) & ~unknown
+    ok, unknown, first = rows_against_requirements(ctx, f, sh.industrial[kof], sh.manufacturing[kof], None,
+                                                   sh.legal_person[kof])
     refused = np.flatnonzero(~ok & ~unknown)  # into kk
     # the amount: one value per item (see _plain); None in the source is not read
     eligible = kk[ok]
@@ -296,7 +283,7 @@ def _together(ctx) -> dict:
                         reason_zh=Later(_already_awarded, when, per_year, 0), reason_en=Later(_already_awarded, when, per_year, 1))
         r = i_early[c_early[i]:c_early[i + 1]]
         if len(r):
-            zh, en = ctx.derived(("before_window", it.id), partial(window_exclusion_text, it, ctx, window[i]))
+            zh, en = window_exclusion_text(it, ctx, window[i])
             out.exclude(len(r), "before_effective", fidx=fidx[r], item=it.id, event_code=codes[r], event_date=dates[r],
                         reason_zh=zh, reason_en=en)
         a, b = c_refused[i], c_refused[i + 1]
