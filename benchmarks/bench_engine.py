@@ -362,6 +362,10 @@ class Timing(float):
         return t
 
 
+#: keep each function's previous result alive while it runs again (the rounds' old behaviour; ``--keep-previous``)
+KEEP_PREVIOUS = False
+
+
 def interleaved(fns, repeat):
     """Run every function of ``fns`` ({name: fn}) once per round, ``repeat`` rounds.
 
@@ -371,6 +375,13 @@ def interleaved(fns, repeat):
     (the code is single-threaded). Interleaving spreads slow periods over all
     measurements instead of one. Each Timing also carries the median system CPU time
     and minor page faults of its calls (``resource.getrusage``).
+
+    Each call starts from the same memory: the previous round's result of the same function is released first
+    (:data:`KEEP_PREVIOUS` False). Kept alive, it makes the process hold two results at once, and the memory
+    beyond what the process held before comes fresh from the system; on a virtual machine whose host reclaims
+    the pages a guest frees, such pages cost far more than zeroing (measured in session 17 at 1M: 38 fresh
+    2 MiB pages, 0.52 s of system time in one validation call; 8 ms with the result released), and that cost
+    moved from run to run (40–310 ns per firm-year at 1M).
     """
     cpu = {k: [] for k in fns}
     wall = {k: [] for k in fns}
@@ -379,6 +390,8 @@ def interleaved(fns, repeat):
     out = {}
     for _ in range(repeat):
         for k, fn in fns.items():
+            if not KEEP_PREVIOUS:
+                out.pop(k, None)
             gc.collect()
             r0 = resource.getrusage(resource.RUSAGE_SELF)
             t, c = time.perf_counter(), time.process_time()
@@ -493,7 +506,11 @@ def main(argv=None):
     ap.add_argument("--single-runs", type=int, default=50)
     ap.add_argument("--out", default=str(ROOT / "results.md"), help="Markdown file to write ('' to skip)")
     ap.add_argument("--json", help="also write the measured figures to this JSON file")
+    ap.add_argument("--keep-previous", action="store_true",
+                    help="keep each call's previous result alive while it runs again (see interleaved)")
     args = ap.parse_args(argv)
+    global KEEP_PREVIOUS
+    KEEP_PREVIOUS = args.keep_previous
 
     pol = get_policy()
     load0 = os.getloadavg()

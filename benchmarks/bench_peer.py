@@ -52,6 +52,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 sys.path.insert(0, str(ROOT))
 
+import bench_engine  # noqa: E402
 from bench_engine import YEAR, _arrow_text, _pyarrow_version, as_object_text, population, read_tables  # noqa: E402
 from bench_engine import traced_peak as traced_peak_  # noqa: E402
 from kzpolicy import assess, get_policy, validate  # noqa: E402
@@ -67,6 +68,8 @@ def interleaved(fns, repeat):
     cpu, wall, out = {k: [] for k in fns}, {k: [] for k in fns}, {}
     for _ in range(repeat):
         for k, (setup, fn) in fns.items():
+            if not bench_engine.KEEP_PREVIOUS:  # each call from the same memory (bench_engine.interleaved)
+                out.pop(k, None)
             arg = setup() if setup else None
             gc.collect()
             t, c = time.perf_counter(), time.process_time()
@@ -106,7 +109,10 @@ def main(argv=None):
                          "of ~20 ms, whose medians over 7 rounds differed by up to 1.5x from one run to the next)")
     ap.add_argument("--out", default=str(ROOT / "results_peer.md"), help="Markdown file to write ('' to skip)")
     ap.add_argument("--json", help="also write the measured figures to this JSON file")
+    ap.add_argument("--keep-previous", action="store_true",
+                    help="keep each call's previous result alive while it runs again (see bench_engine.interleaved)")
     args = ap.parse_args(argv)
+    bench_engine.KEEP_PREVIOUS = args.keep_previous
     try:
         from importlib.metadata import version
 

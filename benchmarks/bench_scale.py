@@ -37,13 +37,16 @@ ROOT = Path(__file__).resolve().parent
 KEEP = {"MALLOC_MMAP_MAX_": "0", "MALLOC_TRIM_THRESHOLD_": str(64 * 2**30)}
 
 
-def one(n: int, repeat: int) -> dict:
+def one(n: int, repeat: int, keep_previous: bool = False) -> dict:
     import resource
     import time
 
     sys.path.insert(0, str(ROOT.parent))
     sys.path.insert(0, str(ROOT))
+    import bench_engine
     from bench_engine import YEAR, input_memory, interleaved, population, read_tables, traced_peaks
+
+    bench_engine.KEEP_PREVIOUS = keep_previous
 
     from kzpolicy import assess, validate
 
@@ -70,7 +73,7 @@ def one(n: int, repeat: int) -> dict:
             "minflt_engine": t["engine"].minflt,
             "peak": sum(peak), "peak_tables": sum(peak_tables), "peak_arrow": peak[1], "peak_validate": sum(peak_val),
             "peak_engine": sum(peak_eng), "input": sum(input_memory(x) for x in (firms, events, financials)),
-            "generate": gen, "rss_generate": rss_gen, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+            "keep_previous": keep_previous, "generate": gen, "rss_generate": rss_gen, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
 
 def rounds(n: int, repeat: int) -> int:
@@ -142,11 +145,13 @@ def main(argv=None):
                     help="run each size with glibc keeping freed memory for reuse (MALLOC_MMAP_MAX_=0, "
                          "MALLOC_TRIM_THRESHOLD_ at 64 GiB) instead of giving it back to the system")
     ap.add_argument("--json", help="also write the measured rows to this JSON file")
+    ap.add_argument("--keep-previous", action="store_true",
+                    help="keep each call's previous result alive while it runs again (bench_engine.interleaved)")
     ap.add_argument("--from-json", help="comma-separated JSON files of earlier runs (--json): write their table, measure nothing")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.one:
-        print(json.dumps(one(args.one, args.repeat)))
+        print(json.dumps(one(args.one, args.repeat, args.keep_previous)))
         return 0
     rows = []
     load0 = os.getloadavg()[0]
@@ -157,7 +162,8 @@ def main(argv=None):
     sizes = [] if args.from_json else [int(x) for x in args.sizes.split(",")]
     for n in [n for _ in range(args.processes) for n in sizes]:
         t0 = cpu_ticks()
-        done = subprocess.run([sys.executable, __file__, "--one", str(n), "--repeat", str(args.repeat)],
+        done = subprocess.run([sys.executable, __file__, "--one", str(n), "--repeat", str(args.repeat)]
+                              + (["--keep-previous"] if args.keep_previous else []),
                               capture_output=True, text=True, check=True, env={**os.environ, **KEEP} if args.keep_freed_memory else None)
         t1 = cpu_ticks()
         rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -219,7 +225,10 @@ def main(argv=None):
           "which glibc takes and gives back per array above 32 MiB) is shown beside it, and the minor page faults "
           "per firm-year (median per call; a count, so independent of the load). "
           f"{'Run with glibc keeping freed memory (`--keep-freed-memory`). ' if args.keep_freed_memory else ''}"
-          "Peak memory: allocations during the call over the input already in memory (tracemalloc's peak plus pyarrow's "
+          + ("Each call ran with its previous result still alive (`--keep-previous`). "
+             if any(r.get("keep_previous") for r in rows) else
+             "Each call starts with its previous result released (`bench_engine.interleaved`; `--keep-previous` keeps it). ")
+          + "Peak memory: allocations during the call over the input already in memory (tracemalloc's peak plus pyarrow's "
           "pool's, `bench_engine.traced_peaks`). The input: `memory_usage(deep=True)` of the three tables as "
           "`bench_engine.population` builds them (text as pandas gives it). "
           f"Machine: {platform.machine()}, {len(os.sched_getaffinity(0))} cores (shared), Python {platform.python_version()}; "

@@ -37,3 +37,26 @@ def test_benchmark_runs_end_to_end(bench_engine, tmp_path):
     assert bench_engine.main(["--n", "3000", "--repeat", "1", "--single-runs", "2", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "engine only" in text and "Floor per-item totals equal" in text
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_interleaved_releases_the_previous_result_unless_asked(bench_engine, monkeypatch, keep):
+    """Each timed call starts with its own previous result released (the same memory every round), unless
+    ``KEEP_PREVIOUS`` (``--keep-previous``): then the previous one is alive during the call."""
+    import weakref
+
+    class Result:
+        pass
+
+    alive_during = []
+    last = []
+
+    def fn():
+        alive_during.append(bool(last) and last[-1]() is not None)
+        r = Result()
+        last.append(weakref.ref(r))
+        return r
+    monkeypatch.setattr(bench_engine, "KEEP_PREVIOUS", keep)
+    _, out = bench_engine.interleaved({"f": fn}, 3)
+    assert alive_during == [False, keep, keep]
+    assert isinstance(out["f"], Result)  # the last round's result is returned
