@@ -381,7 +381,7 @@ def interleaved(fns, repeat):
     beyond what the process held before comes fresh from the system; on a virtual machine whose host reclaims
     the pages a guest frees, such pages cost far more than zeroing (measured in session 17 at 1M: 38 fresh
     2 MiB pages, 0.52 s of system time in one validation call; 8 ms with the result released), and that cost
-    moved from run to run (40–310 ns per firm-year at 1M).
+    moved from run to run (136 and 312 ns per firm-year at 1M in two runs of the same code).
     """
     cpu = {k: [] for k in fns}
     wall = {k: [] for k in fns}

@@ -76,6 +76,19 @@ def one(n: int, repeat: int, keep_previous: bool = False) -> dict:
             "keep_previous": keep_previous, "generate": gen, "rss_generate": rss_gen, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
 
+def _previous_note(rows: list) -> str:
+    """How the rows' calls were timed: with the previous result released (session 17 on) or alive (``--keep-previous``,
+    and every run before session 17, whose rows do not say)."""
+    kept = {r.get("keep_previous", True) for r in rows}  # no record: a run before session 17, previous result alive
+    if kept == {False}:
+        return "Each call starts with its previous result released (`bench_engine.interleaved`; `--keep-previous` keeps it). "
+    if kept == {True}:
+        return ("Each call ran with its previous result still alive (`--keep-previous`, or a run from before session 17, "
+                "whose rows do not record it). ")
+    return ("Mixed rows: some calls ran with their previous result released, some with it alive (`--keep-previous` or a "
+            "run from before session 17); the sizes are not timed alike. ")
+
+
 def rounds(n: int, repeat: int) -> int:
     """Interleaved rounds at ``n`` firm-years: ``repeat``, more below 1M (short calls are noisier), at most 15."""
     return max(repeat, min(15, repeat * 1_000_000 // max(n, 1)))
@@ -225,9 +238,7 @@ def main(argv=None):
           "which glibc takes and gives back per array above 32 MiB) is shown beside it, and the minor page faults "
           "per firm-year (median per call; a count, so independent of the load). "
           f"{'Run with glibc keeping freed memory (`--keep-freed-memory`). ' if args.keep_freed_memory else ''}"
-          + ("Each call ran with its previous result still alive (`--keep-previous`). "
-             if any(r.get("keep_previous") for r in rows) else
-             "Each call starts with its previous result released (`bench_engine.interleaved`; `--keep-previous` keeps it). ")
+          + _previous_note(rows)
           + "Peak memory: allocations during the call over the input already in memory (tracemalloc's peak plus pyarrow's "
           "pool's, `bench_engine.traced_peaks`). The input: `memory_usage(deep=True)` of the three tables as "
           "`bench_engine.population` builds them (text as pandas gives it). "

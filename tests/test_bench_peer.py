@@ -151,3 +151,25 @@ def test_peer_article_3_edge_cases_firm_by_firm(tbs):
     assert {f for f, v in zip(ids, kz) if v > 0} >= {"full", "young", "higher_tier"}, "the cases include winners"
     assert {f for f, v in zip(ids, kz) if v == 0} >= {"old_gap", "gap", "new_in_2018", "exactly", "crossed_before", "no_last",
                                                       "mining", "branch"}
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_peer_rounds_release_the_previous_result_unless_asked(monkeypatch, keep):
+    """bench_peer's rounds time each call from the same memory (bench_engine.interleaved): its own previous result
+    released before the setup and the call, unless ``--keep-previous``."""
+    import weakref
+    peer = _load("bench_peer")
+
+    class Result:
+        pass
+    alive, last = [], []
+
+    def fn(arg):
+        alive.append(bool(last) and last[-1]() is not None)
+        r = Result()
+        last.append(weakref.ref(r))
+        return r
+    monkeypatch.setattr(peer.bench_engine, "KEEP_PREVIOUS", keep)
+    _, _, out = peer.interleaved({"f": (lambda: None, fn)}, 3)
+    assert alive == [False, keep, keep]
+    assert isinstance(out["f"], Result)

@@ -46,3 +46,41 @@ def test_the_table_says_the_user_time_line(tmp_path, capsys):
     assert "it varies by 1.56× (500 / 320 ns), which is a fixed 20.0 ms per call plus 300 ns per firm-year" in out
     assert "the fixed part is 40% of a call at 100,000" in out
     assert "no load average recorded in the rows." in out  # rows written without one (not "after each size .")
+
+
+def test_the_table_says_how_each_call_was_timed(tmp_path, capsys):
+    """Rows say whether a call ran with its previous result released or alive; rows from before session 17 record
+    nothing and ran with it alive; mixed rows are said to be mixed."""
+    cases = {"released": [False, False], "alive": [True, True], "old": [None, None], "mixed": [False, None]}
+    said = {}
+    for name, flags in cases.items():
+        f = tmp_path / f"{name}.json"
+        rows = [_row(n, 0.020 + 300e-9 * n, **({} if k is None else {"keep_previous": k})) for n, k in zip((10**5, 10**6), flags)]
+        f.write_text(json.dumps(rows), encoding="utf-8")
+        assert bench_scale.main(["--from-json", str(f), "--out", ""]) == 0
+        said[name] = capsys.readouterr().out
+    assert "previous result released" in said["released"] and "still alive" not in said["released"]
+    assert "still alive" in said["alive"] and "still alive" in said["old"]
+    assert "Mixed rows" in said["mixed"]
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_keep_previous_reaches_each_sizes_process(monkeypatch, keep):
+    """``--keep-previous`` is handed to every size's own process (``--one``), and that process times with it."""
+    seen = []
+
+    class Done:
+        def __init__(self, argv):
+            n = int(argv[argv.index("--one") + 1])
+            self.stdout = json.dumps(_row(n, 0.02 + 300e-9 * n, keep_previous="--keep-previous" in argv))
+
+    def run(argv, **kw):
+        seen.append(argv)
+        return Done(argv)
+    monkeypatch.setattr(bench_scale.subprocess, "run", run)
+    assert bench_scale.main(["--sizes", "1000,2000", "--processes", "1", "--out", ""] + (["--keep-previous"] if keep else [])) == 0
+    assert len(seen) == 2 and all(("--keep-previous" in a) == keep for a in seen)
+    import bench_engine
+    monkeypatch.setattr(bench_engine, "KEEP_PREVIOUS", not keep)
+    row = bench_scale.one(300, 1, keep)
+    assert bench_engine.KEEP_PREVIOUS is keep and row["keep_previous"] is keep
