@@ -1258,6 +1258,10 @@ def _parse_number_text(s: pd.Series, null: np.ndarray, st: Optional[pa.Array] = 
             out[at[rest[ok]]] = pd.to_numeric(t[ok].str.replace(",", "", regex=False), errors="coerce").to_numpy(dtype="float64")
             bad[at[rest[~ok]]] = True
     inexact = np.zeros(n, bool)
+    if len(at):  # texts with more digits than a float holds (the long ones only)
+        long_ = at[np.strings.str_len(arr[at].astype(str)) > _EXACT_CHARS]
+        long_ = long_[~bad[long_]]
+        inexact[long_] = _inexact_texts(list(arr[long_]), out[long_])
     other = np.flatnonzero(~is_str & ~null)
     for p in other:  # Python values (profile, object columns): few, and each needs its type checked
         x = arr[p]
@@ -1282,6 +1286,37 @@ def _parse_number_text(s: pd.Series, null: np.ndarray, st: Optional[pa.Array] = 
 
 _PLAIN_RE = r"^[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)$"  # what _plain_numbers accepts
 
+#: a number text of at most this many characters holds at most 15 significant digits, which a float keeps exactly
+_EXACT_CHARS = 15
+
+
+def _inexact_texts(texts, values: np.ndarray) -> np.ndarray:
+    """Which of the number ``texts`` their floats ``values`` are not: a decimal written with more digits than a float
+    holds (``1999999.9999999999`` would be read as 2,000,000, ``0.79999999999999999999`` as 0.8) is refused, never read
+    as the neighbouring number, as a ``Decimal`` is. Compared exactly, as decimals (``3000000.0000000000`` is exact);
+    the callers pass only texts longer than :data:`_EXACT_CHARS` (the rest are exact)."""
+    out = np.zeros(len(values), bool)
+    for i, (t, v) in enumerate(zip(texts, values)):
+        if t is None or not np.isfinite(v):
+            continue
+        try:
+            out[i] = Decimal(t.strip().replace(",", "")) != Decimal(repr(float(v)))
+        except ArithmeticError:  # not a number as Decimal reads it: reported as not a number already
+            pass
+    return out
+
+
+def _inexact_arrow(st: pa.Array, values: np.ndarray, skip: np.ndarray, at: Optional[np.ndarray] = None) -> np.ndarray:
+    """:func:`_inexact_texts` of Arrow number texts (``skip``: missing or not numbers), only the long ones read
+    (``at``: their positions, when known)."""
+    if at is None:
+        off, _ = _buffers(st)
+        at = np.flatnonzero((np.diff(off) > _EXACT_CHARS) & ~skip)
+    out = np.zeros(len(st), bool)
+    if len(at):
+        out[at] = _inexact_texts(st.take(pa.array(at)).to_pylist(), values[at])
+    return out
+
 
 def _parse_number_arrow(st: pa.Array, null: np.ndarray):
     """:func:`_parse_number_text` for Arrow text (stripped, blanks as nulls): plain numbers parsed by pyarrow.
@@ -1292,7 +1327,7 @@ def _parse_number_arrow(st: pa.Array, null: np.ndarray):
     n = len(st)
     fast = _plain_numbers_arrow(st, null)
     if fast is not None:
-        return fast[0], np.zeros(n, bool), fast[1], np.zeros(n, bool)
+        return fast[0], np.zeros(n, bool), fast[1], _inexact_arrow(st, fast[0], null, fast[2])
     out = np.full(n, np.nan)
     lead = np.zeros(n, bool)
     off, _ = _buffers(st)
@@ -1311,7 +1346,7 @@ def _parse_number_arrow(st: pa.Array, null: np.ndarray):
         lead[rest] = ok & t.str.match(_LEADING_ZERO_RE).to_numpy(dtype=bool)
         out[rest[ok]] = pd.to_numeric(t[ok].str.replace(",", "", regex=False), errors="coerce").to_numpy(dtype="float64")
         bad[rest[~ok]] = True
-    return out, bad, lead, np.zeros(n, bool)
+    return out, bad, lead, _inexact_arrow(st, out, null | bad)
 
 
 _NUMBER_BYTE = np.zeros(256, bool)
@@ -1319,7 +1354,8 @@ _NUMBER_BYTE[np.frombuffer(b"0123456789.+-", np.uint8)] = True
 
 
 def _plain_numbers_arrow(st: pa.Array, null: np.ndarray):
-    """(floats, leading-zero mask) when every text is a plain number (the usual CSV column), else None.
+    """(floats, leading-zero mask, positions of texts longer than :data:`_EXACT_CHARS`) when every text is a plain
+    number (the usual CSV column), else None.
 
     Checked on the bytes: only digits, '.', '+', '-'; no value ends with '.' or is longer than 40;
     then pyarrow's cast, which refuses every other arrangement of those characters ("1.2.3", "1-2", ".").
@@ -1342,7 +1378,7 @@ def _plain_numbers_arrow(st: pa.Array, null: np.ndarray):
     nxt = np.where(at + 1 < hi, data[np.minimum(at + 1, len(data) - 1)], 0)
     lead = np.zeros(len(st), bool)
     lead[valid] = (data[np.minimum(at, len(data) - 1)] == 48) & (nxt >= 48) & (nxt <= 57)
-    return np.where(null, np.nan, v), lead
+    return np.where(null, np.nan, v), lead, np.flatnonzero(valid)[(hi - lo) > _EXACT_CHARS]
 
 
 def _plain_numbers(vals: np.ndarray):
@@ -1395,8 +1431,9 @@ def _numbers(f: Field, s: pd.Series, col: _Collector, null: np.ndarray, scale: i
             wrong_type[at_bad] = [not isinstance(x, str) for x in s.iloc[at_bad].to_numpy(dtype=object)]
         col.add(text_bad & ~wrong_type, f.name, lambda x: f"must be a number, got {x!r} (digits; commas only between groups of three, e.g. 3,000,000)", s)
         col.add(wrong_type, f.name, lambda x: f"must be a number, got {x!r} of type {type(x).__name__} (give an int, float or Decimal)", s)
-        unit = "whole yuan" if f.type == "yuan" else ("a share between 0 and 1" if f.type == "ratio" else "a whole number")
-        col.add(inexact, f.name, lambda x: f"is Decimal('{x}'), which has more digits than can be held exactly; must be {unit}", s)
+        unit = ("万元 with at most four decimals" if scale != 1 else "whole yuan" if f.type == "yuan"
+                else "a share between 0 and 1" if f.type == "ratio" else "a whole number")
+        col.add(inexact, f.name, lambda x: f"is {x!r}, which has more digits than can be held exactly; must be {unit}", s)
         text_bad = text_bad | inexact
         col.add(lead & ~text_bad, f.name, lambda x: f"{x!r} starts with a zero; write the number without a leading zero (it is never read as octal)", s)
         text_bad = text_bad | lead

@@ -184,6 +184,39 @@ def test_decimal_amount_and_progress_in_a_dataframe_are_read_exactly():
     assert "of type list" in msg and "comma" not in msg
 
 
+@pytest.mark.parametrize("storage", ["arrow", "object"])
+@pytest.mark.parametrize("amount, progress, field", [
+    ("1999999.9999999999", "0.85", "amount"),  # a float reads it as 2,000,000: the 200万元 floor, paid
+    ("1,999,999.9999999999", "0.85", "amount"),  # the same with thousands separators (the regular-expression path)
+    ("3000000", "0.79999999999999999999", "progress"),  # a float reads it as 0.8: the 80 % threshold, paid
+    ("3000000.0000000001", "0.85", "amount"),  # a float reads it as whole yuan
+])
+def test_number_text_with_more_digits_than_a_float_holds_is_refused(storage, amount, progress, field):
+    """A number written as text (a CSV cell, an Excel text cell) is read exactly or refused: one whose float is another
+    number is never read as that number (found by a hostile tester in session 17: 1999999.9999999999 yuan was paid
+    as 200万元), as a Decimal is not."""
+    ev = pd.DataFrame([{"firm_id": "F1", "date": "2023-09-01", "code": "equipment.investment",
+                        "amount": amount, "progress": progress, "project": "P1"}])
+    if storage == "object":
+        ev = ev.astype(object)
+    msg = _one(kzpolicy.validate, _firms(), ev)
+    assert f"field '{field}'" in msg and "more digits than can be held exactly" in msg, msg
+
+
+@pytest.mark.parametrize("storage", ["arrow", "object"])
+def test_long_number_texts_that_are_exact_are_read(storage):
+    """Long texts a float holds exactly are read as written: trailing zeros, a float's own repr, an exponent."""
+    ev = pd.DataFrame([{"firm_id": "F1", "date": "2023-09-01", "code": "equipment.investment",
+                        "amount": a, "progress": p, "project": f"P{i}"}
+                       for i, (a, p) in enumerate([("3000000.0000000000000", "0.85"), ("3000000", "0.30000000000000004"),
+                                                   ("3.0000000000000000E+06", "0.850000000000000000")])])
+    if storage == "object":
+        ev = ev.astype(object)
+    facts = kzpolicy.validate(_firms(), ev)
+    assert facts.events["amount"].tolist() == [3000000] * 3
+    assert facts.events["progress"].tolist() == [0.85, 0.30000000000000004, 0.85]
+
+
 def test_nan_revenue_is_missing_not_zero():
     """A figure not given is missing (NA), never 0: article 3 then cannot decide."""
     fin = pd.DataFrame({"firm_id": ["F1"] * 4, "year": [2019, 2020, 2021, 2022],
