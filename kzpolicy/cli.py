@@ -22,6 +22,8 @@ JSON contract of ``kzpolicy assess --format json`` (stable; other programs rely 
       "excluded": [{"firm_id", "article", "item", "event_code", "event_date", "reason", "reason_zh", "reason_en"}],
       "fees": [{"firm_id", "article", "item", "principal_yuan", "start", "end", "working_days", "fee_yuan",
                 "explanation_zh", "explanation_en"}],
+      "township_awards": [{"township", "year", "rank", "item", "amount_yuan",   # article 21: to townships,
+                           "explanation_zh", "explanation_en"}],                # not in total_yuan
       "readings": {interpretation id: reading in force}
     }
 
@@ -224,6 +226,13 @@ def cmd_assess(args) -> int:
         w.writeheader()
         for r in d["awards"]:  # text a spreadsheet would run (= + - @) gets a leading apostrophe
             w.writerow({k: csv_text(r.get(k)) for k in cols})
+        if d["township_awards"]:  # another shape of row: said, never silently left out
+            k = len(d["township_awards"])
+            print(say(args, f"kzpolicy assess: 注意：另有 {k} 项乡镇（街道）奖励（第（二十一）项，{wan(sum(t['amount_yuan'] for t in d['township_awards']))}）"
+                            f"不在 CSV 中（CSV 只列企业奖补）；用 --format json 或 --out 查看",
+                      f"kzpolicy assess: note: {k} township award(s) (article 21, "
+                      f"{sum(t['amount_yuan'] for t in d['township_awards']):,} yuan) are not in the CSV, which lists "
+                      f"firms' award lines; --format json or --out has them"), file=sys.stderr)
         return 0
     print(_assess_table(a, d, args))
     return 0

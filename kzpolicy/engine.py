@@ -96,6 +96,8 @@ class Assessment:
             "undetermined": rec(self.undetermined, ["firm_id", "article", "item", "reason_zh", "reason_en"]),
             "excluded": rec(self.excluded, ["firm_id", "article", "item", "event_code", "event_date", "reason", "reason_zh", "reason_en"]),
             "fees": rec(fees, ["firm_id", "article", "item", "principal_yuan", "start", "end", "working_days", "fee_yuan", "explanation_zh", "explanation_en"]) if len(self.fees) else [],
+            # article 21's awards to townships (乡镇（街道）), not to firms: beside total_yuan, never in it
+            "township_awards": rec(self.township_awards, TOWNSHIP_JSON) if len(self.township_awards) else [],
             "readings": dict(self.readings),
         }
 
@@ -649,6 +651,10 @@ def _fees(parts, ctx, pol, explain) -> pd.DataFrame:
         data["explanation_zh"] = _explain.text_array([t[0] for t in texts])
         data["explanation_en"] = _explain.text_array([t[1] for t in texts])
     return frame_of(data, n)
+
+
+#: the JSON contract's township award fields (``Assessment.to_dict``)
+TOWNSHIP_JSON = ["township", "year", "rank", "item", "amount_yuan", "explanation_zh", "explanation_en"]
 
 
 def _townships(frames, pol) -> pd.DataFrame:

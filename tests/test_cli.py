@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from kzpolicy import assess, get_policy, load_profile, wan
+from kzpolicy import assess, get_policy, load_profile, load_tables, wan
 from kzpolicy.cli import COMMANDS, main
 from kzpolicy.events import EVENT_CODES
 
@@ -102,7 +102,9 @@ def test_assess_json_contract(firm_yaml):
     r = run_proc("assess", firm_yaml, "--year", 2023, "--format", "json")
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
-    assert {"awards", "total_yuan", "near_misses", "undetermined", "excluded", "fees", "readings", "year", "policy"} <= set(d)
+    assert {"awards", "total_yuan", "near_misses", "undetermined", "excluded", "fees", "township_awards", "readings", "year",
+            "policy"} <= set(d)
+    assert d["township_awards"] == []  # a firm's profile ranks no township
     assert d["awards"], "the profile earns awards"
     for aw in d["awards"]:
         assert {"article", "item", "amount_yuan", "explanation_zh", "explanation_en"} <= set(aw)
@@ -113,6 +115,37 @@ def test_assess_json_contract(firm_yaml):
     rate = p("art05.equipment_subsidy.rate")
     assert len(sub) == 1 and sub[0]["amount_yuan"] == round(amount * rate)
     assert d["readings"] == POL.readings()
+
+
+def _with_townships(tmp_path):
+    """A CSV folder: one firm and article 21's ranking of two townships."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "firms.csv").write_text("firm_id,industry,established,township,independent_legal_person\n"
+                                 "F1,manufacturing,2015-04-01,汉丰街道,是\n", encoding="utf-8")
+    (d / "townships.csv").write_text("township,year,rank\n汉丰街道,2023,1\n镇安镇,2023,2\n", encoding="utf-8")
+    return d
+
+
+def test_township_awards_are_in_the_json_and_said_beside_the_csv(capsys, tmp_path):
+    """Article 21 pays townships, not firms: the JSON lists them (beside total_yuan, not in it), and the CSV, which
+    lists firms' award lines, says on stderr that they are left out (found by a hostile tester: they were in the
+    table and the workbook only)."""
+    d = _with_townships(tmp_path)
+    code, out, err = run_main(capsys, "assess", d, "--year", 2023, "--format", "json")
+    assert code == 0, err
+    j = json.loads(out)
+    a = assess(load_tables(d), year=2023)
+    assert len(a.township_awards) == 2
+    assert [t["township"] for t in j["township_awards"]] == list(a.township_awards["township"])
+    assert [t["amount_yuan"] for t in j["township_awards"]] == list(a.township_awards["amount_yuan"])
+    assert all(isinstance(t["amount_yuan"], int) and t["explanation_zh"] for t in j["township_awards"])
+    assert j["total_yuan"] == sum(aw["amount_yuan"] for aw in j["awards"])  # firms' awards only
+    code, out, err = run_main(capsys, "assess", d, "--year", 2023, "--format", "csv")
+    assert code == 0
+    total = int(a.township_awards["amount_yuan"].sum())
+    assert "2 项乡镇（街道）奖励" in err and wan(total) in err and "--format json" in err
+    assert "汉丰街道" not in out  # the CSV itself: firms' award lines only
 
 
 def test_assess_csv_writes_award_lines(capsys, firm_yaml):
