@@ -134,7 +134,9 @@ class Source:
 
     def row(self, table: str, pos: int, index_label=None, fld: Optional[str] = None) -> str:
         if self.kind == "csv":
-            return f"{self.name} row {pos + self.offset}"
+            # the index label is the row's place among the file's data rows (blank rows dropped keep their numbers)
+            r = index_label if isinstance(index_label, (int, np.integer)) else pos
+            return f"{self.name} row {int(r) + self.offset}"
         if self.kind == "excel":
             # the index label is the sheet's own data-row number (blank rows dropped keep their numbers)
             r = index_label if isinstance(index_label, (int, np.integer)) else pos
@@ -2391,12 +2393,16 @@ def _read_csv(f: Path, notes: List[str]) -> pd.DataFrame:
         notes.append(f"{f.name}: read as {enc} / 按 {enc} 编码读取")
     if "\x00" in text:
         raise FactsError([f"{f}: contains NUL characters after decoding as {enc}; this is not a text table"])
-    raw_df = _csv_arrow(text)
+    # blank rows (an empty line, or one of commas or spaces, as a spreadsheet saves an empty row) are read as rows
+    # and dropped below with their numbers kept, so that every later row is named by its row in the file
+    blanks = text[:1] not in ("\r", "\n") and any(h in text for h in _BLANK_ROW_HINTS)
+    raw_df = None if blanks else _csv_arrow(text)
     try:
         # header=None: the header row fixes the width, so a row with more cells than headers is an error
         # (with header=0 pandas would silently take the extra leading cells as an index and shift the row)
         if raw_df is None:
-            raw_df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None)
+            raw_df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None,
+                                 skip_blank_lines=not blanks)
     except pd.errors.EmptyDataError:
         raise FactsError([f"{f}: the file has no header row; a table starts with a header row"]) from None
     except pd.errors.ParserError as e:
@@ -2414,7 +2420,16 @@ def _read_csv(f: Path, notes: List[str]) -> pd.DataFrame:
     if "'" in text:  # our CSV writers protect = + - @ text with one apostrophe ('=1+1): read it back as written
         from .outputs import unprotect_csv_text
         df = df.apply(unprotect_csv_text)
-    return df.reset_index(drop=True)
+    df = df.reset_index(drop=True)
+    if blanks:  # rows with nothing in any cell: dropped, the others keep their positions (Source.row names them)
+        empty = pd.concat([c.isna() | c.astype(str).str.strip().eq("") for _, c in df.items()], axis=1).all(axis=1)
+        if empty.any():
+            df = df[~empty.to_numpy()]
+    return df
+
+
+#: text that may hold a blank row (an empty line, a line of commas or spaces): only then are rows checked for it
+_BLANK_ROW_HINTS = ("\n\n", "\n\r\n", "\n,", "\n ", "\n\t")
 
 
 def _csv_arrow(text: str) -> Optional[pd.DataFrame]:

@@ -280,6 +280,26 @@ def test_csv_folder_loads_with_blank_cells(csv_dir):
     }
 
 
+@pytest.mark.parametrize("blank", ["", ",,,,,", "   ", " , ,,", "\t"])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_csv_blank_rows_keep_the_rows_after_them_named_as_in_the_file(csv_dir, blank, quoted):
+    """A blank row (an empty line, or a row of empty cells, as a spreadsheet saves one) is dropped, as in a workbook,
+    and the rows after it keep their numbers: an error names the row a spreadsheet shows (found by a hostile tester:
+    two blank lines made row 6 "row 4"). The same results as without the blank rows otherwise."""
+    clean = kzpolicy.assess(kzpolicy.load_tables(csv_dir), year=2023)
+    lines = (csv_dir / "events.csv").read_text(encoding="utf-8").splitlines()
+    if quoted:  # a quoted cell: pandas' parser instead of pyarrow's
+        lines[1] = lines[1].replace("F1,", '"F1",', 1)
+    _write(csv_dir, "events.csv", "\n".join(lines[:2] + [blank, blank] + lines[2:]) + "\n")
+    a = kzpolicy.assess(kzpolicy.load_tables(csv_dir), year=2023)
+    assert a.ledger[["item", "amount_yuan"]].equals(clean.ledger[["item", "amount_yuan"]])
+    lines = (csv_dir / "events.csv").read_text(encoding="utf-8").splitlines()
+    lines[4] = lines[4].replace("3000000", "-3000000")  # the file's row 5 (header row 1, two blank rows 3 and 4)
+    _write(csv_dir, "events.csv", "\n".join(lines) + "\n")
+    msg = _one(kzpolicy.load_tables, csv_dir)
+    assert "events.csv row 5" in msg and "'amount'" in msg and "negative" in msg, msg
+
+
 @pytest.mark.parametrize("row3, must", [
     ("F2,2023-09-01,equipment.investment,-300,0.9,", ["events.csv row 3", "'amount'", "negative"]),
     ("F2,2023-09-01,equipment.investment,三百万,0.9,", ["events.csv row 3", "'amount'", "must be a number"]),
