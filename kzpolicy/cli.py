@@ -211,6 +211,14 @@ def cmd_assess(args) -> int:
     for note in facts.notes:  # how the input was read (e.g. a GBK file): said, never silent
         print(f"kzpolicy {args.command}: note: {note}", file=sys.stderr)
     a = assess(facts, year=args.year, policy=args.policy, readings=readings)
+    other = _other_years(facts, args.year)
+    if other:  # each year is assessed on its own: events of other years are said, never silently left out
+        n, ys = sum(other.values()), "、".join(map(str, other))
+        print(say(args, f"kzpolicy {args.command}: 注意：另有 {n} 个事项（{ys}年）不在 {args.year} 年度测算之内；"
+                        f"各年度分别测算（如 --year {next(iter(other))}）",
+                  f"kzpolicy {args.command}: note: {n} event{'s' if n != 1 else ''} dated {', '.join(map(str, other))} "
+                  f"{'are' if n != 1 else 'is'} not assessed for {args.year}; each year is assessed on its own "
+                  f"(e.g. --year {next(iter(other))})"), file=sys.stderr)
     if args.out:  # the Excel results workbook (kzpolicy.excel); stdout keeps its format
         from .excel import write_results
         print(say(args, f"已写入 {write_results(a, args.out, facts)}", f"wrote {args.out}"), file=sys.stderr)
@@ -236,6 +244,16 @@ def cmd_assess(args) -> int:
         return 0
     print(_assess_table(a, d, args))
     return 0
+
+
+def _other_years(facts, year: int) -> dict:
+    """{year: number of the input's events dated in it}, for the years other than ``year``, ascending."""
+    ev = facts.events
+    if not len(ev):
+        return {}
+    years = ev["date"].dt.year
+    counts = years[years != year].value_counts().sort_index()
+    return {int(y): int(k) for y, k in counts.items()}
 
 
 def _assess_table(a, d, args) -> str:

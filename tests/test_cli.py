@@ -486,3 +486,16 @@ def test_out_onto_an_existing_folder_says_it_is_a_folder(capsys, tmp_path, firm_
     err = _hostile(capsys, "assess", firm_yaml, "--year", "2023", "--out", folder)
     assert "is a folder" in err and str(folder / "result.xlsx") in err and "no extension" not in err
     assert list(folder.iterdir()) == []
+
+
+def test_events_of_other_years_are_said_not_silently_left_out(capsys, firm_yaml):
+    """Each year is assessed on its own; the events of other years are named on stderr, with the --year to use (found
+    by a hostile tester: --year 2024 on a 2023 profile gave a total of 0 and no word of the six 2023 events)."""
+    n = len(load_profile(firm_yaml).events)
+    code, _, err = run_main(capsys, "assess", firm_yaml, "--year", 2024)
+    assert code == 0
+    assert f"另有 {n} 个事项（2023年）不在 2024 年度测算之内" in err and "--year 2023" in err
+    code, _, err = run_main(capsys, "assess", firm_yaml, "--year", 2024, "--lang", "en")
+    assert f"{n} events dated 2023 are not assessed for 2024" in err
+    code, _, err = run_main(capsys, "assess", firm_yaml, "--year", 2023, "--format", "json")
+    assert code == 0 and "不在" not in err and "not assessed" not in err  # every event is of the year assessed
