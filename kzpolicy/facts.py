@@ -2253,8 +2253,21 @@ def _read_sheet(ws, name: str, formulas: set, problems: List[str]) -> pd.DataFra
     holds the sheet's formula cells) are problems naming the sheet, row and column —
     never read as empty.
     """
+    import warnings
+
     from openpyxl.utils import get_column_letter
     ws.reset_dimensions()  # read every row, whatever size the file claims
+    with warnings.catch_warnings(record=True) as said:  # openpyxl's own warnings: read here, said in the user's words
+        warnings.simplefilter("always")
+        return _read_rows(ws, name, formulas, problems, said, get_column_letter)
+
+
+#: openpyxl's warning for a number in a cell formatted as a date that is no date (the cell becomes an error cell)
+_NOT_A_DATE = re.compile(r"Cell (\w+) is marked as a date but the serial value (\S+) is outside the limits for dates")
+
+
+def _read_rows(ws, name, formulas, problems, said, get_column_letter) -> pd.DataFrame:
+    """:func:`_read_sheet`'s reading of the rows (``said``: the warnings openpyxl gives while it reads them)."""
     rows = ws.iter_rows(values_only=False)
     try:
         head = next(rows)
@@ -2277,8 +2290,15 @@ def _read_sheet(ws, name: str, formulas: set, problems: List[str]) -> pd.DataFra
         for j, c in enumerate(row[:ncol]):
             v = c.value
             if getattr(c, "data_type", None) == "e":
-                problems.append(f"sheet '{name}' row {r}, column {get_column_letter(j + 1)} ({headers[j]}): the cell shows "
-                                f"the error {v}; fix the formula or type the value")
+                at = f"sheet '{name}' row {r}, column {get_column_letter(j + 1)} ({headers[j]})"
+                serial = next((m.group(2) for w in said if (m := _NOT_A_DATE.search(str(w.message)))
+                               and m.group(1) == f"{get_column_letter(j + 1)}{r}"), None)
+                if serial is not None:  # a number in a cell formatted as a date: not an error the user sees in Excel
+                    problems.append(f"{at}: the cell is formatted as a date but holds the number {serial}, which is no "
+                                    f"date; if it is a number, give the cell a number format (常规 or 数值), otherwise "
+                                    f"type the date (YYYY-MM-DD)")
+                else:
+                    problems.append(f"{at}: the cell shows the error {v}; fix the formula or type the value")
                 v = None
             elif v is None and (r, j + 1) in formulas:
                 problems.append(f"sheet '{name}' row {r}, column {get_column_letter(j + 1)} ({headers[j]}): the cell has a "
@@ -2326,6 +2346,7 @@ def _load_excel(path: Path) -> Facts:
                 formulas = _formula_cells(path, name) if has_f else set()
                 mine: List[str] = []
                 df = _read_sheet(wb[name], name, formulas, mine)
+                mine = [f"{path.name}, {m}" if m.startswith("sheet '") else m for m in mine]  # the workbook too
                 heads = _headers(t)
                 if len(df) and not any(c in heads for c in df.columns) and any(
                         isinstance(v, str) and v.strip() in heads for v in df.iloc[0]):

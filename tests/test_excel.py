@@ -321,8 +321,30 @@ def test_value_in_a_column_without_header_is_refused_not_dropped(template, tmp_p
     with pytest.raises(k.FactsError) as err:
         k.load_tables(path)
     letter = openpyxl.utils.get_column_letter(far)
-    assert err.value.problems == [f"sheet '事项' column {letter}: row 3 holds '补充：另有一台设备' but the column has no "
+    assert err.value.problems == [f"filled.xlsx, sheet '事项' column {letter}: row 3 holds '补充：另有一台设备' but the column has no "
                                   f"header in row 1, so it would not be read; give it one of the sheet's headers, or clear it"]
+
+
+def test_a_number_in_a_date_formatted_cell_is_named_as_such_without_openpyxls_warning(template, tmp_path, recwarn):
+    """hostile (session 17): 投资额 = 3000000 in a cell formatted yyyy-mm-dd printed openpyxl's raw UserWarning with its
+    site-packages path, then said the cell showed #VALUE!, which it does not. Now one problem naming the workbook,
+    sheet, row and column, what the cell holds and what to do; no warning reaches the user."""
+    path = _fill(template, tmp_path / "filled.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["事项"]
+    col = next(c.column for c in ws[1] if c.value == "投资额（元）")
+    row = next(r for r in range(2, ws.max_row + 1) if isinstance(ws.cell(row=r, column=col).value, (int, float)))
+    ws.cell(row=row, column=col).number_format = "yyyy-mm-dd"
+    ws.cell(row=row, column=col).value = 3000000
+    wb.save(path)
+    with pytest.raises(k.FactsError) as err:
+        k.load_tables(path)
+    letter = openpyxl.utils.get_column_letter(col)
+    assert err.value.problems == [
+        f"filled.xlsx, sheet '事项' row {row}, column {letter} (投资额（元）): the cell is formatted as a date but holds the "
+        f"number 3000000, which is no date; if it is a number, give the cell a number format (常规 or 数值), otherwise "
+        f"type the date (YYYY-MM-DD)"]
+    assert not [w for w in recwarn if "openpyxl" in str(w.filename)]
 
 
 def test_headers_moved_to_row_two_is_one_clear_problem(template, tmp_path):
