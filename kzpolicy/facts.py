@@ -1431,7 +1431,9 @@ def _numbers(f: Field, s: pd.Series, col: _Collector, null: np.ndarray, scale: i
         at_bad = np.flatnonzero(text_bad)
         if len(at_bad):
             wrong_type[at_bad] = [not isinstance(x, str) for x in s.iloc[at_bad].to_numpy(dtype=object)]
-        col.add(text_bad & ~wrong_type, f.name, lambda x: f"must be a number, got {x!r} (digits; commas only between groups of three, e.g. 3,000,000)", s)
+        hint = ("a share between 0 and 1: 0.85 for 85%" if f.type == "ratio"
+                else "digits; commas only between groups of three, e.g. 3,000,000")
+        col.add(text_bad & ~wrong_type, f.name, lambda x: f"must be a number, got {x!r} ({hint})", s)
         col.add(wrong_type, f.name, lambda x: f"must be a number, got {x!r} of type {type(x).__name__} (give an int, float or Decimal)", s)
         unit = ("万元 with at most four decimals" if scale != 1 else "whole yuan" if f.type == "yuan"
                 else "a share between 0 and 1" if f.type == "ratio" else "a whole number")
@@ -2154,6 +2156,9 @@ def load_tables(path: Union[str, Path]) -> Facts:
         return _load_csv_dir(path)
     if path.suffix.lower() in (".yaml", ".yml"):
         return load_profile(path)
+    if not path.exists():  # the name mistyped, or a folder not made yet: say so first
+        raise FactsError([f"{path}: no such file or folder / 找不到该文件或文件夹; give an .xlsx workbook, a folder with "
+                          f"firms.csv/events.csv/financials.csv, or a .yaml profile"])
     raise FactsError([f"{path}: give an .xlsx workbook, a folder with firms.csv/events.csv/financials.csv, or a .yaml profile"])
 
 

@@ -744,3 +744,17 @@ def test_lone_surrogate_in_text_is_refused_naming_the_cell():
     firms = _firms().assign(township=pd.Series(["汉丰\udc80", "汉丰"], dtype=object))
     msg = _one(kzpolicy.validate, firms)
     assert "firms row 0" in msg and "'township'" in msg and "lone surrogate" in msg
+
+
+def test_a_percent_in_progress_is_told_the_share_not_the_commas(csv_dir):
+    """hostile (session 17): '85%' in progress got the money hint about commas; it is told to write 0.85."""
+    lines = (csv_dir / "events.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",0.9,", ",85%,")
+    _write(csv_dir, "events.csv", "\n".join(lines) + "\n")
+    msg = _one(kzpolicy.load_tables, csv_dir)
+    assert "'progress'" in msg and "0.85 for 85%" in msg and "comma" not in msg, msg
+
+
+def test_a_path_that_does_not_exist_is_said_to_be_missing(tmp_path):
+    msg = _one(kzpolicy.load_tables, tmp_path / "no_such_folder")
+    assert "no such file or folder" in msg and "找不到" in msg
