@@ -92,7 +92,8 @@ class Assessment:
             "year": self.year,
             "awards": rec(led, aw_cols),
             "total_yuan": self.total_yuan,
-            "near_misses": rec(self.near_misses, ["firm_id", "article", "item", "condition", "missing", "worth_yuan", "message_zh", "message_en"]),
+            "near_misses": [_money_gap(r) for r in rec(self.near_misses, ["firm_id", "article", "item", "condition", "missing",
+                                                                              "worth_yuan", "message_zh", "message_en"])],
             "undetermined": rec(self.undetermined, ["firm_id", "article", "item", "reason_zh", "reason_en"]),
             "excluded": rec(self.excluded, ["firm_id", "article", "item", "event_code", "event_date", "reason", "reason_zh", "reason_en"]),
             "fees": rec(fees, ["firm_id", "article", "item", "principal_yuan", "start", "end", "working_days", "fee_yuan", "explanation_zh", "explanation_en"]) if len(self.fees) else [],
@@ -651,6 +652,19 @@ def _fees(parts, ctx, pol, explain) -> pd.DataFrame:
         data["explanation_zh"] = _explain.text_array([t[0] for t in texts])
         data["explanation_en"] = _explain.text_array([t[1] for t in texts])
     return frame_of(data, n)
+
+
+#: near-miss conditions whose ``missing`` is a share (progress), not yuan
+SHARE_CONDITIONS = frozenset({"min_progress"})
+
+
+def _money_gap(r: dict) -> dict:
+    """A near miss for the JSON contract: a gap in yuan is an integer, even where the table's column holds a share of
+    another condition too (which makes the column float: ``100000.0``)."""
+    m = r.get("missing")
+    if r.get("condition") not in SHARE_CONDITIONS and isinstance(m, float) and m.is_integer():
+        r["missing"] = int(m)
+    return r
 
 
 #: the JSON contract's township award fields (``Assessment.to_dict``)

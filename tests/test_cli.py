@@ -499,3 +499,19 @@ def test_events_of_other_years_are_said_not_silently_left_out(capsys, firm_yaml)
     assert f"{n} events dated 2023 are not assessed for 2024" in err
     code, _, err = run_main(capsys, "assess", firm_yaml, "--year", 2023, "--format", "json")
     assert code == 0 and "不在" not in err and "not assessed" not in err  # every event is of the year assessed
+
+
+def test_json_money_gaps_are_integers_beside_a_progress_gap(tmp_path):
+    """hostile (session 17): with a progress near miss in the same result, the table's `missing` column is float and a
+    yuan gap came out as 100000.0 in the JSON; money in the contract is always an integer (a share stays a float)."""
+    prof = profile(events=[
+        {"date": "2023-09-01", "code": "equipment.investment", "amount": 3_000_000, "progress": 0.79, "project": "P1"},
+        {"date": "2023-11-20", "code": "equipment.investment", "amount": p("art05.equipment_subsidy.floor") - 100_000,
+         "progress": 0.9, "project": "P2"}])
+    f = tmp_path / "firm.yaml"
+    f.write_text(yaml.safe_dump(prof, allow_unicode=True), encoding="utf-8")
+    d = assess(load_profile(f), year=2023).to_dict()
+    gaps = {r["condition"]: r["missing"] for r in d["near_misses"]}
+    assert type(gaps["floor"]) is int and gaps["floor"] == 100_000
+    assert type(gaps["min_progress"]) is float
+    json.dumps(d)  # and the whole contract is JSON
