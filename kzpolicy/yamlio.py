@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import Decimal
 import re
 from pathlib import Path
 from typing import Any, Optional, Tuple, Union
@@ -39,6 +40,14 @@ MAX_ALIASES = 100
 MAX_DEPTH = 64
 MAX_NODES = 1_000_000         # values after expanding aliases
 EXCERPT = 60
+
+
+def _inexact(text: str, x: float) -> bool:
+    """Whether the float ``x`` read from ``text`` is another number than the one written (compared as decimals)."""
+    try:
+        return Decimal(text) != Decimal(repr(x))
+    except ArithmeticError:  # not a decimal Decimal reads (float accepted it): nothing to compare
+        return False
 
 
 class YamlError(ValueError):
@@ -119,6 +128,9 @@ class _Constructor(SafeConstructor):
             self._fail(node, f"{excerpt(text)} is not a number")
         if not math.isfinite(x):
             self._fail(node, f"{excerpt(text)} is too large to be a number here")
+        if len(text) > 15 and _inexact(text, x):  # more digits than a float holds: never read as another number
+            self._fail(node, f"{excerpt(text)} has more digits than a number here can hold exactly (it would be read as "
+                             f"{x!r}); write it with at most 15 significant digits")
         return x
 
     def construct_yaml_bool(self, node):

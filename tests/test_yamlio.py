@@ -298,3 +298,20 @@ def test_policy_compared_with_an_unknown_policy_names_the_file(tmp_path):
     f.write_text(re.sub(r"compared_with: .*", "compared_with: yes", f.read_text(encoding="utf-8")), encoding="utf-8")
     with pytest.raises(PolicyError, match=r"policy\.yaml: compared_with 'yes': no policy folder"):
         load_policy(folder)
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("1999999.9999999999", True),  # a float reads it as 2000000.0: article 5's floor would be met
+    ("0.79999999999999999999", True),  # a float reads it as 0.8: the 80 % progress threshold would be met
+    ("3000000.0000000000000", False),  # exact, however long
+    ("0.30000000000000004", False),  # a float's own digits
+    ("0.85", False),
+])
+def test_a_float_with_more_digits_than_a_float_holds_is_refused_naming_its_line(text, refused):
+    """hostile (session 17): numbers are read as written or refused, never read as the neighbouring float."""
+    src = f"firm:\n  id: F1\nvalue: {text}\n"
+    if refused:
+        with pytest.raises(yamlio.YamlError, match=r"line 3: .*more digits than a number here can hold exactly"):
+            yamlio.loads(src)
+    else:
+        assert yamlio.loads(src)["value"] == float(text)
