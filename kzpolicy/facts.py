@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -2033,7 +2034,9 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
                     pos = pos.astype(np.int64, copy=False)
                 positions[table] = pos
                 c = _Collector(table, df, sources[table])
-                c.add(unknown, "firm_id", lambda v: f"firm {v!r} is not in the firms table", get(table, "firm_id"))
+                near = _near_ids(out["firms"]["firm_id"]) if unknown.any() else {}
+                c.add(unknown, "firm_id", lambda v, near=near: f"firm {v!r} is not in the firms table{_did_you_mean(v, near)}",
+                      get(table, "firm_id"))
                 if table == "events" and pos is not None and not unknown.any():
                     _after_establishment(get("events", "date"), get("firms", "established"), pos, c)
                 if table == "financials" and pos is not None and not unknown.any():
@@ -2048,6 +2051,28 @@ def validate(firms, events=None, financials=None, townships=None, sources: Optio
             facts._firm_pos[table] = (getattr(facts, table), facts.firms, pos)
     keys = shared.get("firm_keys")  # the firm ids' sorted keys, if validation built them (order None: ids ascending)
     return keep_for_engine(facts, codes, None if keys is None else keys[1] is None)
+
+
+def _near_ids(ids: pd.Series) -> dict:
+    """The firms' ids by a looser key (case and full-width letters folded, spaces removed), for a hint when a row's id
+    is not a firm's; a key two firms share is no hint."""
+    out: dict = {}
+    for v in ids.dropna().tolist():
+        if isinstance(v, str):
+            k = _loose_id(v)
+            out[k] = None if k in out and out[k] != v else v
+    return out
+
+
+def _loose_id(v: str) -> str:
+    return unicodedata.normalize("NFKC", v).casefold().replace(" ", "")
+
+
+def _did_you_mean(v, near: dict) -> str:
+    """' (did you mean 'F001'? ids are matched exactly)' where ``v`` differs from one firm's id only by case, width or
+    spaces; else ''."""
+    m = near.get(_loose_id(v)) if isinstance(v, str) else None
+    return f" (did you mean {m!r}? ids are matched exactly, letter case included)" if m else ""
 
 
 def as_facts(firms, events=None, financials=None, townships=None) -> Facts:

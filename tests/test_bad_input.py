@@ -758,3 +758,15 @@ def test_a_percent_in_progress_is_told_the_share_not_the_commas(csv_dir):
 def test_a_path_that_does_not_exist_is_said_to_be_missing(tmp_path):
     msg = _one(kzpolicy.load_tables, tmp_path / "no_such_folder")
     assert "no such file or folder" in msg and "找不到" in msg
+
+
+def test_an_unknown_firm_id_that_differs_only_by_case_or_width_gets_a_hint():
+    """hostile (session 17): 'f001' against the firm 'F001' said only "not in the firms table"; ids stay matched
+    exactly, and the message names the firm meant."""
+    firms = pd.DataFrame({"firm_id": ["F001", "F002"], "industry": ["manufacturing"] * 2, "established": ["2015-01-01"] * 2})
+    ev = pd.DataFrame({"firm_id": ["f001", "Ｆ002", "X9"], "date": ["2023-09-01"] * 3, "code": ["above_scale.enter"] * 3})
+    problems, _ = _problems(kzpolicy.validate, firms, ev)
+    assert len(problems) == 3
+    assert "firm 'f001' is not in the firms table (did you mean 'F001'?" in problems[0]
+    assert "(did you mean 'F002'?" in problems[1]
+    assert problems[2].endswith("firm 'X9' is not in the firms table")
