@@ -213,12 +213,12 @@ def cmd_assess(args) -> int:
     a = assess(facts, year=args.year, policy=args.policy, readings=readings)
     other = _other_years(facts, args.year)
     if other:  # each year is assessed on its own: events of other years are said, never silently left out
-        n, ys = sum(other.values()), "、".join(map(str, other))
-        print(say(args, f"kzpolicy {args.command}: 注意：另有 {n} 个事项（{ys}年）不在 {args.year} 年度测算之内；"
-                        f"各年度分别测算（如 --year {next(iter(other))}）",
+        n, first = sum(other.values()), next(iter(other))
+        print(say(args, f"kzpolicy {args.command}: 注意：另有 {n} 个事项（{'、'.join(map(str, other))}年）不在 {args.year} "
+                        f"年度测算之内；各年度分别测算（如 --year {first}）",
                   f"kzpolicy {args.command}: note: {n} event{'s' if n != 1 else ''} dated {', '.join(map(str, other))} "
                   f"{'are' if n != 1 else 'is'} not assessed for {args.year}; each year is assessed on its own "
-                  f"(e.g. --year {next(iter(other))})"), file=sys.stderr)
+                  f"(e.g. --year {first})"), file=sys.stderr)
     if args.out:  # the Excel results workbook (kzpolicy.excel); stdout keeps its format
         from .excel import write_results
         print(say(args, f"已写入 {write_results(a, args.out, facts)}", f"wrote {args.out}"), file=sys.stderr)
@@ -235,12 +235,11 @@ def cmd_assess(args) -> int:
         for r in d["awards"]:  # text a spreadsheet would run (= + - @) gets a leading apostrophe
             w.writerow({k: csv_text(r.get(k)) for k in cols})
         if d["township_awards"]:  # another shape of row: said, never silently left out
-            k = len(d["township_awards"])
-            print(say(args, f"kzpolicy assess: 注意：另有 {k} 项乡镇（街道）奖励（第（二十一）项，{wan(sum(t['amount_yuan'] for t in d['township_awards']))}）"
+            k, total = len(d["township_awards"]), sum(t["amount_yuan"] for t in d["township_awards"])
+            print(say(args, f"kzpolicy assess: 注意：另有 {k} 项乡镇（街道）奖励（第（二十一）项，{wan(total)}）"
                             f"不在 CSV 中（CSV 只列企业奖补）；用 --format json 或 --out 查看",
-                      f"kzpolicy assess: note: {k} township award(s) (article 21, "
-                      f"{sum(t['amount_yuan'] for t in d['township_awards']):,} yuan) are not in the CSV, which lists "
-                      f"firms' award lines; --format json or --out has them"), file=sys.stderr)
+                      f"kzpolicy assess: note: {k} township award(s) (article 21, {total:,} yuan) are not in the CSV, "
+                      f"which lists firms' award lines; --format json or --out has them"), file=sys.stderr)
         return 0
     print(_assess_table(a, d, args))
     return 0

@@ -92,7 +92,7 @@ class Assessment:
             "year": self.year,
             "awards": rec(led, aw_cols),
             "total_yuan": self.total_yuan,
-            "near_misses": [_money_gap(r) for r in rec(self.near_misses, ["firm_id", "article", "item", "condition", "missing",
+            "near_misses": [_money_gap(r, self.policy) for r in rec(self.near_misses, ["firm_id", "article", "item", "condition", "missing",
                                                                               "worth_yuan", "message_zh", "message_en"])],
             "undetermined": rec(self.undetermined, ["firm_id", "article", "item", "reason_zh", "reason_en"]),
             "excluded": rec(self.excluded, ["firm_id", "article", "item", "event_code", "event_date", "reason", "reason_zh", "reason_en"]),
@@ -654,16 +654,15 @@ def _fees(parts, ctx, pol, explain) -> pd.DataFrame:
     return frame_of(data, n)
 
 
-#: near-miss conditions whose ``missing`` is a share (progress), not yuan
-SHARE_CONDITIONS = frozenset({"min_progress"})
-
-
-def _money_gap(r: dict) -> dict:
+def _money_gap(r: dict, pol: Policy) -> dict:
     """A near miss for the JSON contract: a gap in yuan is an integer, even where the table's column holds a share of
-    another condition too (which makes the column float: ``100000.0``)."""
+    another condition too (which makes the column float: ``100000.0``). A near miss's condition is the parameter it
+    misses; the item's kind declares that parameter's unit (kzpolicy/rules/<kind>.py)."""
     m = r.get("missing")
-    if r.get("condition") not in SHARE_CONDITIONS and isinstance(m, float) and m.is_integer():
-        r["missing"] = int(m)
+    if isinstance(m, float) and m.is_integer() and r.get("item"):
+        param = kinds.get(pol.item(r["item"]).kind).params.get(r.get("condition"))
+        if param is not None and "yuan" in param.units:
+            r["missing"] = int(m)
     return r
 
 

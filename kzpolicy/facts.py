@@ -1277,7 +1277,7 @@ def _parse_number_text(s: pd.Series, null: np.ndarray, st: Optional[pa.Array] = 
                 out[p] = float(x)
                 # a fraction whose float is another number (Decimal('0.79999999999999999999') is not 0.8)
                 # or rounds to a whole number (Decimal('3000000.0000000001')) is never read as that number
-                inexact[p] = Decimal(repr(float(out[p]))) != x or float(out[p]).is_integer()
+                inexact[p] = yamlio.inexact(x, out[p])  # (a fraction whose float is whole differs from it too)
         elif isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
             bad[p] = True
         elif isinstance(x, (int, np.integer)) and abs(int(x)) > 2**62:
@@ -1300,12 +1300,8 @@ def _inexact_texts(texts, values: np.ndarray) -> np.ndarray:
     the callers pass only texts longer than :data:`_EXACT_CHARS` (the rest are exact)."""
     out = np.zeros(len(values), bool)
     for i, (t, v) in enumerate(zip(texts, values)):
-        if t is None or not np.isfinite(v):
-            continue
-        try:
-            out[i] = Decimal(t.strip().replace(",", "")) != Decimal(repr(float(v)))
-        except ArithmeticError:  # not a number as Decimal reads it: reported as not a number already
-            pass
+        if t is not None and np.isfinite(v):
+            out[i] = yamlio.inexact(t.strip().replace(",", ""), v)
     return out
 
 
@@ -2276,7 +2272,7 @@ def _formula_cells(path: Path, sheet: str) -> set:
         wb.close()
 
 
-def _read_sheet(ws, name: str, formulas: set, problems: List[str]) -> pd.DataFrame:
+def _read_sheet(ws, name: str, formulas: set, problems: List[str], file: str = "") -> pd.DataFrame:
     """One sheet as a DataFrame of cell values, indexed so that index + 2 is the Excel row.
 
     An error cell (#DIV/0!, #N/A…) and a formula without a saved value (``formulas``
@@ -2285,19 +2281,21 @@ def _read_sheet(ws, name: str, formulas: set, problems: List[str]) -> pd.DataFra
     """
     import warnings
 
-    from openpyxl.utils import get_column_letter
     ws.reset_dimensions()  # read every row, whatever size the file claims
     with warnings.catch_warnings(record=True) as said:  # openpyxl's own warnings: read here, said in the user's words
         warnings.simplefilter("always")
-        return _read_rows(ws, name, formulas, problems, said, get_column_letter)
+        return _read_rows(ws, name, formulas, problems, said, file)
 
 
 #: openpyxl's warning for a number in a cell formatted as a date that is no date (the cell becomes an error cell)
 _NOT_A_DATE = re.compile(r"Cell (\w+) is marked as a date but the serial value (\S+) is outside the limits for dates")
 
 
-def _read_rows(ws, name, formulas, problems, said, get_column_letter) -> pd.DataFrame:
-    """:func:`_read_sheet`'s reading of the rows (``said``: the warnings openpyxl gives while it reads them)."""
+def _read_rows(ws, name, formulas, problems, said, file: str) -> pd.DataFrame:
+    """:func:`_read_sheet`'s reading of the rows (``said``: the warnings openpyxl gives while it reads them; ``file``:
+    the workbook's name, said in each problem as a row's Source says it)."""
+    from openpyxl.utils import get_column_letter
+    sheet = f"{file}, sheet '{name}'" if file else f"sheet '{name}'"
     rows = ws.iter_rows(values_only=False)
     try:
         head = next(rows)
@@ -2320,7 +2318,7 @@ def _read_rows(ws, name, formulas, problems, said, get_column_letter) -> pd.Data
         for j, c in enumerate(row[:ncol]):
             v = c.value
             if getattr(c, "data_type", None) == "e":
-                at = f"sheet '{name}' row {r}, column {get_column_letter(j + 1)} ({headers[j]})"
+                at = f"{sheet} row {r}, column {get_column_letter(j + 1)} ({headers[j]})"
                 serial = next((m.group(2) for w in said if (m := _NOT_A_DATE.search(str(w.message)))
                                and m.group(1) == f"{get_column_letter(j + 1)}{r}"), None)
                 if serial is not None:  # a number in a cell formatted as a date: not an error the user sees in Excel
@@ -2331,7 +2329,7 @@ def _read_rows(ws, name, formulas, problems, said, get_column_letter) -> pd.Data
                     problems.append(f"{at}: the cell shows the error {v}; fix the formula or type the value")
                 v = None
             elif v is None and (r, j + 1) in formulas:
-                problems.append(f"sheet '{name}' row {r}, column {get_column_letter(j + 1)} ({headers[j]}): the cell has a "
+                problems.append(f"{sheet} row {r}, column {get_column_letter(j + 1)} ({headers[j]}): the cell has a "
                                 f"formula but no saved value (the file was written by a program that does not calculate); "
                                 f"open it in Excel and save it, or type the value")
             vals[j] = v
@@ -2340,7 +2338,7 @@ def _read_rows(ws, name, formulas, problems, said, get_column_letter) -> pd.Data
         data.append(vals)
         index.append(r - 2)
     for c, (r0, v) in sorted(stray.items()):
-        problems.append(f"sheet '{name}' column {get_column_letter(c)}: row {r0} holds {_fmt(v)!r} but the column has no "
+        problems.append(f"{sheet} column {get_column_letter(c)}: row {r0} holds {_fmt(v)!r} but the column has no "
                         f"header in row 1, so it would not be read; give it one of the sheet's headers, or clear it")
     cols = [h if h is not None else f"(column {get_column_letter(j + 1)}: no header)" for j, h in enumerate(headers)]
     return pd.DataFrame(data, columns=cols, index=pd.Index(index, dtype=np.int64), dtype=object)
@@ -2375,8 +2373,7 @@ def _load_excel(path: Path) -> Facts:
             try:
                 formulas = _formula_cells(path, name) if has_f else set()
                 mine: List[str] = []
-                df = _read_sheet(wb[name], name, formulas, mine)
-                mine = [f"{path.name}, {m}" if m.startswith("sheet '") else m for m in mine]  # the workbook too
+                df = _read_sheet(wb[name], name, formulas, mine, file=path.name)
                 heads = _headers(t)
                 if len(df) and not any(c in heads for c in df.columns) and any(
                         isinstance(v, str) and v.strip() in heads for v in df.iloc[0]):
